@@ -1,0 +1,43 @@
+# promzona — the targets CI runs. `make run` and `make test` set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-db lint bench demo messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/promzona demo
+	$(BIN)/promzona collectstatic --noinput --verbosity 0
+	@echo "promzona: http://127.0.0.1:$(PORT)/"
+	$(BIN)/promzona runserver 127.0.0.1:$(PORT) --noreload
+
+demo: $(STAMP)
+	$(BIN)/promzona demo
+
+# pytest's exit code 5 (no tests collected) is not a failure of the suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+# The tests that touch the database, without the browser (.ci/run repeats them on PostgreSQL).
+test-db: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not nodb" $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+messages: $(STAMP)
+	$(BIN)/python -m promzona.devtools.messages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,209 @@
+"""Geometry in WGS 84 (lon, lat), validated with shapely and measured in a metric CRS.
+
+Storage is portable GeoJSON plus a bounding box; measurement projects to the UTM zone of the
+geometry (EPSG:326xx / 327xx), so areas and distances are in metres wherever the zone is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+from shapely.validation import explain_validity
+
+from .errors import GeometryError
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+LINEAR = ("LineString", "MultiLineString")
+POINT = ("Point",)
+
+
+@dataclass(frozen=True)
+class BBox:
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @classmethod
+    def of(cls, geom: BaseGeometry) -> BBox:
+        return cls(*(float(v) for v in geom.bounds))
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
+
+
+def _fmt(x: float, y: float) -> str:
+    return f"{x:.4f} {y:.4f}"
+
+
+def _check_coordinates(geom: BaseGeometry) -> None:
+    coords = shapely.get_coordinates(geom)
+    if coords.size == 0:
+        raise GeometryError("The geometry is empty.")
+    if not np.isfinite(coords).all():
+        raise GeometryError("The geometry has coordinates that are not numbers.")
+    bad = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    if bad.any():
+        x, y = coords[bad][0]
+        if np.abs(coords).max() > 1000:
+            raise GeometryError(
+                f"Coordinates look projected (metres), not WGS 84 degrees: {_fmt(x, y)}."
+            )
+        raise GeometryError(f"Coordinates out of range for WGS 84 (lon, lat): {_fmt(x, y)}.")
+
+
+def parse_geojson(data: Any, *, allowed: tuple[str, ...]) -> BaseGeometry:
+    """Parse a GeoJSON geometry (dict or Feature) and check its type and coordinates."""
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    if not isinstance(data, dict) or "type" not in data:
+        raise GeometryError("Expected a GeoJSON geometry object with a 'type'.")
+    if data["type"] not in allowed:
+        raise GeometryError(
+            f"Expected a geometry of type {' or '.join(allowed)}, got {data['type']!s:.40}."
+        )
+    try:
+        geom = shape(data)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        raise GeometryError(f"Malformed GeoJSON coordinates: {exc}") from exc
+    if geom.is_empty:
+        raise GeometryError("The geometry is empty.")
+    _check_coordinates(geom)
+    return geom
+
+
+def _open_ring_location(data: dict[str, Any]) -> str | None:
+    polys = data["coordinates"] if data["type"] == "MultiPolygon" else [data["coordinates"]]
+    for poly in polys:
+        for ring in poly:
+            if len(ring) < 4:
+                return "a ring has fewer than 4 positions"
+            if list(ring[0]) != list(ring[-1]):
+                return f"ring not closed: starts at {_fmt(*ring[0][:2])}, ends at {_fmt(*ring[-1][:2])}"
+    return None
+
+
+def validate_polygon(data: Any) -> BaseGeometry:
+    """A valid (Multi)Polygon with normalised orientation, or :class:`GeometryError` saying where.
+
+    >>> validate_polygon({"type": "Polygon",
+    ...     "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]})
+    Traceback (most recent call last):
+    ...
+    promzona.core.errors.GeometryError: Invalid polygon: self-intersection at 0.5000 0.5000.
+    """
+    if isinstance(data, dict) and data.get("type") in POLYGONAL:
+        try:
+            problem = _open_ring_location(data)
+        except (TypeError, IndexError, KeyError):
+            problem = "malformed coordinates"
+        if problem:
+            raise GeometryError(f"Invalid polygon: {problem}.")
+    geom = parse_geojson(data, allowed=POLYGONAL)
+    return normalise_polygon(geom)
+
+
+def normalise_polygon(geom: BaseGeometry) -> BaseGeometry:
+    """Check validity and orient exteriors counter-clockwise (RFC 7946)."""
+    if not geom.is_valid:
+        raise GeometryError(f"Invalid polygon: {_explain(geom)}.")
+    if geom.geom_type == "Polygon":
+        return orient(geom, 1.0)
+    return shapely.MultiPolygon([orient(p, 1.0) for p in geom.geoms])
+
+
+def _explain(geom: BaseGeometry) -> str:
+    text = explain_validity(geom)  # e.g. "Self-intersection[0.5 0.5]"
+    if "[" in text and text.endswith("]"):
+        reason, _, where = text[:-1].partition("[")
+        try:
+            x, y = (float(v) for v in where.split()[:2])
+            return f"{reason.strip().lower()} at {_fmt(x, y)}"
+        except ValueError:
+            pass
+    return text.lower()
+
+
+def validate_line(data: Any) -> BaseGeometry:
+    geom = parse_geojson(data, allowed=LINEAR)
+    if not geom.is_valid or geom.length == 0:
+        raise GeometryError("Invalid line: it needs at least two distinct positions.")
+    return geom
+
+
+def validate_point(data: Any) -> BaseGeometry:
+    return parse_geojson(data, allowed=POINT)
+
+
+def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
+    """GeoJSON geometry dict with plain lists (JSON-serialisable)."""
+    def listify(v: Any) -> Any:
+        if isinstance(v, (tuple, list)):
+            return [listify(x) for x in v]
+        return float(v)
+
+    m = mapping(geom)
+    return {"type": m["type"], "coordinates": listify(m["coordinates"])}
+
+
+def utm_epsg(lon: float, lat: float) -> int:
+    """EPSG code of the UTM zone containing (lon, lat). Balkhash (75 E, 46.8 N) is 32643."""
+    zone = min(60, max(1, int(math.floor((lon + 180) / 6)) + 1))
+    return (32600 if lat >= 0 else 32700) + zone
+
+
+@lru_cache(maxsize=64)
+def _to_metric(epsg: int) -> Transformer:
+    return Transformer.from_crs(4326, epsg, always_xy=True)
+
+
+def project(geom: BaseGeometry, epsg: int) -> BaseGeometry:
+    transformer = _to_metric(epsg)
+
+    def fn(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, fn)
+
+
+def metric_epsg_for(geom: BaseGeometry) -> int:
+    c = geom.centroid if not geom.is_empty else geom
+    return utm_epsg(c.x, c.y)
+
+
+def area_ha(geom: BaseGeometry, *, epsg: int | None = None) -> float:
+    """Area in hectares, measured in the UTM zone of the geometry (or ``epsg``)."""
+    return project(geom, epsg or metric_epsg_for(geom)).area / 10_000.0
+
+
+def area_mismatch(declared_ha: float | None, computed_ha: float, *, tolerance: float = 0.05) -> bool:
+    """True when the declared area differs from the computed one by more than ``tolerance``."""
+    if declared_ha is None or declared_ha <= 0:
+        return False
+    return abs(declared_ha - computed_ha) / declared_ha > tolerance
+
+
+def distance_m(a: BaseGeometry, b: BaseGeometry, *, epsg: int | None = None) -> float:
+    """Shortest distance in metres between two geometries (0 when they touch)."""
+    epsg = epsg or metric_epsg_for(a)
+    return float(project(a, epsg).distance(project(b, epsg)))
+
+
+def nearest_distance_m(origin: BaseGeometry, targets: list[BaseGeometry]) -> float | None:
+    """Distance in metres from ``origin`` to the nearest of ``targets``; ``None`` if none."""
+    if not targets:
+        return None
+    epsg = metric_epsg_for(origin)
+    o = project(origin, epsg)
+    projected = [project(t, epsg) for t in targets]
+    return float(min(shapely.distance(o, np.array(projected, dtype=object))))

@@ -1,0 +1,18 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from promzona.demo import balkhash
+
+
+class Command(BaseCommand):
+    help = "Migrate the database and load the illustrative Balkhash demo (idempotent)."
+
+    def handle(self, *args, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        if balkhash.load(today=timezone.localdate()):
+            self.stdout.write(self.style.SUCCESS(
+                "Loaded the Balkhash demo (illustrative data). Demo accounts are listed on the "
+                "login page."))
+        else:
+            self.stdout.write("The Balkhash demo is already loaded; nothing changed.")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ZonesConfig(AppConfig):
+    name = "promzona.zones"
+    verbose_name = _("Zones, plots and utilities")

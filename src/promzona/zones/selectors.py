@@ -1,0 +1,48 @@
+"""Reads for zones, plots and utilities, with the visibility rules in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Plot, UtilityLine, UtilitySource, Zone
+
+PUBLIC_PLOT_STATUSES = (
+    Plot.Status.PUBLISHED,
+    Plot.Status.RESERVED,
+    Plot.Status.ALLOCATED,
+    Plot.Status.OCCUPIED,
+)
+
+
+def can_see_unpublished(user: Any) -> bool:
+    """Zone office staff and managers see drafts and withdrawn plots; others do not."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or getattr(user, "role", None) in ("staff", "manager"))
+    )
+
+
+def plots_visible_to(user: Any) -> QuerySet[Plot]:
+    """Plots ``user`` may see: all for staff and managers; published ones for everybody else.
+
+    "Published" covers the plots shown on the portal: free, and also reserved, allocated or
+    occupied ones (so the map is truthful); drafts and withdrawn plots are internal.
+    """
+    qs = Plot.objects.select_related("zone").prefetch_related("permitted_sectors")
+    if can_see_unpublished(user):
+        return qs
+    return qs.filter(status__in=PUBLIC_PLOT_STATUSES)
+
+
+def zones_visible_to(user: Any) -> QuerySet[Zone]:
+    return Zone.objects.all()
+
+
+def sources_of_zone(zone: Zone) -> QuerySet[UtilitySource]:
+    return UtilitySource.objects.filter(zone=zone)
+
+
+def lines_of_zone(zone: Zone) -> QuerySet[UtilityLine]:
+    return UtilityLine.objects.filter(zone=zone).select_related("source")

@@ -1,0 +1,172 @@
+"""Writes for zones, plots, utilities and the capacity ledger. Each runs in one transaction and
+writes its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from promzona.audit.services import audit_record, changed, snapshot
+from promzona.core import geometry as geo
+from promzona.core.errors import CapacityExceeded, Conflict, InputError
+
+from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource
+
+
+def validated(obj: models.Model) -> None:
+    """``full_clean`` with Django's errors turned into :class:`InputError` naming the field."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        field, messages = next(iter(details.items()))
+        raise InputError(f"{field}: {messages[0]}", field=field, details=details) from exc
+
+
+def _fill_bbox(obj: GeoFeature, shape) -> None:
+    obj.min_lon, obj.min_lat, obj.max_lon, obj.max_lat = geo.BBox.of(shape).as_tuple()
+
+
+def plot_derive(plot: Plot, shape) -> None:
+    """Computed area, the 5% mismatch flag and the distances to the zone's reference features."""
+    computed = geo.area_ha(shape)
+    plot.computed_area_ha = Decimal(f"{computed:.4f}")
+    declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
+    plot.area_mismatch = geo.area_mismatch(declared, computed)
+    by_kind: dict[str, list] = {}
+    for f in MapFeature.objects.filter(zone_id=plot.zone_id):
+        by_kind.setdefault(f.kind, []).append(f.shape())
+    plot.dist_rail_m = geo.nearest_distance_m(shape, by_kind.get(MapFeature.Kind.RAIL, []))
+    plot.dist_road_m = geo.nearest_distance_m(shape, by_kind.get(MapFeature.Kind.ROAD, []))
+    plot.dist_airport_m = geo.nearest_distance_m(shape, by_kind.get(MapFeature.Kind.AIRPORT, []))
+    plot.dist_town_centre_m = geo.nearest_distance_m(
+        shape, by_kind.get(MapFeature.Kind.TOWN_CENTRE, [])
+    )
+
+
+@transaction.atomic
+def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime | None = None):
+    """Validate, derive and save any zone-app object; audit ``<model>.created|updated``.
+
+    Used by the admin, the importers and the demo loader alike. Raises :class:`InputError`
+    (nothing saved) when the object is invalid.
+    """
+    model = type(obj)
+    before = None if obj._state.adding else snapshot(model.objects.get(pk=obj.pk))
+    validated(obj)
+    if isinstance(obj, GeoFeature):
+        shape = obj.validated_shape()
+        obj.geometry = geo.to_geojson(shape)
+        _fill_bbox(obj, shape)
+        if isinstance(obj, Plot):
+            plot_derive(obj, shape)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise Conflict(f"{model._meta.verbose_name}: {exc}") from exc
+    after = snapshot(obj)
+    name = model._meta.model_name
+    if before is None:
+        audit_record(actor=actor, action=f"{name}.created", obj=obj, after=after, now=now)
+    else:
+        b, a = changed(before, after)
+        if a:
+            audit_record(actor=actor, action=f"{name}.updated", obj=obj, before=b, after=a, now=now)
+    return obj
+
+
+@transaction.atomic
+def feature_delete(*, actor: Any, obj: models.Model) -> None:
+    before = snapshot(obj)
+    audit_record(actor=actor, action=f"{type(obj)._meta.model_name}.deleted", obj=obj, before=before)
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except models.ProtectedError as exc:
+        raise Conflict(f"{obj} is still referenced and cannot be deleted.") from exc
+
+
+@transaction.atomic
+def plot_set_status(*, actor: Any, plot: Plot, status: str) -> Plot:
+    before = plot.status
+    if status not in Plot.Status.values:
+        raise InputError(f"Unknown plot status {status!r}.", field="status")
+    updated = Plot.objects.filter(pk=plot.pk, status=before).update(status=status)
+    if not updated:
+        raise Conflict("The plot changed meanwhile; reload and try again.")
+    plot.status = status
+    audit_record(
+        actor=actor, action=f"plot.status.{status}", obj=plot,
+        before={"status": before}, after={"status": status},
+    )
+    return plot
+
+
+@transaction.atomic
+def capacity_commit(
+    *,
+    actor: Any,
+    source: UtilitySource,
+    amount: Decimal | int | float,
+    holder: str,
+    now: dt.datetime | None = None,
+) -> CapacityCommitment:
+    """Commit ``amount`` of ``source``'s capacity, or raise :class:`CapacityExceeded`.
+
+    A single conditional UPDATE decides, so concurrent commits can never over-commit; the
+    check constraint on the table is the second line of defence.
+    """
+    amount = Decimal(str(amount))
+    if amount <= 0:
+        raise InputError("A commitment must be a positive amount.", field="amount")
+    now = now or timezone.now()
+    rows = UtilitySource.objects.filter(
+        pk=source.pk, committed__lte=F("capacity") - amount
+    ).update(committed=F("committed") + amount)
+    if rows == 0:
+        source.refresh_from_db()
+        raise CapacityExceeded(
+            f"{source.code} has {source.free} {source.unit} free; {amount} requested.",
+            details={"source": source.code, "free": str(source.free), "requested": str(amount)},
+        )
+    commitment = CapacityCommitment.objects.create(
+        source=source, amount=amount, holder=holder, created_at=now
+    )
+    source.refresh_from_db(fields=["committed"])
+    audit_record(
+        actor=actor, action="capacity.committed", obj=source, now=now,
+        after={"amount": str(amount), "holder": holder, "committed": str(source.committed)},
+    )
+    return commitment
+
+
+@transaction.atomic
+def capacity_release(
+    *, actor: Any, commitment: CapacityCommitment, now: dt.datetime | None = None
+) -> CapacityCommitment:
+    """Release an active commitment; releasing twice is refused."""
+    now = now or timezone.now()
+    rows = CapacityCommitment.objects.filter(
+        pk=commitment.pk, status=CapacityCommitment.Status.ACTIVE
+    ).update(status=CapacityCommitment.Status.RELEASED, released_at=now)
+    if rows == 0:
+        raise Conflict("This commitment was already released.")
+    UtilitySource.objects.filter(pk=commitment.source_id).update(
+        committed=F("committed") - commitment.amount
+    )
+    commitment.refresh_from_db()
+    source = commitment.source
+    source.refresh_from_db(fields=["committed"])
+    audit_record(
+        actor=actor, action="capacity.released", obj=source, now=now,
+        after={"amount": str(commitment.amount), "holder": commitment.holder,
+               "committed": str(source.committed)},
+    )
+    return commitment

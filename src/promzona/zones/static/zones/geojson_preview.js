@@ -1,0 +1,26 @@
+// Draws the GeoJSON typed in each .geojson-input on the map below it, redrawing as it changes.
+(function () {
+  function setup(box) {
+    var input = document.getElementById(box.dataset.for);
+    if (!input || typeof L === "undefined") return;
+    var map = L.map(box, { attributionControl: false }).setView([46.86, 74.98], 12);
+    var layer = null;
+    function draw() {
+      if (layer) { map.removeLayer(layer); layer = null; }
+      try {
+        var data = JSON.parse(input.value);
+        layer = L.geoJSON(data, { style: { color: "#c0392b", weight: 2 } }).addTo(map);
+        var b = layer.getBounds();
+        if (b.isValid()) map.fitBounds(b, { maxZoom: 17 });
+        box.style.borderColor = "#ccc";
+      } catch (e) {
+        box.style.borderColor = "#c0392b";
+      }
+    }
+    input.addEventListener("input", draw);
+    draw();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".geojson-preview").forEach(setup);
+  });
+})();
