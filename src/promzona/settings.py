@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "promzona.accounts",
     "promzona.audit",
     "promzona.zones",
+    "promzona.api",
     "promzona.demo",
     "promzona.web",
 ]

@@ -1,0 +1,55 @@
+"""The JSON API under ``/api/``: one NinjaAPI, one error format, routers from each app."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from promzona.core.errors import PromzonaError
+
+api = NinjaAPI(
+    title="promzona API",
+    version="1",
+    description="Plots, zones, utilities, matching and reservations of an industrial zone. "
+    'Errors are `{"error": {"code", "message", "details"}}` with a 4xx status; non-public '
+    "calls take `Authorization: Bearer <token>` (`promzona token create USERNAME`).",
+    urls_namespace="api",
+)
+
+
+def error_response(request, status: int, code: str, message: str, details=None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details}}, status=status
+    )
+
+
+@api.exception_handler(PromzonaError)
+def _business_error(request, exc: PromzonaError):
+    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    return error_response(request, 422, "invalid", "The request does not match the schema.", exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request, exc: DjangoValidationError):
+    details = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return error_response(request, 400, "invalid", "Invalid data.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(request, 401, "unauthenticated", "A valid API token is required.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+@api.get("/health", auth=None, tags=["meta"])
+def health(request):
+    """Liveness check."""
+    return {"status": "ok"}
