@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "promzona.zones",
     "promzona.api",
     "promzona.demo",
+    "promzona.geodata",
     "promzona.web",
 ]
 

@@ -207,3 +207,62 @@ def nearest_distance_m(origin: BaseGeometry, targets: list[BaseGeometry]) -> flo
     o = project(origin, epsg)
     projected = [project(t, epsg) for t in targets]
     return float(min(shapely.distance(o, np.array(projected, dtype=object))))
+
+
+def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseGeometry:
+    """An imported shapely geometry checked like :func:`validate_polygon`, optionally repaired.
+
+    Repair (``make_valid``, keeping the polygonal parts) happens only when asked; otherwise an
+    invalid polygon is refused with the reason and its location.
+    """
+    if geom is None or geom.is_empty:
+        raise GeometryError("The row has no readable geometry.")
+    if geom.geom_type not in POLYGONAL:
+        raise GeometryError(f"Expected a Polygon or MultiPolygon, got {geom.geom_type}.")
+    if geom.has_z:
+        geom = shapely.force_2d(geom)
+    _check_coordinates(geom)
+    if not geom.is_valid and repair:
+        fixed = shapely.make_valid(geom)
+        parts = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in POLYGONAL]
+        polys = [p for g in parts for p in getattr(g, "geoms", [g])]
+        if not polys:
+            raise GeometryError(f"Invalid polygon that cannot be repaired: {_explain(geom)}.")
+        geom = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+    return normalise_polygon(geom)
+
+
+def areas_ha(geoms: np.ndarray) -> np.ndarray:
+    """Areas in hectares of many WGS 84 geometries, each in its UTM zone, vectorised per zone."""
+    out = np.zeros(len(geoms))
+    if not len(geoms):
+        return out
+    c = shapely.get_coordinates(shapely.centroid(geoms))
+    zones = np.array([utm_epsg(x, y) for x, y in c])
+    for epsg in np.unique(zones):
+        idx = np.nonzero(zones == epsg)[0]
+        transformer = _to_metric(int(epsg))
+
+        def fn(coords: np.ndarray, t=transformer) -> np.ndarray:
+            x, y = t.transform(coords[:, 0], coords[:, 1])
+            return np.column_stack([x, y])
+
+        out[idx] = shapely.area(shapely.transform(geoms[idx], fn)) / 10_000.0
+    return out
+
+
+def nearest_distances_m(origins: np.ndarray, targets: list[BaseGeometry], epsg: int) -> np.ndarray:
+    """For each origin, the distance in metres to the nearest target (NaN when none)."""
+    if not targets or not len(origins):
+        return np.full(len(origins), np.nan)
+    transformer = _to_metric(epsg)
+
+    def fn(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    o = shapely.transform(origins, fn)
+    best = np.full(len(origins), np.inf)
+    for t in targets:
+        best = np.minimum(best, shapely.distance(o, project(t, epsg)))
+    return best

@@ -1,0 +1,1 @@
+"""Django-free geodata: reading hostile files safely, CRS handling, field mapping."""

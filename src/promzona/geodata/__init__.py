@@ -1,0 +1,1 @@
+"""Geodata in and out: import/export of zone layers, OGC API Features, the JSON API."""

@@ -1,0 +1,28 @@
+"""``promzona export --layer plots --format gpkg|geojson|shp|kml|csv -o FILE``."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from promzona.core.errors import PromzonaError
+from promzona.geodata.selectors import LAYER_CHOICES, layer_objects
+from promzona.geodata.services import EXPORT_FORMATS, export_layer
+
+
+class Command(BaseCommand):
+    help = "Export a layer (all objects, including drafts) to a GIS file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--layer", choices=LAYER_CHOICES, default="plots")
+        parser.add_argument("--format", choices=list(EXPORT_FORMATS), required=True)
+        parser.add_argument("-o", "--output", required=True)
+        parser.add_argument("--zone", help="only this zone (slug)")
+
+    def handle(self, *args, **opts):
+        try:
+            objs = layer_objects(opts["layer"], user=None, staff=True, zone_slug=opts["zone"])
+            path = export_layer(objects=objs, layer=opts["layer"], fmt=opts["format"],
+                                path=opts["output"])
+        except PromzonaError as exc:
+            raise CommandError(exc.message) from exc
+        except OSError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Wrote {len(objs)} {opts['layer']} to {path}.")

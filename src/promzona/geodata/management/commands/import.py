@@ -1,0 +1,81 @@
+"""``promzona import FILE --layer plots --zone SLUG [--dry-run]``: import a GIS file."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import Progress
+
+from promzona.core.errors import PromzonaError
+from promzona.geodata.services import LAYERS, ImportRefused, import_file
+from promzona.zones.models import Zone
+
+
+class Command(BaseCommand):
+    help = "Import plots, utility sources, lines or zones from a GIS file (dry run first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--layer", choices=LAYERS, default="plots")
+        parser.add_argument("--zone", help="slug of the zone to import into")
+        parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+        parser.add_argument("--crs", help="CRS of the file when it has none, e.g. EPSG:32643")
+        parser.add_argument("--repair", action="store_true", help="repair invalid polygons")
+        parser.add_argument("--mapping", help='JSON file {"our_field": "file_field"}')
+        parser.add_argument("--user", help="username recorded in the audit trail")
+
+    def handle(self, *args, **opts):
+        console = Console(file=self.stdout._out, highlight=False)
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        zone = None
+        if opts["zone"]:
+            zone = Zone.objects.filter(slug=opts["zone"]).first()
+            if zone is None:
+                raise CommandError(f"No zone with slug {opts['zone']!r}.")
+        mapping = None
+        if opts["mapping"]:
+            try:
+                mapping = json.loads(Path(opts["mapping"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read the mapping: {exc}") from exc
+            if not isinstance(mapping, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+            ):
+                raise CommandError('The mapping must be a JSON object {"our_field": "file_field"}.')
+        actor = None
+        if opts["user"]:
+            actor = get_user_model().objects.filter(username=opts["user"]).first()
+            if actor is None:
+                raise CommandError(f"No user {opts['user']!r}.")
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Checking rows", total=None)
+            try:
+                report = import_file(
+                    actor=actor, path=path, layer=opts["layer"], zone=zone,
+                    dry_run=opts["dry_run"], crs=opts["crs"], repair=opts["repair"],
+                    mapping=mapping, progress=lambda n: bar.advance(task, n),
+                    on_total=lambda total: bar.update(task, total=total),
+                )
+            except ImportRefused as exc:
+                report = exc.report
+            except PromzonaError as exc:
+                raise CommandError(exc.message) from exc
+        for row in report.rows:
+            if row.action == "refuse" or row.warnings:
+                text = row.reason or "; ".join(row.warnings)
+                console.print(f"row {row.row} {row.key}: {row.action} — {text}", markup=False)
+        c = report.counts
+        console.print(
+            f"{report.layer} from {path.name} ({report.crs}): {c['create']} to create, "
+            f"{c['update']} to update, {c['refuse']} refused.", markup=False,
+        )
+        if report.written:
+            console.print("Imported.")
+        elif report.dry_run:
+            console.print("Dry run: nothing was written.")
+        else:
+            raise CommandError("Rows were refused: nothing was imported.")
