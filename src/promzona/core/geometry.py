@@ -221,6 +221,8 @@ def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseG
         raise GeometryError(f"Expected a Polygon or MultiPolygon, got {geom.geom_type}.")
     if geom.has_z:
         geom = shapely.force_2d(geom)
+    if geom.geom_type == "MultiPolygon" and len(geom.geoms) == 1:
+        geom = geom.geoms[0]
     _check_coordinates(geom)
     if not geom.is_valid and repair:
         fixed = shapely.make_valid(geom)

@@ -136,7 +136,7 @@ def plots_import(
 ) -> ImportReport:
     """Check every row of ``table`` as a plot of ``zone``; write them all or none."""
     spec = LAYER_FIELDS["plots"]
-    mapping = guess_mapping(table.fields, "plots", mapping)
+    mapping = guess_mapping(table.fields, "plots", mapping, table.filled_fields())
     if "code" not in mapping:
         raise InputError("No column for the plot code was found; give a mapping for 'code'.",
                          field="mapping", details={"fields": table.fields})
@@ -306,6 +306,8 @@ def _write_plots(*, actor, zone, report, items, now) -> None:
         before = befores.get(p.pk)
         if before is not None:
             keys = [k for k in after if before.get(k) != after.get(k) and k != "updated_at"]
+            if not keys:
+                continue
             before, after = {k: before[k] for k in keys}, {k: after[k] for k in keys}
         entries.append(AuditEntry(
             at=now, actor=user, actor_label=label,
@@ -335,7 +337,7 @@ def features_import(
     spec = LAYER_FIELDS[layer]
     model = MODELS[layer]
     key = "slug" if layer == "zones" else "code"
-    mapping = guess_mapping(table.fields, layer, mapping)
+    mapping = guess_mapping(table.fields, layer, mapping, table.filled_fields())
     if key not in mapping:
         raise InputError(f"No column for '{key}' was found; give a mapping for it.",
                          field="mapping", details={"fields": table.fields})
@@ -375,7 +377,8 @@ def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer) -> Row
             obj = model(**({} if layer == "zones" else {"zone": zone}))
         if layer == "lines" and "source" in values:
             code = values.pop("source")
-            obj.source = UtilitySource.objects.filter(zone=zone, code=code).first() if code else None
+            obj.source = (UtilitySource.objects.filter(zone=zone, code=code).first()
+                          if code else None)
             if code and obj.source is None:
                 raise ValueError(f"source: no utility source {code} in the zone")
         for k, v in values.items():
@@ -416,7 +419,8 @@ LAYER_EXPORT_FIELDS = {
 #: Shapefile field names are at most 10 characters.
 SHP_NAMES = {
     "cadastral_number": "cadastral", "declared_area_ha": "decl_ha", "computed_area_ha": "comp_ha",
-    "land_category": "land_cat", "hazard_class_max": "hazard", "lease_price_kzt_ha_year": "lease_kzt",
+    "land_category": "land_cat", "hazard_class_max": "hazard",
+    "lease_price_kzt_ha_year": "lease_kzt",
     "sale_price_kzt": "sale_kzt", "deal_free_use": "free_use", "existing_buildings": "buildings",
     "available_from": "avail_from", "source_document": "source_doc", "verified_by": "verif_by",
     "verified_at": "verif_at", "permitted_sectors": "sectors", "planned_completion": "completion",

@@ -64,6 +64,11 @@ class Table:
     def __len__(self) -> int:
         return len(self.geometries)
 
+    def filled_fields(self) -> list[str]:
+        """Fields with at least one non-empty value (KML carries many empty standard ones)."""
+        return [f for f in self.fields
+                if any(_plain(v) not in (None, "") for v in self.columns[f])]
+
     def row(self, i: int) -> dict[str, Any]:
         return {name: _plain(col[i]) for name, col in self.columns.items()}
 
@@ -233,6 +238,8 @@ def read_table(path: Path, *, layer: str | None = None, crs: str | None = None) 
         kwargs: dict[str, Any] = {"layer": layer}
         if tabular:
             kwargs["read_geometry"] = False
+        if suffix == ".xlsx":
+            kwargs.update(HEADERS="FORCE", FIELD_TYPES="STRING")
         meta, _fids, wkb, field_data = pyogrio.raw.read(path, **kwargs)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FileRefused(f"The file cannot be read as a GIS dataset: {exc}"[:300]) from exc
@@ -270,7 +277,8 @@ def _geometry_columns(names: list[str]) -> set[str]:
 def _geometries_from_columns(columns: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
     wkt = _column(names, WKT_NAMES)
     if wkt:
-        text = np.array([str(v) if v not in (None, "") else None for v in columns[wkt]], dtype=object)
+        text = np.array([str(v) if v not in (None, "") else None for v in columns[wkt]],
+                        dtype=object)
         return shapely.from_wkt(text, on_invalid="ignore")
     lon, lat = _column(names, LON_NAMES), _column(names, LAT_NAMES)
     if lon and lat:

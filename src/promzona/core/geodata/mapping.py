@@ -22,7 +22,8 @@ PLOT_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "description_ru": ("str", ("descriptionru", "description", "описание", "примечание")),
     "status": ("str", ("status", "статус", "состояние")),
     "declared_area_ha": ("decimal", ("declaredareaha", "areaha", "area", "площадь",
-                                     "площадьга", "плга", "plga", "га", "ha", "declha")),
+                                     "площадьга", "плга", "plga", "га", "ha",
+                                     "declha")),
     "land_category": ("str", ("landcategory", "landcat", "category", "категория", "категорияземель")),
     "hazard_class_max": ("int", ("hazardclassmax", "hazardclass", "hazard", "классопасности",
                                  "класс")),
@@ -89,9 +90,11 @@ def normalise(name: str) -> str:
 
 
 def guess_mapping(
-    fields: list[str], layer: str, saved: dict[str, str] | None = None
+    fields: list[str], layer: str, saved: dict[str, str] | None = None,
+    filled: list[str] | None = None,
 ) -> dict[str, str]:
-    """our_field -> file_field: the saved mapping first, then the first synonym found."""
+    """our_field -> file_field: the saved mapping first, then the first synonym found among
+    the ``filled`` fields (default: all)."""
     spec = LAYER_FIELDS[layer]
     saved = dict(saved or {})
     unknown = [k for k in saved if k not in spec]
@@ -103,7 +106,7 @@ def guess_mapping(
         raise InputError(f"The mapping names columns not in the file: {', '.join(missing)[:200]}.",
                          field="mapping")
     by_norm: dict[str, str] = {}
-    for f in fields:
+    for f in fields if filled is None else filled:
         by_norm.setdefault(normalise(f), f)
     taken = set(saved.values())
     result = dict(saved)
