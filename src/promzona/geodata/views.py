@@ -1,0 +1,144 @@
+"""Thin views: OGC API Features under ``/ogc/``, the staff import page, export downloads."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from promzona.api.services import token_user
+
+from . import features as feat
+from . import ogc
+
+
+def _wants_html(request) -> bool:
+    f = request.GET.get("f")
+    if f:
+        return f == "html"
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "json" not in accept.split("text/html")[0]
+
+
+def _caller(request):
+    """The session user, or the user of a valid Bearer token; ``None`` for a bad token."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return token_user(header[7:].strip())
+    return request.user
+
+
+def _json(doc, content_type=ogc.JSON, status=200) -> HttpResponse:
+    return HttpResponse(json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+                        content_type=f"{content_type}; charset=utf-8", status=status)
+
+
+def _error(request, status: int, message: str) -> HttpResponse:
+    if _wants_html(request):
+        return render(request, "geodata/ogc.html",
+                      {"title": _("Error"), "error": message}, status=status)
+    return _json(ogc.exception(status, message), status=status)
+
+
+def _respond(request, doc, title: str, *, kind: str, content_type=ogc.JSON, extra=None):
+    if request.GET.get("f") not in (None, "", "json", "html"):
+        return _error(request, 400, _("f must be json or html."))
+    if _wants_html(request):
+        return render(request, "geodata/ogc.html",
+                      {"title": title, "doc": doc, "kind": kind, **(extra or {})})
+    return _json(doc, content_type)
+
+
+def _base(request) -> str:
+    return request.build_absolute_uri(reverse("geodata:ogc-landing")).rstrip("/")
+
+
+@require_GET
+def landing(request):
+    doc = ogc.landing(
+        _base(request), title=_("promzona: industrial zones, plots and utilities"),
+        description=_("OGC API – Features of the zones, plots, utility lines and sources."),
+        api_url=request.build_absolute_uri("/api/openapi.json"),
+    )
+    return _respond(request, doc, doc["title"], kind="landing")
+
+
+@require_GET
+def conformance(request):
+    return _respond(request, ogc.conformance(), _("Conformance"), kind="conformance")
+
+
+def _collection_doc(request, base, layer: feat.Layer, user):
+    return ogc.collection(base, layer.name, str(layer.title), str(layer.description),
+                          feat.extent(layer.queryset(user)))
+
+
+@require_GET
+def collections(request):
+    user = _caller(request)
+    if user is None:
+        return _error(request, 401, _("A valid API token is required."))
+    base = _base(request)
+    doc = ogc.collections(base, [_collection_doc(request, base, layer, user)
+                                 for layer in feat.LAYERS.values()])
+    return _respond(request, doc, _("Collections"), kind="collections")
+
+
+@require_GET
+def collection(request, name: str):
+    user = _caller(request)
+    if user is None:
+        return _error(request, 401, _("A valid API token is required."))
+    layer = feat.LAYERS.get(name)
+    if layer is None:
+        return _error(request, 404, _("No such collection."))
+    doc = _collection_doc(request, _base(request), layer, user)
+    return _respond(request, doc, doc["title"], kind="collection")
+
+
+@require_GET
+def items(request, name: str):
+    user = _caller(request)
+    if user is None:
+        return _error(request, 401, _("A valid API token is required."))
+    layer = feat.LAYERS.get(name)
+    if layer is None:
+        return _error(request, 404, _("No such collection."))
+    params = request.GET.dict()
+    try:
+        limit = ogc.parse_limit(params.get("limit"))
+        offset = ogc.parse_offset(params.get("offset"))
+        bbox = ogc.parse_bbox(params.get("bbox"))
+    except ogc.BadRequest as exc:
+        return _error(request, 400, str(exc))
+    qs = feat.apply_filters(layer, layer.queryset(user), params)
+    if bbox:
+        qs = feat.apply_bbox(qs, bbox)
+    matched = qs.count()
+    page = feat.features(name, qs[offset:offset + limit])
+    doc = ogc.items(_base(request), name, page, matched=matched, limit=limit, offset=offset,
+                    params=params, now=timezone.now())
+    columns = list(page[0]["properties"]) if page else []
+    return _respond(request, doc, str(layer.title), kind="items", content_type=ogc.GEOJSON,
+                    extra={"columns": columns, "layer": name})
+
+
+@require_GET
+def item(request, name: str, pk: str):
+    user = _caller(request)
+    if user is None:
+        return _error(request, 401, _("A valid API token is required."))
+    layer = feat.LAYERS.get(name)
+    if layer is None or not pk.isdigit():
+        return _error(request, 404, _("No such feature."))
+    found = feat.features(name, layer.queryset(user).filter(pk=int(pk)))
+    if not found:
+        return _error(request, 404, _("No such feature."))
+    doc = ogc.item(_base(request), name, found[0])
+    return _respond(request, doc, str(found[0]["properties"].get("code") or pk), kind="item",
+                    content_type=ogc.GEOJSON, extra={"layer": name})
