@@ -49,6 +49,11 @@ def _http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, "error", str(exc))
 
 
+from promzona.geodata.api import router as geodata_router  # noqa: E402
+
+api.add_router("/", geodata_router)
+
+
 @api.get("/health", auth=None, tags=["meta"])
 def health(request):
     """Liveness check."""

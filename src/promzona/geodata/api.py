@@ -1,0 +1,59 @@
+"""JSON API: plots, zones, utility sources and lines as GeoJSON (DESIGN §6), by visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Router
+from ninja.errors import AuthenticationError
+
+from promzona.api.auth import OPTIONAL_AUTH
+from promzona.api.services import token_user
+from promzona.core.errors import NotFound
+
+from . import features as feat
+
+router = Router(tags=["geodata"])
+
+
+def _caller(request) -> Any:
+    """A bad or revoked token is refused (401) rather than treated as anonymous."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer ") and token_user(header[7:].strip()) is None:
+        raise AuthenticationError
+    return request.user
+
+
+def _collection(layer: str, request) -> dict[str, Any]:
+    qs = feat.LAYERS[layer].queryset(_caller(request))
+    return {"type": "FeatureCollection", "features": feat.features(layer, qs)}
+
+
+@router.get("/plots", auth=OPTIONAL_AUTH, summary="Plots the caller may see (GeoJSON)")
+def plots(request):
+    """Anonymous callers and investors see published plots; staff and managers see all."""
+    return _collection("plots", request)
+
+
+@router.get("/plots/{plot_id}", auth=OPTIONAL_AUTH, summary="One plot (GeoJSON Feature)")
+def plot(request, plot_id: int):
+    found = feat.features("plots", feat.LAYERS["plots"].queryset(_caller(request))
+                         .filter(pk=plot_id))
+    if not found:
+        raise NotFound(f"No plot {plot_id}.")
+    return found[0]
+
+
+@router.get("/zones", auth=OPTIONAL_AUTH, summary="Zones with boundaries (GeoJSON)")
+def zones(request):
+    return _collection("zones", request)
+
+
+@router.get("/utility-sources", auth=OPTIONAL_AUTH, summary="Utility sources (GeoJSON)")
+def utility_sources(request):
+    return _collection("utility-sources", request)
+
+
+@router.get("/utility-lines", auth=OPTIONAL_AUTH, summary="Utility lines (GeoJSON)")
+def utility_lines(request):
+    return _collection("utility-lines", request)
