@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff, views
 
 app_name = "geodata"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("ogc/collections/<str:name>", views.collection, name="ogc-collection"),
     path("ogc/collections/<str:name>/items", views.items, name="ogc-items"),
     path("ogc/collections/<str:name>/items/<str:pk>", views.item, name="ogc-item"),
+    path("staff/import/", staff.import_page, name="import"),
+    path("staff/export/<str:layer>.<str:fmt>", staff.export_download, name="export"),
+    path("download/plots.<str:fmt>", staff.public_plots, name="public-plots"),
 ]

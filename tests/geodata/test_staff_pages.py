@@ -1,0 +1,71 @@
+"""Staff upload page (dry run, then confirm), export downloads, public download of plots."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from promzona.zones.models import Plot
+from promzona.zones.selectors import PUBLIC_PLOT_STATUSES
+
+from .test_import_export import make_file
+
+
+def _upload(client, path, name=None, **extra):
+    data = {"file": SimpleUploadedFile(name or path.name, path.read_bytes()), "layer": "plots",
+            "zone": "balkhash", **extra}
+    return client.post("/staff/import/", data)
+
+
+def test_import_page_is_for_staff_only(investor_client, demo):
+    assert Client().get("/staff/import/").status_code == 302
+    assert investor_client.get("/staff/import/").status_code == 302
+
+
+def test_staff_dry_run_then_confirm_imports(staff_client, demo, tmp_path):
+    path, _ = make_file("gpkg", tmp_path, demo, prefix="WEB")
+    r = _upload(staff_client, path)
+    assert r.status_code == 200 and "2 to create, 0 to update, 0 refused" in r.content.decode()
+    assert not Plot.objects.filter(code="WEB-1").exists()
+    token = r.context["confirm"]
+    r = staff_client.post("/staff/import/", {"confirm": token})
+    assert r.status_code == 200 and r.context["report"].written
+    assert Plot.objects.get(code="WEB-1").name_ru == "Участок «Север»"
+    again = staff_client.post("/staff/import/", {"confirm": token})  # a preview is used once
+    assert again.status_code == 400
+
+
+def test_hostile_or_refused_uploads_change_nothing(staff_client, demo, tmp_path):
+    before = Plot.objects.count()
+    fake = tmp_path / "fake.gpkg"
+    fake.write_bytes(b"<html>not a geopackage</html>")
+    r = _upload(staff_client, fake)
+    assert r.status_code == 400 and "does not look like" in r.context["error"]
+    r = _upload(staff_client, fake, name="virus.exe")
+    assert r.status_code == 400
+    csv, _ = make_file("csv", tmp_path, demo)
+    r = _upload(staff_client, csv)  # no CRS named
+    assert r.status_code == 400 and "coordinate reference system" in r.context["error"]
+    r = staff_client.post("/staff/import/", {"confirm": "../../etc/passwd"})
+    assert r.status_code == 400
+    assert Plot.objects.count() == before
+
+
+def test_staff_export_includes_drafts_and_public_download_does_not(staff_client, demo):
+    drafts = set(Plot.objects.exclude(status__in=PUBLIC_PLOT_STATUSES)
+                 .values_list("code", flat=True))
+    r = staff_client.get("/staff/export/plots.geojson")
+    staff_codes = {f["properties"]["code"] for f in json.loads(r.content)["features"]}
+    assert drafts <= staff_codes
+    for fmt in ("gpkg", "shp", "kml", "csv"):
+        r = staff_client.get(f"/staff/export/plots.{fmt}")
+        assert r.status_code == 200 and len(r.content) > 100
+    public = Client().get("/download/plots.geojson")
+    public_codes = {f["properties"]["code"] for f in json.loads(public.content)["features"]}
+    assert public_codes and not drafts & public_codes
+    csv = Client().get("/download/plots.csv").content.decode()
+    assert "Участок" in csv and not any(d in csv for d in drafts)
+    assert Client().get("/download/plots.exe").status_code == 404
+    assert Client().get("/staff/export/plots.geojson").status_code == 302
