@@ -1,0 +1,294 @@
+"""Geodata benchmark.
+
+1. Import of a generated 100,000-plot GeoPackage through the import service (real run: checked,
+   derived, bulk-written and audited in one transaction) into a fresh temporary SQLite DB, in a
+   child process so its peak memory (ru_maxrss) is the import's own. Baseline: reading the same
+   file with pyogrio alone.
+2. ``/ogc/collections/plots/items?limit=1000`` requests per second, ours (gunicorn, 1 sync
+   worker) against pygeoapi serving the same plots from a GeoJSON file (gunicorn, 1 sync
+   worker); pygeoapi is pip-installed here, not a dependency.
+
+Run: ``.venv/bin/python benchmarks/bench_geodata.py [--plots N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+BIN = Path(PY).parent
+ORIGIN = (75.0, 46.80)  # south-west corner of the generated zone (Balkhash area)
+SIDE = 0.0009  # plot side in degrees (~70 x 100 m)
+STEP = 0.001
+
+
+def _setup_django(var_dir: str) -> None:
+    os.environ["PROMZONA_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "promzona.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _grid(n: int) -> tuple[int, int]:
+    cols = int(n**0.5) + 1
+    return cols, (n + cols - 1) // cols
+
+
+def generate(path: Path, n: int) -> None:
+    """A GeoPackage of ``n`` square plots in EPSG:4326 with Russian field names."""
+    import numpy as np
+    import pyogrio.raw
+    import shapely
+
+    cols, _rows = _grid(n)
+    i = np.arange(n)
+    x0 = ORIGIN[0] + (i % cols) * STEP
+    y0 = ORIGIN[1] + (i // cols) * STEP
+    geoms = shapely.box(x0, y0, x0 + SIDE, y0 + SIDE)
+    fields = {
+        "код": np.array([f"G-{k:06d}" for k in i], dtype=object),
+        "наименование": np.array([f"Участок {k}" for k in i], dtype=object),
+        "кадастровый_номер": np.array([f"09-{k:08d}" for k in i], dtype=object),
+        "площадь_га": np.array(["0.6"] * n, dtype=object),
+        "status": np.array(["published"] * n, dtype=object),
+    }
+    pyogrio.raw.write(str(path), shapely.to_wkb(geoms), list(fields.values()), list(fields),
+                      driver="GPKG", geometry_type="Polygon", crs="EPSG:4326", layer="plots")
+
+
+def child_import(var_dir: str, path: str, n: int) -> None:
+    """Runs in its own process: create the zone, import, print figures as JSON."""
+    _setup_django(var_dir)
+    from promzona.core import geometry as geo
+    from promzona.geodata.services import import_file
+    from promzona.zones.models import Plot, Zone
+    from promzona.zones.services import feature_save
+
+    cols, rows = _grid(n)
+    boundary = {"type": "Polygon", "coordinates": [[
+        [ORIGIN[0] - 0.001, ORIGIN[1] - 0.001], [ORIGIN[0] + cols * STEP + 0.001, ORIGIN[1] - 0.001],
+        [ORIGIN[0] + cols * STEP + 0.001, ORIGIN[1] + rows * STEP + 0.001],
+        [ORIGIN[0] - 0.001, ORIGIN[1] + rows * STEP + 0.001],
+        [ORIGIN[0] - 0.001, ORIGIN[1] - 0.001]]]}
+    zone = feature_save(actor=None, obj=Zone(
+        slug="bench", name_ru="Бенчмарк", kind="industrial_zone", status="planned",
+        municipality="—", geometry=boundary))
+    assert geo.validate_polygon(zone.geometry)
+    start = time.perf_counter()
+    report = import_file(actor=None, path=Path(path), layer="plots", zone=zone)
+    seconds = time.perf_counter() - start
+    assert report.written and Plot.objects.count() == n, report.counts
+    from promzona.audit.models import AuditEntry
+
+    print(json.dumps({
+        "seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "counts": report.counts, "audit_entries": AuditEntry.objects.count(),
+    }))
+
+
+def baseline_read(path: Path) -> float:
+    import pyogrio.raw
+
+    start = time.perf_counter()
+    pyogrio.raw.read(path)
+    return time.perf_counter() - start
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(port: int, path: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            c.request("GET", path)
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not answer")
+
+
+def requests_per_second(port: int, path: str, n: int, rounds: int = 3) -> tuple[float, int]:
+    """Median over ``rounds`` of ``n`` sequential requests; also the size of one answer."""
+    rates, size = [], 0
+    for _ in range(rounds):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        start = time.perf_counter()
+        for _ in range(n):
+            c.request("GET", path, headers={"Accept": "application/geo+json"})
+            r = c.getresponse()
+            body = r.read()
+            assert r.status == 200, (r.status, body[:200])
+            size = len(body)
+        rates.append(n / (time.perf_counter() - start))
+        c.close()
+    return statistics.median(rates), size
+
+
+def _pip(*pkgs: str) -> str | None:
+    out = subprocess.run([str(BIN / "pip"), "install", "--quiet", *pkgs],
+                         capture_output=True, text=True)
+    return None if out.returncode == 0 else (out.stderr.strip().splitlines() or ["?"])[-1]
+
+
+def serve_ours(var_dir: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "PROMZONA_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "promzona.settings"}
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "promzona.wsgi:application"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def serve_pygeoapi(work: Path, geojson: Path, port: int) -> subprocess.Popen:
+    config = work / "pygeoapi.yml"
+    config.write_text(f"""
+server:
+  bind: {{host: 127.0.0.1, port: {port}}}
+  url: http://127.0.0.1:{port}
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  languages: [en-US]
+  limits: {{default_items: 10, max_items: 10000}}
+  map: {{url: https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png, attribution: OSM}}
+logging: {{level: ERROR}}
+metadata:
+  identification:
+    title: bench
+    description: bench
+    keywords: [bench]
+    keywords_type: theme
+    terms_of_service: https://example.org
+    url: https://example.org
+  license: {{name: CC-BY 4.0, url: https://creativecommons.org/licenses/by/4.0/}}
+  provider: {{name: bench, url: https://example.org}}
+  contact: {{name: bench, position: bench, address: x, city: x, stateorprovince: x,
+             postalcode: x, country: x, phone: x, fax: x, email: x@example.org, url: x,
+             hours: x, instructions: x, role: pointOfContact}}
+resources:
+  plots:
+    type: collection
+    title: plots
+    description: plots
+    keywords: [plots]
+    extents:
+      spatial: {{bbox: [-180, -90, 180, 90], crs: http://www.opengis.net/def/crs/OGC/1.3/CRS84}}
+    providers:
+      - type: feature
+        name: GeoJSON
+        data: {geojson}
+        id_field: id
+""")
+    openapi = work / "openapi.yml"
+    env = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
+    with open(openapi, "w") as out:
+        subprocess.run([str(BIN / "pygeoapi"), "openapi", "generate", str(config)],
+                       stdout=out, stderr=subprocess.DEVNULL, env=env, check=True)
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "pygeoapi.flask_app:APP"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def export_geojson(var_dir: str, target: Path) -> None:
+    """The plots of the benchmark DB as a GeoJSON FeatureCollection with ids, for pygeoapi."""
+    code = (
+        "import json,sys;from promzona.geodata import features as f;"
+        "from promzona.zones.models import Plot;"
+        "fs=f.features('plots', Plot.objects.order_by('pk'));"
+        "[x['properties'].__setitem__('id', x['id']) for x in fs];"
+        "json.dump({'type':'FeatureCollection','features':fs}, open(sys.argv[1],'w'))"
+    )
+    env = {**os.environ, "PROMZONA_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "promzona.settings"}
+    subprocess.run([PY, "-c", "import django;django.setup();" + code, str(target)], env=env,
+                   check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plots", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=20)
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child_import(args.child[0], args.child[1], args.plots)
+        return
+    work = Path(tempfile.mkdtemp(prefix="promzona-bench-"))
+    procs: list[subprocess.Popen] = []
+    try:
+        gpkg = work / "plots.gpkg"
+        generate(gpkg, args.plots)
+        reads = [baseline_read(gpkg) for _ in range(3)]
+        var_dir = str(work / "var")
+        out = subprocess.run([PY, __file__, "--plots", str(args.plots), "--child", var_dir,
+                              str(gpkg)], capture_output=True, text=True)
+        if out.returncode != 0:
+            print(out.stderr[-3000:])
+            raise SystemExit("import failed")
+        figures = json.loads(out.stdout.strip().splitlines()[-1])
+        read = statistics.median(reads)
+        print(f"import of {args.plots:,} plots from GeoPackage (1 run, real run with checks, "
+              f"derived fields and one audit entry per plot): {figures['seconds']:.1f} s, "
+              f"peak memory {figures['peak_mib']:.0f} MiB (goal < 60 s, < 1024 MiB); "
+              f"audit entries {figures['audit_entries']:,}")
+        print(f"baseline: pyogrio read of the same file, median of 3: {read:.2f} s "
+              f"(import / read = {figures['seconds'] / read:.1f}x)")
+
+        missing = _pip("gunicorn")
+        if missing:
+            print(f"gunicorn could not be installed ({missing}); no requests/s figures.")
+            return
+        path = "/ogc/collections/plots/items?limit=1000"
+        port = _free_port()
+        procs.append(serve_ours(var_dir, port))
+        _wait(port, "/ogc/conformance", procs[-1])
+        ours, size = requests_per_second(port, path, args.requests)
+        print(f"ours: {path}: {ours:.1f} requests/s (median of 3 x {args.requests}, "
+              f"{size // 1024} KiB per answer, gunicorn 1 sync worker, SQLite)")
+        why = _pip("pygeoapi")
+        if why:
+            print(f"pygeoapi could not be installed ({why}); no ratio.")
+            return
+        geojson = work / "plots.geojson"
+        export_geojson(var_dir, geojson)
+        port2 = _free_port()
+        try:
+            procs.append(serve_pygeoapi(work, geojson, port2))
+            _wait(port2, "/conformance", procs[-1])
+        except (RuntimeError, subprocess.CalledProcessError, FileNotFoundError) as exc:
+            print(f"pygeoapi could not be started ({exc}); no ratio.")
+            return
+        theirs, size2 = requests_per_second(port2, "/collections/plots/items?limit=1000&f=json",
+                                            max(3, args.requests // 4))
+        print(f"pygeoapi: same plots from GeoJSON: {theirs:.2f} requests/s ({size2 // 1024} KiB "
+              f"per answer, gunicorn 1 sync worker)")
+        print(f"ratio ours / pygeoapi: {ours / theirs:.1f}x")
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
