@@ -163,43 +163,35 @@ def serve_ours(var_dir: str, port: int) -> subprocess.Popen:
 
 def serve_pygeoapi(work: Path, geojson: Path, port: int) -> subprocess.Popen:
     config = work / "pygeoapi.yml"
-    config.write_text(f"""
-server:
-  bind: {{host: 127.0.0.1, port: {port}}}
-  url: http://127.0.0.1:{port}
-  mimetype: application/json; charset=UTF-8
-  encoding: utf-8
-  languages: [en-US]
-  limits: {{default_items: 10, max_items: 10000}}
-  map: {{url: https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png, attribution: OSM}}
-logging: {{level: ERROR}}
-metadata:
-  identification:
-    title: bench
-    description: bench
-    keywords: [bench]
-    keywords_type: theme
-    terms_of_service: https://example.org
-    url: https://example.org
-  license: {{name: CC-BY 4.0, url: https://creativecommons.org/licenses/by/4.0/}}
-  provider: {{name: bench, url: https://example.org}}
-  contact: {{name: bench, position: bench, address: x, city: x, stateorprovince: x,
-             postalcode: x, country: x, phone: x, fax: x, email: x@example.org, url: x,
-             hours: x, instructions: x, role: pointOfContact}}
-resources:
-  plots:
-    type: collection
-    title: plots
-    description: plots
-    keywords: [plots]
-    extents:
-      spatial: {{bbox: [-180, -90, 180, 90], crs: http://www.opengis.net/def/crs/OGC/1.3/CRS84}}
-    providers:
-      - type: feature
-        name: GeoJSON
-        data: {geojson}
-        id_field: id
-""")
+    contact = {k: "x" for k in ("name", "position", "address", "city", "stateorprovince",
+                                "postalcode", "country", "phone", "fax", "url", "hours",
+                                "instructions")}
+    doc = {
+        "server": {
+            "bind": {"host": "127.0.0.1", "port": port}, "url": f"http://127.0.0.1:{port}",
+            "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
+            "languages": ["en-US"], "limits": {"default_items": 10, "max_items": 10000},
+            "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    "attribution": "OSM"},
+        },
+        "logging": {"level": "ERROR"},
+        "metadata": {
+            "identification": {"title": "bench", "description": "bench", "keywords": ["bench"],
+                               "keywords_type": "theme", "terms_of_service": "https://example.org",
+                               "url": "https://example.org"},
+            "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+            "provider": {"name": "bench", "url": "https://example.org"},
+            "contact": {**contact, "email": "x@example.org", "role": "pointOfContact"},
+        },
+        "resources": {"plots": {
+            "type": "collection", "title": "plots", "description": "plots", "keywords": ["plots"],
+            "extents": {"spatial": {"bbox": [-180, -90, 180, 90],
+                                    "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+            "providers": [{"type": "feature", "name": "GeoJSON", "data": str(geojson),
+                           "id_field": "id"}],
+        }},
+    }
+    config.write_text(json.dumps(doc))  # JSON is YAML
     openapi = work / "openapi.yml"
     env = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
     with open(openapi, "w") as out:
