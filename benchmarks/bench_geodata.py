@@ -81,11 +81,10 @@ def child_import(var_dir: str, path: str, n: int) -> None:
     from promzona.zones.services import feature_save
 
     cols, rows = _grid(n)
-    boundary = {"type": "Polygon", "coordinates": [[
-        [ORIGIN[0] - 0.001, ORIGIN[1] - 0.001], [ORIGIN[0] + cols * STEP + 0.001, ORIGIN[1] - 0.001],
-        [ORIGIN[0] + cols * STEP + 0.001, ORIGIN[1] + rows * STEP + 0.001],
-        [ORIGIN[0] - 0.001, ORIGIN[1] + rows * STEP + 0.001],
-        [ORIGIN[0] - 0.001, ORIGIN[1] - 0.001]]]}
+    x0, y0 = ORIGIN[0] - 0.001, ORIGIN[1] - 0.001
+    x1, y1 = ORIGIN[0] + cols * STEP + 0.001, ORIGIN[1] + rows * STEP + 0.001
+    boundary = {"type": "Polygon",
+                "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
     zone = feature_save(actor=None, obj=Zone(
         slug="bench", name_ru="Бенчмарк", kind="industrial_zone", status="planned",
         municipality="—", geometry=boundary))
