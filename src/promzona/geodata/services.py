@@ -300,22 +300,24 @@ def _write_plots(*, actor, zone, report, items, now) -> None:
     through.objects.bulk_create(
         [through(plot_id=p.pk, sector_id=c) for p, s in with_sectors for c in s], batch_size=BATCH
     )
-    entries = []
-    for p, _s, action in items:
-        after = snapshot(p)
-        before = befores.get(p.pk)
-        if before is not None:
-            keys = [k for k in after if before.get(k) != after.get(k) and k != "updated_at"]
-            if not keys:
-                continue
-            before, after = {k: before[k] for k in keys}, {k: after[k] for k in keys}
-        entries.append(AuditEntry(
-            at=now, actor=user, actor_label=label,
-            action=f"plot.{'created' if action == 'create' else 'updated'}",
-            object_type=Plot._meta.label_lower, object_id=str(p.pk), object_repr=str(p)[:255],
-            before=_jsonable(before) if before is not None else None, after=_jsonable(after),
-        ))
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    for start in range(0, len(items), BATCH):  # in batches: snapshots of 100k plots are big
+        entries = []
+        for p, _s, action in items[start:start + BATCH]:
+            after = snapshot(p)
+            before = befores.pop(p.pk, None)
+            if before is not None:
+                keys = [k for k in after if before.get(k) != after.get(k) and k != "updated_at"]
+                if not keys:
+                    continue
+                before, after = {k: before[k] for k in keys}, {k: after[k] for k in keys}
+            entries.append(AuditEntry(
+                at=now, actor=user, actor_label=label,
+                action=f"plot.{'created' if action == 'create' else 'updated'}",
+                object_type=Plot._meta.label_lower, object_id=str(p.pk),
+                object_repr=str(p)[:255],
+                before=_jsonable(before) if before is not None else None, after=_jsonable(after),
+            ))
+        AuditEntry.objects.bulk_create(entries)
     audit_record(actor=actor, action="plot.imported", obj=zone, now=now,
                  after={"counts": report.counts, "crs": report.crs})
 
