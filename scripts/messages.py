@@ -1,9 +1,9 @@
 """Extract gettext strings into the ru/kk/en catalogues and compile them, without msgfmt.
 
 ``make messages`` runs this. English is the source language: its catalogue maps each string to
-itself (otherwise Django would fall back to the Russian default). Extraction uses Django's makemessages (needs GNU gettext's
-xgettext, a developer tool only); compilation uses polib, so the committed ``.mo`` files can be
-rebuilt anywhere. ``--compile-only`` skips extraction.
+itself (otherwise Django would fall back to the Russian default). Extraction uses Django's
+makemessages (needs GNU gettext's xgettext, a developer tool only); compilation uses polib,
+so the committed ``.mo`` files can be rebuilt anywhere. ``--compile-only`` skips extraction.
 """
 
 import os

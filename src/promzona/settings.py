@@ -8,11 +8,10 @@
 ``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
-
-import importlib.util
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
