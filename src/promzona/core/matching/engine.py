@@ -12,10 +12,13 @@ capacity cannot be checked.
   permitting ``C25`` accepts ``C25.11``; no permitted sectors means any), hazard class (class
   ``h`` is allowed when ``h >= hazard_class_max``), rail spur, maximum distances (an unknown
   distance fails a stated maximum), a published lease or sale price, budget;
-* utilities, per need: among the plot's options (nearest line per source and status) the one
-  ready earliest, then cheapest, then lowest line id. An option is ready when its line exists
-  (today, or its planned completion) **and** its source has the capacity: free capacity from the
-  ledger now, or once enough planned upgrades are completed; plus the connection lead time;
+* utilities, per need: among the plot's options (nearest line per source and status) that can
+  ever serve, the one with the lowest cost over the horizon (connection + tariff × consumption ×
+  years), then ready earliest, then lowest line id. Cost first keeps the match monotone: more
+  capacity or a smaller need only adds options, so it can never raise a plot's cost above a
+  budget. An option is ready when its line exists (today, or its planned completion) **and** its
+  source has the capacity — free capacity from the ledger now, or once enough planned upgrades
+  are completed — plus the connection lead time;
 * a need no option can ever serve is a **gap** and the plot is **excluded** with the sentence
   saying why; a need served only by a line being built or by a planned upgrade keeps the plot
   in the results ("possibly later") with the gap and the date it closes;
@@ -132,6 +135,7 @@ class MatchIndex:
              and self.sources[self.source_pos[ln.source_id]].kind == ln.kind),
             key=lambda ln: ln.id,
         )
+        self.line_pos = {ln.id: i for i, ln in enumerate(self.lines)}
         self.line_fixed = np.array([ln.fixed_cost_kzt for ln in self.lines], dtype=float)
         self.line_perkm = np.array([ln.cost_per_km_kzt for ln in self.lines], dtype=float)
         self.line_lead = np.array([ln.lead_days for ln in self.lines], dtype=np.int64)
@@ -257,17 +261,16 @@ class Excluded:
     reasons: list[Reason]
 
 
-def _segment_choice(p: dict[str, np.ndarray], ready: np.ndarray) -> np.ndarray:
-    """Per segment (plot), the pair ready earliest, then cheapest, then first (lowest line id)."""
-    if ready.size == 0:
+def _segment_choice(p: dict[str, np.ndarray], keys: list[np.ndarray]) -> np.ndarray:
+    """Per segment (plot), the first pair in the lexicographic order of ``keys`` (then index)."""
+    if p["plot"].size == 0:
         return np.zeros(0, dtype=np.int64)
     start, length = p["seg_start"], p["seg_len"]
-    rmin = np.minimum.reduceat(ready, start)
-    cand = ready == np.repeat(rmin, length)
-    cost = np.where(cand, p["cost"], np.inf)
-    cmin = np.minimum.reduceat(cost, start)
-    cand &= cost == np.repeat(cmin, length)
-    idx = np.where(cand, np.arange(ready.size), ready.size)
+    cand = np.ones(p["plot"].size, dtype=bool)
+    for key in keys:
+        k = np.where(cand, key, np.inf)
+        cand &= k == np.repeat(np.minimum.reduceat(k, start), length)
+    idx = np.where(cand, np.arange(cand.size), cand.size)
     return np.minimum.reduceat(idx, start)
 
 
@@ -302,6 +305,7 @@ def match(
     annual = np.zeros(P)
     latest = np.maximum(np.maximum(ix.avail, t), t + ix.admin_days[ix.plot_zone])
     choices: dict[str, Choice] = {}
+    tariff = np.array([s.tariff_kzt for s in ix.sources], dtype=float)
     for kind in KINDS:
         need = req.need(kind)
         if need <= 0:
@@ -311,7 +315,11 @@ def match(
         g_ready = src_ready[p["group"]] if src_ready.size else np.zeros(0, dtype=np.int64)
         ready = np.maximum(np.maximum(p["done"], t), g_ready) + p["lead"]
         ready = np.where(g_ready >= NEVER, NEVER, ready)
-        chosen = _segment_choice(p, ready)
+        bill = tariff[ix.group_source[p["group"]]] * need * a.annual_units(kind) if src_ready.size \
+            else np.zeros(0)
+        # Feasible first, then the lowest cost over the horizon, then the earliest.
+        chosen = _segment_choice(p, [(ready >= NEVER).astype(float), p["cost"] + bill * years,
+                                     ready.astype(float)])
         pair = np.full(P, -1, dtype=np.int64)
         when = np.full(P, NEVER, dtype=np.int64)
         pair[p["seg_plot"]] = chosen
@@ -320,7 +328,6 @@ def match(
         reasons |= np.where(when >= NEVER, R_GAP[kind], 0)
         has = pair >= 0
         conn[has] += p["cost"][pair[has]]
-        tariff = np.array([s.tariff_kzt for s in ix.sources], dtype=float)
         annual[has] += tariff[ix.group_source[p["group"][pair[has]]]] * need * a.annual_units(kind)
         latest = np.maximum(latest, when)
 
@@ -482,7 +489,7 @@ class MatchOutcome:
             else:
                 parts.append(tr(TEXT["gap_no_upgrade"]))
         if opt.line_status != "existing":
-            line = next(ln for ln in ix.lines if ln.id == opt.line_id)
+            line = ix.lines[ix.line_pos[opt.line_id]]
             parts.append(tr(TEXT["gap_line"]).format(
                 line=opt.line_code, status=tr(TEXT[f"status_{opt.line_status}"]),
                 date=line.completion.isoformat() if line.completion else "?"))
