@@ -89,7 +89,7 @@ def test_every_result_satisfies_every_hard_constraint_and_sets_partition(ds, req
     assert res | exc == {p.id for p in ds.plots}
     assert all(e.reasons for e in out.excluded())
     assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
-    assert all((a.score, -a.plot_id) >= (b.score, -b.plot_id) for a, b in zip(rows, rows[1:]))
+    assert all((a.score, -a.plot_id) >= (b.score, -b.plot_id) for a, b in zip(rows, rows[1:], strict=False))
 
 
 @SETTINGS

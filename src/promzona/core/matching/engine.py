@@ -33,8 +33,9 @@ capacity cannot be checked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import shapely
@@ -187,6 +188,10 @@ class MatchIndex:
             }
         self.size = P
 
+    def status_mask(self, statuses: tuple[str, ...]) -> np.ndarray:
+        """Plots (in index order) whose status is one of ``statuses``."""
+        return np.array([p.status in statuses for p in self.plots], dtype=bool)
+
     def source_ready(self, source_pos: int, need: float, today_ord: int) -> int:
         """Day ordinal from which the source can supply ``need`` more, or NEVER."""
         s = self.sources[source_pos]
@@ -275,9 +280,11 @@ def _segment_choice(p: dict[str, np.ndarray], keys: list[np.ndarray]) -> np.ndar
 
 
 def match(
-    index: MatchIndex, req: MatchRequest, *, today: dt.date, assumptions: Assumptions | None = None
+    index: MatchIndex, req: MatchRequest, *, today: dt.date, assumptions: Assumptions | None = None,
+    visible: np.ndarray | None = None,
 ) -> MatchOutcome:
-    """Decide for every plot of ``index``: ranked result or excluded with reasons."""
+    """Decide for every plot of ``index`` (or those ``visible``, a mask in plot-id order): a
+    ranked result or excluded with reasons."""
     a = assumptions or Assumptions()
     ix = index
     t = today.toordinal()
@@ -348,6 +355,7 @@ def match(
         index=ix, request=req, today=today, assumptions=a, reasons=reasons, choices=choices,
         land=np.nan_to_num(land), by_lease=by_lease, conn=conn, annual=annual,
         incentive=incentive, total=total, start=latest, priority=priority,
+        visible=np.ones(P, dtype=bool) if visible is None else visible,
     )
 
 
@@ -367,13 +375,13 @@ class MatchOutcome:
     """The arrays of one match, with rows materialised on demand."""
 
     def __init__(self, *, index, request, today, assumptions, reasons, choices, land, by_lease,
-                 conn, annual, incentive, total, start, priority):
+                 conn, annual, incentive, total, start, priority, visible):
         self.index, self.request, self.today, self.assumptions = index, request, today, assumptions
         self.reasons, self.choices = reasons, choices
         self.land, self.by_lease, self.conn, self.annual = land, by_lease, conn, annual
         self.incentive, self.total, self.start, self.priority = incentive, total, start, priority
         ix, req = index, request
-        ok = np.flatnonzero(reasons == 0)
+        ok = np.flatnonzero((reasons == 0) & visible)
         self.days = (start - today.toordinal()).astype(np.int64)
         crit: dict[str, np.ndarray] = {}
         if ok.size:
@@ -400,7 +408,7 @@ class MatchOutcome:
             self.ranked = ok
             self.score = np.zeros(0)
             self.criteria = {c: np.zeros(0) for c in CRITERIA}
-        self.excluded_pos = np.flatnonzero(reasons != 0)
+        self.excluded_pos = np.flatnonzero((reasons != 0) & visible)
 
     # ---- ids -------------------------------------------------------------------------------
     @property

@@ -1,0 +1,96 @@
+"""``promzona match REQUEST.json [--json]``: rank the published plots for a request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from promzona.core.errors import PromzonaError
+from promzona.core.matching import MatchRequest
+from promzona.zones.models import Sector
+
+from ...answer import answer_json
+from ...selectors import match_for
+
+MAX_BYTES = 1_000_000
+
+
+class Command(BaseCommand):
+    help = "Match an investor's request (JSON, as for POST /api/match) against the published plots."
+
+    def add_arguments(self, parser):
+        parser.add_argument("request", help="JSON file with the request ('-' for standard input)")
+        parser.add_argument("--json", action="store_true", help="print the API answer as JSON")
+        parser.add_argument("--top", type=int, default=10, help="rows in the table (default 10)")
+        parser.add_argument("--today", help="date to match on (YYYY-MM-DD; default today)")
+
+    def handle(self, *args, **opts):
+        path = opts["request"]
+        try:
+            raw = (self.stdin_read() if path == "-" else Path(path).read_bytes()[: MAX_BYTES + 1])
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        if len(raw) > MAX_BYTES:
+            raise CommandError(f"{path} is larger than {MAX_BYTES:,} bytes.")
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+        try:
+            req = MatchRequest.parse(data)
+            today = timezone.localdate()
+            if opts["today"]:
+                today = timezone.datetime.fromisoformat(opts["today"]).date()
+        except PromzonaError as exc:
+            raise CommandError(exc.message) from exc
+        except ValueError as exc:
+            raise CommandError(f"--today: {exc}") from exc
+        if not Sector.objects.filter(code__in=_prefixes(req.sector)).exists():
+            raise CommandError(f"Unknown sector {req.sector}: not in the OKED table.")
+        outcome = match_for(AnonymousUser(), req, today=today)
+        if opts["json"]:
+            self.stdout.write(json.dumps(answer_json(outcome), ensure_ascii=False, indent=1))
+            return
+        self._table(outcome, opts["top"])
+
+    def stdin_read(self) -> bytes:
+        import sys
+
+        return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+    def _table(self, outcome, top: int) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        ix = outcome.index
+        console = Console(file=self.stdout, width=150, highlight=False)
+        rows = outcome.results(limit=max(top, 0))
+        table = Table(title=f"{len(outcome.result_ids)} plots can serve the request; "
+                            f"{len(outcome.excluded_pos)} left out")
+        for col, kw in (("#", {"justify": "right"}), ("plot", {}), ("score", {"justify": "right"}),
+                        ("cost of location, KZT", {"justify": "right"}),
+                        ("start", {}), ("utilities", {}), ("gaps", {})):
+            table.add_column(col, **kw)
+        for r in rows:
+            p = ix.plots[ix.plot_pos[r.plot_id]]
+            table.add_row(
+                str(r.rank), f"{p.code} ({p.area_ha:g} ha)", f"{r.score:.1f}",
+                f"{r.cost_of_location_kzt:,.0f}",
+                f"{r.start_on} ({r.time_to_start_days} d)",
+                "\n".join(f"{u.kind}: {u.line_code}/{u.source_code} {u.distance_m:,.0f} m, "
+                          f"{u.connection_cost_kzt:,.0f} KZT" for u in r.utilities),
+                "\n".join(g.text for g in r.gaps),
+            )
+        console.print(table)
+        for e in outcome.excluded()[:top]:
+            p = ix.plots[ix.plot_pos[e.plot_id]]
+            console.print(f"left out {p.code}: " + "; ".join(x.text for x in e.reasons))
+
+
+def _prefixes(code: str) -> list[str]:
+    """C25.11 → [C25.11, C25.1, C25, C2, C]: a sector is known when it or a parent is."""
+    return [code[:i] for i in range(len(code), 0, -1)]

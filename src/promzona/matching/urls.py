@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matching"
+urlpatterns = [
+    path("match/", views.match_page, name="match"),
+    path("match/offer.pdf", views.offer_pdf, name="offer"),
+]

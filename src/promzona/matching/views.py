@@ -1,0 +1,88 @@
+"""The match page (open to anonymous visitors), saving a search, the offer PDF."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from promzona.core.errors import PromzonaError
+from promzona.zones.models import Plot, Zone
+
+from .answer import answer_json
+from .forms import MatchForm, SaveSearchForm
+from .models import Notice, SavedSearch
+from .selectors import match_for
+from .services import saved_search_create
+
+RESULTS_SHOWN = 20
+
+
+@require_http_methods(["GET", "POST"])
+def match_page(request):
+    user = request.user
+    saved = None
+    if request.GET.get("saved") and user.is_authenticated:
+        saved = get_object_or_404(SavedSearch, pk=request.GET["saved"] if
+                                  request.GET["saved"].isdigit() else 0, user=user)
+        form = MatchForm(MatchForm.initial_from(saved.request))
+        Notice.objects.filter(user=user, url__endswith=f"?saved={saved.pk}").update(read=True)
+    elif "sector" in request.GET:
+        form = MatchForm(request.GET)
+    else:
+        form = MatchForm(initial={"hazard_class": 5, "horizon_years": 10})
+    if request.method == "POST":
+        form = MatchForm(request.POST)
+        save_form = SaveSearchForm(request.POST)
+        if form.is_valid() and save_form.is_valid():
+            try:
+                s = saved_search_create(actor=user, name=save_form.cleaned_data["name"],
+                                        request=form.request_json())
+            except PromzonaError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Search saved: you will be told of new plots."))
+                return redirect(f"{request.path}?saved={s.pk}")
+    answer = None
+    if form.is_bound and form.is_valid():
+        outcome = match_for(user, form.match_request, today=timezone.localdate())
+        answer = answer_json(outcome, limit=RESULTS_SHOWN)
+        answer["total"] = len(outcome.result_ids)
+        plots = Plot.objects.in_bulk([r["plot_id"] for r in answer["results"]] +
+                                     [e["plot_id"] for e in answer["excluded"]])
+        zones = Zone.objects.in_bulk()
+        for r in answer["results"]:
+            r["plot"] = plots[r["plot_id"]]
+            r["zone"] = zones[r["zone_id"]]
+        for e in answer["excluded"]:
+            e["plot"] = plots[e["plot_id"]]
+    query = urlencode({k: v for k, v in form.data.items() if k != "csrfmiddlewaretoken"}) \
+        if form.is_bound else ""
+    return render(request, "matching/match.html", {
+        "form": form, "answer": answer, "query": query, "saved": saved,
+        "save_form": SaveSearchForm(), "saved_searches": SavedSearch.objects.filter(user=user)
+        if user.is_authenticated else [],
+        "notices": Notice.objects.filter(user=user, read=False)[:10]
+        if user.is_authenticated else [],
+    })
+
+
+@require_GET
+def offer_pdf(request):
+    from .offer import offer_pdf_bytes
+
+    form = MatchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The request is not valid: %(errors)s")
+                                      % {"errors": form.errors.as_text()[:500]},
+                                      content_type="text/plain; charset=utf-8")
+    outcome = match_for(request.user, form.match_request, today=timezone.localdate())
+    pdf = offer_pdf_bytes(outcome, today=timezone.localdate())
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = 'inline; filename="promzona-offer.pdf"'
+    return resp
