@@ -39,15 +39,19 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {"key": None, "index": None}
 
 
-def data_version() -> tuple:
+def data_version() -> str:
+    """Changes whenever a plot, source, line, project or sector permission changes — also by
+    queryset updates that bypass the audit (status counts)."""
     plots = Plot.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return (
-        AuditEntry.objects.aggregate(m=Max("id"))["m"],
-        plots["n"], plots["at"],
-        UtilitySource.objects.aggregate(c=Sum("committed"), k=Sum("capacity"), n=Count("id")).values(),
-        UtilityLine.objects.count(), InfrastructureProject.objects.count(),
+    return repr((
+        AuditEntry.objects.aggregate(m=Max("id"))["m"], plots["n"], plots["at"],
+        sorted(Plot.objects.values_list("status").annotate(n=Count("id"))),
+        tuple(UtilitySource.objects.aggregate(c=Sum("committed"), k=Sum("capacity"),
+                                              t=Sum("tariff_kzt"), n=Count("id")).values()),
+        sorted(UtilityLine.objects.values_list("status").annotate(n=Count("id"))),
+        sorted(InfrastructureProject.objects.values_list("status").annotate(n=Count("id"))),
         Plot.permitted_sectors.through.objects.count(),
-    ).__repr__()
+    ))
 
 
 def build_index() -> MatchIndex:
