@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -74,15 +75,27 @@ def match_page(request):
 
 @require_GET
 def offer_pdf(request):
+    """The offer for the top plots of the request in the query string (or ``saved=ID``),
+    in ``lang`` (ru, kk, en; default the page language)."""
     from .offer import offer_pdf_bytes
 
-    form = MatchForm(request.GET)
+    data = request.GET
+    saved = data.get("saved", "")
+    if saved:
+        if not request.user.is_authenticated or not saved.isdigit():
+            return HttpResponseBadRequest(_("Unknown saved search."), content_type="text/plain")
+        search = get_object_or_404(SavedSearch, pk=saved, user=request.user)
+        data = MatchForm.initial_from(search.request)
+    form = MatchForm(data)
     if not form.is_valid():
         return HttpResponseBadRequest(_("The request is not valid: %(errors)s")
                                       % {"errors": form.errors.as_text()[:500]},
                                       content_type="text/plain; charset=utf-8")
+    lang = request.GET.get("lang")
+    if lang not in {code for code, _name in settings.LANGUAGES}:
+        lang = None
     outcome = match_for(request.user, form.match_request, today=timezone.localdate())
-    pdf = offer_pdf_bytes(outcome, today=timezone.localdate())
+    pdf = offer_pdf_bytes(outcome, today=timezone.localdate(), lang=lang)
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = 'inline; filename="promzona-offer.pdf"'
     return resp
