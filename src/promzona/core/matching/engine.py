@@ -421,11 +421,12 @@ class MatchOutcome:
 
     # ---- materialised rows -----------------------------------------------------------------
     def results(self, limit: int | None = None, tr: Callable[[str], str] = str) -> list[ResultRow]:
+        T = {k: tr(v) for k, v in TEXT.items()}
         rows = []
         n = self.ranked.size if limit is None else min(limit, self.ranked.size)
         for r in range(n):
             i = int(self.ranked[r])
-            utilities, gaps = self._utilities(i, tr)
+            utilities, gaps = self._utilities(i, T)
             start_on = dt.date.fromordinal(int(self.start[i]))
             row = ResultRow(
                 plot_id=int(self.index.plot_id[i]), rank=r + 1, score=float(self.score[r]),
@@ -434,12 +435,13 @@ class MatchOutcome:
                 start_on=start_on, utilities=utilities, gaps=gaps,
                 criteria={c: round(float(v[r]), 4) for c, v in self.criteria.items()},
             )
-            row.explanation = self._explain(i, row, tr)
+            row.explanation = self._explain(i, row, T)
             rows.append(row)
         return rows
 
     def excluded(self, tr: Callable[[str], str] = str) -> list[Excluded]:
-        return [Excluded(plot_id=int(self.index.plot_id[i]), reasons=self._reasons(int(i), tr))
+        T = {k: tr(v) for k, v in TEXT.items()}
+        return [Excluded(plot_id=int(self.index.plot_id[i]), reasons=self._reasons(int(i), T))
                 for i in self.excluded_pos]
 
     def _breakdown(self, i: int) -> dict[str, float]:
@@ -475,15 +477,15 @@ class MatchOutcome:
             ready_on=dt.date.fromordinal(min(ready, dt.date.max.toordinal())),  # NEVER: max date
         )
 
-    def _gap_text(self, kind: str, i: int, opt: UtilityOption | None, tr) -> tuple[str, dt.date | None]:
+    def _gap_text(self, kind: str, i: int, opt: UtilityOption | None, T) -> tuple[str, dt.date | None]:
         """The gap sentence and the date it closes (None: nothing planned closes it)."""
         ix = self.index
         unit = UTILITY_KINDS[kind].unit
         need = self.request.need(kind)
         if opt is None:
-            return tr(TEXT["gap_no_line"]).format(
-                kind=tr(TEXT[f"kind_{kind}"]), km=fmt_num(ix.max_connection_m / 1000)), None
-        head = tr(TEXT["gap_need"]).format(need=fmt_num(need), unit=unit, source=opt.source_code,
+            return T["gap_no_line"].format(
+                kind=T[f"kind_{kind}"], km=fmt_num(ix.max_connection_m / 1000)), None
+        head = T["gap_need"].format(need=fmt_num(need), unit=unit, source=opt.source_code,
                                            free=fmt_num(max(opt.free_now, 0.0)))
         never = self.choices[kind].ready[i] >= NEVER
         ups = ix.upgrades.get(opt.source_id, [])
@@ -491,19 +493,19 @@ class MatchOutcome:
         if opt.free_now < need:
             parts.append(head)
             if ups:
-                parts += [tr(TEXT["gap_upgrade"]).format(added=fmt_num(u.capacity_added), unit=unit,
+                parts += [T["gap_upgrade"].format(added=fmt_num(u.capacity_added), unit=unit,
                                                          month=u.completion.strftime("%Y-%m"))
                           for u in ups]
             else:
-                parts.append(tr(TEXT["gap_no_upgrade"]))
+                parts.append(T["gap_no_upgrade"])
         if opt.line_status != "existing":
             line = ix.lines[ix.line_pos[opt.line_id]]
-            parts.append(tr(TEXT["gap_line"]).format(
-                line=opt.line_code, status=tr(TEXT[f"status_{opt.line_status}"]),
+            parts.append(T["gap_line"].format(
+                line=opt.line_code, status=T[f"status_{opt.line_status}"],
                 date=line.completion.isoformat() if line.completion else "?"))
         return "; ".join(parts), None if never else opt.ready_on
 
-    def _utilities(self, i: int, tr) -> tuple[list[UtilityOption], list[Gap]]:
+    def _utilities(self, i: int, T) -> tuple[list[UtilityOption], list[Gap]]:
         utilities, gaps = [], []
         for kind in KINDS:
             if self.request.need(kind) <= 0:
@@ -512,43 +514,43 @@ class MatchOutcome:
             if opt is not None:
                 utilities.append(opt)
             if opt is None or self.choices[kind].ready[i] >= NEVER:
-                gaps.append(Gap(kind, self._gap_text(kind, i, opt, tr)[0], None))
+                gaps.append(Gap(kind, self._gap_text(kind, i, opt, T)[0], None))
             elif opt.line_status != "existing" or opt.free_now < opt.need:
-                text, when = self._gap_text(kind, i, opt, tr)
+                text, when = self._gap_text(kind, i, opt, T)
                 gaps.append(Gap(kind, text, when))
         return utilities, gaps
 
-    def _explain(self, i: int, row: ResultRow, tr) -> list[str]:
+    def _explain(self, i: int, row: ResultRow, T) -> list[str]:
         ix, req, b = self.index, self.request, row.cost_breakdown
         out = []
         if b["land_deal"] == "lease":
-            out.append(tr(TEXT["x_lease"]).format(area=fmt_num(ix.area[i], 2),
+            out.append(T["x_lease"].format(area=fmt_num(ix.area[i], 2),
                                                   price=fmt_num(ix.lease[i]),
                                                   years=req.horizon_years, total=fmt_num(b["land_kzt"])))
         else:
-            out.append(tr(TEXT["x_sale"]).format(total=fmt_num(b["land_kzt"])))
+            out.append(T["x_sale"].format(total=fmt_num(b["land_kzt"])))
         for u in row.utilities:
-            out.append(tr(TEXT["x_utility"]).format(
-                kind=tr(TEXT[f"kind_{u.kind}"]), line=u.line_code, source=u.source_code,
+            out.append(T["x_utility"].format(
+                kind=T[f"kind_{u.kind}"], line=u.line_code, source=u.source_code,
                 dist=fmt_num(u.distance_m), cost=fmt_num(u.connection_cost_kzt),
                 ready=u.ready_on.isoformat(), annual=fmt_num(u.annual_cost_kzt)))
         if b["incentives_kzt"]:
-            out.append(tr(TEXT["x_incentive"]).format(total=fmt_num(-b["incentives_kzt"])))
-        out.append(tr(TEXT["x_start"]).format(date=row.start_on.isoformat(),
+            out.append(T["x_incentive"].format(total=fmt_num(-b["incentives_kzt"])))
+        out.append(T["x_start"].format(date=row.start_on.isoformat(),
                                               days=row.time_to_start_days))
         if req.start_by is not None and row.start_on > req.start_by:
-            out.append(tr(TEXT["x_late"]).format(date=req.start_by.isoformat()))
+            out.append(T["x_late"].format(date=req.start_by.isoformat()))
         if self.priority[i]:
-            out.append(tr(TEXT["x_priority"]))
+            out.append(T["x_priority"])
         return out
 
-    def _reasons(self, i: int, tr) -> list[Reason]:
+    def _reasons(self, i: int, T) -> list[Reason]:
         ix, req, bits = self.index, self.request, int(self.reasons[i])
         p = ix.plots[i]
         out = []
 
         def add(code: str, **kw: Any) -> None:
-            out.append(Reason(code, tr(TEXT[f"r_{code}"]).format(**kw)))
+            out.append(Reason(code, T[f"r_{code}"].format(**kw)))
 
         if bits & R_STATUS:
             add("status", status=p.status)
@@ -577,6 +579,6 @@ class MatchOutcome:
             add("budget", cost=fmt_num(self.total[i]), budget=fmt_num(req.budget_kzt))
         for kind in KINDS:
             if bits & R_GAP[kind]:
-                text, _ = self._gap_text(kind, i, self._option(kind, i), tr)
+                text, _ = self._gap_text(kind, i, self._option(kind, i), T)
                 out.append(Reason(f"gap_{kind}", text))
         return out
