@@ -68,7 +68,8 @@ def loop_baseline(ix: MatchIndex, req: MatchRequest, today: dt.date) -> list[int
             continue
         if req.max_dist_road_m is not None and (p.dist_road_m is None or p.dist_road_m > req.max_dist_road_m):
             continue
-        lease = p.area_ha * p.lease_price_kzt_ha_year * years if p.lease_price_kzt_ha_year is not None else None
+        lease = (p.area_ha * p.lease_price_kzt_ha_year * years
+                 if p.lease_price_kzt_ha_year is not None else None)
         prices = [x for x in (lease, p.sale_price_kzt) if x is not None]
         if not prices:
             continue

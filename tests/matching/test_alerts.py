@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command

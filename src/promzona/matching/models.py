@@ -40,6 +40,9 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Alerted(models.Model):
     """A plot already announced for a saved search: never twice."""
@@ -54,3 +57,6 @@ class Alerted(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["saved_search", "plot"], name="alerted_once_per_plot"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id}: {self.plot_id}"
