@@ -198,3 +198,14 @@ def test_request_round_trips():
             start_by="2027-06-01", rail_spur=True)
     assert MatchRequest.parse(r.to_json()) == r
     assert dataclasses.replace(r, hazard_class=2) != r
+
+
+def test_faster_but_dearer_option_is_explained():
+    # Cheapest: the planned line 50 m away (ready 2027-06-30 + 30 days); faster: the existing
+    # line 900 m away, ready today + 90 days, connection 1,000,000 + 9,000,000.
+    lines = [line(100, y=1000), line(101, status="planned", completion=dt.date(2027, 6, 30),
+                                     y=150, lead=30)]
+    a = match(index(plots=[plot(1, 0)], lines=lines), req(), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L101" and a.start_on == dt.date(2027, 7, 30)
+    assert ("Faster power: line L100 (existing) ready 2027-04-01, connection 10,000,000 KZT — "
+            "dearer over the horizon") in a.explanation

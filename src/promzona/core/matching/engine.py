@@ -211,6 +211,7 @@ class Choice:
 
     pair: np.ndarray
     ready: np.ndarray
+    pair_ready: np.ndarray  # ready day ordinal of every pair of the kind (for alternatives)
 
 
 @dataclass
@@ -331,7 +332,7 @@ def match(
         when = np.full(P, NEVER, dtype=np.int64)
         pair[p["seg_plot"]] = chosen
         when[p["seg_plot"]] = ready[chosen]
-        choices[kind] = Choice(pair=pair, ready=when)
+        choices[kind] = Choice(pair=pair, ready=when, pair_ready=ready)
         reasons |= np.where(when >= NEVER, R_GAP[kind], 0)
         has = pair >= 0
         conn[has] += p["cost"][pair[has]]
@@ -520,6 +521,20 @@ class MatchOutcome:
                 gaps.append(Gap(kind, text, when))
         return utilities, gaps
 
+    def _faster(self, kind: str, i: int) -> tuple[LineLink, dt.date, float] | None:
+        """An option ready earlier than the chosen (cheapest) one: line, date, connection cost."""
+        ch, p = self.choices[kind], self.index.pairs[kind]
+        seg = int(np.searchsorted(p["seg_plot"], i))
+        if seg >= p["seg_plot"].size or p["seg_plot"][seg] != i:
+            return None
+        lo = int(p["seg_start"][seg])
+        ready = ch.pair_ready[lo:lo + int(p["seg_len"][seg])]
+        k = lo + int(np.argmin(ready))
+        if ch.pair_ready[k] >= ch.ready[i]:
+            return None
+        line = self.index.lines[int(p["line"][k])]
+        return line, dt.date.fromordinal(int(ch.pair_ready[k])), float(p["cost"][k])
+
     def _explain(self, i: int, row: ResultRow, T) -> list[str]:
         ix, req, b = self.index, self.request, row.cost_breakdown
         out = []
@@ -534,6 +549,12 @@ class MatchOutcome:
                 kind=T[f"kind_{u.kind}"], line=u.line_code, source=u.source_code,
                 dist=fmt_num(u.distance_m), cost=fmt_num(u.connection_cost_kzt),
                 ready=u.ready_on.isoformat(), annual=fmt_num(u.annual_cost_kzt)))
+            faster = self._faster(u.kind, i)
+            if faster is not None:
+                out.append(T["x_faster"].format(
+                    kind=T[f"kind_{u.kind}"], line=faster[0].code,
+                    status=T[f"status_{faster[0].status}"], ready=faster[1].isoformat(),
+                    cost=fmt_num(faster[2])))
         if b["incentives_kzt"]:
             out.append(T["x_incentive"].format(total=fmt_num(-b["incentives_kzt"])))
         out.append(T["x_start"].format(date=row.start_on.isoformat(),

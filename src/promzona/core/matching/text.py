@@ -36,6 +36,8 @@ TEXT: dict[str, str] = {
     "x_sale": gettext_noop("Land: purchase for {total} KZT"),
     "x_utility": gettext_noop("{kind}: line {line} from {source}, {dist} m away; connection "
                               "{cost} KZT, ready {ready}; bill {annual} KZT/year"),
+    "x_faster": gettext_noop("Faster {kind}: line {line} ({status}) ready {ready}, connection "
+                             "{cost} KZT — dearer over the horizon"),
     "x_incentive": gettext_noop("Incentive: temporary free use of the land for a priority "
                                 "sector, −{total} KZT"),
     "x_start": gettext_noop("Start possible on {date} (in {days} days)"),
