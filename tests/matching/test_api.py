@@ -90,3 +90,22 @@ def test_malformed_body_is_4xx(demo, client, raw):
 def test_oversized_sector_is_refused(demo, client):
     r = post(client, {"sector": "C" * 100_000})
     assert r.status_code in (400, 422)
+
+
+def test_anonymous_machine_client_needs_no_csrf_token(demo):
+    from django.test import Client
+
+    r = post(Client(enforce_csrf_checks=True), BODY)
+    assert r.status_code == 200 and r.json()["results"]
+
+
+def test_token_caller_is_identified(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from promzona.api.services import token_create
+
+    staff = get_user_model().objects.get(username="demo-staff")
+    token = token_create(actor=staff, user=staff)
+    data = post(client, BODY, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    draft = Plot.objects.filter(status="draft").values_list("id", flat=True)
+    assert set(draft) <= {x["plot_id"] for x in data["excluded"]}

@@ -10,13 +10,17 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from promzona.api.auth import OPTIONAL_AUTH
+from promzona.api.auth import Anonymous, TokenAuth
 from promzona.core.matching import MatchRequest
 
 from .answer import answer_json
 from .selectors import match_for
 
 router = Router(tags=["matching"])
+#: A token identifies the caller; otherwise the session user set by Django's middleware (if any)
+#: decides visibility. No session *auth* here: its CSRF check would refuse anonymous machine
+#: clients, and a match changes nothing.
+MATCH_AUTH = [TokenAuth(), Anonymous()]
 
 
 class AreaRange(Schema):
@@ -133,7 +137,7 @@ def request_from_schema(body: MatchIn) -> MatchRequest:
     return MatchRequest.parse(data)
 
 
-@router.post("", auth=OPTIONAL_AUTH, response=MatchOut)
+@router.post("", auth=MATCH_AUTH, response=MatchOut)
 def match_plots(request, body: MatchIn):
     """Rank the plots the caller may see for an investor's request.
 

@@ -453,7 +453,7 @@ class MatchOutcome:
             "connections_kzt": round(float(self.conn[i]), 2),
             "utilities_per_year_kzt": round(float(self.annual[i]), 2),
             "utilities_kzt": round(float(self.annual[i]) * years, 2),
-            "incentives_kzt": round(-float(self.incentive[i]), 2),
+            "incentives_kzt": round(-float(self.incentive[i]), 2) + 0.0,  # no "-0.0"
             "horizon_years": years,
         }
 
