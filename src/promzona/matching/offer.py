@@ -183,6 +183,8 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
                   z.contact_address, z.website):
             if v:
                 story.append(Paragraph(v, base))
+        if z.incentives:
+            story.append(Paragraph(_("Incentives") + ": " + z.incentives, base))
         if z.is_illustrative:
             story.append(Paragraph(_("Illustrative demo data: the figures are not real."), base))
     buf = io.BytesIO()

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from promzona.core.errors import PromzonaError
 from promzona.core.matching import MatchRequest
@@ -68,27 +69,29 @@ class Command(BaseCommand):
 
         ix = outcome.index
         console = Console(file=self.stdout, width=150, highlight=False)
-        rows = outcome.results(limit=max(top, 0))
-        table = Table(title=f"{len(outcome.result_ids)} plots can serve the request; "
-                            f"{len(outcome.excluded_pos)} left out")
-        for col, kw in (("#", {"justify": "right"}), ("plot", {}), ("score", {"justify": "right"}),
-                        ("cost of location, KZT", {"justify": "right"}),
-                        ("start", {}), ("utilities", {}), ("gaps", {})):
+        rows = outcome.results(limit=max(top, 0), tr=_)
+        table = Table(title=_("%(n)s plots can serve the request; %(m)s left out") % {
+            "n": len(outcome.result_ids), "m": len(outcome.excluded_pos)})
+        right = {"justify": "right"}
+        for col, kw in (("#", right), (_("plot"), {}), (_("score"), right),
+                        (_("cost of location, KZT"), right), (_("start"), {}),
+                        (_("utilities"), {}), (_("gaps"), {})):
             table.add_column(col, **kw)
         for r in rows:
             p = ix.plots[ix.plot_pos[r.plot_id]]
             table.add_row(
                 str(r.rank), f"{p.code} ({p.area_ha:g} ha)", f"{r.score:.1f}",
                 f"{r.cost_of_location_kzt:,.0f}",
-                f"{r.start_on} ({r.time_to_start_days} d)",
+                f"{r.start_on} ({r.time_to_start_days} {_('d')})",
                 "\n".join(f"{u.kind}: {u.line_code}/{u.source_code} {u.distance_m:,.0f} m, "
                           f"{u.connection_cost_kzt:,.0f} KZT" for u in r.utilities),
                 "\n".join(g.text for g in r.gaps),
             )
         console.print(table)
-        for e in outcome.excluded()[:top]:
+        for e in outcome.excluded(tr=_)[: max(top, 0)]:
             p = ix.plots[ix.plot_pos[e.plot_id]]
-            console.print(f"left out {p.code}: " + "; ".join(x.text for x in e.reasons))
+            console.print(_("left out %(plot)s: %(reasons)s") % {
+                "plot": p.code, "reasons": "; ".join(x.text for x in e.reasons)})
 
 
 def _prefixes(code: str) -> list[str]:
