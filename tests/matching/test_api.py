@@ -52,7 +52,7 @@ def test_staff_also_sees_drafts(staff_client):
 
 
 def test_unserved_sector_leaves_every_plot_out_with_reasons(demo, client):
-    data = post(client, {**BODY, "sector": "A01"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    data = post(client, {**BODY, "sector": "C24.44"}).json()  # the smelter: no plot permits it
     assert data["results"] == []
     assert all(x["reasons"] for x in data["excluded"])
 
@@ -109,3 +109,9 @@ def test_token_caller_is_identified(demo, client):
     data = post(client, BODY, HTTP_AUTHORIZATION=f"Bearer {token}").json()
     draft = Plot.objects.filter(status="draft").values_list("id", flat=True)
     assert set(draft) <= {x["plot_id"] for x in data["excluded"]}
+
+
+def test_unknown_sector_is_400(demo, client):
+    r = post(client, {**BODY, "sector": "Z99"})
+    assert r.status_code == 400 and r.json()["error"]["details"] == {"field": "sector"}
+    assert post(client, {**BODY, "sector": "C25.11"}).status_code == 200  # child of a known code

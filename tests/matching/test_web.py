@@ -57,3 +57,16 @@ def test_someone_elses_saved_search_is_404(investor_client, staff_user):
     s = saved_search_create(actor=staff_user, name="staff", request={"sector": "C25"})
     assert investor_client.get(f"/match/?saved={s.pk}").status_code == 404
     assert investor_client.get("/match/?saved=abc").status_code == 404
+
+
+def test_saved_search_deleted_by_owner_only(investor_client, staff_user, client):
+    from promzona.matching.services import saved_search_create
+
+    mine = SavedSearch.objects.get(pk=investor_client.post(
+        "/match/", {**QUERY, "name": "mine"})["Location"].split("saved=")[1])
+    theirs = saved_search_create(actor=staff_user, name="staff", request={"sector": "C25"})
+    assert investor_client.post(f"/match/saved/{theirs.pk}/delete/").status_code == 404
+    assert investor_client.get(f"/match/saved/{mine.pk}/delete/").status_code == 405
+    assert investor_client.post(f"/match/saved/{mine.pk}/delete/").status_code == 302
+    assert not SavedSearch.objects.filter(pk=mine.pk).exists()
+    assert SavedSearch.objects.filter(pk=theirs.pk).exists()

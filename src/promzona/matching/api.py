@@ -11,10 +11,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from promzona.api.auth import Anonymous, TokenAuth
+from promzona.core.errors import InputError
 from promzona.core.matching import MatchRequest
 
 from .answer import answer_json
-from .selectors import match_for
+from .selectors import match_for, sector_known
 
 router = Router(tags=["matching"])
 #: A token identifies the caller; otherwise the session user set by Django's middleware (if any)
@@ -145,6 +146,8 @@ def match_plots(request, body: MatchIn):
     ``gaps`` say what must be built first and when) or in ``excluded`` with its reasons.
     """
     req = request_from_schema(body)
+    if not sector_known(req.sector):
+        raise InputError(f"Unknown sector {req.sector}: not in the OKED table.", field="sector")
     answer = answer_json(match_for(request.user, req, today=timezone.localdate()))
     # Serialised directly: the answer lists every visible plot, and re-validating 100,000 rows
     # with pydantic costs seconds. A test validates it against the MatchOut schema instead.

@@ -29,6 +29,7 @@ from promzona.core.matching import (
 from promzona.zones.models import (
     InfrastructureProject,
     Plot,
+    Sector,
     UtilityLine,
     UtilitySource,
     Zone,
@@ -118,3 +119,8 @@ def match_for(user: Any, request: MatchRequest, *, today: dt.date,
     ix = index or match_index()
     visible = None if can_see_unpublished(user) else ix.status_mask(tuple(PUBLIC_PLOT_STATUSES))
     return match(ix, request, today=today, visible=visible)
+
+
+def sector_known(code: str) -> bool:
+    """Whether ``code`` or one of its parents (C25.11 → C25.1, C25, C2, C) is in the OKED table."""
+    return Sector.objects.filter(code__in=[code[:i] for i in range(len(code), 0, -1)]).exists()

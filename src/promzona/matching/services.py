@@ -105,12 +105,11 @@ def _announce(search: SavedSearch, plot: Plot, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def notice_mark_read(*, actor: Any, notice: Notice) -> Notice:
-    if notice.user_id != getattr(actor, "pk", None):
-        raise Forbidden("This notice belongs to someone else.")
-    Notice.objects.filter(pk=notice.pk).update(read=True)
-    notice.read = True
-    return notice
+def notices_mark_read(*, actor: Any, url: str) -> int:
+    """Mark the actor's unread notices pointing at ``url`` as read; returns how many."""
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    return Notice.objects.filter(user=actor, url=url, read=False).update(read=True)
 
 
 def triggers_alerts(action: str, object_type: str, after: dict | None) -> bool:

@@ -6,4 +6,5 @@ app_name = "matching"
 urlpatterns = [
     path("match/", views.match_page, name="match"),
     path("match/offer.pdf", views.offer_pdf, name="offer"),
+    path("match/saved/<int:pk>/delete/", views.saved_search_remove, name="saved-delete"),
 ]

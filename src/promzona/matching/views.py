@@ -6,11 +6,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from promzona.core.errors import PromzonaError
 from promzona.zones.models import Plot, Zone
@@ -19,7 +20,7 @@ from .answer import answer_json
 from .forms import MatchForm, SaveSearchForm
 from .models import Notice, SavedSearch
 from .selectors import match_for
-from .services import saved_search_create
+from .services import notices_mark_read, saved_search_create, saved_search_delete
 
 RESULTS_SHOWN = 20
 
@@ -32,7 +33,7 @@ def match_page(request):
         saved = get_object_or_404(SavedSearch, pk=request.GET["saved"] if
                                   request.GET["saved"].isdigit() else 0, user=user)
         form = MatchForm(MatchForm.initial_from(saved.request))
-        Notice.objects.filter(user=user, url__endswith=f"?saved={saved.pk}").update(read=True)
+        notices_mark_read(actor=user, url=request.get_full_path())
     elif "sector" in request.GET:
         form = MatchForm(request.GET)
     else:
@@ -71,6 +72,15 @@ def match_page(request):
         "notices": Notice.objects.filter(user=user, read=False)[:10]
         if user.is_authenticated else [],
     })
+
+
+@require_POST
+@login_required
+def saved_search_remove(request, pk: int):
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    saved_search_delete(actor=request.user, search=search)
+    messages.success(request, _("Saved search deleted."))
+    return redirect("matching:match")
 
 
 @require_GET

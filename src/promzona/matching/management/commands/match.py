@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from promzona.core.errors import PromzonaError
 from promzona.core.matching import MatchRequest
-from promzona.zones.models import Sector
 
 from ...answer import answer_json
-from ...selectors import match_for
+from ...selectors import match_for, sector_known
 
 MAX_BYTES = 1_000_000
 
@@ -50,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         except ValueError as exc:
             raise CommandError(f"--today: {exc}") from exc
-        if not Sector.objects.filter(code__in=_prefixes(req.sector)).exists():
+        if not sector_known(req.sector):
             raise CommandError(f"Unknown sector {req.sector}: not in the OKED table.")
         outcome = match_for(AnonymousUser(), req, today=today)
         if opts["json"]:
@@ -93,7 +92,3 @@ class Command(BaseCommand):
             console.print(_("left out %(plot)s: %(reasons)s") % {
                 "plot": p.code, "reasons": "; ".join(x.text for x in e.reasons)})
 
-
-def _prefixes(code: str) -> list[str]:
-    """C25.11 → [C25.11, C25.1, C25, C2, C]: a sector is known when it or a parent is."""
-    return [code[:i] for i in range(len(code), 0, -1)]
