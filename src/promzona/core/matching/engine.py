@@ -99,6 +99,9 @@ class MatchIndex:
         self.plots = sorted(plots, key=lambda p: p.id)
         self.sources = sorted(sources, key=lambda s: s.id)
         self.source_pos = {s.id: i for i, s in enumerate(self.sources)}
+        self.sources_of_kind: dict[str, list[int]] = {}
+        for i, s in enumerate(self.sources):
+            self.sources_of_kind.setdefault(s.kind, []).append(i)
         self.upgrades: dict[int, list[UpgradeIn]] = {}
         for u in sorted(upgrades, key=lambda u: (u.completion, u.id)):
             if u.source_id in self.source_pos and u.capacity_added > 0:
@@ -319,15 +322,17 @@ def match(
         if need <= 0:
             continue
         p = ix.pairs[kind]
-        src_ready = np.array([ix.source_ready(s, need, t) for s in ix.group_source], dtype=np.int64)
-        g_ready = src_ready[p["group"]] if src_ready.size else np.zeros(0, dtype=np.int64)
+        src_ready = np.full(len(ix.sources), NEVER, dtype=np.int64)
+        for s in ix.sources_of_kind.get(kind, ()):
+            src_ready[s] = ix.source_ready(s, need, t)
+        g_ready = src_ready[ix.group_source[p["group"]]]
         ready = np.maximum(np.maximum(p["done"], t), g_ready) + p["lead"]
         ready = np.where(g_ready >= NEVER, NEVER, ready)
-        bill = tariff[ix.group_source[p["group"]]] * need * a.annual_units(kind) if src_ready.size \
-            else np.zeros(0)
-        # Feasible first, then the lowest cost over the horizon, then the earliest.
-        chosen = _segment_choice(p, [(ready >= NEVER).astype(float), p["cost"] + bill * years,
-                                     ready.astype(float)])
+        bill = tariff[ix.group_source[p["group"]]] * need * a.annual_units(kind)
+        # The lowest cost over the horizon among the feasible, then the earliest. (Where none is
+        # feasible the pick is arbitrary; the gap sentence names the cheapest, see _option.)
+        horizon_cost = np.where(ready >= NEVER, np.inf, p["cost"] + bill * years)
+        chosen = _segment_choice(p, [horizon_cost, ready.astype(float)])
         pair = np.full(P, -1, dtype=np.int64)
         when = np.full(P, NEVER, dtype=np.int64)
         pair[p["seg_plot"]] = chosen
@@ -464,6 +469,10 @@ class MatchOutcome:
         ix = self.index
         p = ix.pairs[kind]
         k = int(ch.pair[i])
+        if ch.ready[i] >= NEVER:  # a gap: describe the option cheapest to connect
+            seg = int(np.searchsorted(p["seg_plot"], i))
+            lo = int(p["seg_start"][seg])
+            k = lo + int(np.argmin(p["cost"][lo:lo + int(p["seg_len"][seg])]))
         line = ix.lines[int(p["line"][k])]
         src = ix.sources[int(ix.group_source[p["group"][k]])]
         need = self.request.need(kind)
