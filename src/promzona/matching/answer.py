@@ -32,11 +32,13 @@ def result_json(row: ResultRow, outcome: MatchOutcome) -> dict[str, Any]:
     }
 
 
-def answer_json(outcome: MatchOutcome, *, limit: int | None = None) -> dict[str, Any]:
-    """Ranked results (the first ``limit``, all by default) and every excluded plot."""
+def answer_json(outcome: MatchOutcome, *, limit: int | None = None,
+                excluded_limit: int | None = None) -> dict[str, Any]:
+    """Ranked results and excluded plots (the first ``limit`` / ``excluded_limit``; all by
+    default, as the API promises)."""
     return {
         "results": [result_json(r, outcome) for r in outcome.results(limit=limit, tr=gettext)],
         "excluded": [{"plot_id": e.plot_id,
                       "reasons": [{"code": r.code, "text": r.text} for r in e.reasons]}
-                     for e in outcome.excluded(tr=gettext)],
+                     for e in outcome.excluded(tr=gettext, limit=excluded_limit)],
     }

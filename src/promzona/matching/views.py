@@ -23,6 +23,7 @@ from .selectors import match_for
 from .services import notices_mark_read, saved_search_create, saved_search_delete
 
 RESULTS_SHOWN = 20
+EXCLUDED_SHOWN = 500
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,8 +54,9 @@ def match_page(request):
     answer = None
     if form.is_bound and form.is_valid():
         outcome = match_for(user, form.match_request, today=timezone.localdate())
-        answer = answer_json(outcome, limit=RESULTS_SHOWN)
+        answer = answer_json(outcome, limit=RESULTS_SHOWN, excluded_limit=EXCLUDED_SHOWN)
         answer["total"] = len(outcome.result_ids)
+        answer["excluded_total"] = len(outcome.excluded_pos)
         plots = Plot.objects.in_bulk([r["plot_id"] for r in answer["results"]] +
                                      [e["plot_id"] for e in answer["excluded"]])
         zones = Zone.objects.in_bulk()

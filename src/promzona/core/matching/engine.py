@@ -445,10 +445,10 @@ class MatchOutcome:
             rows.append(row)
         return rows
 
-    def excluded(self, tr: Callable[[str], str] = str) -> list[Excluded]:
+    def excluded(self, tr: Callable[[str], str] = str, limit: int | None = None) -> list[Excluded]:
         T = {k: tr(v) for k, v in TEXT.items()}
         return [Excluded(plot_id=int(self.index.plot_id[i]), reasons=self._reasons(int(i), T))
-                for i in self.excluded_pos]
+                for i in self.excluded_pos[:limit]]
 
     def _breakdown(self, i: int) -> dict[str, float]:
         years = self.request.horizon_years
