@@ -187,6 +187,9 @@ def test_start_by_is_explained_not_excluded():
     {"sector": "C25", "horizon_years": 1000}, {"sector": "C25", "weights": {"cost": 0, "time": 0,
      "logistics": 0, "sector": 0, "anchor": 0, "area": 0}}, {"sector": "C25", "extra": 1},
     {"sector": "C25", "needs": {"power_kw": float("nan")}}, {"sector": "C" * 10_000},
+    {"sector": "C25", "assumptions": {"operating_hours_per_year": 9000}},
+    {"sector": "C25", "assumptions": {"load_factor": 1}}, {"sector": "C25", "assumptions": []},
+    {"sector": "C25", "area_ha": []}, {"sector": "C25", "needs": 0}, {"sector": "C25", "weights": ""},
 ])
 def test_bad_request_raises_input_error(body):
     with pytest.raises(InputError):
@@ -195,7 +198,7 @@ def test_bad_request_raises_input_error(body):
 
 def test_request_round_trips():
     r = req(area_ha={"min": 1, "max": 5}, max_distance_m={"road": 100}, budget_kzt=1e9,
-            start_by="2027-06-01", rail_spur=True)
+            start_by="2027-06-01", rail_spur=True, assumptions={"working_days_per_year": 300})
     assert MatchRequest.parse(r.to_json()) == r
     assert dataclasses.replace(r, hazard_class=2) != r
 
@@ -209,3 +212,9 @@ def test_faster_but_dearer_option_is_explained():
     assert a.utilities[0].line_code == "L101" and a.start_on == dt.date(2027, 7, 30)
     assert ("Faster power: line L100 (existing) ready 2027-04-01, connection 10,000,000 KZT — "
             "dearer over the horizon") in a.explanation
+
+
+def test_assumptions_in_the_request_change_the_bill():
+    a = match(index(), req(assumptions={"operating_hours_per_year": 2000}), today=TODAY).results()[0]
+    assert a.cost_breakdown["utilities_per_year_kzt"] == 20 * 100 * 2000
+    assert a.cost_of_location_kzt == 1_000_000 + 2_000_000 + 40_000_000

@@ -52,6 +52,15 @@ class Weights(Schema):
     area: float | None = None
 
 
+class AssumptionsIn(Schema):
+    """How needs become an annual bill (defaults: 4,000 h, 4,800 h, 250 days, 5 years)."""
+
+    operating_hours_per_year: float | None = None
+    heating_hours_per_year: float | None = None
+    working_days_per_year: float | None = None
+    free_use_years: float | None = None
+
+
 class MatchIn(Schema):
     sector: str
     area_ha: AreaRange | None = None
@@ -63,6 +72,7 @@ class MatchIn(Schema):
     horizon_years: int = 10
     start_by: dt.date | None = None
     weights: Weights | None = None
+    assumptions: AssumptionsIn | None = None
 
 
 class UtilityOut(Schema):

@@ -289,7 +289,7 @@ def match(
 ) -> MatchOutcome:
     """Decide for every plot of ``index`` (or those ``visible``, a mask in plot-id order): a
     ranked result or excluded with reasons."""
-    a = assumptions or Assumptions()
+    a = assumptions or req.assumptions
     ix = index
     t = today.toordinal()
     years = float(req.horizon_years)

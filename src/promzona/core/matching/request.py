@@ -52,6 +52,13 @@ class Assumptions:
         }[kind]
 
 
+#: Assumptions a request may set, with their upper bounds.
+ASSUMPTION_LIMITS: dict[str, float] = {
+    "operating_hours_per_year": 8760.0, "heating_hours_per_year": 8760.0,
+    "working_days_per_year": 366.0, "free_use_years": 50.0,
+}
+
+
 @dataclass(frozen=True)
 class MatchRequest:
     sector: str
@@ -67,6 +74,7 @@ class MatchRequest:
     horizon_years: int = 10
     start_by: dt.date | None = None
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    assumptions: Assumptions = field(default_factory=Assumptions)
 
     def need(self, kind: str) -> float:
         return float(self.needs.get(kind, 0.0))
@@ -90,6 +98,8 @@ class MatchRequest:
             out["budget_kzt"] = self.budget_kzt
         if self.start_by is not None:
             out["start_by"] = self.start_by.isoformat()
+        if self.assumptions != Assumptions():
+            out["assumptions"] = {k: getattr(self.assumptions, k) for k in ASSUMPTION_LIMITS}
         return out
 
     @classmethod
@@ -97,7 +107,7 @@ class MatchRequest:
         if not isinstance(data, dict):
             raise InputError("The request must be a JSON object.")
         known = {"sector", "area_ha", "needs", "rail_spur", "hazard_class", "max_distance_m",
-                 "budget_kzt", "horizon_years", "start_by", "weights"}
+                 "budget_kzt", "horizon_years", "start_by", "weights", "assumptions"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"Unknown field(s): {', '.join(map(str, unknown))[:200]}.",
@@ -105,14 +115,14 @@ class MatchRequest:
         sector = data.get("sector")
         if not isinstance(sector, str) or not SECTOR_RE.match(sector.strip().upper()):
             raise InputError("'sector' must be an OKED code such as C25 or C25.11.", field="sector")
-        area = data.get("area_ha") or {}
+        area = _obj(data.get("area_ha"))
         if not isinstance(area, dict) or set(area) - {"min", "max"}:
             raise InputError("'area_ha' must be an object with 'min' and/or 'max'.", field="area_ha")
         amin = _number(area.get("min"), "area_ha.min", optional=True, upper=1e6)
         amax = _number(area.get("max"), "area_ha.max", optional=True, upper=1e6)
         if amin is not None and amax is not None and amin > amax:
             raise InputError("'area_ha.min' is larger than 'area_ha.max'.", field="area_ha")
-        raw_needs = data.get("needs") or {}
+        raw_needs = _obj(data.get("needs"))
         if not isinstance(raw_needs, dict):
             raise InputError("'needs' must be an object.", field="needs")
         bad = sorted(set(raw_needs) - set(NEED_KEYS))
@@ -131,7 +141,7 @@ class MatchRequest:
         if isinstance(hazard, bool) or not isinstance(hazard, int) or not 1 <= hazard <= 5:
             raise InputError("'hazard_class' must be an integer from 1 (most hazardous) to 5.",
                              field="hazard_class")
-        md = data.get("max_distance_m") or {}
+        md = _obj(data.get("max_distance_m"))
         if not isinstance(md, dict) or set(md) - {"rail", "road", "airport"}:
             raise InputError("'max_distance_m' may have 'rail', 'road' and 'airport'.",
                              field="max_distance_m")
@@ -148,13 +158,19 @@ class MatchRequest:
             if start_by is None:
                 raise InputError("'start_by' must be a date YYYY-MM-DD.", field="start_by")
         weights = dict(DEFAULT_WEIGHTS)
-        raw_w = data.get("weights") or {}
+        raw_w = _obj(data.get("weights"))
         if not isinstance(raw_w, dict) or set(raw_w) - set(CRITERIA):
             raise InputError(f"'weights' may have {', '.join(CRITERIA)}.", field="weights")
         for k, v in raw_w.items():
             weights[k] = _number(v, f"weights.{k}", upper=1000)
         if sum(weights.values()) <= 0:
             raise InputError("At least one weight must be positive.", field="weights")
+        raw_a = _obj(data.get("assumptions"))
+        if not isinstance(raw_a, dict) or set(raw_a) - set(ASSUMPTION_LIMITS):
+            raise InputError(f"'assumptions' may have {', '.join(ASSUMPTION_LIMITS)}.",
+                             field="assumptions")
+        assumptions = Assumptions(**{k: _number(v, f"assumptions.{k}", upper=ASSUMPTION_LIMITS[k])
+                                     for k, v in raw_a.items()})
         return cls(
             sector=sector.strip().upper(), area_min_ha=amin, area_max_ha=amax, needs=needs,
             rail_spur=rail, hazard_class=hazard,
@@ -162,8 +178,13 @@ class MatchRequest:
             max_dist_road_m=_number(md.get("road"), "max_distance_m.road", optional=True),
             max_dist_airport_m=_number(md.get("airport"), "max_distance_m.airport", optional=True),
             budget_kzt=_number(data.get("budget_kzt"), "budget_kzt", optional=True, upper=1e16),
-            horizon_years=horizon, start_by=start_by, weights=weights,
+            horizon_years=horizon, start_by=start_by, weights=weights, assumptions=assumptions,
         )
+
+
+def _obj(value: Any) -> Any:
+    """``None`` (absent) as an empty object; anything else as given, for the caller to check."""
+    return {} if value is None else value
 
 
 def _number(value: Any, name: str, *, optional: bool = False, upper: float = 1e9) -> Any:
