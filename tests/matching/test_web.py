@@ -70,3 +70,12 @@ def test_saved_search_deleted_by_owner_only(investor_client, staff_user, client)
     assert investor_client.post(f"/match/saved/{mine.pk}/delete/").status_code == 302
     assert not SavedSearch.objects.filter(pk=mine.pk).exists()
     assert SavedSearch.objects.filter(pk=theirs.pk).exists()
+
+
+def test_admin_lists_saved_searches_read_only(demo, admin_client, staff_user):
+    from promzona.matching.services import saved_search_create
+
+    saved_search_create(actor=staff_user, name="Foundry", request={"sector": "C24.44"})
+    r = admin_client.get("/admin/matching/savedsearch/")
+    assert r.status_code == 200 and "Foundry" in r.content.decode()
+    assert admin_client.get("/admin/matching/savedsearch/add/").status_code == 403
