@@ -218,3 +218,18 @@ def test_assumptions_in_the_request_change_the_bill():
     a = match(index(), req(assumptions={"operating_hours_per_year": 2000}), today=TODAY).results()[0]
     assert a.cost_breakdown["utilities_per_year_kzt"] == 20 * 100 * 2000
     assert a.cost_of_location_kzt == 1_000_000 + 2_000_000 + 40_000_000
+
+
+def test_score_is_the_documented_weighted_mean():
+    import math
+
+    [a] = match(index(plots=[plot(1, 0)]), req(), today=TODAY).results()
+    logistics = (0.5 * math.exp(-1000 / 5000) + 0.3 * math.exp(-500 / 5000)
+                 + 0.2 * math.exp(-20_000 / 50_000))
+    expected = {"cost": 1.0, "time": 365 / (365 + 90), "logistics": logistics,
+                "sector": 1.0,  # C25 is a priority sector of the zone
+                "anchor": 0.5,  # anchor C24.44: same section (C), another division
+                "area": 1.0}
+    assert a.criteria == pytest.approx(expected, abs=1e-4)
+    w = {"cost": 0.35, "time": 0.25, "logistics": 0.15, "sector": 0.10, "anchor": 0.05, "area": 0.10}
+    assert a.score == pytest.approx(100 * sum(w[k] * expected[k] for k in w), abs=1e-3)
