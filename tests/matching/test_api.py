@@ -77,6 +77,9 @@ def test_bad_request_is_400_with_error_format(demo, client, body):
     r = post(client, body)
     assert r.status_code == 400, r.content
     assert r.json()["error"]["code"] == "invalid"
+    spec = client.get("/api/openapi.json").json()
+    jsonschema.validate(r.json(), {"$ref": "#/components/schemas/ErrorOut",
+                                   "components": spec["components"]})
 
 
 @pytest.mark.parametrize("raw", ["", "[]", "{", '{"needs": {}}', '{"sector": "C25", "horizon_years": "x"}',

@@ -141,6 +141,16 @@ class MatchOut(Schema):
     excluded: list[ExcludedOut]
 
 
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: dict | list | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
 def request_from_schema(body: MatchIn) -> MatchRequest:
     data = body.dict(exclude_none=True)
     if "start_by" in data:
@@ -148,7 +158,7 @@ def request_from_schema(body: MatchIn) -> MatchRequest:
     return MatchRequest.parse(data)
 
 
-@router.post("", auth=MATCH_AUTH, response=MatchOut)
+@router.post("", auth=MATCH_AUTH, response={200: MatchOut, 400: ErrorOut, 422: ErrorOut})
 def match_plots(request, body: MatchIn):
     """Rank the plots the caller may see for an investor's request.
 
