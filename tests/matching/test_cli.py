@@ -56,3 +56,11 @@ def test_missing_and_oversized_files(demo, tmp_path):
     big.write_text('{"sector": "' + "C" * 1_100_000 + '"}')
     with pytest.raises(CommandError, match="larger than"):
         run(big)
+
+
+def test_request_from_standard_input(demo, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(BODY).encode())))
+    data = json.loads(run("-", "--json"))
+    assert data["results"][0]["plot_code"] == "BLK-11"
