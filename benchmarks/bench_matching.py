@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -31,7 +32,7 @@ from promzona.core.matching.request import KINDS, Assumptions  # noqa: E402
 from promzona.core.matching.synthetic import generate  # noqa: E402
 
 TODAY = dt.date(2027, 1, 1)
-BODY = {"sector": "C25.11", "area_ha": {"min": 0.5, "max": 6},
+BODY = {"sector": "C25", "area_ha": {"min": 0.5, "max": 6},
         "needs": {"power_kw": 500, "water_m3_day": 20, "sewage_m3_day": 10},
         "hazard_class": 4, "horizon_years": 10, "max_distance_m": {"road": 4000}}
 
@@ -112,6 +113,10 @@ def http_bench(ix: MatchIndex, runs: int) -> tuple[list[float], int]:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    from promzona.core.matching.synthetic import SECTORS
+    from promzona.zones.models import Sector
+
+    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in SECTORS])  # throw-away DB
     selectors._cache.update(key=selectors.data_version(), index=ix)  # the generated dataset
     client = Client()
     times, size = [], 0
@@ -121,6 +126,7 @@ def http_bench(ix: MatchIndex, runs: int) -> tuple[list[float], int]:
         times.append(time.perf_counter() - t0)
         assert r.status_code == 200, r.content[:300]
         size = len(r.content)
+    shutil.rmtree(tmp, ignore_errors=True)
     return times, size
 
 
