@@ -123,3 +123,9 @@ def test_tightening_a_request_never_adds_a_result(ds, req, data):
         tighter = dataclasses.replace(req, hazard_class=data.draw(st.integers(1, req.hazard_class)))
     after = set(match(ix, tighter, today=TODAY).result_ids)
     assert after <= before
+
+
+@SETTINGS
+@given(requests())
+def test_request_json_round_trips(req):
+    assert MatchRequest.parse(req.to_json()) == req
