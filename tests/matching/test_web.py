@@ -49,6 +49,14 @@ def test_investor_saves_search_and_existing_matches_count_as_seen(investor_clien
 def test_anonymous_cannot_save(demo, client):
     r = client.post("/match/", {**QUERY, "name": "x"})
     assert r.status_code == 200 and not SavedSearch.objects.exists()
+    assert "Log in to save a search." in r.content.decode()
+
+
+@pytest.mark.parametrize("name", ["", "x" * 201])
+def test_save_needs_a_sane_name(investor_client, name):
+    r = investor_client.post("/match/", {**QUERY, "name": name})
+    assert r.status_code == 200 and not SavedSearch.objects.exists()
+    assert "Give the search a name" in r.content.decode()
 
 
 def test_someone_elses_saved_search_is_404(investor_client, staff_user):

@@ -42,7 +42,11 @@ def match_page(request):
     if request.method == "POST":
         form = MatchForm(request.POST)
         save_form = SaveSearchForm(request.POST)
-        if form.is_valid() and save_form.is_valid():
+        if not user.is_authenticated:
+            messages.error(request, _("Log in to save a search."))
+        elif not save_form.is_valid():
+            messages.error(request, _("Give the search a name of at most 200 characters."))
+        elif form.is_valid():
             try:
                 s = saved_search_create(actor=user, name=save_form.cleaned_data["name"],
                                         request=form.request_json())
