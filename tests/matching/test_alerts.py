@@ -70,3 +70,36 @@ def test_triggers():
     assert triggers_alerts("utilityline.updated", "zones.utilityline", {"status": "existing"})
     assert not triggers_alerts("plot.status.reserved", "zones.plot", None)
     assert not triggers_alerts("utilityline.updated", "zones.utilityline", {"name": "x"})
+
+
+def _count_runs(monkeypatch):
+    from promzona.matching import services
+
+    calls = []
+    monkeypatch.setattr(services, "alerts_run", lambda **kw: calls.append(1) or 0)
+    return calls
+
+
+def test_one_alert_run_per_transaction(demo, django_capture_on_commit_callbacks, monkeypatch):
+    from django.db import transaction
+
+    _setup(demo)
+    calls = _count_runs(monkeypatch)
+    drafts = list(Plot.objects.filter(status="draft"))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for d in drafts:
+            plot_set_status(actor=None, plot=d, status="published")
+    assert len(drafts) >= 2 and calls == [1]
+
+
+def test_line_completion_triggers_alerts(demo, django_capture_on_commit_callbacks, monkeypatch):
+    from promzona.zones.models import UtilityLine
+    from promzona.zones.services import feature_save
+
+    _setup(demo)
+    calls = _count_runs(monkeypatch)
+    line = UtilityLine.objects.filter(status="under_construction").first()
+    line.status = "existing"
+    with django_capture_on_commit_callbacks(execute=True):
+        feature_save(actor=None, obj=line)
+    assert calls == [1]
