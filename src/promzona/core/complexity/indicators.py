@@ -82,8 +82,19 @@ class Indicators:
             }
         )
 
-    def opportunities(self, location, *, weights: dict | None = None, n: int | None = None) -> pd.DataFrame:
+    def opportunities(
+        self,
+        location,
+        *,
+        weights: dict | None = None,
+        n: int | None = None,
+        only_more_complex: bool = True,
+    ) -> pd.DataFrame:
         """Rank the products ``location`` does not have yet (M_cp = 0).
+
+        With ``only_more_complex`` (default) the candidates are further restricted to products
+        whose PCI exceeds the location's ECI: diversification that raises complexity (the Atlas'
+        goal), rather than more raw materials next to the ones already exported.
 
         score = sum of ``weights[f] * z(f)`` for f in density, pci, cog, where ``z`` is the
         z-score (ddof 0) among the candidates; the default weights (:data:`OPPORTUNITY_WEIGHTS`)
@@ -102,6 +113,8 @@ class Indicators:
             raise _fail(f"unknown location: {location}", "missing")
         c = int(np.flatnonzero(labels == str(location))[0])
         cand = self.mcp[c] == 0
+        if only_more_complex:
+            cand &= self.pci > self.eci[c]
         df = pd.DataFrame(
             {
                 "product": self.products.astype(str)[cand],
