@@ -100,8 +100,14 @@ def from_long(
             columns=missing_cols,
         )
     t = table[[location, product, value]]
-    keys_missing = t[location].isna() | t[product].isna()
-    keys_missing |= t[location].astype(str).str.strip().eq("") | t[product].astype(str).str.strip().eq("")
+    # labels are stripped strings; work on the unique labels only (fast on large tables)
+    loc_raw, loc_u = pd.factorize(t[location], use_na_sentinel=True)
+    prod_raw, prod_u = pd.factorize(t[product], use_na_sentinel=True)
+    loc_u = pd.Index(loc_u).astype(str).str.strip()
+    prod_u = pd.Index(prod_u).astype(str).str.strip()
+    keys_missing = pd.Series((loc_raw < 0) | (prod_raw < 0), index=t.index)
+    keys_missing |= np.isin(loc_raw, np.flatnonzero(loc_u == ""))
+    keys_missing |= np.isin(prod_raw, np.flatnonzero(prod_u == ""))
     if keys_missing.any():
         rows = [int(i) for i in np.flatnonzero(keys_missing.to_numpy())[:_SHOW]]
         raise _fail(f"{int(keys_missing.sum())} row(s) lack a location or a product", "missing", rows=rows)
@@ -119,8 +125,8 @@ def from_long(
         rows = [int(i) for i in np.flatnonzero(bad)[:_SHOW]]
         raise _fail(f"{int(bad.sum())} value(s) are negative or infinite", "negative", rows=rows)
 
-    loc = t[location].astype(str).str.strip().to_numpy()
-    prod = t[product].astype(str).str.strip().to_numpy()
+    loc = loc_u.to_numpy()[loc_raw]
+    prod = prod_u.to_numpy()[prod_raw]
     loc_codes, loc_labels = pd.factorize(loc, sort=True)
     prod_codes, prod_labels = pd.factorize(prod, sort=True)
     flat = loc_codes.astype(np.int64) * len(prod_labels) + prod_codes

@@ -196,8 +196,8 @@ def compute_indicators(
     phi = _proximity(m, kind="product", diagonal=proximity_diagonal)
     ep = eci_pci(m, ddof=ddof, pci_normalisation=pci_normalisation)
     dens = _density(m, phi)
-    coi = _coi(m, phi, ep.pci)
-    cog = _cog(m, phi, ep.pci, variant=cog_variant)
+    coi = _coi(m, phi, ep.pci, density=dens)
+    cog = _cog(m, phi, ep.pci, variant=cog_variant, density=dens)
     fit, qual = fitness_complexity(m, iterations=fitness_iterations)
     conventions = {
         "presence": presence,
