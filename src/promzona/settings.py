@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "promzona.api",
     "promzona.demo",
     "promzona.web",
+    "promzona.sectors",
 ]
 
 MIDDLEWARE = [

@@ -173,7 +173,8 @@ def compute_indicators(
     """
     if isinstance(data, Matrix):
         mat = data
-    elif isinstance(data, pd.DataFrame) and {"location", "product", "value"} <= set(data.columns):
+    elif isinstance(data, pd.DataFrame) and {"location", "product", "value"} & set(data.columns):
+        # a long table (possibly missing a column: from_long says which)
         mat = from_long(data, duplicates=duplicates, drop_empty=drop_empty)
     else:
         mat = from_matrix(data, drop_empty=drop_empty)
