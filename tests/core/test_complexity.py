@@ -147,6 +147,13 @@ def test_eci_disconnected_network_fails():
     assert e.value.details["reason"] == "disconnected"
 
 
+def test_eci_without_structure_fails():
+    # found by hypothesis: every location has every product, the second eigenvalue is 0
+    with pytest.raises(InputError) as e:
+        compute_indicators(np.full((3, 3), 0.5))
+    assert e.value.details["reason"] == "no_structure"
+
+
 def test_eci_zero_diversity_fails():
     m = np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 0.0]])
     with pytest.raises(InputError) as e:

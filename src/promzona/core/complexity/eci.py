@@ -61,8 +61,9 @@ def eci_pci(m, *, ddof: int = 0, pci_normalisation: str = "eci") -> EciPci:
     - ``pci_normalisation="own"``: ``pci = (y - mean(y)) / std(y)`` (a z-score of its own).
 
     Raises :class:`InputError` if a location or product has no presence (diversity or ubiquity 0),
-    if there are fewer than two of either, or if the network splits into disconnected parts (the
-    second eigenvalue equals the first and the index is not defined).
+    if there are fewer than two of either, if the network splits into disconnected parts (the
+    second eigenvalue equals the first), or if there is nothing to rank (the second eigenvalue is
+    0, e.g. every location has every product): in those cases the index is not defined.
 
     Examples
     --------
@@ -88,24 +89,32 @@ def eci_pci(m, *, ddof: int = 0, pci_normalisation: str = "eci") -> EciPci:
     if (k_p == 0).any():
         raise _fail(f"{int((k_p == 0).sum())} product(s) have no location with M_cp = 1", "zero_ubiquity")
 
-    if n_c <= n_p:
+    small_side_is_locations = n_c <= n_p
+    if small_side_is_locations:
         a = m / np.sqrt(k_c)[:, None]  # D_c^-1/2 M
         s = (a / k_p[None, :]) @ a.T  # D_c^-1/2 M D_p^-1 M^T D_c^-1/2
-        vals, vecs = linalg.eigh(s, subset_by_index=[n_c - 2, n_c - 1])
-        lam, lam1 = float(vals[0]), float(vals[1])
-        x = vecs[:, 0] / np.sqrt(k_c)
-        y = (m.T @ x) / k_p
     else:
         b = m / np.sqrt(k_p)[None, :]  # M D_p^-1/2
         s = (b.T / k_c[None, :]) @ b  # D_p^-1/2 M^T D_c^-1 M D_p^-1/2
-        vals, vecs = linalg.eigh(s, subset_by_index=[n_p - 2, n_p - 1])
-        lam, lam1 = float(vals[0]), float(vals[1])
-        y = vecs[:, 0] / np.sqrt(k_p)
-        x = ((m @ y) / k_c) / lam
+    n = s.shape[0]
+    vals, vecs = linalg.eigh(s, subset_by_index=[n - 2, n - 1])
+    lam, lam1 = float(vals[0]), float(vals[1])
     if lam1 - lam < 1e-10 * max(lam1, 1.0):
         raise _fail(
             "the location-product network is disconnected: ECI/PCI are not defined", "disconnected"
         )
+    if lam < 1e-10 * max(lam1, 1.0):
+        raise _fail(
+            "the locations' product mixes do not differ (the second eigenvalue is 0): ECI/PCI are "
+            "not defined",
+            "no_structure",
+        )
+    if small_side_is_locations:
+        x = vecs[:, 0] / np.sqrt(k_c)
+        y = (m.T @ x) / k_p
+    else:
+        y = vecs[:, 0] / np.sqrt(k_p)
+        x = ((m @ y) / k_c) / lam
     sgn = _sign(x, k_c, y, k_p)
     x, y = sgn * x, sgn * y
     r = (m @ y) / k_c  # = lam * x
