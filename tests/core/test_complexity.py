@@ -125,6 +125,15 @@ def test_eci_sign_positive_with_diversity():
     assert np.corrcoef(cx.eci_pci(m).eci, m.sum(1))[0, 1] > 0
 
 
+def test_sign_without_diversity_signal_makes_the_first_location_positive():
+    # a symmetric structure: ECI is uncorrelated with diversity and ubiquity is constant
+    m = np.array([[0, 1, 1], [1, 0, 1], [0, 0, 1], [0, 1, 1], [1, 0, 0], [1, 1, 0], [1, 1, 0]], float)
+    r = cx.eci_pci(m)
+    assert abs(np.corrcoef(r.eci, m.sum(1))[0, 1]) < 1e-12
+    assert r.eci[0] > 0
+    assert cx.eci_pci(m[::-1]).eci[0] > 0
+
+
 def test_ddof_one_rescales_by_sample_std():
     m = cx.mcp(X)
     a, b = cx.eci_pci(m, ddof=0), cx.eci_pci(m, ddof=1)

@@ -20,6 +20,9 @@ values = st.integers(min_value=3, max_value=9).flatmap(
 )
 
 
+FILTER = [HealthCheck.filter_too_much]
+
+
 def indicators_or_skip(x):
     try:
         return cx.compute_indicators(x)
@@ -27,7 +30,7 @@ def indicators_or_skip(x):
         assume(False)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=FILTER)
 @given(values)
 def test_identities_and_ranges_hold(x):
     ind = indicators_or_skip(x)
@@ -43,10 +46,13 @@ def test_identities_and_ranges_hold(x):
         assert not frame.isna().any().any()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=FILTER)
 @given(values, st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_row_and_column_order(x, rnd):
     ind = indicators_or_skip(x)
+    # the sign is data-driven only when ECI correlates with diversity (else it is a documented
+    # choice by row order: symmetric structures have no preferred direction)
+    assume(ind.diversity.std() > 0 and abs(np.corrcoef(ind.eci, ind.diversity)[0, 1]) > 1e-9)
     rows = list(range(x.shape[0]))
     cols = list(range(x.shape[1]))
     rnd.shuffle(rows)
@@ -57,7 +63,7 @@ def test_results_do_not_depend_on_row_and_column_order(x, rnd):
     assert np.allclose(other.fitness, ind.fitness[rows])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, derandomize=True, deadline=None)
 @given(values)
 def test_rca_weighted_mean_is_one(x):
     # sum_c (X_c / X) RCA_cp = 1 for every product: some location always has RCA >= 1

@@ -30,15 +30,17 @@ class EciPci:
 def _sign(x: np.ndarray, k_c: np.ndarray, y: np.ndarray, k_p: np.ndarray) -> float:
     """+1 or -1 so that ECI correlates positively with diversity.
 
-    Fallbacks when diversity is constant: PCI correlates negatively with ubiquity; then the largest
-    |ECI| entry is positive.
+    Fallbacks when that correlation is 0 (e.g. constant diversity): PCI correlates negatively with
+    ubiquity; then the first location (in row order; labels are sorted) with a non-zero ECI gets a
+    positive one. Only symmetric structures reach the last rule, and there the sign is a choice.
     """
     for a, b, want in ((x, k_c, 1.0), (y, k_p, -1.0)):
         if np.std(a) > 0 and np.std(b) > 0:
             c = float(np.corrcoef(a, b)[0, 1])
             if abs(c) > 1e-12:
                 return float(np.sign(c) * want)
-    return float(np.sign(x[np.argmax(np.abs(x))]) or 1.0)
+    nonzero = np.flatnonzero(np.abs(x) > 1e-12 * np.abs(x).max())
+    return float(np.sign(x[nonzero[0]])) if len(nonzero) else 1.0
 
 
 def eci_pci(m, *, ddof: int = 0, pci_normalisation: str = "eci") -> EciPci:
