@@ -10,7 +10,12 @@ import pytest
 
 import promzona.core.growth_points as gp_mod
 from promzona.core.errors import InputError
-from promzona.core.growth_points import aggregate_purchases, density_by_concordance, growth_points
+from promzona.core.growth_points import (
+    aggregate_purchases,
+    density_by_concordance,
+    growth_points,
+    hosting_scores,
+)
 
 pytestmark = pytest.mark.nodb
 
@@ -166,3 +171,54 @@ def test_kazakhstan_opportunities_have_names():
     top = kazakhstan_opportunities(10)
     assert len(top) == 10 and (top["name"] != "").all()
     assert top["rank"].tolist() == list(range(1, 11))
+
+
+# ---- hosting from plots and free capacity -------------------------------------------------------
+
+PLOTS = [
+    {"area_ha": 5, "hazard_class_max": 3, "permitted_sectors": ["C25", "C24"], "available": True},
+    {"area_ha": 1, "hazard_class_max": 3, "permitted_sectors": ["C25"], "available": True},  # small
+    {"area_ha": 9, "hazard_class_max": 5, "permitted_sectors": [], "available": True},  # any sector
+    {"area_ha": 9, "hazard_class_max": 3, "permitted_sectors": ["C25"], "available": False},  # taken
+]
+
+
+def test_hosting_hand_example():
+    needs = {
+        "C25": {"area_ha": 2, "hazard_class": 4, "power": 1000, "water": 10},
+        "C24.44": {"area_ha": 2, "hazard_class": 2, "power": 100},  # too hazardous for every plot
+        "M71": {"area_ha": 0.3, "hazard_class": 5},
+    }
+    r = hosting_scores(PLOTS, needs, {"power": 500, "water": 100}, enough_plots=2).set_index("sector")
+    cols = ["fitting_plots", "plot_fit", "capacity_fit", "hosting"]
+    # C25 fits plot 0 only (1 is small, 2 allows class 5 only, 3 is taken) -> plot_fit 1/2;
+    # power 500/1000 -> 0.5, water 100/10 -> 1
+    assert r.loc["C25", cols].tolist() == [1, 0.5, 0.5, 0.25]
+    # C24.44 is permitted on plot 0 through C24 but class 2 is more hazardous than class 3 allows
+    assert r.loc["C24.44", "fitting_plots"] == 0 and r.loc["C24.44", "hosting"] == 0
+    # M71 needs no utilities: only plot 2 permits it (any sector)
+    assert r.loc["M71", cols].tolist() == [1, 0.5, 1.0, 0.5]
+
+
+def test_hosting_dotted_code_is_permitted_by_its_parent():
+    r = hosting_scores(PLOTS[:1], {"C24.44": {"area_ha": 1, "hazard_class": 3}}, {}, enough_plots=1)
+    assert r["hosting"].tolist() == [1.0]
+
+
+def test_hosting_missing_capacity_kind_means_zero():
+    r = hosting_scores(PLOTS, {"C25": {"area_ha": 1, "hazard_class": 5, "heat": 2}}, {"power": 9})
+    assert r["capacity_fit"].tolist() == [0.0] and r["hosting"].tolist() == [0.0]
+
+
+@pytest.mark.parametrize(
+    "plots, needs",
+    [
+        (PLOTS, {"C25": {"area_ha": -1}}),
+        (PLOTS, {"C25": {"hazard_class": 0}}),
+        (PLOTS, {"C25": {"power": -5}}),
+        ([{"hazard_class_max": 3}], {"C25": {}}),
+    ],
+)
+def test_hosting_bad_input_fails(plots, needs):
+    with pytest.raises(InputError):
+        hosting_scores(plots, needs, {"power": 1})

@@ -88,3 +88,15 @@ def test_pdf_export_is_a_pdf_with_text(manager_client):
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
     assert "C28" in text and "Производство машин" in text
+
+
+def test_hosting_follows_the_zone_plots(demo):
+    from promzona.sectors import selectors
+    from promzona.zones.models import Plot
+
+    t = selectors.balkhash_table().set_index("sector")
+    assert t.loc["C33", "fitting_plots"] > 0 and t.loc["C33", "hosting"] > 0
+    assert t.loc["C27", "fitting_plots"] == 0  # no plot permits electrical equipment
+    Plot.objects.filter(zone=demo).update(status=Plot.Status.OCCUPIED)
+    after = selectors.balkhash_table()
+    assert (after["hosting"] == 0).all() and (after["fitting_plots"] == 0).all()

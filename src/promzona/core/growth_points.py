@@ -228,3 +228,81 @@ def density_by_concordance(product_density: Mapping[str, float] | pd.Series,
         if len(hit):
             out[str(sector)] = float(hit.mean())
     return out
+
+
+UTILITY_KINDS = ("power", "water", "sewage", "heat", "gas")
+
+
+def _permits(permitted: Iterable[str], sector: str) -> bool:
+    permitted = [str(x) for x in permitted]
+    if not permitted:  # an empty list means any sector the zone allows
+        return True
+    return any(sector == p or sector.startswith(p + ".") for p in permitted)
+
+
+def hosting_scores(
+    plots: Iterable[Mapping],
+    needs: Mapping[str, Mapping],
+    free_capacity: Mapping[str, float],
+    *,
+    enough_plots: int = 3,
+) -> pd.DataFrame:
+    """The zone's ability to host each sector, 0..1, from its plots and free utility capacity.
+
+    ``plots``: mappings with ``area_ha``, ``hazard_class_max`` (1 = most hazardous class the plot
+    allows; classes up to 5 are allowed), ``permitted_sectors`` (OKED codes; empty = any; ``C24``
+    also permits ``C24.44``) and ``available`` (free to offer). ``needs``: sector -> typical
+    ``area_ha``, ``hazard_class`` and per-kind utility needs (``power`` kW, ``water`` m³/day,
+    ``sewage``, ``heat``, ``gas``). ``free_capacity``: kind -> free capacity of the zone's sources.
+
+    A plot fits a sector when it is available, permits it, is at least the typical area and allows
+    its hazard class (``hazard_class >= hazard_class_max``). Then::
+
+        plot_fit     = min(1, fitting plots / enough_plots)
+        capacity_fit = min over needed kinds of min(1, free / need)    (1 if nothing is needed)
+        hosting      = plot_fit * capacity_fit
+
+    Examples
+    --------
+    >>> plots = [{"area_ha": 5, "hazard_class_max": 3, "permitted_sectors": ["C25"], "available": True}]
+    >>> hosting_scores(plots, {"C25": {"area_ha": 2, "hazard_class": 4, "power": 1000}},
+    ...                {"power": 500}, enough_plots=2)["hosting"].tolist()
+    [0.25]
+    """
+    if enough_plots < 1:
+        raise _fail("enough_plots must be at least 1", "out_of_range")
+    plot_list = [dict(p) for p in plots]
+    for i, p in enumerate(plot_list):
+        for key in ("area_ha", "hazard_class_max"):
+            v = p.get(key)
+            if v is None or not np.isfinite(float(v)) or float(v) < 0:
+                raise _fail(f"plot {i}: {key} missing or negative", "missing")
+    free = {k: float(v) for k, v in free_capacity.items()}
+    if any(not np.isfinite(v) for v in free.values()):
+        raise _fail("free capacity must be finite", "missing")
+    rows = []
+    for sector in sorted(needs):
+        need = needs[sector]
+        area = float(need.get("area_ha", 0.0))
+        hazard = int(need.get("hazard_class", 5))
+        if area < 0 or not 1 <= hazard <= 5:
+            raise _fail(f"needs of {sector}: area must be >= 0 and hazard_class 1..5", "out_of_range")
+        fitting = sum(
+            1
+            for p in plot_list
+            if p.get("available", True)
+            and _permits(p.get("permitted_sectors") or [], str(sector))
+            and float(p["area_ha"]) >= area
+            and hazard >= int(p["hazard_class_max"])
+        )
+        cap = 1.0
+        for kind in UTILITY_KINDS:
+            q = float(need.get(kind, 0.0))
+            if q < 0:
+                raise _fail(f"needs of {sector}: {kind} must be >= 0", "negative")
+            if q > 0:
+                cap = min(cap, max(0.0, min(1.0, free.get(kind, 0.0) / q)))
+        plot_fit = min(1.0, fitting / enough_plots)
+        rows.append({"sector": str(sector), "fitting_plots": fitting, "plot_fit": plot_fit,
+                     "capacity_fit": cap, "hosting": plot_fit * cap})
+    return pd.DataFrame(rows, columns=["sector", "fitting_plots", "plot_fit", "capacity_fit", "hosting"])

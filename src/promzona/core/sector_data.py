@@ -84,6 +84,7 @@ class BalkhashAnalysis:
     shift_share: pd.DataFrame
     sectors: pd.DataFrame
     weights: dict
+    hosting_source: str = "file"
     note: str = ILLUSTRATIVE_NOTE
 
 
@@ -97,6 +98,19 @@ def balkhash_purchases() -> pd.DataFrame:
 
 def balkhash_employment() -> pd.DataFrame:
     return _read_csv("balkhash_employment.csv", dtype={"area": str, "sector": str})
+
+
+def sector_needs(sectors: pd.DataFrame) -> dict[str, dict]:
+    """Typical needs per sector (area, hazard class, power, water) for :func:`hosting_scores`."""
+    return {
+        r.sector: {
+            "area_ha": float(r.typical_area_ha),
+            "hazard_class": int(r.hazard_class),
+            "power": float(r.power_kw),
+            "water": float(r.water_m3_day),
+        }
+        for r in sectors.itertuples()
+    }
 
 
 def sector_density(sectors: pd.DataFrame, *, location: str = "kaz") -> dict[str, float]:
@@ -125,7 +139,8 @@ def balkhash_analysis(
     """The illustrative Balkhash growth-point analysis from the shipped files.
 
     ``purchases`` replaces the smelter's purchase table (same columns); ``hosting`` overrides the
-    per-sector hosting scores (e.g. computed from the zone's plots and free capacity).
+    per-sector hosting scores (e.g. :func:`~promzona.core.growth_points.hosting_scores` of the
+    zone's plots and free capacity; ``hosting_source`` then says ``"zone"``).
     """
     sectors = balkhash_sectors()
     p = balkhash_purchases() if purchases is None else purchases
@@ -164,4 +179,5 @@ def balkhash_analysis(
         shift_share=ss,
         sectors=sectors,
         weights=dict(weights or DEFAULT_WEIGHTS),
+        hosting_source="zone" if hosting else "file",
     )

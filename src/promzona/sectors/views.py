@@ -44,8 +44,9 @@ def _illustrative_note() -> str:
 @analysts_only
 def index(request):
     top = selectors.kazakhstan_top()
-    b = selectors.balkhash()
+    b, host = selectors.balkhash_live()
     ctx = {
+        "hosting_from_zone": host is not None,
         "summary": selectors.kazakhstan_summary(),
         "top": top.to_dict("records"),
         "growth": selectors.balkhash_table().assign(
