@@ -100,3 +100,13 @@ def test_hosting_follows_the_zone_plots(demo):
     Plot.objects.filter(zone=demo).update(status=Plot.Status.OCCUPIED)
     after = selectors.balkhash_table()
     assert (after["hosting"] == 0).all() and (after["fitting_plots"] == 0).all()
+
+
+def test_kazakhstan_pdf_carries_the_table_and_both_pictures(manager_client):
+    from pypdf import PdfReader
+
+    r = manager_client.get(reverse("sectors:export", args=["kazakhstan", "pdf"]))
+    pdf = PdfReader(io.BytesIO(r.content))
+    assert len(pdf.pages) == 3
+    assert "Miscellaneous Metallurgy Equipment" in pdf.pages[0].extract_text()
+    assert all(len(page.images) == 1 for page in pdf.pages[1:])

@@ -56,8 +56,16 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def to_pdf(df: pd.DataFrame, *, title: str, note: str = "", columns: list[str] | None = None) -> bytes:
-    """A landscape A4 PDF with the title, the note and the table (text stays selectable)."""
+def to_pdf(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    note: str = "",
+    columns: list[str] | None = None,
+    images: list[bytes] = (),
+) -> bytes:
+    """A landscape A4 PDF with the title, the note, the table (text stays selectable) and then
+    the given PNG pictures, one per page, scaled to fit."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -84,5 +92,14 @@ def to_pdf(df: pd.DataFrame, *, title: str, note: str = "", columns: list[str] |
     if note:
         story += [Paragraph(note, styles["Normal"]), Spacer(1, 8)]
     story.append(table)
+    if images:
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image, PageBreak
+
+        width, height = doc.width, doc.height
+        for png in images:
+            iw, ih = ImageReader(io.BytesIO(png)).getSize()
+            scale = min(width / iw, height / ih)
+            story += [PageBreak(), Image(io.BytesIO(png), width=iw * scale, height=ih * scale)]
     doc.build(story)
     return buf.getvalue()

@@ -84,7 +84,12 @@ def export(request, table: str, fmt: str):
         body = exports.to_xlsx(df, title=title, note=note)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = exports.to_pdf(df, title=title, note=note, columns=PDF_COLUMNS[table])
+        images = []
+        if table == "kazakhstan":
+            lang = translation.get_language() or settings.LANGUAGE_CODE
+            cache = settings.PROMZONA_VAR_DIR / "cache" / "sectors"
+            images = [charts.figure_png(name, lang, cache) for name in charts.RENDERERS]
+        body = exports.to_pdf(df, title=title, note=note, columns=PDF_COLUMNS[table], images=images)
         ctype = "application/pdf"
     resp = HttpResponse(body, content_type=ctype)
     resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'
