@@ -235,6 +235,16 @@ def test_opportunities_unknown_location_fails():
         compute_indicators(long()).opportunities("nowhere")
 
 
+def test_min_location_total_drops_small_exporters_and_their_only_products():
+    t = pd.concat([long(), pd.DataFrame([["tiny", "P9", 0.2]], columns=["location", "product", "value"])])
+    ind = compute_indicators(t, min_location_total=1.0)
+    assert ind.dropped_locations == ["tiny"] and ind.dropped_products == ["P9"]
+    assert "tiny" not in set(ind.locations) and "P9" not in set(ind.products)
+    assert np.allclose(ind.eci, compute_indicators(long()).eci)
+    with pytest.raises(InputError):
+        compute_indicators(t, min_location_total=1e9)
+
+
 def test_population_variant_through_pipeline():
     pop = {f"L{i}": float(i + 1) for i in range(5)}
     ind = compute_indicators(long(), presence="both", population=pop)

@@ -104,6 +104,15 @@ def test_indicators_drop_empty_reports_what_was_dropped(tmp_path):
     assert "e" not in set(pd.read_csv(tmp_path / "o" / "locations.csv")["location"])
 
 
+def test_indicators_min_location_total_leaves_out_small_exporters(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text(TRADE + "e,x,0.1\n")
+    _, err = run("indicators", "--input", str(p), "--output", str(tmp_path / "o"),
+                 "--min-location-total", "1")
+    assert "'e'" in err
+    assert len(pd.read_csv(tmp_path / "o" / "locations.csv")) == 4
+
+
 def test_growth_points_demo_prints_a_ranked_table_labelled_illustrative():
     out, err = run("growth-points", "--demo", "balkhash")
     assert "illustrative" in err

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from promzona.core.complexity._matrix import Matrix, _fail, from_long, from_matrix
+from promzona.core.complexity._matrix import _finish as _finish_matrix
 from promzona.core.complexity.eci import EciPci, eci_pci
 from promzona.core.complexity.fitness import fitness_complexity
 from promzona.core.complexity.measures import mcp as _mcp
@@ -152,6 +153,7 @@ def compute_indicators(
     fitness_iterations: int = 19,
     drop_empty: bool = False,
     duplicates: str = "raise",
+    min_location_total: float = 0.0,
 ) -> Indicators:
     """Compute every indicator from a long table ``location,product,value`` or a matrix.
 
@@ -159,6 +161,11 @@ def compute_indicators(
     DataFrame, an ndarray, a scipy.sparse matrix or a :class:`Matrix`. ``population`` (for
     ``presence="rpop"``/``"both"``) is a mapping or Series ``location -> population`` or an array
     in location order. See :mod:`promzona.core.complexity` for every convention.
+
+    ``min_location_total`` drops locations whose total value is below it before anything is
+    computed (the Atlas leaves out very small exporters, whose mirror-trade noise otherwise tops
+    the ECI ranking); products only they had are dropped too. Both are listed in
+    ``dropped_locations`` / ``dropped_products``. The default 0 keeps every location.
 
     Raises :class:`InputError` on bad input (see :func:`from_long`) and when, after the presence
     test, a location or a product has no M_cp = 1 (pass a lower threshold or drop them first).
@@ -178,6 +185,19 @@ def compute_indicators(
         mat = from_long(data, duplicates=duplicates, drop_empty=drop_empty)
     else:
         mat = from_matrix(data, drop_empty=drop_empty)
+    if min_location_total > 0:
+        small = mat.values.sum(axis=1) < min_location_total
+        if small.all():
+            raise _fail(f"every location's total is below {min_location_total}", "empty")
+        if small.any():
+            kept = _finish_matrix(mat.values[~small], mat.locations[~small], mat.products, True)
+            mat = Matrix(
+                kept.values,
+                kept.locations,
+                kept.products,
+                list(mat.dropped_locations) + list(mat.locations[small]),
+                list(mat.dropped_products) + list(kept.dropped_products),
+            )
     x = mat.values
     pop = None
     if population is not None:

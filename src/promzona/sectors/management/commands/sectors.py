@@ -65,6 +65,8 @@ class Command(BaseCommand):
                          help="drop locations/products whose values are all zero (listed on stderr)")
         ind.add_argument("--sum-duplicates", action="store_true",
                          help="add up repeated (location, product) rows instead of failing")
+        ind.add_argument("--min-location-total", type=float, default=0.0,
+                         help="leave out locations whose total value is below this (listed on stderr)")
 
         gp = sub.add_parser("growth-points", help="Rank sectors by localisation potential.")
         src = gp.add_mutually_exclusive_group(required=True)
@@ -86,12 +88,12 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
 
     def _indicators(self, *, input, output, threshold, proximity_diagonal, ddof, pci_normalisation,
-                    cog_variant, drop_empty, sum_duplicates, **_):
+                    cog_variant, drop_empty, sum_duplicates, min_location_total, **_):
         table = _read_csv(input, "--input", dtype={"location": str, "product": str})
         ind = compute_indicators(
             table, threshold=threshold, proximity_diagonal=proximity_diagonal, ddof=ddof,
             pci_normalisation=pci_normalisation, cog_variant=cog_variant, drop_empty=drop_empty,
-            duplicates="sum" if sum_duplicates else "raise",
+            duplicates="sum" if sum_duplicates else "raise", min_location_total=min_location_total,
         )
         out = Path(output)
         out.mkdir(parents=True, exist_ok=True)
@@ -100,8 +102,8 @@ class Command(BaseCommand):
             df.to_csv(out / name, index=False)
         if ind.dropped_locations or ind.dropped_products:
             self.stderr.write(
-                f"dropped (all values zero): locations {ind.dropped_locations or '-'}; "
-                f"products {ind.dropped_products or '-'}"
+                "dropped (all zero or below --min-location-total): "
+                f"locations {ind.dropped_locations or '-'}; products {ind.dropped_products or '-'}"
             )
         self.stdout.write(
             f"{len(ind.locations)} locations x {len(ind.products)} products -> "
