@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "promzona.demo",
     "promzona.web",
     "promzona.matching",
+    "promzona.sectors",
 ]
 
 MIDDLEWARE = [
