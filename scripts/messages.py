@@ -19,7 +19,7 @@ LANGS = ("ru", "kk", "en")
 
 def extract() -> None:
     args = [sys.executable, "-m", "promzona", "makemessages", "--no-obsolete", "--no-location",
-            "--ignore=core/*", "--ignore=*/migrations/*"]
+            "--ignore=*/migrations/*", "--ignore=sectors_data/*"]
     for lang in LANGS:
         args += ["-l", lang]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "promzona.settings"}
@@ -29,13 +29,20 @@ def extract() -> None:
 def compile_all() -> None:
     for po_path in sorted((PACKAGE / "locale").glob("*/LC_MESSAGES/django.po")):
         po = polib.pofile(str(po_path))
+        po.metadata_is_fuzzy = False
+        po.metadata.update({"Project-Id-Version": "promzona", "Language": po_path.parts[-3]})
+        for entry in po.fuzzy_entries():  # msgmerge's guesses are not translations
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgctxt = None
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         if po_path.parts[-3] == "en":  # the source language: English strings stand for themselves
             for entry in po:
                 if not entry.msgstr and not entry.msgid_plural:
                     entry.msgstr = entry.msgid
                 elif entry.msgid_plural and not any(entry.msgstr_plural.values()):
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            po.save()
+        po.save()
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
         print(f"{po_path.relative_to(PACKAGE)}: {po.percent_translated()}% translated")
 
