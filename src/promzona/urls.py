@@ -13,5 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("promzona.geodata.urls")),
+    path("", include("promzona.matching.urls")),
+    path("sectors/", include("promzona.sectors.urls")),
     path("", include("promzona.web.urls")),
 ]
