@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from promzona.core.errors import PromzonaError
+from promzona.geodata.api import router as geodata_router
 from promzona.matching.api import router as matching_router
 
 api = NinjaAPI(
@@ -50,11 +51,6 @@ def _http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, "error", str(exc))
 
 
-from promzona.geodata.api import router as geodata_router  # noqa: E402
-
-api.add_router("/", geodata_router)
-
-
 @api.get("/health", auth=None, tags=["meta"])
 def health(request):
     """Liveness check."""
@@ -62,3 +58,4 @@ def health(request):
 
 
 api.add_router("/match", matching_router)
+api.add_router("/", geodata_router)
