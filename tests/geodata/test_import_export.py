@@ -394,3 +394,27 @@ def test_cli_import_errors(demo, tmp_path):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import", str(bow), "--zone", "balkhash", stdout=out)
     assert "row 1 Z: refuse" in out.getvalue()
+
+
+def test_lines_and_zones_import_and_refusals(demo, tmp_path):
+    from promzona.zones.models import UtilityLine, Zone
+
+    x0, y0, x1, y1 = demo.shape().bounds
+    line = shapely.LineString([(x0 + 0.001, y0 + 0.0001), (x1 - 0.001, y0 + 0.0001)])
+    path = _write(tmp_path / "l.geojson", [line, line],
+                  {"code": ["PL-NEW", "PL-BAD"], "name": ["Новая ЛЭП", "x"],
+                   "kind": ["power", "power"], "status": ["planned", "planned"],
+                   "planned_completion": ["2027-05-01", "01.13.2027"], "source": ["", ""]},
+                  driver="GeoJSON", gtype="LineString")
+    report = import_file(actor=None, path=path, layer="lines", zone=demo, dry_run=True)
+    assert [r.action for r in report.rows] == ["create", "refuse"]
+    assert "not a date" in report.rows[1].reason
+    assert not UtilityLine.objects.filter(code="PL-NEW").exists()
+    zone_poly = shapely.box(76.0, 47.0, 76.05, 47.03)
+    zpath = _write(tmp_path / "z.gpkg", [zone_poly],
+                   {"slug": ["sary-shagan"], "name": ["Сары-Шаган"], "kind": ["industrial_zone"],
+                    "status": ["planned"], "municipality": ["Балхаш"]}, driver="GPKG")
+    assert import_file(actor=None, path=zpath, layer="zones", zone=None).written
+    assert Zone.objects.get(slug="sary-shagan").name_ru == "Сары-Шаган"
+    with pytest.raises(files.InputError, match="Unknown layer"):
+        import_file(actor=None, path=zpath, layer="roads", zone=demo)
