@@ -350,6 +350,12 @@ def test_upload_name_decides_the_format_and_temp_folder_is_removed(demo, tmp_pat
     _assert_refused(stored, demo, private_tmp, "look like", name="cad.fgb")
 
 
+def test_xlsx_bomb_is_refused_before_gdal_opens_it(demo, tmp_path, private_tmp, monkeypatch):
+    monkeypatch.setattr(files, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    path = _zip_with(tmp_path / "bomb.xlsx", [("xl/worksheets/sheet1.xml", b" " * (2 << 20))])
+    _assert_refused(path, demo, private_tmp, "would unpack to")
+
+
 def test_broken_zip_and_empty_file_are_refused(demo, tmp_path, private_tmp):
     bad = tmp_path / "broken.zip"
     bad.write_bytes(b"PK\x03\x04" + b"garbage" * 10)

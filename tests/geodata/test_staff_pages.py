@@ -7,6 +7,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from promzona.geodata import staff
 from promzona.zones.models import Plot
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES
 
@@ -35,6 +36,21 @@ def test_staff_dry_run_then_confirm_imports(staff_client, demo, tmp_path):
     assert Plot.objects.get(code="WEB-1").name_ru == "Участок «Север»"
     again = staff_client.post("/staff/import/", {"confirm": token})  # a preview is used once
     assert again.status_code == 400
+    assert not (staff.UPLOADS / token).exists()
+
+
+def test_unconfirmed_previews_are_removed_after_an_hour(staff_client, demo, tmp_path):
+    import os
+    import time
+
+    path, _ = make_file("gpkg", tmp_path, demo, prefix="OLD")
+    token = _upload(staff_client, path).context["confirm"]
+    stale = staff.UPLOADS / token
+    old = time.time() - staff.PREVIEW_SECONDS - 10
+    os.utime(stale, (old, old))
+    fresh = _upload(staff_client, path).context["confirm"]
+    assert not stale.exists() and (staff.UPLOADS / fresh).exists()
+    (staff.UPLOADS / fresh).unlink()
 
 
 def test_hostile_or_refused_uploads_change_nothing(staff_client, demo, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -25,6 +26,7 @@ from .selectors import layer_objects
 from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
 
 UPLOADS = Path(settings.PROMZONA_VAR_DIR) / "imports"
+PREVIEW_SECONDS = 3600
 CONTENT_TYPES = {
     "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
     "shp": "application/zip", "kml": "application/vnd.google-earth.kml+xml",
@@ -61,6 +63,10 @@ class ImportForm(forms.Form):
 def _store(upload) -> str:
     """Keep the upload under a random name until it is confirmed; return that name."""
     UPLOADS.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cutoff = time.time() - PREVIEW_SECONDS
+    for old in UPLOADS.iterdir():  # previews never confirmed
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     with open(UPLOADS / token, "xb") as out:
         for chunk in upload.chunks():

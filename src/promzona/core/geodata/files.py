@@ -184,6 +184,8 @@ def opened(source: Path, *, name: str | None = None) -> Iterator[Path]:
             _extract(source, infos, tmp)
             yield _dataset_in(tmp, kmz=suffix == ".kmz")
         else:
+            if suffix == ".xlsx":  # a ZIP too: refuse bombs before GDAL unpacks it
+                check_zip(source)
             target = tmp / f"upload{suffix}"
             shutil.copyfile(source, target)
             yield target
