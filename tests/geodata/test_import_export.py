@@ -424,3 +424,11 @@ def test_lines_and_zones_import_and_refusals(demo, tmp_path):
     assert Zone.objects.get(slug="sary-shagan").name_ru == "Сары-Шаган"
     with pytest.raises(files.InputError, match="Unknown layer"):
         import_file(actor=None, path=zpath, layer="roads", zone=demo)
+
+
+def test_google_earth_kml_with_only_placemark_names(demo, tmp_path):
+    path = _write(tmp_path / "ge.kml", _boxes(demo), {"Name": ["Участок «Север»", "Участок Южный"],
+                                                      "code": ["GE-1", "GE-2"]}, driver="KML")
+    assert "<name>Участок «Север»</name>" in path.read_text(encoding="utf-8")
+    import_file(actor=None, path=path, layer="plots", zone=demo)
+    assert Plot.objects.get(code="GE-1").name_ru == "Участок «Север»"

@@ -85,3 +85,16 @@ def test_staff_export_includes_drafts_and_public_download_does_not(staff_client,
     assert "Участок" in csv and not any(d in csv for d in drafts)
     assert Client().get("/download/plots.exe").status_code == 404
     assert Client().get("/staff/export/plots.geojson").status_code == 302
+
+
+def test_mapping_on_the_upload_page(staff_client, demo, tmp_path):
+    path, _ = make_file("gpkg", tmp_path, demo, prefix="MAP")
+    r = _upload(staff_client, path, mapping='{"name_en": "Наименование"}')
+    assert r.status_code == 200 and "Наименование → name_en" in r.content.decode()
+    staff_client.post("/staff/import/", {"confirm": r.context["confirm"]})
+    assert Plot.objects.get(code="MAP-1").name_en == "Участок «Север»"
+    for bad in ("{not json", "[1, 2]", '{"code": 5}'):
+        r = _upload(staff_client, path, mapping=bad)
+        assert r.status_code == 400 and "mapping" in r.context["form"].errors
+    r = _upload(staff_client, path, mapping='{"code": "no such column"}')
+    assert r.status_code == 400 and "not in the file" in r.context["error"]

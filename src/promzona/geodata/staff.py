@@ -3,6 +3,7 @@ published plots. Thin: parse the form, call the service, render."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
 import time
@@ -49,6 +50,25 @@ class ImportForm(forms.Form):
     crs = forms.CharField(label=gettext_lazy("CRS when the file has none"), required=False,
                           max_length=100)
     repair = forms.BooleanField(label=gettext_lazy("Repair invalid polygons"), required=False)
+    mapping = forms.CharField(
+        label=gettext_lazy("Field mapping (JSON)"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy('Optional: {"our_field": "file column"}, e.g. {"code": "PLOT_NO"}.'),
+    )
+
+    def clean_mapping(self):
+        text = self.cleaned_data["mapping"].strip()
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("The mapping is not valid JSON.")) from exc
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise forms.ValidationError(_('The mapping must be {"our_field": "file column"}.'))
+        return value
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -92,7 +112,8 @@ def import_page(request):
                 zone = Zone.objects.filter(slug=pending["zone"]).first()
                 ctx["report"] = import_file(
                     actor=request.user, path=path, name=pending["name"], layer=pending["layer"],
-                    zone=zone, crs=pending["crs"] or None, repair=pending["repair"])
+                    zone=zone, crs=pending["crs"] or None, repair=pending["repair"],
+                    mapping=pending["mapping"])
             except ImportRefused as exc:
                 ctx["report"], status = exc.report, 400
             except PromzonaError as exc:
@@ -109,7 +130,7 @@ def import_page(request):
                 report = import_file(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
-                    repair=d["repair"])
+                    repair=d["repair"], mapping=d["mapping"])
             except PromzonaError as exc:
                 (UPLOADS / token).unlink(missing_ok=True)
                 ctx["error"], status = exc.message, 400
@@ -119,7 +140,7 @@ def import_page(request):
                     request.session["geodata_import"] = {
                         "token": token, "name": d["file"].name, "layer": d["layer"],
                         "zone": d["zone"].slug if d["zone"] else None, "crs": d["crs"],
-                        "repair": d["repair"]}
+                        "repair": d["repair"], "mapping": d["mapping"]}
                     ctx["confirm"] = token
                 else:
                     (UPLOADS / token).unlink(missing_ok=True)
