@@ -432,3 +432,23 @@ def test_google_earth_kml_with_only_placemark_names(demo, tmp_path):
     assert "<name>Участок «Север»</name>" in path.read_text(encoding="utf-8")
     import_file(actor=None, path=path, layer="plots", zone=demo)
     assert Plot.objects.get(code="GE-1").name_ru == "Участок «Север»"
+
+
+def test_a_concurrent_duplicate_is_a_conflict_and_nothing_is_written(demo, tmp_path, monkeypatch):
+    from promzona.core.errors import Conflict
+    from promzona.geodata import services
+
+    path, _ = make_file("gpkg", tmp_path, demo, prefix="RACE")
+    real = services._write_plots
+
+    def racing(**kw):  # another import creates RACE-2 between the checks and the write
+        Plot.objects.create(zone=demo, code="RACE-2", declared_area_ha=1, ownership="state",
+                            geometry=_boxes(demo, 1)[0].__geo_interface__)
+        return real(**kw)
+
+    monkeypatch.setattr(services, "_write_plots", racing)
+    before = Plot.objects.count()
+    with pytest.raises(Conflict):
+        import_file(actor=None, path=path, layer="plots", zone=demo)
+    assert Plot.objects.count() == before + 1  # only the racer's plot
+    assert not Plot.objects.filter(code="RACE-1").exists()

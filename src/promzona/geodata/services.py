@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 import shapely
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from promzona.audit.models import AuditEntry
 from promzona.audit.services import _jsonable, audit_record, snapshot
 from promzona.core import geometry as geo
-from promzona.core.errors import GeometryError, InputError
+from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
 from promzona.core.geodata.mapping import LAYER_FIELDS, coerce, guess_mapping
 from promzona.zones import services as zone_services
@@ -223,8 +223,11 @@ def plots_import(
             raise ImportRefused(report)
         return report
     _derive(zone, [plots[i] for i in ok], np.array([shapes[i] for i in ok], dtype=object))
-    _write_plots(actor=actor, zone=zone, report=report,
-                 items=[(plots[i], sectors[i], report.rows[i].action) for i in ok], now=now)
+    try:
+        _write_plots(actor=actor, zone=zone, report=report,
+                     items=[(plots[i], sectors[i], report.rows[i].action) for i in ok], now=now)
+    except IntegrityError as exc:  # a concurrent change took a code or cadastral number
+        raise Conflict(f"The plots changed meanwhile; run the import again ({exc}).") from exc
     report.written = True
     return report
 
