@@ -452,3 +452,40 @@ def test_a_concurrent_duplicate_is_a_conflict_and_nothing_is_written(demo, tmp_p
         import_file(actor=None, path=path, layer="plots", zone=demo)
     assert Plot.objects.count() == before + 1  # only the racer's plot
     assert not Plot.objects.filter(code="RACE-1").exists()
+
+
+@pytest.mark.parametrize("name,content", [
+    ("x.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feat'),
+    ("x.gpkg", b"SQLite format 3\x00" + b"\xff" * 2000),
+    ("x.kml", b"<?xml version='1.0'?><kml><Document><Placemark>"),
+])
+def test_truncated_or_corrupt_files_are_refused(name, content, demo, tmp_path, private_tmp):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = Plot.objects.count()
+    with pytest.raises(files.InputError):
+        import_file(actor=None, path=path, layer="plots", zone=demo)
+    assert Plot.objects.count() == before and list(private_tmp.iterdir()) == []
+
+
+def test_csv_rows_with_unreadable_geometry_or_values_are_refused(demo, tmp_path):
+    path = tmp_path / "bad.csv"
+    good = _boxes(demo, 1)[0].wkt
+    path.write_text(
+        "wkt,code,area_ha,hazard_class_max,rail_spur\n"
+        '"POLYGON ((1 2, 3",code-1,1,3,no\n'
+        f'"{good}",C-2,abc,3,no\n'
+        f'"{good}",C-3,1,2.5,no\n'
+        f'"{good}",C-4,1,3,perhaps\n'
+        f'"{good}",C-5,1,9,no\n'
+        '"POINT (75.02 46.86)",C-6,1,3,no\n', encoding="utf-8")
+    rows = import_file(actor=None, path=path, layer="plots", zone=demo, crs="EPSG:4326",
+                       dry_run=True).rows
+    assert [r.action for r in rows] == ["refuse"] * 6
+    reasons = [r.reason for r in rows]
+    assert "no readable geometry" in reasons[0]
+    assert "declared_area_ha: not a number" in reasons[1]
+    assert "hazard_class_max: not a whole number" in reasons[2]
+    assert "rail_spur: not yes/no" in reasons[3]
+    assert "hazard_class_max" in reasons[4]
+    assert "Expected a Polygon" in reasons[5]
