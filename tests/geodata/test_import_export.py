@@ -377,8 +377,13 @@ def test_cli_import_dry_run_then_real_run(demo, tmp_path):
     assert "Dry run: nothing was written." in out.getvalue()
     assert not Plot.objects.filter(code="CLI-1").exists()
     out = io.StringIO()
-    call_command("import", str(path), "--zone", "balkhash", stdout=out)
+    call_command("import", str(path), "--zone", "balkhash", "--user", "demo-staff", stdout=out)
     assert "Imported." in out.getvalue() and Plot.objects.filter(code="CLI-1").exists()
+    entry = AuditEntry.objects.get(action="plot.created",
+                                   object_id=str(Plot.objects.get(code="CLI-1").pk))
+    assert entry.actor_label == "demo-staff"
+    with pytest.raises(CommandError, match="No user"):
+        call_command("import", str(path), "--zone", "balkhash", "--user", "nobody")
 
 
 def test_cli_import_errors(demo, tmp_path):
