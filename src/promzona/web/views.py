@@ -19,6 +19,7 @@ from promzona.zones.models import Plot, Zone
 from . import pdf
 from . import selectors as sel
 
+
 def _bad_request(request, exc: InputError):
     return render(request, "web/error.html", {"message": exc.message}, status=400)
 
@@ -46,7 +47,8 @@ def home(request):
     return render(request, "web/home.html", status=400 if error else 200, context={
         "form": form, "error": error, "plots": plots, "zones": zones, "statuses": statuses,
         "map_data": {
-            "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(p) for p in visible]},
+            "plots": {"type": "FeatureCollection",
+                      "features": [sel.plot_feature(p) for p in visible]},
             "base": sel.base_layers(zones),
         },
     })
@@ -77,7 +79,8 @@ def passport_pdf(request, zone_slug: str, code: str):
     today = timezone.localdate()
     body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
     resp = HttpResponse(body, content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="passport-{plot.zone.slug}-{plot.code}.pdf"'
+    name = f"passport-{plot.zone.slug}-{plot.code}.pdf"
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
 
 
@@ -100,7 +103,8 @@ def compare(request):
         w.writerow(header)
         for label, values, _differs in rows:
             w.writerow([label, *values])
-        resp = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        resp = HttpResponse(buf.getvalue().encode("utf-8-sig"),
+                            content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.csv"'
         return resp
     if fmt == "xlsx":
