@@ -29,7 +29,7 @@
 
   var byId = {};
   function style(f, hi) {
-    return {color: hi ? "#000" : "#333", weight: hi ? 3 : 1,
+    return {className: "plot plot-" + f.id, color: hi ? "#000" : "#333", weight: hi ? 3 : 1,
             fillColor: COLORS[f.properties.status] || "#888", fillOpacity: hi ? 0.9 : 0.65};
   }
   var plots = L.geoJSON(data.plots, {
