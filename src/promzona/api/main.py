@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from promzona.core.errors import PromzonaError
+from promzona.matching.api import router as matching_router
 
 api = NinjaAPI(
     title="promzona API",
@@ -53,3 +54,6 @@ def _http_error(request, exc: HttpError):
 def health(request):
     """Liveness check."""
     return {"status": "ok"}
+
+
+api.add_router("/match", matching_router)
