@@ -172,3 +172,18 @@ def test_names_follow_language_with_russian_fallback(demo, client):
     assert "«Балқаш» шағын индустриялық аймағы" in html
     # Utility sources have no Kazakh names: the passport falls back to Russian.
     assert "Подстанция" in client.get("/plots/balkhash/BLK-01/").content.decode()
+
+
+def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
+    from django.test import Client
+
+    from promzona.zones.services import feature_save
+
+    anon = Client()
+    assert "BLK-01" in _codes(anon.get("/").content.decode())
+    assert "BLK-07" in _codes(staff_client.get("/").content.decode())  # not the public body
+    assert "BLK-07" not in _codes(anon.get("/").content.decode())
+    plot = Plot.objects.get(code="BLK-01")
+    plot.status = Plot.Status.WITHDRAWN
+    feature_save(actor=None, obj=plot)
+    assert "BLK-01" not in _codes(anon.get("/").content.decode())

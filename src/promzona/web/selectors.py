@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +131,14 @@ def plot_feature(plot: Plot) -> dict[str, Any]:
             "url": reverse("web:passport", args=[plot.zone.slug, plot.code]),
         },
     }
+
+
+def home_version() -> str:
+    """Changes whenever a plot, zone, map feature or sector is added, removed or saved."""
+    agg = Plot.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return "{}.{}.{}.{}.{}".format(
+        agg["n"], agg["last"].timestamp() if agg["last"] else 0, Zone.objects.count(),
+        MapFeature.objects.count(), Sector.objects.count())
 
 
 def base_layers(zones: list[Zone]) -> dict[str, Any]:

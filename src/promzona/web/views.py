@@ -6,9 +6,13 @@ import csv
 import io
 
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from promzona.core.errors import InputError, NotFound
@@ -19,39 +23,64 @@ from promzona.zones.models import Plot, Zone
 from . import pdf
 from . import selectors as sel
 
+HOME_CACHE_SECONDS = 300
+
 
 def _bad_request(request, exc: InputError):
     return render(request, "web/error.html", {"message": exc.message}, status=400)
 
 
 def home(request):
-    """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS)."""
+    """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS).
+
+    Without filters the page body is cached per language and audience, keyed on a version of
+    the data shown (see :func:`selectors.home_version`), so a changed plot shows at once.
+    """
+    zones = list(Zone.objects.all())
+    if request.GET:
+        body, status = _home_body(request, zones)
+    else:
+        audience = int(zsel.can_see_unpublished(request.user))
+        key = f"portal:home:{get_language()}:{audience}:{sel.home_version()}"
+        body, status = cache.get(key), 200
+        if body is None:
+            body, status = _home_body(request, zones)
+            cache.set(key, body, HOME_CACHE_SECONDS)
+    if isinstance(body, HttpResponse):
+        return body
+    return render(request, "web/home.html", {"body": body, "zones": zones}, status=status)
+
+
+def _home_body(request, zones):
     today = timezone.localdate()
     form = sel.PlotFilterForm(request.GET or None)
+    error = None
     try:
         filters = sel.parse_filters(request.GET)
     except InputError as exc:
         if request.GET.get("partial") == "list":
-            return _bad_request(request, exc)
-        filters, plots = {}, []
-        error = exc.message
-    else:
-        plots = sel.plots_filtered(request.user, filters, today=today)
-        error = None
-    if request.GET.get("partial") == "list":
-        return render(request, "web/_plot_list.html", {"plots": plots})
-    zones = list(Zone.objects.all())
+            return _bad_request(request, exc), 400
+        filters, error = {}, exc.message
     visible = list(zsel.plots_visible_to(request.user).order_by("zone__slug", "code"))
+    if error:
+        plots = []
+    elif any(v not in (None, "", False) for v in filters.values()):
+        plots = sel.plots_filtered(request.user, filters, today=today)
+    else:
+        plots = visible
+    if request.GET.get("partial") == "list":
+        return render(request, "web/_plot_list.html", {"plots": plots}), 200
     statuses = [(s, label) for s, label in Plot.Status.choices
                 if any(p.status == s for p in visible)]
-    return render(request, "web/home.html", status=400 if error else 200, context={
-        "form": form, "error": error, "plots": plots, "zones": zones, "statuses": statuses,
+    body = render_to_string("web/_home_body.html", {
+        "form": form, "error": error, "plots": plots, "statuses": statuses,
         "map_data": {
             "plots": {"type": "FeatureCollection",
                       "features": [sel.plot_feature(p) for p in visible]},
             "base": sel.base_layers(zones),
         },
-    })
+    }, request=request)
+    return mark_safe(body), 400 if error else 200  # noqa: S308 - our own rendered template
 
 
 def passport(request, zone_slug: str, code: str):
