@@ -1,14 +1,17 @@
 """The public portal under load: home page and a plot passport, served by a real server.
 
-Sets up a throw-away demo database in a temp ``PROMZONA_VAR_DIR``, starts ``promzona runserver
---noreload`` on loopback in its own process, then (from this process) runs a threaded load
+Sets up a throw-away demo database in a temp ``PROMZONA_VAR_DIR``, starts a real server on
+loopback in its own process (gunicorn, 2 workers x 8 threads, installed by this script with pip;
+or ``promzona runserver --noreload`` with ``--server runserver``, whose listen backlog of 5
+makes 20 users wait on TCP retries), then (from this process) runs a threaded load
 generator: ``--users`` concurrent users for ``--seconds``, each alternating the home page and a
 passport. Prints requests/s, p50/p95/p99 latency and errors per page, and the home page's
 transferred bytes on first load (HTML plus every CSS/JS it references; no map tiles). Baseline,
 measured in the same run with the same users: a static file (the floor of the stack), and the
 ratio of each page's p95 to it. Goal: p95 under 300 ms, 0 errors.
 
-Run: ``.venv/bin/python benchmarks/bench_portal.py [--users 20] [--seconds 60]``
+Run: ``.venv/bin/python benchmarks/bench_portal.py [--users 20] [--seconds 60]
+[--server gunicorn|runserver]``
 """
 
 from __future__ import annotations
@@ -99,21 +102,31 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--baseline-seconds", type=float, default=10)
+    ap.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
     args = ap.parse_args()
+    bindir = Path(sys.executable).parent
+    if args.server == "gunicorn" and not (bindir / "gunicorn").exists():
+        subprocess.run([str(bindir / "pip"), "install", "--quiet", "gunicorn"], check=True)
     with tempfile.TemporaryDirectory(prefix="promzona-bench-") as var:
         env = dict(os.environ, PROMZONA_VAR_DIR=var, PROMZONA_DEBUG="0")
         subprocess.run([PROMZONA, "demo"], env=env, check=True, capture_output=True)
         port = free_port()
-        server = subprocess.Popen([PROMZONA, "runserver", f"127.0.0.1:{port}", "--noreload"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if args.server == "gunicorn":
+            cmd = [str(bindir / "gunicorn"), "-w", "2", "--threads", "8", "-b",
+                   f"127.0.0.1:{port}", "promzona.wsgi"]
+        else:
+            cmd = [PROMZONA, "runserver", f"127.0.0.1:{port}", "--noreload"]
+        server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _i in range(100):
+            for _i in range(200):
                 try:
                     if fetch(base + "/")[0] == 200:
                         break
                 except OSError:
-                    time.sleep(0.1)
+                    pass
+                time.sleep(0.1)
             else:
                 raise SystemExit("server did not start")
             size, files = home_bytes(base)
@@ -121,7 +134,8 @@ def main() -> None:
             pages = [base + "/", base + "/plots/balkhash/BLK-01/"]
             for u in pages + [static]:  # warm up
                 fetch(u)
-            print(f"portal load: {args.users} users, runserver --noreload on loopback, demo DB")
+            print(f"portal load: {args.users} users, {args.server} on loopback, demo DB, "
+                  f"{args.seconds:.0f} s")
             print(f"home page first load: {size} bytes in {files} files (goal < 1,000,000)")
             baseline = load([static], args.users, args.baseline_seconds)[static]
             print(f"{'page':<32}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
