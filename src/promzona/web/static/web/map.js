@@ -76,6 +76,10 @@
     syncFromList();
   }
   var form = document.getElementById("filters");
+  var details = form && form.querySelector("details");
+  if (details && window.matchMedia("(max-width: 760px)").matches && !location.search) {
+    details.open = false;  // on a phone the map and list come first
+  }
   if (form && list) {
     var pending = null;
     function refresh(e) {
