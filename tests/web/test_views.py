@@ -187,3 +187,14 @@ def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
     plot.status = Plot.Status.WITHDRAWN
     feature_save(actor=None, obj=plot)
     assert "BLK-01" not in _codes(anon.get("/").content.decode())
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("value,text", [
+    (None, "—"), ("8.500", "8.5"), (4500, "4500"), (0, "0"), ("0.0004", "0"), (12.25, "12.25"),
+])
+def test_qty_drops_trailing_zeros(value, text):
+    from promzona.web.templatetags.portal import km, qty
+
+    assert qty(value) == text
+    assert km(None) == "—" and km(1549.0) == "1.5"

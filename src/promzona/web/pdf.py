@@ -17,6 +17,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from promzona.zones.models import Plot
 
+from .templatetags.portal import qty
+
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 
@@ -99,7 +101,7 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
     for u in utilities:
         rows.append((u.kind_label, f"{u.line_code} ({u.status_label})", f"{u.distance_m:.0f}",
                      money(u.cost_kzt), u.ready_on.isoformat(), u.source.name if u.source else "—",
-                     f"{u.source.free:.0f} {u.unit}" if u.source else "—"))
+                     f"{qty(u.source.free)} {u.unit}" if u.source else "—"))
     story.append(table(rows, [22 * mm, 30 * mm, 18 * mm, 26 * mm, 20 * mm, 32 * mm, 22 * mm]))
     story.append(Paragraph(_("Conditions and incentives"), h2))
     story.append(p(zone.incentives or "—"))

@@ -7,3 +7,12 @@ register = template.Library()
 def km(metres):
     """Metres as kilometres with one decimal; a dash when unknown."""
     return "—" if metres is None else f"{metres / 1000:.1f}"
+
+
+@register.filter
+def qty(value):
+    """A capacity without trailing zeros: 8.500 -> 8.5, 4500.000 -> 4500."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
