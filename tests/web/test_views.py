@@ -194,7 +194,15 @@ def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
     (None, "—"), ("8.500", "8.5"), (4500, "4500"), (0, "0"), ("0.0004", "0"), (12.25, "12.25"),
 ])
 def test_qty_drops_trailing_zeros(value, text):
-    from promzona.web.templatetags.portal import km, qty
+    from promzona.web.templatetags.portal import km, money, qty
 
     assert qty(value) == text
     assert km(None) == "—" and km(1549.0) == "1.5"
+    assert money(None) == "—" and money(1250000.4) == "1\u202f250\u202f000"
+
+
+def test_tile_layer_only_when_configured(demo, client, settings):
+    assert 'PROMZONA_TILE_URL = ""' in client.get("/").content.decode()
+    settings.PROMZONA_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
+    html = client.get("/").content.decode()
+    assert "https://tile.example.org/{z}/{x}/{y}.png" in html

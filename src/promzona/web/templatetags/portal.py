@@ -16,3 +16,11 @@ def qty(value):
         return "—"
     text = f"{float(value):.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+@register.filter
+def money(value):
+    """Whole tenge with thin spaces between thousands: 1250000 -> 1 250 000."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):,.0f}".replace(",", "\u202f")
