@@ -118,13 +118,16 @@ def _ids(*codes):
     return ",".join(str(Plot.objects.get(code=c).pk) for c in codes)
 
 
-def test_compare_highlights_differing_rows(demo, client):
+def test_compare_highlights_differing_rows(demo, client, today):
     r = client.get(f"/compare/?plots={_ids('BLK-01', 'BLK-02')}")
     html = r.content.decode()
     assert r.status_code == 200 and "BLK-01" in html and "BLK-02" in html
     assert 'class="differs"' in html
-    rows = sel.compare_rows([Plot.objects.get(code="BLK-01"), Plot.objects.get(code="BLK-02")])
+    rows = sel.compare_rows([Plot.objects.get(code="BLK-01"), Plot.objects.get(code="BLK-02")],
+                            today=today)
     assert any(d for *_x, d in rows) and any(not d for *_x, d in rows)
+    power = next(v for label, v, _d in rows if label.startswith("Power"))
+    assert all(" m · " in x and "KZT" in x for x in power)
 
 
 def test_compare_exports_csv_and_xlsx(demo, client):

@@ -227,8 +227,11 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
     return [found[i] for i in ids]
 
 
-def compare_rows(plots: list[Plot]) -> list[tuple[str, list[str], bool]]:
-    """(label, one value per plot, whether the values differ) for the comparison table."""
+def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[str], bool]]:
+    """(label, one value per plot, whether the values differ) for the comparison table.
+
+    Per utility kind, the row shows the connection ready soonest (distance, cost, date).
+    """
 
     def yes_no(v: bool) -> str:
         return str(_("yes")) if v else str(_("no"))
@@ -269,6 +272,20 @@ def compare_rows(plots: list[Plot]) -> list[tuple[str, list[str], bool]]:
     for label, get in specs:
         values = [str(get(p)) for p in plots]
         rows.append((str(label), values, len(set(values)) > 1))
+    options = [zsel.plot_connections(p, today=today) for p in plots]
+    for kind, label in UtilityKindChoices.choices:
+        values = []
+        for opts in options:
+            conns = opts.get(kind, [])
+            if not conns:
+                values.append(str(_("no line")))
+                continue
+            c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
+            values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
+                "m": f"{c.distance_m:.0f}", "kzt": num(c.cost_kzt, 0),
+                "date": c.ready_on.isoformat()}))
+        rows.append((str(_("%(kind)s: soonest connection") % {"kind": label}), values,
+                     len(set(values)) > 1))
     return rows
 
 

@@ -124,7 +124,7 @@ def compare(request):
         return _bad_request(request, exc)
     except NotFound as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
-    rows = sel.compare_rows(plots)
+    rows = sel.compare_rows(plots, today=timezone.localdate())
     header = [_("Plot")] + [p.code for p in plots]
     if fmt == "csv":
         buf = io.StringIO()
