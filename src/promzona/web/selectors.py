@@ -153,6 +153,16 @@ def base_layers(zones: list[Zone]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
+    """The zone's utility lines for the passport's map."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": ln.geometry,
+         "properties": {"kind": ln.kind, "status": ln.status,
+                        "label": f"{ln.code} · {ln.get_kind_display()} · {ln.get_status_display()}"}}
+        for ln in zsel.lines_of_zone(zone)
+    ]}
+
+
 def plot_by_code(user: Any, zone_slug: str, code: str) -> Plot:
     try:
         return zsel.plots_visible_to(user).get(zone__slug=zone_slug, code=code)

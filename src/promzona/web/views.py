@@ -96,6 +96,7 @@ def passport(request, zone_slug: str, code: str):
         "map_data": {
             "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
             "base": sel.base_layers([plot.zone]),
+            "lines": sel.utility_lines_geojson(plot.zone),
         },
     })
 

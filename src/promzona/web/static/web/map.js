@@ -27,6 +27,17 @@
     onEachFeature: function (f, layer) { if (f.properties.name) layer.bindTooltip(f.properties.name); }
   }).addTo(map);
 
+  var KIND = {power: "#d4a000", water: "#1f78b4", sewage: "#8c564b", heat: "#e31a1c",
+              gas: "#6a3d9a"};
+  if (data.lines) {
+    L.geoJSON(data.lines, {
+      style: function (f) {
+        return {color: KIND[f.properties.kind] || "#555", weight: 2,
+                dashArray: f.properties.status === "existing" ? null : "4 4"};
+      },
+      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label); }
+    }).addTo(map);
+  }
   var byId = {};
   function style(f, hi) {
     return {className: "plot plot-" + f.id, color: hi ? "#000" : "#333", weight: hi ? 3 : 1,
@@ -43,7 +54,7 @@
     }
   }).addTo(map);
   var bounds = plots.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds.pad(0.15)); else map.setView([46.85, 75], 11);
+  if (bounds.isValid()) map.fitBounds(bounds.pad(data.plots.features.length === 1 ? 1 : 0.15)); else map.setView([46.85, 75], 11);
 
   var list = document.getElementById("plot-list");
   function item(id) { return list && list.querySelector('.plot-item[data-id="' + id + '"]'); }
