@@ -71,7 +71,8 @@ def test_utility_filter_uses_free_capacity_at_serving_source(demo, client, today
 
 @pytest.mark.parametrize("query", [
     "area_min=abc", "area_min=-1", "area_min=5&area_max=1", "hazard_class=9", "sector=ZZZ",
-    "status=draft", "free_power=1e400", "price_max=" + "9" * 300,
+    "status=draft", "free_power=1e400", "price_max=" + "9" * 300, "area_min=NaN",
+    "free_heat=Infinity", "hazard_class=1.5", "sector=" + "C" * 5000, "area_max=%00",
 ])
 def test_bad_filter_is_400_not_500(demo, client, query):
     assert client.get(f"/?{query}").status_code == 400
@@ -146,6 +147,8 @@ def test_compare_exports_csv_and_xlsx(demo, client):
 @pytest.mark.parametrize("query,status", [
     ("", 400), ("plots=1", 400), ("plots=abc,1", 400), ("plots=1,2,3,4,5", 400),
     ("plots=" + "9" * 40 + ",1", 400), ("plots=999999,1", 404), ("plots=1,2&format=exe", 400),
+    ("plots=%C2%B2,1", 400), ("plots=-1,2", 400), ("plots=1&plots=1", 400),
+    ("plots=" + ",".join(["1"] * 5000) + ",2,3,4,5,6", 400),
 ])
 def test_compare_bad_input_is_clear_error(demo, client, query, status):
     r = client.get(f"/compare/?{query}")

@@ -221,7 +221,7 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or len(part) > 12:
+            if not (part.isascii() and part.isdigit()) or len(part) > 12:
                 raise InputError(str(_("Plot ids must be whole numbers.")), field="plots")
             if int(part) not in ids:
                 ids.append(int(part))
