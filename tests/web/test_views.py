@@ -212,3 +212,21 @@ def test_tile_layer_only_when_configured(demo, client, settings):
     settings.PROMZONA_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
     html = client.get("/").content.decode()
     assert "https://tile.example.org/{z}/{x}/{y}.png" in html
+
+
+def test_cached_passport_follows_capacity_and_sectors(demo, client):
+    from decimal import Decimal
+
+    from promzona.zones.models import UtilitySource
+    from promzona.zones.services import capacity_commit
+
+    url = "/plots/balkhash/BLK-01/"
+    vz = UtilitySource.objects.get(code="VZ-1")
+    before = vz.free
+    assert f">{before:.0f} m³/day" in client.get(url).content.decode()
+    capacity_commit(actor=None, source=vz, amount=Decimal("123"), holder="test")
+    html = client.get(url).content.decode()
+    assert f">{before - 123:.0f} m³/day" in html and f">{before:.0f} m³/day" not in html
+    Plot.objects.get(code="BLK-01").permitted_sectors.set(["C25"])
+    html = client.get(url).content.decode()
+    assert "C25" in html and "C23" not in html

@@ -6,6 +6,7 @@ Visibility always goes through :func:`promzona.zones.selectors.plots_visible_to`
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -139,6 +140,20 @@ def home_version() -> str:
     return "{}.{}.{}.{}.{}".format(
         agg["n"], agg["last"].timestamp() if agg["last"] else 0, Zone.objects.count(),
         MapFeature.objects.count(), Sector.objects.count())
+
+
+def utilities_version(zone: Zone) -> str:
+    """Changes when a source's capacity or commitments, or the zone's lines or projects change
+    in number or status."""
+    from promzona.zones.models import UtilityLine
+
+    sources = UtilitySource.objects.filter(zone=zone).order_by("pk").values_list(
+        "pk", "capacity", "committed")
+    lines = UtilityLine.objects.filter(zone=zone).aggregate(n=Count("id"), last=Max("id"))
+    projects = InfrastructureProject.objects.filter(zone=zone).order_by("pk").values_list(
+        "pk", "status", "capacity_added", "planned_completion")
+    return hashlib.sha1(  # noqa: S324 - a cache key, not security
+        repr((list(sources), lines, list(projects))).encode()).hexdigest()
 
 
 def base_layers(zones: list[Zone]) -> dict[str, Any]:

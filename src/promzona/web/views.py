@@ -23,7 +23,7 @@ from promzona.zones.models import Plot, Zone
 from . import pdf
 from . import selectors as sel
 
-HOME_CACHE_SECONDS = 300
+PAGE_CACHE_SECONDS = 300
 
 
 def _bad_request(request, exc: InputError):
@@ -45,7 +45,7 @@ def home(request):
         body, status = cache.get(key), 200
         if body is None:
             body, status = _home_body(request, zones)
-            cache.set(key, body, HOME_CACHE_SECONDS)
+            cache.set(key, body, PAGE_CACHE_SECONDS)
     if isinstance(body, HttpResponse):
         return body
     return render(request, "web/home.html", {"body": body, "zones": zones}, status=status)
@@ -84,21 +84,30 @@ def _home_body(request, zones):
 
 
 def passport(request, zone_slug: str, code: str):
+    """The plot passport. Its body is cached per language and day under a key that changes with
+    the plot and with the zone's utilities (see :func:`selectors.utilities_version`)."""
     try:
         plot = sel.plot_by_code(request.user, zone_slug, code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     today = timezone.localdate()
-    return render(request, "web/passport.html", {
-        "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
-        "utilities": sel.plot_utilities(plot, today=today),
-        "sectors": list(plot.permitted_sectors.all()),
-        "map_data": {
-            "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
-            "base": sel.base_layers([plot.zone]),
-            "lines": sel.utility_lines_geojson(plot.zone),
-        },
-    })
+    sectors = ",".join(s.code for s in plot.permitted_sectors.all())  # prefetched
+    version = f"{plot.pk}:{plot.updated_at.timestamp()}:{sectors}:{today.isoformat()}"
+    key = f"portal:passport:{get_language()}:{version}:{sel.utilities_version(plot.zone)}"
+    body = cache.get(key)
+    if body is None:
+        body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
+            "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
+            "utilities": sel.plot_utilities(plot, today=today),
+            "sectors": list(plot.permitted_sectors.all()),
+            "map_data": {
+                "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
+                "base": sel.base_layers([plot.zone]),
+                "lines": sel.utility_lines_geojson(plot.zone),
+            },
+        }, request=request))
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone})
 
 
 def passport_pdf(request, zone_slug: str, code: str):
