@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
+import zlib
 
 import pytest
 
@@ -108,11 +110,31 @@ def test_staff_may_open_draft_passport(staff_client):
     assert staff_client.get("/plots/balkhash/BLK-07/").status_code == 200
 
 
+def _pdf_unicode_chars(pdf: bytes) -> set[str]:
+    """Characters the PDF's embedded font subsets map to (their ToUnicode CMaps)."""
+    chars = set()
+    for m in re.finditer(rb"<<(.*?)>>\s*stream\r?\n(.*?)endstream", pdf, re.S):
+        raw = m.group(2)
+        if b"ASCII85Decode" in m.group(1):
+            raw = base64.a85decode(raw.strip(), adobe=True)
+        if b"FlateDecode" in m.group(1):
+            raw = zlib.decompressobj().decompress(raw)
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", raw, re.S):
+            for code in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]{4})>", block):
+                chars.add(chr(int(code, 16)))
+    return chars
+
+
 def test_pdf_passport_embeds_dejavu_and_cyrillic(demo, client):
     r = client.get("/plots/balkhash/BLK-09/passport.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    assert r.content.startswith(b"%PDF") and b"DejaVuSans" in r.content
+    assert r.content.startswith(b"%PDF") and b"DejaVuSans" in r.content and b"/FontFile2" in r.content
     assert "BLK-09" in r["Content-Disposition"]
+    # The source document "Акт обследования …" is printed in the embedded DejaVu subset.
+    assert set("Актобследования") <= _pdf_unicode_chars(r.content)
+    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    kk = client.get("/plots/balkhash/BLK-09/passport.pdf")
+    assert set("Балқаш") <= _pdf_unicode_chars(kk.content)  # the zone's Kazakh name: қ
 
 
 def _ids(*codes):
