@@ -96,6 +96,13 @@ def test_click_on_map_opens_passport_and_pdf_downloads(page):
     # Hovering the list highlights the plot on the map; clicking the polygon opens the passport.
     first.hover()
     assert first.evaluate("e => e.classList.contains('hi')")
+    zoom = page.evaluate("document.querySelector('#map').getBoundingClientRect().width")
+    before = page.locator(f"#map path.plot-{pid}").bounding_box()["width"]
+    first.locator(".meta").click()  # a click on the item (not its link) zooms to the plot
+    page.wait_for_function(
+        f"document.querySelector('#map path.plot-{pid}').getBoundingClientRect().width > {before}")
+    assert page.locator(f"#map path.plot-{pid}").bounding_box()["width"] <= zoom
+    first.hover()
     polygon = page.locator(f"#map path.plot-{pid}")
     assert polygon.get_attribute("stroke-width") == "3"
     box = polygon.bounding_box()

@@ -103,7 +103,8 @@ def test_stale_passport_is_flagged(demo, client):
     "/plots/balkhash/NOPE/", "/plots/nozone/BLK-01/", "/zones/nozone/",
 ])
 def test_unpublished_or_missing_is_404(demo, client, url):
-    assert client.get(url).status_code == 404
+    r = client.get(url)
+    assert r.status_code == 404 and b"Back to the map" in r.content
 
 
 def test_staff_may_open_draft_passport(staff_client):

@@ -84,6 +84,11 @@
         var li = e.target.closest(".plot-item"); if (li) highlight(li.dataset.id, false);
       });
     });
+    list.addEventListener("click", function (e) {
+      var li = e.target.closest(".plot-item");
+      if (!li || e.target.closest("a, input") || !byId[li.dataset.id]) return;
+      map.flyToBounds(byId[li.dataset.id].getBounds().pad(0.5), {duration: 0.4});
+    });
     syncFromList();
   }
   var form = document.getElementById("filters");
