@@ -173,5 +173,9 @@ def test_phone_viewport_and_keyboard(browser, live_server, demo):
         if "item" in reached:
             break
     assert "item" in reached and "map" in reached
+    for path in ("/plots/balkhash/BLK-01/", "/zones/balkhash/"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    _shot(page, "8-phone-zone")
     assert errors == []
     ctx.close()
