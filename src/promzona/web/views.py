@@ -1,18 +1,191 @@
-"""Public pages. Thin: call a selector, render."""
+"""Public pages. Thin: parse input, call a selector, render."""
+
+from __future__ import annotations
+
+import csv
+import io
 
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from promzona.core.errors import InputError, NotFound
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
-from promzona.zones import selectors
-from promzona.zones.models import Zone
+from promzona.zones import selectors as zsel
+from promzona.zones.models import Plot, Zone
+
+from . import pdf
+from . import selectors as sel
+
+PAGE_CACHE_SECONDS = 300
+
+
+def _bad_request(request, exc: InputError):
+    return render(request, "web/error.html", {"message": exc.message}, status=400)
 
 
 def home(request):
-    zones = Zone.objects.prefetch_related("anchors", "directions__sectors")
-    plots = selectors.plots_visible_to(request.user).order_by("zone__slug", "code")
-    sources = [s for z in zones for s in selectors.sources_of_zone(z)]
-    return render(request, "web/home.html", {"zones": zones, "plots": plots, "sources": sources})
+    """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS).
+
+    Without filters the page body is cached per language and audience, keyed on a version of
+    the data shown (see :func:`selectors.home_version`), so a changed plot shows at once.
+    """
+    zones = list(Zone.objects.all())
+    if request.GET:
+        body, status = _home_body(request, zones)
+    else:
+        audience = int(zsel.can_see_unpublished(request.user))
+        key = f"portal:home:{get_language()}:{audience}:{sel.home_version()}"
+        body, status = cache.get(key), 200
+        if body is None:
+            body, status = _home_body(request, zones)
+            cache.set(key, body, PAGE_CACHE_SECONDS)
+    if isinstance(body, HttpResponse):
+        return body
+    return render(request, "web/home.html", {"body": body, "zones": zones}, status=status)
+
+
+def _home_body(request, zones):
+    today = timezone.localdate()
+    form = sel.PlotFilterForm(request.GET or None)
+    error = None
+    try:
+        filters = sel.parse_filters(request.GET)
+    except InputError as exc:
+        if request.GET.get("partial") == "list":
+            return _bad_request(request, exc), 400
+        filters, error = {}, exc.message
+    visible = list(zsel.plots_visible_to(request.user).order_by("zone__slug", "code"))
+    if error:
+        plots = []
+    elif any(v not in (None, "", False) for v in filters.values()):
+        plots = sel.plots_filtered(request.user, filters, today=today)
+    else:
+        plots = visible
+    if request.GET.get("partial") == "list":
+        return render(request, "web/_plot_list.html", {"plots": plots}), 200
+    statuses = [(s, label) for s, label in Plot.Status.choices
+                if any(p.status == s for p in visible)]
+    body = render_to_string("web/_home_body.html", {
+        "form": form, "error": error, "plots": plots, "statuses": statuses,
+        "map_data": {
+            "plots": {"type": "FeatureCollection",
+                      "features": [sel.plot_feature(p) for p in visible]},
+            "base": sel.base_layers(zones),
+        },
+    }, request=request)
+    return mark_safe(body), 400 if error else 200  # noqa: S308 - our own rendered template
+
+
+def passport(request, zone_slug: str, code: str):
+    """The plot passport. Its body is cached per language and day under a key that changes with
+    the plot and with the zone's utilities (see :func:`selectors.utilities_version`)."""
+    try:
+        plot = sel.plot_by_code(request.user, zone_slug, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    today = timezone.localdate()
+    sectors = ",".join(s.code for s in plot.permitted_sectors.all())  # prefetched
+    version = f"{plot.pk}:{plot.updated_at.timestamp()}:{sectors}:{today.isoformat()}"
+    key = f"portal:passport:{get_language()}:{version}:{sel.utilities_version(plot.zone)}"
+    body = cache.get(key)
+    if body is None:
+        body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
+            "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
+            "utilities": sel.plot_utilities(plot, today=today),
+            "sectors": list(plot.permitted_sectors.all()),
+            "map_data": {
+                "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
+                "base": sel.base_layers([plot.zone]),
+                "lines": sel.utility_lines_geojson(plot.zone),
+            },
+        }, request=request))
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone})
+
+
+def passport_pdf(request, zone_slug: str, code: str):
+    try:
+        plot = sel.plot_by_code(request.user, zone_slug, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    today = timezone.localdate()
+    body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
+    resp = HttpResponse(body, content_type="application/pdf")
+    name = f"passport-{plot.zone.slug}-{plot.code}.pdf"
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+def compare(request):
+    raw = request.GET.getlist("plots")
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "csv", "xlsx"):
+        return _bad_request(request, InputError(_("Unknown format."), field="format"))
+    try:
+        plots = sel.plots_for_compare(request.user, raw)
+    except InputError as exc:
+        return _bad_request(request, exc)
+    except NotFound as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    rows = sel.compare_rows(plots, today=timezone.localdate())
+    header = [_("Plot")] + [p.code for p in plots]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(header)
+        for label, values, _differs in rows:
+            w.writerow([label, *values])
+        resp = HttpResponse(buf.getvalue().encode("utf-8-sig"),
+                            content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = 'attachment; filename="plots-compared.csv"'
+        return resp
+    if fmt == "xlsx":
+        resp = HttpResponse(
+            _xlsx(header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = 'attachment; filename="plots-compared.xlsx"'
+        return resp
+    return render(request, "web/compare.html", {
+        "plots": plots, "rows": rows, "ids": ",".join(str(p.pk) for p in plots)})
+
+
+def _xlsx(header: list[str], rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Comparison")[:31]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF4D6")
+    for label, values, differs in rows:
+        ws.append([label, *values])
+        if differs:
+            for cell in ws[ws.max_row]:
+                cell.fill = fill
+    ws.column_dimensions["A"].width = 34
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def zone_page(request, slug: str):
+    zone = get_object_or_404(zsel.zones_visible_to(request.user), slug=slug)
+    return render(request, "web/zone.html", {
+        "zone": zone, "summary": sel.zone_summary(request.user, zone),
+        "anchors": zone.anchors.select_related("sector"),
+        "directions": zone.directions.prefetch_related("sectors"),
+        "sectors": zone.priority_sectors.all(),
+    })
 
 
 class LoginView(auth_views.LoginView):

@@ -1,0 +1,120 @@
+"""The printable plot passport: reportlab with DejaVu Sans (matplotlib's copy) for Cyrillic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from promzona.zones.models import Plot
+
+from .templatetags.portal import qty
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    import matplotlib
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(ttf / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
+
+
+def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
+    """The passport of ``plot`` as PDF bytes, in the active language."""
+    _register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
+    h1 = ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=4)
+    h2 = ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=8,
+                        spaceAfter=3)
+    warn = ParagraphStyle("warn", parent=body, backColor=colors.HexColor("#fff4d6"),
+                          borderPadding=4, textColor=colors.HexColor("#7a4b00"))
+
+    def p(text) -> Paragraph:
+        from xml.sax.saxutils import escape
+
+        return Paragraph(escape(str(text)), body)
+
+    def table(rows, widths) -> Table:
+        t = Table([[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=0)
+        t.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#d9dee4")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        return t
+
+    def km(v):
+        return "—" if v is None else f"{v / 1000:.1f}"
+
+    def money(v):
+        return "—" if v is None else f"{float(v):,.0f}".replace(",", " ")
+
+    zone = plot.zone
+    story = [Paragraph(f"{_('Plot passport')} {plot.code}", h1), p(f"{plot.name} · {zone.name}")]
+    if zone.is_illustrative:
+        story.append(Paragraph(_("Demo: the figures are illustrative, not real data."), warn))
+    if plot.is_stale(today):
+        story += [Spacer(1, 4), Paragraph(_("Needs re-verification: some facts of this passport "
+                                            "may be out of date."), warn)]
+    facts = [
+        (_("Status"), plot.get_status_display()),
+        (_("Cadastral number"), plot.cadastral_number or "—"),
+        (_("Declared area, ha"), f"{plot.declared_area_ha:.4f}"),
+        (_("Computed area, ha"),
+         "—" if plot.computed_area_ha is None else f"{plot.computed_area_ha:.4f}"),
+        (_("Land category"), plot.get_land_category_display()),
+        (_("Permitted sectors"),
+         ", ".join(f"{s.code} {s.name}" for s in plot.permitted_sectors.all())
+         or _("any the zone allows")),
+        (_("Most hazardous class allowed"), plot.hazard_class_max),
+        (_("Ownership"), plot.get_ownership_display()),
+        (_("Lease, KZT/ha/year"),
+         money(plot.lease_price_kzt_ha_year) if plot.deal_lease else _("not offered")),
+        (_("Sale price, KZT"), money(plot.sale_price_kzt) if plot.deal_sale else _("not offered")),
+        (_("Temporary free use"), _("yes") if plot.deal_free_use else _("no")),
+        (_("Rail spur"), _("yes") if plot.rail_spur else _("no")),
+        (_("Existing buildings"), plot.existing_buildings or "—"),
+        (_("To rail, km"), km(plot.dist_rail_m)),
+        (_("To road, km"), km(plot.dist_road_m)),
+        (_("To airport, km"), km(plot.dist_airport_m)),
+        (_("To town centre, km"), km(plot.dist_town_centre_m)),
+    ]
+    story += [Paragraph(_("Passport"), h2), table(facts, [60 * mm, 110 * mm])]
+    if plot.description:
+        story += [Spacer(1, 4), p(plot.description)]
+    story.append(Paragraph(_("Utilities"), h2))
+    rows = [(_("Utility"), _("Line"), _("Distance, m"), _("Connection cost, KZT"), _("Ready on"),
+             _("Source"), _("Free at source"))]
+    for u in utilities:
+        rows.append((u.kind_label, f"{u.line_code} ({u.status_label})", f"{u.distance_m:.0f}",
+                     money(u.cost_kzt), u.ready_on.isoformat(), u.source.name if u.source else "—",
+                     f"{qty(u.source.free)} {u.unit}" if u.source else "—"))
+    story.append(table(rows, [22 * mm, 30 * mm, 18 * mm, 26 * mm, 20 * mm, 32 * mm, 22 * mm]))
+    story.append(Paragraph(_("Conditions and incentives"), h2))
+    story.append(p(zone.incentives or "—"))
+    story.append(Paragraph(_("Provenance"), h2))
+    story.append(table([
+        (_("Source document"), plot.source_document or "—"),
+        (_("Verified by"), plot.verified_by or "—"),
+        (_("Verified on"), plot.verified_at.isoformat() if plot.verified_at else "—"),
+    ], [60 * mm, 110 * mm]))
+    story += [Spacer(1, 8), p(_("Printed on %(date)s.") % {"date": today.isoformat()})]
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                            topMargin=15 * mm, bottomMargin=15 * mm,
+                            title=f"{plot.code} {plot.name_ru}", author="promzona")
+    doc.build(story)
+    return buf.getvalue()

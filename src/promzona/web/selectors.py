@@ -1,0 +1,336 @@
+"""Reads for the public portal: filtered plot lists, passports, comparison, zone summaries.
+
+Visibility always goes through :func:`promzona.zones.selectors.plots_visible_to`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from promzona.core.errors import InputError, NotFound
+from promzona.core.utilities import UTILITY_KINDS
+from promzona.zones import selectors as zsel
+from promzona.zones.models import (
+    InfrastructureProject,
+    MapFeature,
+    Plot,
+    Sector,
+    UtilityKindChoices,
+    UtilitySource,
+    Zone,
+)
+
+MAX_COMPARE = 4
+BIG = Decimal("1e12")
+
+
+class PlotFilterForm(forms.Form):
+    """The home page's filters; every field optional, all bounded."""
+
+    area_min = forms.DecimalField(label=_("Area from, ha"), required=False, min_value=0,
+                                  max_value=BIG, max_digits=16, decimal_places=4)
+    area_max = forms.DecimalField(label=_("Area to, ha"), required=False, min_value=0,
+                                  max_value=BIG, max_digits=16, decimal_places=4)
+    sector = forms.ModelChoiceField(label=_("Sector allowed"), required=False,
+                                    queryset=Sector.objects.all(), empty_label=_("any"))
+    hazard_class = forms.TypedChoiceField(
+        label=_("Hazard class of your production"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("any"))] + [(str(i), str(i)) for i in range(1, 6)])
+    rail_spur = forms.BooleanField(label=_("Rail spur"), required=False)
+    price_max = forms.DecimalField(label=_("Lease up to, KZT/ha/year"), required=False,
+                                   min_value=0, max_value=BIG, max_digits=16, decimal_places=2)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("any"))] + [(s.value, s.label) for s in zsel.PUBLIC_PLOT_STATUSES])
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for kind, label in UtilityKindChoices.choices:
+            self.fields[f"free_{kind}"] = forms.DecimalField(
+                label=_("Free %(kind)s at least") % {"kind": label}, required=False, min_value=0,
+                max_value=BIG, max_digits=16, decimal_places=3)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lo, hi = data.get("area_min"), data.get("area_max")
+        if lo is not None and hi is not None and lo > hi:
+            raise forms.ValidationError(_("The minimum area is above the maximum."))
+        return data
+
+    def utility_fields(self):
+        return [self[f"free_{k}"] for k in UTILITY_KINDS]
+
+
+def parse_filters(params: Any) -> dict[str, Any]:
+    """Validated filter values from a query dict; :class:`InputError` on anything bad."""
+    form = PlotFilterForm(params)
+    if not form.is_valid():
+        field_name, messages = next(iter(form.errors.items()))
+        raise InputError(f"{field_name}: {messages[0]}", field=field_name,
+                         details=form.errors.get_json_data())
+    return form.cleaned_data
+
+
+def plots_filtered(user: Any, filters: dict[str, Any], *, today: dt.date) -> list[Plot]:
+    """The plots ``user`` may see that pass ``filters`` (the output of :func:`parse_filters`)."""
+    qs: QuerySet[Plot] = zsel.plots_visible_to(user).order_by("zone__slug", "code")
+    if filters.get("area_min") is not None:
+        qs = qs.filter(declared_area_ha__gte=filters["area_min"])
+    if filters.get("area_max") is not None:
+        qs = qs.filter(declared_area_ha__lte=filters["area_max"])
+    if filters.get("sector") is not None:
+        # An empty list of permitted sectors means any sector the zone allows.
+        qs = qs.filter(Q(permitted_sectors=filters["sector"]) | Q(permitted_sectors__isnull=True))
+    if filters.get("hazard_class") is not None:
+        # A plot allows its class and every less hazardous one (higher number).
+        qs = qs.filter(hazard_class_max__lte=filters["hazard_class"])
+    if filters.get("rail_spur"):
+        qs = qs.filter(rail_spur=True)
+    if filters.get("price_max") is not None:
+        qs = qs.filter(deal_lease=True, lease_price_kzt_ha_year__lte=filters["price_max"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    plots = list(qs.distinct())
+    needs = {k: filters[f"free_{k}"] for k in UTILITY_KINDS if filters.get(f"free_{k}") is not None}
+    if needs:
+        plots = [p for p in plots if _serves(p, needs, today=today)]
+    return plots
+
+
+def _serves(plot: Plot, needs: dict[str, Decimal], *, today: dt.date) -> bool:
+    """Some source feeding a line near the plot has the free capacity asked for, per kind."""
+    free = _free_by_source(plot.zone_id)
+    options = zsel.plot_connections(plot, today=today)
+    for kind, amount in needs.items():
+        sources = {c.line.source_id for c in options.get(kind, []) if c.line.source_id}
+        if not any(free.get(s, Decimal(0)) >= amount for s in sources):
+            return False
+    return True
+
+
+def _free_by_source(zone_id: int) -> dict[int, Decimal]:
+    return {s.pk: s.free for s in UtilitySource.objects.filter(zone_id=zone_id)}
+
+
+def plot_feature(plot: Plot) -> dict[str, Any]:
+    """A plot as a GeoJSON feature with what the map and list need."""
+    return {
+        "type": "Feature", "id": plot.pk, "geometry": plot.geometry,
+        "properties": {
+            "code": plot.code, "name": plot.name, "status": plot.status,
+            "status_label": str(plot.get_status_display()), "zone": plot.zone.slug,
+            "area_ha": float(plot.declared_area_ha),
+            "url": reverse("web:passport", args=[plot.zone.slug, plot.code]),
+        },
+    }
+
+
+def home_version() -> str:
+    """Changes whenever a plot, zone, map feature or sector is added, removed or saved."""
+    agg = Plot.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return "{}.{}.{}.{}.{}".format(
+        agg["n"], agg["last"].timestamp() if agg["last"] else 0, Zone.objects.count(),
+        MapFeature.objects.count(), Sector.objects.count())
+
+
+def utilities_version(zone: Zone) -> str:
+    """Changes when a source's capacity or commitments, or the zone's lines or projects change
+    in number or status."""
+    from promzona.zones.models import UtilityLine
+
+    sources = UtilitySource.objects.filter(zone=zone).order_by("pk").values_list(
+        "pk", "capacity", "committed")
+    lines = UtilityLine.objects.filter(zone=zone).aggregate(n=Count("id"), last=Max("id"))
+    projects = InfrastructureProject.objects.filter(zone=zone).order_by("pk").values_list(
+        "pk", "status", "capacity_added", "planned_completion")
+    return hashlib.sha1(  # noqa: S324 - a cache key, not security
+        repr((list(sources), lines, list(projects))).encode()).hexdigest()
+
+
+def base_layers(zones: list[Zone]) -> dict[str, Any]:
+    """The offline base map: zone boundaries and the reference geography, as GeoJSON."""
+    features = [
+        {"type": "Feature", "geometry": z.geometry, "properties": {"kind": "zone", "name": z.name}}
+        for z in zones
+    ]
+    for f in MapFeature.objects.filter(zone__in=zones):
+        features.append({"type": "Feature", "geometry": f.geometry,
+                         "properties": {"kind": f.kind, "name": f.name}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
+    """The zone's utility lines for the passport's map."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": ln.geometry,
+         "properties": {"kind": ln.kind, "status": ln.status,
+                        "label": f"{ln.code} · {ln.get_kind_display()} · {ln.get_status_display()}"}}
+        for ln in zsel.lines_of_zone(zone)
+    ]}
+
+
+def plot_by_code(user: Any, zone_slug: str, code: str) -> Plot:
+    try:
+        return zsel.plots_visible_to(user).get(zone__slug=zone_slug, code=code)
+    except Plot.DoesNotExist as exc:
+        raise NotFound(str(_("No such plot."))) from exc
+
+
+@dataclass
+class UtilityRow:
+    kind: str
+    kind_label: str
+    unit: str
+    status: str
+    status_label: str
+    line_code: str
+    distance_m: float
+    cost_kzt: float
+    ready_on: dt.date
+    source: UtilitySource | None
+    upgrades: list[InfrastructureProject] = field(default_factory=list)
+
+
+def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
+    """The passport's utilities table: per kind the nearest line of each status."""
+    from promzona.zones.models import UtilityLine
+
+    sources = {s.pk: s for s in zsel.sources_of_zone(plot.zone)}
+    upgrades: dict[int, list[InfrastructureProject]] = {}
+    for p in InfrastructureProject.objects.filter(
+        zone=plot.zone, source__isnull=False,
+        status__in=[InfrastructureProject.Status.PLANNED, InfrastructureProject.Status.IN_PROGRESS],
+    ):
+        upgrades.setdefault(p.source_id, []).append(p)
+    rows = []
+    status_labels = dict(UtilityLine.Status.choices)
+    kind_labels = dict(UtilityKindChoices.choices)
+    for kind, conns in zsel.plot_connections(plot, today=today).items():
+        for c in conns:
+            rows.append(UtilityRow(
+                kind=kind, kind_label=str(kind_labels[kind]), unit=UTILITY_KINDS[kind].unit,
+                status=c.line.status, status_label=str(status_labels[c.line.status]),
+                line_code=c.line.code, distance_m=c.distance_m, cost_kzt=c.cost_kzt,
+                ready_on=c.ready_on, source=sources.get(c.line.source_id),
+                upgrades=upgrades.get(c.line.source_id, []),
+            ))
+    order = list(UTILITY_KINDS)
+    rows.sort(key=lambda r: (order.index(r.kind), r.distance_m))
+    return rows
+
+
+def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
+    """2–4 plots by id, in the order given; :class:`InputError` / :class:`NotFound` otherwise."""
+    ids: list[int] = []
+    for raw in raw_ids:
+        for part in str(raw).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not (part.isascii() and part.isdigit()) or len(part) > 12:
+                raise InputError(str(_("Plot ids must be whole numbers.")), field="plots")
+            if int(part) not in ids:
+                ids.append(int(part))
+    if len(ids) < 2:
+        raise InputError(str(_("Choose at least two plots to compare.")), field="plots")
+    if len(ids) > MAX_COMPARE:
+        raise InputError(str(_("At most %(n)d plots can be compared.") % {"n": MAX_COMPARE}),
+                         field="plots")
+    found = {p.pk: p for p in zsel.plots_visible_to(user).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(str(_("No such plot: %(ids)s.") % {"ids": ", ".join(map(str, missing))}))
+    return [found[i] for i in ids]
+
+
+def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[str], bool]]:
+    """(label, one value per plot, whether the values differ) for the comparison table.
+
+    Per utility kind, the row shows the connection ready soonest (distance, cost, date).
+    """
+
+    def yes_no(v: bool) -> str:
+        return str(_("yes")) if v else str(_("no"))
+
+    def num(v: Any, digits: int = 2) -> str:
+        return "—" if v is None else f"{float(v):,.{digits}f}".replace(",", " ")
+
+    def dist(v: float | None) -> str:
+        return "—" if v is None else f"{v / 1000:.1f}"
+
+    specs = [
+        (_("Zone"), lambda p: p.zone.name),
+        (_("Name"), lambda p: p.name),
+        (_("Cadastral number"), lambda p: p.cadastral_number or "—"),
+        (_("Status"), lambda p: str(p.get_status_display())),
+        (_("Declared area, ha"), lambda p: num(p.declared_area_ha, 4)),
+        (_("Computed area, ha"), lambda p: num(p.computed_area_ha, 4)),
+        (_("Land category"), lambda p: str(p.get_land_category_display())),
+        (_("Permitted sectors"), lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
+         or str(_("any the zone allows"))),
+        (_("Most hazardous class allowed"), lambda p: str(p.hazard_class_max)),
+        (_("Ownership"), lambda p: str(p.get_ownership_display())),
+        (_("Lease, KZT/ha/year"), lambda p: num(p.lease_price_kzt_ha_year, 0) if p.deal_lease
+         else str(_("not offered"))),
+        (_("Sale price, KZT"), lambda p: num(p.sale_price_kzt, 0) if p.deal_sale
+         else str(_("not offered"))),
+        (_("Temporary free use"), lambda p: yes_no(p.deal_free_use)),
+        (_("Rail spur"), lambda p: yes_no(p.rail_spur)),
+        (_("Existing buildings"), lambda p: p.existing_buildings or "—"),
+        (_("To rail, km"), lambda p: dist(p.dist_rail_m)),
+        (_("To road, km"), lambda p: dist(p.dist_road_m)),
+        (_("To airport, km"), lambda p: dist(p.dist_airport_m)),
+        (_("To town centre, km"), lambda p: dist(p.dist_town_centre_m)),
+        (_("Verified on"), lambda p: p.verified_at.isoformat() if p.verified_at else "—"),
+        (_("Needs re-verification"), lambda p: yes_no(p.is_stale())),
+    ]
+    rows = []
+    for label, get in specs:
+        values = [str(get(p)) for p in plots]
+        rows.append((str(label), values, len(set(values)) > 1))
+    options = [zsel.plot_connections(p, today=today) for p in plots]
+    for kind, label in UtilityKindChoices.choices:
+        values = []
+        for opts in options:
+            conns = opts.get(kind, [])
+            if not conns:
+                values.append(str(_("no line")))
+                continue
+            c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
+            values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
+                "m": f"{c.distance_m:.0f}", "kzt": num(c.cost_kzt, 0),
+                "date": c.ready_on.isoformat()}))
+        rows.append((str(_("%(kind)s: soonest connection") % {"kind": label}), values,
+                     len(set(values)) > 1))
+    return rows
+
+
+@dataclass
+class ZoneSummary:
+    zone: Zone
+    free_plots: int
+    free_ha: Decimal
+    free_by_kind: list[tuple[str, str, Decimal]]  # (label, unit, free)
+
+
+def zone_summary(user: Any, zone: Zone) -> ZoneSummary:
+    free = zsel.plots_visible_to(user).filter(zone=zone, status=Plot.Status.PUBLISHED)
+    agg = free.aggregate(ha=Sum("declared_area_ha"))
+    per_kind: dict[str, Decimal] = {}
+    for s in zsel.sources_of_zone(zone):
+        per_kind[s.kind] = per_kind.get(s.kind, Decimal(0)) + s.free
+    labels = dict(UtilityKindChoices.choices)
+    return ZoneSummary(
+        zone=zone, free_plots=free.count(), free_ha=agg["ha"] or Decimal(0),
+        free_by_kind=[(str(labels[k]), UTILITY_KINDS[k].unit, per_kind.get(k, Decimal(0)))
+                      for k in UTILITY_KINDS],
+    )

@@ -1,0 +1,26 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def km(metres):
+    """Metres as kilometres with one decimal; a dash when unknown."""
+    return "—" if metres is None else f"{metres / 1000:.1f}"
+
+
+@register.filter
+def qty(value):
+    """A capacity without trailing zeros: 8.500 -> 8.5, 4500.000 -> 4500."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@register.filter
+def money(value):
+    """Whole tenge with thin spaces between thousands: 1250000 -> 1 250 000."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):,.0f}".replace(",", "\u202f")

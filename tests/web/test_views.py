@@ -1,0 +1,255 @@
+"""The public portal's pages: status codes, filters, visibility, exports, bad input."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+import zlib
+
+import pytest
+
+from promzona.web import selectors as sel
+from promzona.zones.models import Plot
+
+
+def _codes(html: str) -> set[str]:
+    pattern = r'data-id="\d+">\s*<input[^>]*>\s*<a[^>]*><strong>([A-Z0-9-]+)</strong>'
+    return set(re.findall(pattern, html))
+
+
+def test_home_lists_only_public_plots(demo, client):
+    r = client.get("/")
+    assert r.status_code == 200
+    codes = _codes(r.content.decode())
+    hidden = ["draft", "withdrawn"]
+    public = set(Plot.objects.exclude(status__in=hidden).values_list("code", flat=True))
+    assert codes == public and "BLK-07" not in codes and "BLK-12" not in codes
+    assert b'id="map-data"' in r.content and b"leaflet/leaflet.js" in r.content
+
+
+def test_staff_sees_drafts_on_home(staff_client):
+    assert "BLK-07" in _codes(staff_client.get("/").content.decode())
+
+
+@pytest.mark.parametrize("query,check", [
+    ("area_min=2", lambda p: p.declared_area_ha >= 2),
+    ("area_max=2", lambda p: p.declared_area_ha <= 2),
+    ("rail_spur=on", lambda p: p.rail_spur),
+    ("hazard_class=3", lambda p: p.hazard_class_max <= 3),
+    ("price_max=230000", lambda p: p.deal_lease and p.lease_price_kzt_ha_year <= 230000),
+    ("status=reserved", lambda p: p.status == "reserved"),
+])
+def test_filter_narrows_list_to_matching_plots(demo, client, query, check):
+    all_codes = _codes(client.get("/").content.decode())
+    r = client.get(f"/?{query}&partial=list")
+    assert r.status_code == 200
+    codes = _codes(r.content.decode())
+    expected = {p.code for p in Plot.objects.filter(code__in=all_codes) if check(p)}
+    assert codes == expected
+    assert codes != all_codes
+
+
+def test_sector_filter_keeps_plots_permitting_it(demo, client):
+    plot = Plot.objects.filter(status="published").exclude(permitted_sectors=None).first()
+    sector = plot.permitted_sectors.first()
+    codes = _codes(client.get(f"/?sector={sector.code}&partial=list").content.decode())
+    assert plot.code in codes
+    for p in Plot.objects.filter(code__in=codes):
+        allowed = set(p.permitted_sectors.values_list("code", flat=True))
+        assert not allowed or sector.code in allowed
+
+
+def test_utility_filter_uses_free_capacity_at_serving_source(demo, client, today):
+    # Gas is only planned at GRS-1 with no capacity: nobody can get 1 m³/h now.
+    assert _codes(client.get("/?free_gas=1&partial=list").content.decode()) == set()
+    some = _codes(client.get("/?free_power=1000&partial=list").content.decode())
+    none = _codes(client.get("/?free_power=99999999&partial=list").content.decode())
+    assert some and not none
+    plots = sel.plots_filtered(None, {"free_water": 400}, today=today)
+    assert {p.code for p in plots} <= some | _codes(client.get("/").content.decode())
+
+
+@pytest.mark.parametrize("query", [
+    "area_min=abc", "area_min=-1", "area_min=5&area_max=1", "hazard_class=9", "sector=ZZZ",
+    "status=draft", "free_power=1e400", "price_max=" + "9" * 300, "area_min=NaN",
+    "free_heat=Infinity", "hazard_class=1.5", "sector=" + "C" * 5000, "area_max=%00",
+])
+def test_bad_filter_is_400_not_500(demo, client, query):
+    assert client.get(f"/?{query}").status_code == 400
+    r = client.get(f"/?{query}&partial=list")
+    assert r.status_code == 400 and b'class="error"' in r.content
+
+
+def test_passport_shows_every_fact_and_utilities(demo, client):
+    r = client.get("/plots/balkhash/BLK-01/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    plot = Plot.objects.get(code="BLK-01")
+    for text in [plot.cadastral_number, "Акт обследования №1/МПЗ", "Substation PS-2", "PO-", "WA-",
+                 "PS-2 upgrade: +10,000 kW"]:
+        assert text in html, text
+    assert "/plots/balkhash/BLK-01/passport.pdf" in html
+
+
+def test_stale_passport_is_flagged(demo, client):
+    assert 'class="stale"' in client.get("/plots/balkhash/BLK-09/").content.decode()
+    assert 'class="stale"' not in client.get("/plots/balkhash/BLK-01/").content.decode()
+
+
+@pytest.mark.parametrize("url", [
+    "/plots/balkhash/BLK-07/", "/plots/balkhash/BLK-12/", "/plots/balkhash/BLK-07/passport.pdf",
+    "/plots/balkhash/NOPE/", "/plots/nozone/BLK-01/", "/zones/nozone/",
+])
+def test_unpublished_or_missing_is_404(demo, client, url):
+    r = client.get(url)
+    assert r.status_code == 404 and b"Back to the map" in r.content
+
+
+def test_staff_may_open_draft_passport(staff_client):
+    assert staff_client.get("/plots/balkhash/BLK-07/").status_code == 200
+
+
+def _pdf_unicode_chars(pdf: bytes) -> set[str]:
+    """Characters the PDF's embedded font subsets map to (their ToUnicode CMaps)."""
+    chars = set()
+    for m in re.finditer(rb"<<(.*?)>>\s*stream\r?\n(.*?)endstream", pdf, re.S):
+        raw = m.group(2)
+        if b"ASCII85Decode" in m.group(1):
+            raw = base64.a85decode(raw.strip(), adobe=True)
+        if b"FlateDecode" in m.group(1):
+            raw = zlib.decompressobj().decompress(raw)
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", raw, re.S):
+            for code in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]{4})>", block):
+                chars.add(chr(int(code, 16)))
+    return chars
+
+
+def test_pdf_passport_embeds_dejavu_and_cyrillic(demo, client):
+    r = client.get("/plots/balkhash/BLK-09/passport.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and b"DejaVuSans" in r.content and b"/FontFile2" in r.content
+    assert "BLK-09" in r["Content-Disposition"]
+    # The source document "Акт обследования …" is printed in the embedded DejaVu subset.
+    assert set("Актобследования") <= _pdf_unicode_chars(r.content)
+    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    kk = client.get("/plots/balkhash/BLK-09/passport.pdf")
+    assert set("Балқаш") <= _pdf_unicode_chars(kk.content)  # the zone's Kazakh name: қ
+
+
+def _ids(*codes):
+    return ",".join(str(Plot.objects.get(code=c).pk) for c in codes)
+
+
+def test_compare_highlights_differing_rows(demo, client, today):
+    r = client.get(f"/compare/?plots={_ids('BLK-01', 'BLK-02')}")
+    html = r.content.decode()
+    assert r.status_code == 200 and "BLK-01" in html and "BLK-02" in html
+    assert 'class="differs"' in html
+    rows = sel.compare_rows([Plot.objects.get(code="BLK-01"), Plot.objects.get(code="BLK-02")],
+                            today=today)
+    assert any(d for *_x, d in rows) and any(not d for *_x, d in rows)
+    power = next(v for label, v, _d in rows if label.startswith("Power"))
+    assert all(" m · " in x and "KZT" in x for x in power)
+
+
+def test_compare_exports_csv_and_xlsx(demo, client):
+    ids = _ids("BLK-01", "BLK-02", "BLK-04")
+    r = client.get(f"/compare/?plots={ids}&format=csv")
+    table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert table[0][1:] == ["BLK-01", "BLK-02", "BLK-04"] and len(table) > 10
+    r = client.get(f"/compare/?plots={ids}&format=xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[1]][1:] == ["BLK-01", "BLK-02", "BLK-04"]
+    assert ws.max_row == len(table)
+
+
+@pytest.mark.parametrize("query,status", [
+    ("", 400), ("plots=1", 400), ("plots=abc,1", 400), ("plots=1,2,3,4,5", 400),
+    ("plots=" + "9" * 40 + ",1", 400), ("plots=999999,1", 404), ("plots=1,2&format=exe", 400),
+    ("plots=%C2%B2,1", 400), ("plots=-1,2", 400), ("plots=1&plots=1", 400),
+    ("plots=" + ",".join(["1"] * 5000) + ",2,3,4,5,6", 400),
+])
+def test_compare_bad_input_is_clear_error(demo, client, query, status):
+    r = client.get(f"/compare/?{query}")
+    assert r.status_code == status and b'class="error"' in r.content
+
+
+def test_compare_refuses_unpublished_plot(demo, client):
+    r = client.get(f"/compare/?plots={_ids('BLK-01', 'BLK-07')}")
+    assert r.status_code == 404
+
+
+def test_zone_page_summarises_free_land_and_capacity(demo, client):
+    r = client.get("/zones/balkhash/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    summary = sel.zone_summary(None, demo)
+    assert summary.free_plots == Plot.objects.filter(status="published").count()
+    assert f"{summary.free_ha:.2f}" in html
+    assert "Balkhash copper smelter" in html and "invest@balkhash.example" in html
+
+
+def test_names_follow_language_with_russian_fallback(demo, client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Balkhash small industrial zone" in client.get("/zones/balkhash/").content.decode()
+    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    html = client.get("/zones/balkhash/").content.decode()
+    assert "«Балқаш» шағын индустриялық аймағы" in html
+    # Utility sources have no Kazakh names: the passport falls back to Russian.
+    assert "Подстанция" in client.get("/plots/balkhash/BLK-01/").content.decode()
+
+
+def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
+    from django.test import Client
+
+    from promzona.zones.services import feature_save
+
+    anon = Client()
+    assert "BLK-01" in _codes(anon.get("/").content.decode())
+    assert "BLK-07" in _codes(staff_client.get("/").content.decode())  # not the public body
+    assert "BLK-07" not in _codes(anon.get("/").content.decode())
+    plot = Plot.objects.get(code="BLK-01")
+    plot.status = Plot.Status.WITHDRAWN
+    feature_save(actor=None, obj=plot)
+    assert "BLK-01" not in _codes(anon.get("/").content.decode())
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("value,text", [
+    (None, "—"), ("8.500", "8.5"), (4500, "4500"), (0, "0"), ("0.0004", "0"), (12.25, "12.25"),
+])
+def test_qty_drops_trailing_zeros(value, text):
+    from promzona.web.templatetags.portal import km, money, qty
+
+    assert qty(value) == text
+    assert km(None) == "—" and km(1549.0) == "1.5"
+    assert money(None) == "—" and money(1250000.4) == "1\u202f250\u202f000"
+
+
+def test_tile_layer_only_when_configured(demo, client, settings):
+    assert 'PROMZONA_TILE_URL = ""' in client.get("/").content.decode()
+    settings.PROMZONA_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
+    html = client.get("/").content.decode()
+    assert "https://tile.example.org/{z}/{x}/{y}.png" in html
+
+
+def test_cached_passport_follows_capacity_and_sectors(demo, client):
+    from decimal import Decimal
+
+    from promzona.zones.models import UtilitySource
+    from promzona.zones.services import capacity_commit
+
+    url = "/plots/balkhash/BLK-01/"
+    vz = UtilitySource.objects.get(code="VZ-1")
+    before = vz.free
+    assert f">{before:.0f} m³/day" in client.get(url).content.decode()
+    capacity_commit(actor=None, source=vz, amount=Decimal("123"), holder="test")
+    html = client.get(url).content.decode()
+    assert f">{before - 123:.0f} m³/day" in html and f">{before:.0f} m³/day" not in html
+    Plot.objects.get(code="BLK-01").permitted_sectors.set(["C25"])
+    html = client.get(url).content.decode()
+    assert "C25" in html and "C23" not in html
