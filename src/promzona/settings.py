@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "promzona.audit",
     "promzona.zones",
     "promzona.api",
+    "promzona.applications",
     "promzona.demo",
     "promzona.web",
 ]
