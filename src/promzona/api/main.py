@@ -53,3 +53,8 @@ def _http_error(request, exc: HttpError):
 def health(request):
     """Liveness check."""
     return {"status": "ok"}
+
+
+from promzona.applications.api import router as applications_router  # noqa: E402
+
+api.add_router("/", applications_router)
