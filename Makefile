@@ -37,7 +37,7 @@ bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 messages: $(STAMP)
-	$(BIN)/python -m promzona.devtools.messages
+	$(BIN)/python scripts/messages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

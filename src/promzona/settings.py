@@ -8,11 +8,10 @@
 ``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
-
-import importlib.util
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +63,8 @@ INSTALLED_APPS = [
     "promzona.applications",
     "promzona.demo",
     "promzona.web",
+    "promzona.matching",
+    "promzona.sectors",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -158,6 +160,7 @@ STATICFILES_DIRS = [Path(_leaflet_spec.origin).parent / "static"] if _leaflet_sp
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+FORMS_URLFIELD_ASSUME_HTTPS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("promzona.matching.urls")),
+    path("sectors/", include("promzona.sectors.urls")),
     path("", include("promzona.web.urls")),
 ]

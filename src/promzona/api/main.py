@@ -5,7 +5,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
+from promzona.matching.api import router as matching_router
 
 api = NinjaAPI(
     title="promzona API",
@@ -55,6 +57,5 @@ def health(request):
     return {"status": "ok"}
 
 
-from promzona.applications.api import router as applications_router  # noqa: E402
-
+api.add_router("/match", matching_router)
 api.add_router("/", applications_router)

@@ -15,7 +15,7 @@ from promzona.core.errors import NotFound
 
 from .models import ApiToken
 
-TOKEN_PREFIX = "pz_"
+TOKEN_PREFIX = "pz_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def _hash(key: str) -> str:

@@ -27,12 +27,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The concrete, non-relational-set field values of ``obj`` as JSON-safe data."""
+    """The concrete field values of ``obj`` as JSON-safe data (no password, no auto timestamps)."""
     out: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name == "password":
+        if f.name == "password" or getattr(f, "auto_now", False):
             continue
         out[f.name] = _jsonable(getattr(obj, f.attname))
     return out

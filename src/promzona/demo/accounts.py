@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from promzona.zones.models import Zone
 
 DEMO_ZONE_SLUG = "balkhash"
-DEMO_PASSWORD = "balkhash-demo-2026"
+DEMO_PASSWORD = "balkhash-demo-2026"  # noqa: S105 (public by design)
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,9 @@ def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
         save(actor=None, obj=MapFeature(zone=zone, kind=kind, name=name, geometry=geom))
 
 
+LINE_STATUS_RU = {"existing": "сеть", "under_construction": "строится", "planned": "проект"}
+
+
 def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
     save = services.feature_save
 
@@ -270,7 +273,7 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
             source = sources["PS-1"] if kind == "power" and j == 0 else sources[src]
             save(actor=None, obj=UtilityLine(
                 zone=zone, code=f"{kind[:2].upper()}-{j + 1}", kind=kind, source=source,
-                name=f"{source.name_ru}: {dict(existing='сеть', under_construction='строится', planned='проект')[status]}",
+                name=f"{source.name_ru}: {LINE_STATUS_RU[status]}",
                 status=status, planned_completion=done, geometry=_line(pts),
                 connection_fixed_cost_kzt=Decimal(fixed), connection_cost_per_km_kzt=Decimal(per_km),
                 connection_lead_days=lead))

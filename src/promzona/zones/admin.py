@@ -1,7 +1,6 @@
 """The zone office's admin: every model editable; saves go through the services (validated,
 derived fields filled, audited)."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+
+from promzona.core import geometry as geo
+from promzona.core.connections import Connection, LineLink, connection_options
 
 from .models import Plot, UtilityLine, UtilitySource, Zone
 
@@ -46,3 +50,25 @@ def sources_of_zone(zone: Zone) -> QuerySet[UtilitySource]:
 
 def lines_of_zone(zone: Zone) -> QuerySet[UtilityLine]:
     return UtilityLine.objects.filter(zone=zone).select_related("source")
+
+
+def line_links(zone: Zone, *, epsg: int) -> list[LineLink]:
+    """The zone's utility lines as :class:`~promzona.core.connections.LineLink`, in ``epsg``."""
+    return [
+        LineLink(
+            id=ln.pk, code=ln.code, kind=ln.kind, status=ln.status,
+            completion=ln.planned_completion if ln.status != UtilityLine.Status.EXISTING else None,
+            fixed_cost_kzt=float(ln.connection_fixed_cost_kzt),
+            cost_per_km_kzt=float(ln.connection_cost_per_km_kzt),
+            lead_days=ln.connection_lead_days, source_id=ln.source_id,
+            geometry=geo.project(ln.shape(), epsg),
+        )
+        for ln in UtilityLine.objects.filter(zone=zone)
+    ]
+
+
+def plot_connections(plot: Plot, *, today: dt.date) -> dict[str, list[Connection]]:
+    """Per utility kind, the nearest line of each status with cost and readiness (metres, KZT)."""
+    shape = plot.shape()
+    epsg = geo.metric_epsg_for(shape)
+    return connection_options(geo.project(shape, epsg), line_links(plot.zone, epsg=epsg), today=today)

@@ -1,0 +1,25 @@
+"""Matching an investor's request against the plots: ranked results, exclusions with reasons.
+
+Build a :class:`MatchIndex` once per dataset, then call :func:`match` per request; see
+:mod:`promzona.core.matching.engine` for the rules.
+"""
+
+from .data import PlotIn, SourceIn, UpgradeIn, ZoneIn
+from .engine import (
+    CRITERIA_DOC,
+    Excluded,
+    Gap,
+    MatchIndex,
+    MatchOutcome,
+    Reason,
+    ResultRow,
+    UtilityOption,
+    match,
+)
+from .request import CRITERIA, DEFAULT_WEIGHTS, Assumptions, MatchRequest
+
+__all__ = [
+    "CRITERIA", "CRITERIA_DOC", "DEFAULT_WEIGHTS", "Assumptions", "Excluded", "Gap", "MatchIndex",
+    "MatchOutcome", "MatchRequest", "PlotIn", "Reason", "ResultRow", "SourceIn", "UpgradeIn",
+    "UtilityOption", "ZoneIn", "match",
+]

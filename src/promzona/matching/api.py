@@ -1,0 +1,174 @@
+"""``POST /api/match``: an investor's needs in, ranked plots out (DESIGN §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema
+
+from promzona.api.auth import Anonymous, TokenAuth
+from promzona.core.errors import InputError
+from promzona.core.matching import MatchRequest
+
+from .answer import answer_json
+from .selectors import match_for, sector_known
+
+router = Router(tags=["matching"])
+#: A token identifies the caller; otherwise the session user set by Django's middleware (if any)
+#: decides visibility. No session *auth* here: its CSRF check would refuse anonymous machine
+#: clients, and a match changes nothing.
+MATCH_AUTH = [TokenAuth(), Anonymous()]
+
+
+class AreaRange(Schema):
+    min: float | None = None
+    max: float | None = None
+
+
+class Needs(Schema):
+    power_kw: float = 0
+    water_m3_day: float = 0
+    sewage_m3_day: float = 0
+    heat_gcal_h: float = 0
+    gas_m3_h: float = 0
+
+
+class MaxDistance(Schema):
+    rail: float | None = None
+    road: float | None = None
+    airport: float | None = None
+
+
+class Weights(Schema):
+    cost: float | None = None
+    time: float | None = None
+    logistics: float | None = None
+    sector: float | None = None
+    anchor: float | None = None
+    area: float | None = None
+
+
+class AssumptionsIn(Schema):
+    """How needs become an annual bill (defaults: 4,000 h, 4,800 h, 250 days, 5 years)."""
+
+    operating_hours_per_year: float | None = None
+    heating_hours_per_year: float | None = None
+    working_days_per_year: float | None = None
+    free_use_years: float | None = None
+
+
+class MatchIn(Schema):
+    sector: str
+    area_ha: AreaRange | None = None
+    needs: Needs | None = None
+    rail_spur: bool = False
+    hazard_class: int = 5
+    max_distance_m: MaxDistance | None = None
+    budget_kzt: float | None = None
+    horizon_years: int = 10
+    start_by: dt.date | None = None
+    weights: Weights | None = None
+    assumptions: AssumptionsIn | None = None
+
+
+class UtilityOut(Schema):
+    kind: str
+    need: float
+    unit: str
+    line_id: int
+    line_code: str
+    line_status: Literal["existing", "under_construction", "planned"]
+    source_id: int
+    source_code: str
+    source_name: str
+    distance_m: float
+    connection_cost_kzt: float
+    free_now: float
+    tariff_kzt: float
+    annual_cost_kzt: float
+    ready_on: dt.date
+
+
+class GapOut(Schema):
+    kind: str
+    text: str
+    resolved_on: dt.date | None
+
+
+class CostBreakdown(Schema):
+    land_kzt: float
+    land_deal: Literal["lease", "purchase"]
+    connections_kzt: float
+    utilities_per_year_kzt: float
+    utilities_kzt: float
+    incentives_kzt: float
+    horizon_years: int
+
+
+class ResultOut(Schema):
+    plot_id: int
+    plot_code: str
+    zone_id: int
+    area_ha: float
+    rank: int
+    score: float
+    cost_of_location_kzt: float
+    cost_breakdown: CostBreakdown
+    time_to_start_days: int
+    start_on: dt.date
+    utilities: list[UtilityOut]
+    gaps: list[GapOut]
+    criteria: dict[str, float]
+    explanation: list[str]
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class ExcludedOut(Schema):
+    plot_id: int
+    reasons: list[ReasonOut]
+
+
+class MatchOut(Schema):
+    results: list[ResultOut]
+    excluded: list[ExcludedOut]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: dict | list | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def request_from_schema(body: MatchIn) -> MatchRequest:
+    data = body.dict(exclude_none=True)
+    if "start_by" in data:
+        data["start_by"] = data["start_by"].isoformat()
+    return MatchRequest.parse(data)
+
+
+@router.post("", auth=MATCH_AUTH, response={200: MatchOut, 400: ErrorOut, 422: ErrorOut})
+def match_plots(request, body: MatchIn):
+    """Rank the plots the caller may see for an investor's request.
+
+    Every visible plot is either in ``results`` (it can serve the request, possibly later: the
+    ``gaps`` say what must be built first and when) or in ``excluded`` with its reasons.
+    """
+    req = request_from_schema(body)
+    if not sector_known(req.sector):
+        raise InputError(f"Unknown sector {req.sector}: not in the OKED table.", field="sector")
+    answer = answer_json(match_for(request.user, req, today=timezone.localdate()))
+    # Serialised directly: the answer lists every visible plot, and re-validating 100,000 rows
+    # with pydantic costs seconds. A test validates it against the MatchOut schema instead.
+    return HttpResponse(json.dumps(answer, ensure_ascii=False), content_type="application/json")

@@ -1,0 +1,94 @@
+"""``promzona match REQUEST.json [--json]``: rank the published plots for a request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from promzona.core.errors import PromzonaError
+from promzona.core.matching import MatchRequest
+
+from ...answer import answer_json
+from ...selectors import match_for, sector_known
+
+MAX_BYTES = 1_000_000
+
+
+class Command(BaseCommand):
+    help = "Match an investor's request (JSON, as for POST /api/match) against the published plots."
+
+    def add_arguments(self, parser):
+        parser.add_argument("request", help="JSON file with the request ('-' for standard input)")
+        parser.add_argument("--json", action="store_true", help="print the API answer as JSON")
+        parser.add_argument("--top", type=int, default=10, help="rows in the table (default 10)")
+        parser.add_argument("--today", help="date to match on (YYYY-MM-DD; default today)")
+
+    def handle(self, *args, **opts):
+        path = opts["request"]
+        try:
+            raw = (self.stdin_read() if path == "-" else Path(path).read_bytes()[: MAX_BYTES + 1])
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        if len(raw) > MAX_BYTES:
+            raise CommandError(f"{path} is larger than {MAX_BYTES:,} bytes.")
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+        try:
+            req = MatchRequest.parse(data)
+            today = timezone.localdate()
+            if opts["today"]:
+                today = timezone.datetime.fromisoformat(opts["today"]).date()
+        except PromzonaError as exc:
+            raise CommandError(exc.message) from exc
+        except ValueError as exc:
+            raise CommandError(f"--today: {exc}") from exc
+        if not sector_known(req.sector):
+            raise CommandError(f"Unknown sector {req.sector}: not in the OKED table.")
+        outcome = match_for(AnonymousUser(), req, today=today)
+        if opts["json"]:
+            self.stdout.write(json.dumps(answer_json(outcome), ensure_ascii=False, indent=1))
+            return
+        self._table(outcome, opts["top"])
+
+    def stdin_read(self) -> bytes:
+        import sys
+
+        return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+    def _table(self, outcome, top: int) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        ix = outcome.index
+        console = Console(file=self.stdout, width=150, highlight=False)
+        rows = outcome.results(limit=max(top, 0), tr=_)
+        table = Table(title=_("%(n)s plots can serve the request; %(m)s left out") % {
+            "n": len(outcome.result_ids), "m": len(outcome.excluded_pos)})
+        right = {"justify": "right"}
+        for col, kw in (("#", right), (_("plot"), {}), (_("score"), right),
+                        (_("cost of location, KZT"), right), (_("start"), {}),
+                        (_("utilities"), {}), (_("gaps"), {})):
+            table.add_column(col, **kw)
+        for r in rows:
+            p = ix.plots[ix.plot_pos[r.plot_id]]
+            table.add_row(
+                str(r.rank), f"{p.code} ({p.area_ha:g} ha)", f"{r.score:.1f}",
+                f"{r.cost_of_location_kzt:,.0f}",
+                f"{r.start_on} ({r.time_to_start_days} {_('d')})",
+                "\n".join(f"{u.kind}: {u.line_code}/{u.source_code} {u.distance_m:,.0f} m, "
+                          f"{u.connection_cost_kzt:,.0f} KZT" for u in r.utilities),
+                "\n".join(g.text for g in r.gaps),
+            )
+        console.print(table)
+        for e in outcome.excluded(tr=_)[: max(top, 0)]:
+            p = ix.plots[ix.plot_pos[e.plot_id]]
+            console.print(_("left out %(plot)s: %(reasons)s") % {
+                "plot": p.code, "reasons": "; ".join(x.text for x in e.reasons)})
+

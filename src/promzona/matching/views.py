@@ -1,0 +1,117 @@
+"""The match page (open to anonymous visitors), saving a search, the offer PDF."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from promzona.core.errors import PromzonaError
+from promzona.zones.models import Plot, Zone
+
+from .answer import answer_json
+from .forms import MatchForm, SaveSearchForm
+from .models import Notice, SavedSearch
+from .selectors import match_for
+from .services import notices_mark_read, saved_search_create, saved_search_delete
+
+RESULTS_SHOWN = 20
+EXCLUDED_SHOWN = 500
+
+
+@require_http_methods(["GET", "POST"])
+def match_page(request):
+    user = request.user
+    saved = None
+    if request.GET.get("saved") and user.is_authenticated:
+        saved = get_object_or_404(SavedSearch, pk=request.GET["saved"] if
+                                  request.GET["saved"].isdigit() else 0, user=user)
+        form = MatchForm(MatchForm.initial_from(saved.request))
+        notices_mark_read(actor=user, url=request.get_full_path())
+    elif "sector" in request.GET:
+        form = MatchForm(request.GET)
+    else:
+        form = MatchForm(initial={"hazard_class": 5, "horizon_years": 10})
+    if request.method == "POST":
+        form = MatchForm(request.POST)
+        save_form = SaveSearchForm(request.POST)
+        if not user.is_authenticated:
+            messages.error(request, _("Log in to save a search."))
+        elif not save_form.is_valid():
+            messages.error(request, _("Give the search a name of at most 200 characters."))
+        elif form.is_valid():
+            try:
+                s = saved_search_create(actor=user, name=save_form.cleaned_data["name"],
+                                        request=form.request_json())
+            except PromzonaError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Search saved: you will be told of new plots."))
+                return redirect(f"{request.path}?saved={s.pk}")
+    answer = None
+    if form.is_bound and form.is_valid():
+        outcome = match_for(user, form.match_request, today=timezone.localdate())
+        answer = answer_json(outcome, limit=RESULTS_SHOWN, excluded_limit=EXCLUDED_SHOWN)
+        answer["total"] = len(outcome.result_ids)
+        answer["excluded_total"] = len(outcome.excluded_pos)
+        plots = Plot.objects.in_bulk([r["plot_id"] for r in answer["results"]] +
+                                     [e["plot_id"] for e in answer["excluded"]])
+        zones = Zone.objects.in_bulk()
+        for r in answer["results"]:
+            r["plot"] = plots[r["plot_id"]]
+            r["zone"] = zones[r["zone_id"]]
+        for e in answer["excluded"]:
+            e["plot"] = plots[e["plot_id"]]
+    query = urlencode({k: v for k, v in form.data.items() if k != "csrfmiddlewaretoken"}) \
+        if form.is_bound else ""
+    return render(request, "matching/match.html", {
+        "form": form, "answer": answer, "query": query, "saved": saved,
+        "save_form": SaveSearchForm(), "saved_searches": SavedSearch.objects.filter(user=user)
+        if user.is_authenticated else [],
+        "notices": Notice.objects.filter(user=user, read=False)[:10]
+        if user.is_authenticated else [],
+    })
+
+
+@require_POST
+@login_required
+def saved_search_remove(request, pk: int):
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    saved_search_delete(actor=request.user, search=search)
+    messages.success(request, _("Saved search deleted."))
+    return redirect("matching:match")
+
+
+@require_GET
+def offer_pdf(request):
+    """The offer for the top plots of the request in the query string (or ``saved=ID``),
+    in ``lang`` (ru, kk, en; default the page language)."""
+    from .offer import offer_pdf_bytes
+
+    data = request.GET
+    saved = data.get("saved", "")
+    if saved:
+        if not request.user.is_authenticated or not saved.isdigit():
+            return HttpResponseBadRequest(_("Unknown saved search."), content_type="text/plain")
+        search = get_object_or_404(SavedSearch, pk=saved, user=request.user)
+        data = MatchForm.initial_from(search.request)
+    form = MatchForm(data)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The request is not valid: %(errors)s")
+                                      % {"errors": form.errors.as_text()[:500]},
+                                      content_type="text/plain; charset=utf-8")
+    lang = request.GET.get("lang")
+    if lang not in {code for code, _name in settings.LANGUAGES}:
+        lang = None
+    outcome = match_for(request.user, form.match_request, today=timezone.localdate())
+    pdf = offer_pdf_bytes(outcome, today=timezone.localdate(), lang=lang)
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = 'inline; filename="promzona-offer.pdf"'
+    return resp

@@ -1,0 +1,105 @@
+"""CSV, XLSX (openpyxl) and PDF (reportlab, DejaVu Sans for Cyrillic) renderings of a table."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+
+FONT = "DejaVuSans"
+
+
+def to_csv(df: pd.DataFrame, *, note: str = "") -> bytes:
+    head = f"# {note}\n" if note else ""
+    return (head + df.to_csv(index=False)).encode("utf-8")
+
+
+def to_xlsx(df: pd.DataFrame, *, title: str, note: str = "") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "data"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True)
+    if note:
+        ws.append([note])
+    ws.append([])
+    ws.append(list(df.columns))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for row in df.itertuples(index=False):
+        ws.append([v.item() if hasattr(v, "item") else v for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+        pdfmetrics.registerFont(TTFont(FONT, str(path)))
+    return FONT
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        if abs(v) >= 1e6:
+            return f"{v:,.0f}".replace(",", " ")
+        return f"{v:.3f}"
+    return str(v)
+
+
+def to_pdf(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    note: str = "",
+    columns: list[str] | None = None,
+    images: list[bytes] = (),
+) -> bytes:
+    """A landscape A4 PDF with the title, the note, the table (text stays selectable) and then
+    the given PNG pictures, one per page, scaled to fit."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _register_font()
+    styles = getSampleStyleSheet()
+    for s in ("Title", "Normal"):
+        styles[s].fontName = font
+    cols = columns or list(df.columns)
+    data = [cols] + [[_fmt(v) for v in row] for row in df[cols].itertuples(index=False)]
+    table = Table(data, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), 7),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c2")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), title=title, leftMargin=24, rightMargin=24,
+                            topMargin=24, bottomMargin=24)
+    story = [Paragraph(title, styles["Title"])]
+    if note:
+        story += [Paragraph(note, styles["Normal"]), Spacer(1, 8)]
+    story.append(table)
+    if images:
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image, PageBreak
+
+        width, height = doc.width, doc.height
+        for png in images:
+            iw, ih = ImageReader(io.BytesIO(png)).getSize()
+            scale = min(width / iw, height / ih)
+            story += [PageBreak(), Image(io.BytesIO(png), width=iw * scale, height=ih * scale)]
+    doc.build(story)
+    return buf.getvalue()

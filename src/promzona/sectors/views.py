@@ -1,0 +1,96 @@
+"""The sector analytics page, its pictures and exports: for managers and zone office staff."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from promzona.accounts.models import Role
+from promzona.sectors import charts, exports, selectors
+
+PDF_COLUMNS = {
+    "kazakhstan": ["rank", "product", "name", "density", "pci", "cog", "score"],
+    "balkhash": ["rank", "sector", "name_ru", "direction", "localisable_kzt", "contrib_demand",
+                 "contrib_density", "contrib_hosting", "contrib_priority", "score"],
+}
+
+
+def analysts_only(view):
+    """Logged-in managers and zone office staff (and superusers); others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        u = request.user
+        if not (u.is_superuser or getattr(u, "role", None) in (Role.MANAGER, Role.STAFF)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _illustrative_note() -> str:
+    return _("Illustrative data: the Balkhash employment, purchases and hosting scores are "
+             "invented for the demo, not official statistics.")
+
+
+@analysts_only
+def index(request):
+    top = selectors.kazakhstan_top()
+    b, host = selectors.balkhash_live()
+    ctx = {
+        "hosting_from_zone": host is not None,
+        "summary": selectors.kazakhstan_summary(),
+        "top": top.to_dict("records"),
+        "growth": selectors.balkhash_table().assign(
+            localisable_bn=lambda d: d["localisable_kzt"] / 1e9).to_dict("records"),
+        "shift_share": b.shift_share.to_dict("records"),
+        "weights": b.weights,
+        "illustrative_note": _illustrative_note(),
+        "formats": ["csv", "xlsx", "pdf"],
+    }
+    return render(request, "sectors/index.html", ctx)
+
+
+@analysts_only
+def figure(request, name: str):
+    if name not in charts.RENDERERS:
+        raise Http404
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    png = charts.figure_png(name, lang, settings.PROMZONA_VAR_DIR / "cache" / "sectors")
+    resp = HttpResponse(png, content_type="image/png")
+    resp["Cache-Control"] = "private, max-age=3600"
+    return resp
+
+
+@analysts_only
+def export(request, table: str, fmt: str):
+    if table not in selectors.TABLES or fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    df, title, illustrative = selectors.export_table(table)
+    note = _illustrative_note() if illustrative else _(
+        "Source: world trade 1998-2000 (R package economiccomplexity 2.0.0, Open Trade Statistics); "
+        "computed by promzona.")
+    if fmt == "csv":
+        body, ctype = exports.to_csv(df, note=note), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(df, title=title, note=note)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        images = []
+        if table == "kazakhstan":
+            lang = translation.get_language() or settings.LANGUAGE_CODE
+            cache = settings.PROMZONA_VAR_DIR / "cache" / "sectors"
+            images = [charts.figure_png(name, lang, cache) for name in charts.RENDERERS]
+        body = exports.to_pdf(df, title=title, note=note, columns=PDF_COLUMNS[table], images=images)
+        ctype = "application/pdf"
+    resp = HttpResponse(body, content_type=ctype)
+    resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'
+    return resp

@@ -1,0 +1,91 @@
+import pytest
+import shapely
+from shapely.geometry import box
+
+from promzona.core import geometry as geo
+from promzona.core.errors import GeometryError
+
+pytestmark = pytest.mark.nodb
+
+
+def square(lon=75.0, lat=46.86, d=0.001, close=True):
+    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d]]
+    if close:
+        ring.append([lon, lat])
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_self_intersection_is_refused_with_its_location():
+    bowtie = {"type": "Polygon", "coordinates": [[[75.0, 46.8], [75.01, 46.81], [75.01, 46.8],
+                                                  [75.0, 46.81], [75.0, 46.8]]]}
+    with pytest.raises(GeometryError, match=r"self-intersection at 75\.0050 46\.8050"):
+        geo.validate_polygon(bowtie)
+
+
+def test_unclosed_ring_is_refused():
+    with pytest.raises(GeometryError, match="ring not closed"):
+        geo.validate_polygon(square(close=False))
+
+
+@pytest.mark.parametrize("lon,lat", [(181, 46), (75, -91)])
+def test_coordinates_out_of_range_are_refused(lon, lat):
+    with pytest.raises(GeometryError, match="out of range"):
+        geo.validate_polygon(square(lon, lat))
+
+
+def test_projected_coordinates_labelled_wgs84_are_refused():
+    with pytest.raises(GeometryError, match="projected"):
+        geo.validate_polygon(square(500000, 5190000, d=100))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"type": "Point", "coordinates": [75, 46]}, {"type": "Polygon", "coordinates": "x"},
+     {"type": "Polygon", "coordinates": [[["a", "b"], [1, 2], [3, 4], ["a", "b"]]]},
+     {"type": "Polygon", "coordinates": []}],
+)
+def test_malformed_geojson_is_refused_not_crashing(data):
+    with pytest.raises(GeometryError):
+        geo.validate_polygon(data)
+
+
+def test_clockwise_exterior_is_reoriented_counter_clockwise():
+    cw = {"type": "Polygon", "coordinates": [[[75, 46.8], [75, 46.81], [75.01, 46.81],
+                                              [75.01, 46.8], [75, 46.8]]]}
+    out = geo.validate_polygon(cw)
+    assert out.exterior.is_ccw
+
+
+def test_area_of_a_utm_square_is_exact_in_hectares():
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs(32643, 4326, always_xy=True)
+    x0, y0 = 500_000, 5_190_000
+    xs, ys = to_wgs.transform([x0, x0 + 200, x0 + 200, x0, x0], [y0, y0, y0 + 250, y0 + 250, y0])
+    poly = shapely.Polygon(list(zip(xs, ys, strict=True)))
+    # 200 m x 250 m = 5 ha; straight UTM edges are almost straight in lon/lat at this size.
+    assert geo.area_ha(poly, epsg=32643) == pytest.approx(5.0, rel=1e-6)
+    assert geo.utm_epsg(74.99, 46.85) == 32643
+
+
+def test_area_mismatch_flags_over_five_percent_only():
+    assert not geo.area_mismatch(10.0, 10.49)
+    assert geo.area_mismatch(10.0, 10.51)
+    assert geo.area_mismatch(10.0, 9.4)
+    assert not geo.area_mismatch(None, 3.0)
+
+
+def test_distance_between_points_a_known_span_apart():
+    # One minute of latitude is about 1852 m (1855 m at 46.8 N on the ellipsoid).
+    a, b = shapely.Point(75.0, 46.80), shapely.Point(75.0, 46.80 + 1 / 60)
+    assert geo.distance_m(a, b) == pytest.approx(1853, abs=5)
+
+
+def test_nearest_distance_picks_the_closest_target_and_zero_when_touching():
+    plot = box(75.0, 46.80, 75.001, 46.801)
+    far, near = shapely.Point(75.0, 46.82), shapely.Point(75.0005, 46.802)
+    d = geo.nearest_distance_m(plot, [far, near])
+    assert d == pytest.approx(geo.distance_m(plot, near))
+    assert d < geo.distance_m(plot, far)
+    assert geo.nearest_distance_m(plot, [shapely.Point(75.0005, 46.8005)]) == 0
+    assert geo.nearest_distance_m(plot, []) is None

@@ -1,0 +1,65 @@
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from promzona.zones.models import (
+    AnchorEnterprise,
+    MapFeature,
+    Plot,
+    UtilityLine,
+    UtilitySource,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def table_state():
+    """Every row of every promzona table, as comparable data."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"zones", "accounts", "audit", "api"}:
+            state[model._meta.label] = sorted(map(repr, model.objects.values_list()))
+    return state
+
+
+def test_running_demo_twice_changes_nothing(demo, capsys):
+    before = table_state()
+    call_command("demo")
+    assert "already loaded" in capsys.readouterr().out
+    assert table_state() == before
+
+
+def test_demo_has_plots_of_every_status_and_size_range(demo):
+    plots = Plot.objects.filter(zone=demo)
+    assert plots.count() >= 25
+    assert set(Counter(plots.values_list("status", flat=True))) == set(Plot.Status.values)
+    areas = [float(p.declared_area_ha) for p in plots]
+    assert min(areas) >= 0.3 and max(areas) <= 20
+    assert plots.filter(area_mismatch=True).exists()  # the surveying discrepancy is flagged
+    assert plots.filter(rail_spur=True).exists()
+    assert all(p.dist_rail_m is not None and p.dist_town_centre_m is not None for p in plots)
+
+
+def test_demo_utilities_cover_kinds_statuses_and_a_nearly_full_source(demo):
+    kinds = set(UtilitySource.objects.filter(zone=demo).values_list("kind", flat=True))
+    assert {"power", "water", "heat", "sewage"} <= kinds
+    statuses = set(UtilityLine.objects.filter(zone=demo).values_list("status", flat=True))
+    assert statuses == {"existing", "under_construction", "planned"}
+    assert any(s.free < s.capacity / 4 for s in UtilitySource.objects.filter(capacity__gt=0))
+
+
+def test_demo_has_reference_layers_anchors_directions_and_is_labelled(demo):
+    kinds = set(MapFeature.objects.filter(zone=demo).values_list("kind", flat=True))
+    assert kinds == set(MapFeature.Kind.values)
+    assert AnchorEnterprise.objects.filter(zone=demo).count() == 2
+    assert demo.directions.count() == 4 and demo.is_illustrative
+    assert all(d.sectors.exists() for d in demo.directions.all())
+
+
+def test_demo_accounts_exist_for_every_role(demo):
+    from promzona.accounts.models import User
+
+    roles = set(User.objects.filter(username__startswith="demo-").values_list("role", flat=True))
+    assert roles == {"investor", "staff", "manager"}

@@ -1,0 +1,120 @@
+"""POST /api/match over the demo: shapes, schema, visibility, hostile input."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from promzona.zones.models import Plot
+
+BODY = {"sector": "C25", "area_ha": {"min": 1, "max": 5},
+        "needs": {"power_kw": 500, "water_m3_day": 20, "sewage_m3_day": 10, "heat_gcal_h": 0,
+                  "gas_m3_h": 0},
+        "rail_spur": False, "hazard_class": 4, "horizon_years": 10, "start_by": "2027-06-01"}
+
+
+def post(client, body, **kw):
+    return client.post("/api/match", data=json.dumps(body), content_type="application/json", **kw)
+
+
+@pytest.fixture
+def schema(client):
+    spec = client.get("/api/openapi.json").json()
+    return {"$ref": "#/components/schemas/MatchOut", "components": spec["components"]}
+
+
+def test_answer_validates_against_openapi_schema_and_partitions_visible_plots(demo, client, schema):
+    r = post(client, BODY)
+    assert r.status_code == 200, r.content
+    data = r.json()
+    jsonschema.validate(data, schema)
+    assert data["results"], "the demo has plots for C25"
+    res = {x["plot_id"] for x in data["results"]}
+    exc = {x["plot_id"] for x in data["excluded"]}
+    visible = set(Plot.objects.exclude(status__in=["draft", "withdrawn"]).values_list("id", flat=True))
+    assert not res & exc and res | exc == visible
+    top = data["results"][0]
+    assert top["rank"] == 1 and top["utilities"] and top["explanation"]
+    b = top["cost_breakdown"]
+    assert top["cost_of_location_kzt"] == pytest.approx(
+        b["land_kzt"] + b["connections_kzt"] + b["utilities_kzt"] + b["incentives_kzt"], abs=1)
+
+
+def test_staff_also_sees_drafts(staff_client):
+    data = post(staff_client, BODY).json()
+    ids = {x["plot_id"] for x in data["results"]} | {x["plot_id"] for x in data["excluded"]}
+    assert ids == set(Plot.objects.values_list("id", flat=True))
+    draft = Plot.objects.filter(status="draft").first()
+    [entry] = [x for x in data["excluded"] if x["plot_id"] == draft.pk]
+    assert entry["reasons"][0]["code"] == "status"
+
+
+def test_unserved_sector_leaves_every_plot_out_with_reasons(demo, client):
+    data = post(client, {**BODY, "sector": "C24.44"}).json()  # the smelter: no plot permits it
+    assert data["results"] == []
+    assert all(x["reasons"] for x in data["excluded"])
+
+
+def test_index_follows_data_changes(demo, client):
+    before = {x["plot_id"] for x in post(client, BODY).json()["results"]}
+    Plot.objects.filter(pk__in=before).update(status="withdrawn")
+    after = post(client, BODY).json()
+    assert not before & {x["plot_id"] for x in after["results"]}
+
+
+@pytest.mark.parametrize("body", [
+    {"sector": "C25", "needs": {"power_kw": -5}},
+    {"sector": "<script>"},
+    {"sector": "C25", "hazard_class": 9},
+    {"sector": "C25", "area_ha": {"min": 9, "max": 1}},
+    {"sector": "C25", "needs": {"power_kw": 1e300}},
+    {"sector": "C25", "weights": {"cost": 0, "time": 0, "logistics": 0, "sector": 0, "anchor": 0,
+                                  "area": 0}},
+])
+def test_bad_request_is_400_with_error_format(demo, client, body):
+    r = post(client, body)
+    assert r.status_code == 400, r.content
+    assert r.json()["error"]["code"] == "invalid"
+    spec = client.get("/api/openapi.json").json()
+    jsonschema.validate(r.json(), {"$ref": "#/components/schemas/ErrorOut",
+                                   "components": spec["components"]})
+
+
+@pytest.mark.parametrize("raw", ["", "[]", "{", '{"needs": {}}', '{"sector": "C25", "horizon_years": "x"}',
+                                 '{"sector": "C25", "start_by": "tomorrow"}'])
+def test_malformed_body_is_4xx(demo, client, raw):
+    r = client.post("/api/match", data=raw, content_type="application/json")
+    assert 400 <= r.status_code < 500
+    assert "error" in r.json()
+
+
+def test_oversized_sector_is_refused(demo, client):
+    r = post(client, {"sector": "C" * 100_000})
+    assert r.status_code in (400, 422)
+
+
+def test_anonymous_machine_client_needs_no_csrf_token(demo):
+    from django.test import Client
+
+    r = post(Client(enforce_csrf_checks=True), BODY)
+    assert r.status_code == 200 and r.json()["results"]
+
+
+def test_token_caller_is_identified(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from promzona.api.services import token_create
+
+    staff = get_user_model().objects.get(username="demo-staff")
+    token = token_create(actor=staff, user=staff)
+    data = post(client, BODY, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    draft = Plot.objects.filter(status="draft").values_list("id", flat=True)
+    assert set(draft) <= {x["plot_id"] for x in data["excluded"]}
+
+
+def test_unknown_sector_is_400(demo, client):
+    r = post(client, {**BODY, "sector": "Z99"})
+    assert r.status_code == 400 and r.json()["error"]["details"] == {"field": "sector"}
+    assert post(client, {**BODY, "sector": "C25.11"}).status_code == 200  # child of a known code

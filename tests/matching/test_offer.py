@@ -1,0 +1,55 @@
+"""The offer PDF: a real PDF, Cyrillic text embedded, in each language; bad input refused."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+
+QUERY = {"sector": "C25", "area_min": "1", "area_max": "5", "power_kw": "500",
+         "hazard_class": "4", "horizon_years": "10"}
+
+
+def text_of(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("lang, name", [("ru", "Участок №11"), ("kk", "№11 учаске"),
+                                        ("en", "Plot 11")])
+def test_offer_is_a_pdf_with_cyrillic_text_and_map(demo, client, lang, name):
+    r = client.get("/match/offer.pdf", {**QUERY, "lang": lang})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    text = text_of(r.content)
+    assert "BLK-11" in text and name in text
+    assert "г. Балхаш" in text  # Cyrillic (the zone's address), embedded and extractable
+    reader = pypdf.PdfReader(io.BytesIO(r.content))
+    page = reader.pages[0]
+    fonts = {str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in f for f in fonts)
+    assert page["/Resources"]["/XObject"], "the map picture is embedded"
+
+
+def test_offer_english_headings(demo, client):
+    text = text_of(client.get("/match/offer.pdf", {**QUERY, "lang": "en"}).content)
+    assert "Cost of location over 10 years" in text and "valid until" in text
+    assert "Contacts" in text and "invest@balkhash.example" in text
+
+
+def test_offer_with_bad_request_is_400_text(demo, client):
+    r = client.get("/match/offer.pdf", {"sector": "??", "lang": "xx"})
+    assert r.status_code == 400 and r["Content-Type"].startswith("text/plain")
+
+
+def test_offer_from_saved_search(investor_client):
+    from django.contrib.auth import get_user_model
+
+    from promzona.matching.services import saved_search_create
+
+    user = get_user_model().objects.get(username="demo-investor")
+    s = saved_search_create(actor=user, name="s", request={"sector": "C25", "needs": {"power_kw": 500}})
+    r = investor_client.get("/match/offer.pdf", {"saved": s.pk})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert investor_client.get("/match/offer.pdf", {"saved": "x"}).status_code == 400

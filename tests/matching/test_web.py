@@ -1,0 +1,89 @@
+"""The /match/ page: anonymous use, saving a search, hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from promzona.matching.models import Alerted, SavedSearch
+
+QUERY = {"sector": "C25", "area_min": "1", "area_max": "5", "power_kw": "500",
+         "hazard_class": "4", "horizon_years": "10"}
+
+
+def test_anonymous_visitor_gets_ranked_plots(demo, client):
+    r = client.get("/match/", QUERY)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "BLK-11" in html and "offer.pdf?" in html
+    assert "Save this search" not in html  # anonymous: invited to log in instead
+    assert "/accounts/login/" in html
+
+
+def test_empty_form_shows_no_results(demo, client):
+    r = client.get("/match/")
+    assert r.status_code == 200 and "BLK-11" not in r.content.decode()
+
+
+@pytest.mark.parametrize("bad", [
+    {"sector": "NOPE"}, {**QUERY, "power_kw": "-1"}, {**QUERY, "hazard_class": "7"},
+    {**QUERY, "area_min": "9", "area_max": "1"}, {**QUERY, "power_kw": "1e400"},
+    {**QUERY, "horizon_years": "x" * 5000},
+])
+def test_bad_input_shows_errors_not_results(demo, client, bad):
+    r = client.get("/match/", bad)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'role="alert"' in html and "BLK-11" not in html
+
+
+def test_investor_saves_search_and_existing_matches_count_as_seen(investor_client):
+    r = investor_client.post("/match/", {**QUERY, "name": "Metal workshop"})
+    assert r.status_code == 302
+    s = SavedSearch.objects.get(name="Metal workshop")
+    assert s.request["sector"] == "C25" and s.request["needs"] == {"power_kw": 500.0}
+    assert Alerted.objects.filter(saved_search=s).exists()
+    page = investor_client.get(r["Location"])
+    assert "Metal workshop" in page.content.decode() and "BLK-11" in page.content.decode()
+
+
+def test_anonymous_cannot_save(demo, client):
+    r = client.post("/match/", {**QUERY, "name": "x"})
+    assert r.status_code == 200 and not SavedSearch.objects.exists()
+    assert "Log in to save a search." in r.content.decode()
+
+
+@pytest.mark.parametrize("name", ["", "x" * 201])
+def test_save_needs_a_sane_name(investor_client, name):
+    r = investor_client.post("/match/", {**QUERY, "name": name})
+    assert r.status_code == 200 and not SavedSearch.objects.exists()
+    assert "Give the search a name" in r.content.decode()
+
+
+def test_someone_elses_saved_search_is_404(investor_client, staff_user):
+    from promzona.matching.services import saved_search_create
+
+    s = saved_search_create(actor=staff_user, name="staff", request={"sector": "C25"})
+    assert investor_client.get(f"/match/?saved={s.pk}").status_code == 404
+    assert investor_client.get("/match/?saved=abc").status_code == 404
+
+
+def test_saved_search_deleted_by_owner_only(investor_client, staff_user, client):
+    from promzona.matching.services import saved_search_create
+
+    mine = SavedSearch.objects.get(pk=investor_client.post(
+        "/match/", {**QUERY, "name": "mine"})["Location"].split("saved=")[1])
+    theirs = saved_search_create(actor=staff_user, name="staff", request={"sector": "C25"})
+    assert investor_client.post(f"/match/saved/{theirs.pk}/delete/").status_code == 404
+    assert investor_client.get(f"/match/saved/{mine.pk}/delete/").status_code == 405
+    assert investor_client.post(f"/match/saved/{mine.pk}/delete/").status_code == 302
+    assert not SavedSearch.objects.filter(pk=mine.pk).exists()
+    assert SavedSearch.objects.filter(pk=theirs.pk).exists()
+
+
+def test_admin_lists_saved_searches_read_only(demo, admin_client, staff_user):
+    from promzona.matching.services import saved_search_create
+
+    saved_search_create(actor=staff_user, name="Foundry", request={"sector": "C24.44"})
+    r = admin_client.get("/admin/matching/savedsearch/")
+    assert r.status_code == 200 and "Foundry" in r.content.decode()
+    assert admin_client.get("/admin/matching/savedsearch/add/").status_code == 403

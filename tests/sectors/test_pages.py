@@ -1,0 +1,112 @@
+"""The sector analytics page, its pictures and exports: who may see them and what they contain."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path_factory):
+    # the pictures' disk cache goes to a per-session temporary folder
+    settings.PROMZONA_VAR_DIR = tmp_path_factory.getbasetemp() / "var"
+
+
+def test_anonymous_is_sent_to_login(client, demo):
+    r = client.get(reverse("sectors:index"))
+    assert r.status_code == 302 and reverse("login") in r["Location"]
+    r = client.get(reverse("sectors:export", args=["balkhash", "csv"]))
+    assert r.status_code == 302
+
+
+def test_investor_is_refused(investor_client):
+    assert investor_client.get(reverse("sectors:index")).status_code == 403
+    assert investor_client.get(reverse("sectors:figure", args=["density-pci"])).status_code == 403
+    assert investor_client.get(reverse("sectors:export", args=["kazakhstan", "xlsx"])).status_code == 403
+
+
+def test_manager_sees_pictures_tables_and_the_illustrative_label(manager_client):
+    r = manager_client.get(reverse("sectors:index"), HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert reverse("sectors:figure", args=["product-space"]) in html
+    assert reverse("sectors:figure", args=["density-pci"]) in html
+    assert "Miscellaneous Metallurgy Equipment" in html  # a Kazakhstan opportunity, by SITC name
+    assert "C28" in html and "Illustrative data" in html
+
+
+@pytest.mark.parametrize("name", ["product-space", "density-pci"])
+def test_manager_gets_the_pictures_as_png(manager_client, name):
+    r = manager_client.get(reverse("sectors:figure", args=[name]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    assert r.content.startswith(PNG) and len(r.content) > 20_000
+
+
+def test_unknown_picture_or_table_is_404(staff_client):
+    assert staff_client.get(reverse("sectors:figure", args=["nope"])).status_code == 404
+    assert staff_client.get(reverse("sectors:export", args=["nope", "csv"])).status_code == 404
+    assert staff_client.get(reverse("sectors:export", args=["balkhash", "doc"])).status_code == 404
+
+
+def test_staff_may_see_the_page(staff_client):
+    assert staff_client.get(reverse("sectors:index")).status_code == 200
+
+
+def test_csv_export_is_labelled_and_ranked(manager_client):
+    r = manager_client.get(reverse("sectors:export", args=["balkhash", "csv"]), HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    lines = r.content.decode().splitlines()
+    assert lines[0].startswith("# ") and "llustrative" in lines[0]
+    assert lines[1].startswith("rank,sector,name,name_ru,direction")
+    assert lines[2].startswith("1,C28,")
+
+
+def test_xlsx_export_opens_with_openpyxl(manager_client):
+    from openpyxl import load_workbook
+
+    r = manager_client.get(reverse("sectors:export", args=["kazakhstan", "xlsx"]))
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "rank")
+    assert rows[header_at][:3] == ("rank", "product", "name")
+    assert len(rows) - header_at - 1 == 10
+    assert rows[header_at + 1][0] == 1
+
+
+def test_pdf_export_is_a_pdf_with_text(manager_client):
+    r = manager_client.get(reverse("sectors:export", args=["balkhash", "pdf"]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "C28" in text and "Производство машин" in text
+
+
+def test_hosting_follows_the_zone_plots(demo):
+    from promzona.sectors import selectors
+    from promzona.zones.models import Plot
+
+    t = selectors.balkhash_table().set_index("sector")
+    assert t.loc["C33", "fitting_plots"] > 0 and t.loc["C33", "hosting"] > 0
+    assert t.loc["C27", "fitting_plots"] == 0  # no plot permits electrical equipment
+    Plot.objects.filter(zone=demo).update(status=Plot.Status.OCCUPIED)
+    after = selectors.balkhash_table()
+    assert (after["hosting"] == 0).all() and (after["fitting_plots"] == 0).all()
+
+
+def test_kazakhstan_pdf_carries_the_table_and_both_pictures(manager_client):
+    from pypdf import PdfReader
+
+    r = manager_client.get(reverse("sectors:export", args=["kazakhstan", "pdf"]))
+    pdf = PdfReader(io.BytesIO(r.content))
+    assert len(pdf.pages) == 3
+    assert "Miscellaneous Metallurgy Equipment" in pdf.pages[0].extract_text()
+    assert all(len(page.images) == 1 for page in pdf.pages[1:])
