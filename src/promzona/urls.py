@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/login/", web_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("promzona.accounts.urls")),
+    path("applications/", include("promzona.applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("promzona.matching.urls")),

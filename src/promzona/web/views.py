@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
+from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors
 from promzona.zones.models import Zone
@@ -16,7 +17,9 @@ def home(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, listing the demo accounts while the demo is loaded."""
+    """Django's login (throttled), listing the demo accounts while the demo is loaded."""
+
+    authentication_form = ThrottledAuthenticationForm
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
