@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from promzona.audit.selectors import audit_history
-from promzona.core.errors import NotFound, PromzonaError
+from promzona.core.errors import Forbidden, NotFound, PromzonaError
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -32,6 +32,13 @@ def _get(request, pk):
         return selectors.application_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+def _refused(request, exc: PromzonaError) -> None:
+    """A business error becomes a message; a role refusal is a 403."""
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message) from exc
+    messages.error(request, exc.message)
 
 
 def _is_applicant(user) -> bool:
@@ -96,9 +103,9 @@ def application_edit(request, pk):
         try:
             services.application_update(actor=request.user, application=app,
                                         **form.service_fields())
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
         except PromzonaError as exc:
-            if exc.http_status == 403:
-                raise PermissionDenied(exc.message) from exc
             form.add_error(None, exc.message)
         else:
             return redirect("applications:detail", pk=app.pk)
@@ -143,7 +150,7 @@ def application_transition(request, pk, name):
                                                  comment=comment)
         messages.success(request, _("Done: %(status)s.") % {"status": app.get_status_display()})
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        _refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -156,7 +163,7 @@ def comment_add(request, pk):
         services.comment_add(actor=request.user, application=app,
                              body=form.cleaned_data["comment"] if form.is_valid() else None)
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        _refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -180,7 +187,7 @@ def plot_reserve(request, pk):
                               expires_at=expires_at)
         messages.success(request, _("Plot %(code)s reserved.") % {"code": plot.code})
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        _refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -192,7 +199,7 @@ def reservation_release(request, pk):
         services.reservation_release(actor=request.user, reservation=reservation)
         messages.success(request, _("Reservation released."))
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        _refused(request, exc)
     return redirect("applications:detail", pk=reservation.application_id)
 
 
@@ -200,6 +207,10 @@ def reservation_release(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     app = _get(request, pk)
+    user = request.user
+    if not (selectors.is_reviewer(user) or
+            (_is_applicant(user) and user.organisation_id == app.organisation_id)):
+        raise PermissionDenied
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -211,7 +222,7 @@ def attachment_upload(request, pk):
                                 upload=form.cleaned_data["file"])
         messages.success(request, _("Attachment added."))
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        _refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
