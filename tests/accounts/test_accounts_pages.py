@@ -136,3 +136,18 @@ def test_password_reset_sends_a_mail(client, demo):
     r = client.post(reverse("password_reset"), {"email": "inv@example.kz"})
     assert r.status_code == 302
     assert len(mail.outbox) == 1 and "inv@example.kz" in mail.outbox[0].to
+
+
+def test_password_reset_end_to_end(client, demo, django_capture_on_commit_callbacks):
+    User.objects.filter(username="demo-investor").update(email="inv2@example.kz")
+    r = client.get(reverse("password_reset"))
+    assert b"web/site.css" in r.content  # our base template, not the admin's
+    client.post(reverse("password_reset"), {"email": "inv2@example.kz"})
+    link = _link(mail.outbox[-1].body)
+    r = client.get(link, follow=True)
+    form_url = r.redirect_chain[-1][0]
+    r = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert b'class="error"' in r.content
+    r = client.post(form_url, {"new_password1": "fresh-steel-2030", "new_password2": "fresh-steel-2030"})
+    assert r.status_code == 302
+    assert client.login(username="demo-investor", password="fresh-steel-2030")
