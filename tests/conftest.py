@@ -11,6 +11,24 @@ from promzona.demo import balkhash
 from promzona.demo.accounts import DEMO_PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read English messages unless they ask for another language; the product's default
+    (Russian) is tested explicitly."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    """Django's test client, asking for English like a browser set to it."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo once into the test database; per-test transactions roll back on top of it."""

@@ -4,8 +4,10 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_the_zone_and_its_plots_in_russian_by_default(client, demo):
-    r = client.get("/")
+def test_home_shows_the_zone_and_its_plots_in_russian_by_default(demo):
+    from django.test import Client
+
+    r = Client().get("/")
     assert r.status_code == 200 and r["Content-Language"] == "ru"
     html = r.content.decode()
     assert "Малая промышленная зона «Балхаш»" in html
