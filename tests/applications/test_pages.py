@@ -140,3 +140,17 @@ def test_oversized_attachment_refused(client, users, settings):
 def test_pages_need_login(client, demo):
     r = client.get(reverse("applications:list"))
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_huge_body_refused_before_reading(client, users):
+    app = make_application(users["a"])
+    client.force_login(users["a"])
+    r = client.post(reverse("applications:upload", args=[app.pk]), data=b"x" * 10,
+                    content_type="application/octet-stream",
+                    CONTENT_LENGTH=str(MAX_ATTACHMENT_BYTES * 5))
+    assert r.status_code == 302
+    from django.contrib.messages import get_messages
+
+    assert ["An attachment may be at most 20 MB."] == [
+        str(m) for m in get_messages(r.wsgi_request)]
+    assert not Attachment.objects.filter(application=app).exists()

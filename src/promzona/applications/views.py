@@ -23,6 +23,7 @@ from promzona.core.errors import Forbidden, NotFound, PromzonaError
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
+from .files import MAX_ATTACHMENT_BYTES
 from .forms import ApplicationForm, CommentForm, QueueFilter, ReserveForm, UploadForm
 from .models import Reservation
 
@@ -211,6 +212,14 @@ def attachment_upload(request, pk):
     if not (selectors.is_reviewer(user) or
             (_is_applicant(user) and user.organisation_id == app.organisation_id)):
         raise PermissionDenied
+    # Refuse a body far over the limit before Django spools it to disk.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_ATTACHMENT_BYTES + 1024 * 1024:
+        messages.error(request, _("An attachment may be at most 20 MB."))
+        return redirect("applications:detail", pk=app.pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
