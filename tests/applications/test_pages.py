@@ -154,3 +154,15 @@ def test_huge_body_refused_before_reading(client, users):
     assert ["An attachment may be at most 20 MB."] == [
         str(m) for m in get_messages(r.wsgi_request)]
     assert not Attachment.objects.filter(application=app).exists()
+
+
+def test_prefilled_from_a_match_result(investor_client, demo):
+    plots = list(demo.plots.filter(status="published").order_by("-code")[:2])
+    draft = demo.plots.filter(status="draft").first()
+    ids = ",".join(str(p.pk) for p in plots + [draft]) + ",abc,99999999999999999"
+    r = investor_client.get(reverse("applications:create"),
+                            {"plots": ids, "sector": "C23", "power_kw": "750", "gas_m3_h": "-4"})
+    form = r.context["form"]
+    assert form.initial["preferred_codes"] == ", ".join(p.code for p in plots)
+    assert form.initial["sector"] == "C23" and form.initial["power_kw"] == "750"
+    assert "gas_m3_h" not in form.initial

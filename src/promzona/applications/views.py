@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.core.utilities import NEED_KEYS
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -68,18 +69,29 @@ def application_list(request):
     })
 
 
+def _prefill(request, plots) -> dict:
+    """Initial values from a plot passport (``?plot=ID``) or a match result (``?plots=3,1,7``
+    in rank order, ``sector=C25``, and the need keys, e.g. ``power_kw=500``)."""
+    raw = request.GET.get("plots") or request.GET.get("plot") or ""
+    ids = [int(i) for i in raw.split(",")[:10] if i.strip().isdigit() and len(i.strip()) < 12]
+    codes = dict(plots.filter(pk__in=ids).values_list("pk", "code"))
+    initial = {"preferred_codes": ", ".join(codes[i] for i in ids if i in codes)}
+    if request.GET.get("sector"):
+        initial["sector"] = request.GET["sector"][:10]
+    for key in NEED_KEYS:
+        value = request.GET.get(key, "")
+        if value.replace(".", "", 1).isdigit() and len(value) < 16:
+            initial[key] = value
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     if not _is_applicant(request.user):
         raise PermissionDenied
     plots = plots_visible_to(request.user)
-    initial = {}
-    plot = plots.filter(pk=request.GET.get("plot") or 0).first() if (
-        request.GET.get("plot", "").isdigit()) else None
-    if plot is not None:
-        initial["preferred_codes"] = plot.code
-    form = ApplicationForm(request.POST or None, plots=plots, initial=initial)
+    form = ApplicationForm(request.POST or None, plots=plots, initial=_prefill(request, plots))
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_create(actor=request.user, **form.service_fields())
@@ -131,7 +143,9 @@ def application_detail(request, pk):
         "history": audit_history(app) if selectors.sees_all(user) else None,
         "is_member": _is_applicant(user) and user.organisation_id == app.organisation_id,
         "is_staff": staff,
-        "comment_form": CommentForm(), "reserve_form": ReserveForm(), "upload_form": UploadForm(),
+        "comment_form": CommentForm(), "upload_form": UploadForm(),
+        "reserve_form": ReserveForm(initial={"plot_code": next(
+            (p.plot.code for p in app.preferred.select_related("plot")), "")}),
     })
 
 
