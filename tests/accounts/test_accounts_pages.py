@@ -151,3 +151,14 @@ def test_password_reset_end_to_end(client, demo, django_capture_on_commit_callba
     r = client.post(form_url, {"new_password1": "fresh-steel-2030", "new_password2": "fresh-steel-2030"})
     assert r.status_code == 302
     assert client.login(username="demo-investor", password="fresh-steel-2030")
+
+
+def test_registration_race_on_the_bin_is_a_form_error(client, demo, monkeypatch):
+    """The form's BIN check passed, but another registration took the BIN meanwhile."""
+    from promzona.accounts.forms import RegistrationForm
+
+    monkeypatch.setattr(RegistrationForm, "clean_bin", lambda self: self.cleaned_data["bin"])
+    n_users = User.objects.count()
+    r = client.post(reverse("accounts:register"), GOOD)  # 180140005227 is a demo organisation's
+    assert r.status_code == 200 and b'class="error"' in r.content
+    assert User.objects.count() == n_users

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,11 +22,19 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        services.investor_register(
-            organisation_name=d["organisation_name"], bin=d["bin"], username=d["username"],
-            email=d["email"], password=d["password1"],
-            verify_url=lambda t: request.build_absolute_uri(reverse("accounts:verify", args=[t])),
-        )
+        try:
+            services.investor_register(
+                organisation_name=d["organisation_name"], bin=d["bin"], username=d["username"],
+                email=d["email"], password=d["password1"],
+                verify_url=lambda t: request.build_absolute_uri(
+                    reverse("accounts:verify", args=[t])),
+            )
+        except (ValidationError, IntegrityError):
+            # Lost a race with a simultaneous registration of the same BIN or user name.
+            form.add_error(None, _("This organisation or user name was registered just now."))
+            return render(request, "accounts/form.html", {
+                "form": form, "title": _("Register your organisation"), "button": _("Register"),
+            })
         return render(request, "accounts/message.html", {
             "title": _("Check your email"),
             "text": _("We sent a link to %(email)s. Follow it to activate your account.")
