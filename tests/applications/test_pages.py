@@ -74,6 +74,7 @@ def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
     assert "plot.reserved" in r.content.decode()
     r = staff_client.get(reverse("applications:detail", args=[mine.pk]))
     assert "application.submitted" in r.content.decode()
+    assert "reservation.created" in r.content.decode()
 
 
 def test_investor_b_gets_404_everywhere(client, users, published_plot):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
 from promzona.core.errors import NotFound
 from promzona.core.utilities import UTILITY_KINDS
@@ -63,6 +64,15 @@ def attachment_get(*, user: Any, pk: Any) -> Attachment:
 def reservations_visible_to(user: Any) -> QuerySet[Reservation]:
     return Reservation.objects.filter(application__in=applications_visible_to(user)).select_related(
         "plot", "application"
+    )
+
+
+def application_history(app: Application) -> QuerySet[AuditEntry]:
+    """The audit trail of an application and of its reservations, newest first."""
+    reservation_ids = [str(pk) for pk in app.reservations.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type=Application._meta.label_lower, object_id=str(app.pk))
+        | Q(object_type=Reservation._meta.label_lower, object_id__in=reservation_ids)
     )
 
 

@@ -140,10 +140,10 @@ def application_detail(request, pk):
         "reservations": app.reservations.select_related("plot"),
         "comments": app.comments.select_related("author"),
         "attachments": app.attachments.all(),
-        "history": audit_history(app) if selectors.sees_all(user) else None,
+        "history": selectors.application_history(app) if selectors.sees_all(user) else None,
         "is_member": _is_applicant(user) and user.organisation_id == app.organisation_id,
         "is_staff": staff,
-        "comment_form": CommentForm(), "upload_form": UploadForm(),
+        "comment_form": CommentForm(auto_id=False), "upload_form": UploadForm(),
         "reserve_form": ReserveForm(initial={"plot_code": next(
             (p.plot.code for p in app.preferred.select_related("plot")), "")}),
     })
