@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -75,6 +76,10 @@ def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
     r = staff_client.get(reverse("applications:detail", args=[mine.pk]))
     assert "application.submitted" in r.content.decode()
     assert "reservation.created" in r.content.decode()
+    from promzona.audit.selectors import audit_history
+
+    first = audit_history(mine).order_by("at").first()
+    assert first.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") in r.content.decode()
 
 
 def test_investor_b_gets_404_everywhere(client, users, published_plot):

@@ -14,10 +14,11 @@ import os
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from promzona.audit.services import audit_record, changed, snapshot
@@ -74,6 +75,11 @@ def _locked(app: Application) -> Application:
 # --- notifications -------------------------------------------------------------------------
 
 
+def _site_language():
+    """Comments and emails are written in the site's language, whoever triggers them."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def _notify(*, actor: Any, app: Application, transition: str, body: str, now: dt.datetime) -> None:
     """A comment the investor sees, and an email to the organisation's users after commit."""
     author = actor if getattr(actor, "is_authenticated", False) else None
@@ -85,9 +91,10 @@ def _notify(*, actor: Any, app: Application, transition: str, body: str, now: dt
     )
     if not recipients:
         return
-    subject = _("Application #%(id)s “%(name)s”: %(status)s") % {
-        "id": app.pk, "name": app.project_name[:80], "status": app.get_status_display(),
-    }
+    with _site_language():
+        subject = _("Application #%(id)s “%(name)s”: %(status)s") % {
+            "id": app.pk, "name": app.project_name[:80], "status": app.get_status_display(),
+        }
     transaction.on_commit(
         lambda: send_mail(subject, body, None, recipients, fail_silently=True)
     )
@@ -244,9 +251,10 @@ def _transition(
     application.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=f"application.{to}", obj=application, now=now,
                  before={"status": before}, after={"status": to})
-    text = _("Status: %(before)s → %(after)s.") % {
-        "before": S(before).label, "after": S(to).label,
-    }
+    with _site_language():
+        text = _("Status: %(before)s → %(after)s.") % {
+            "before": S(before).label, "after": S(to).label,
+        }
     if comment:
         text = f"{text}\n\n{comment}"
     _notify(actor=actor, app=application, transition=to, body=text, now=now)
@@ -447,9 +455,10 @@ def plot_reserve(
                             "expires_at": expires_at})
         audit_record(actor=actor, action="reservation.created", obj=reservation, now=now,
                      after=snapshot(reservation))
-        _notify(actor=actor, app=app, transition="reserved", now=now, body=_(
-            "Plot %(plot)s is reserved for this application until %(date)s.")
-            % {"plot": current.code, "date": timezone.localtime(expires_at).date().isoformat()})
+        with _site_language():
+            body = _("Plot %(plot)s is reserved for this application until %(date)s.") % {
+                "plot": current.code, "date": timezone.localtime(expires_at).date().isoformat()}
+        _notify(actor=actor, app=app, transition="reserved", now=now, body=body)
     return reservation
 
 
@@ -473,9 +482,10 @@ def _reservation_end(*, actor, reservation: Reservation, status: str, now) -> bo
     audit_record(actor=actor, action=f"reservation.{status}", obj=reservation, now=now,
                  before={"status": "active"}, after={"status": status})
     app = reservation.application
-    text = (_("The reservation of plot %(plot)s has expired.") if status == "expired"
-            else _("The reservation of plot %(plot)s was released."))
-    _notify(actor=actor, app=app, transition=status, now=now, body=text % {"plot": plot.code})
+    with _site_language():
+        text = (_("The reservation of plot %(plot)s has expired.") if status == "expired"
+                else _("The reservation of plot %(plot)s was released.")) % {"plot": plot.code}
+    _notify(actor=actor, app=app, transition=status, now=now, body=text)
     return True
 
 
