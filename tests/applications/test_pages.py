@@ -79,7 +79,7 @@ def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
     from promzona.audit.selectors import audit_history
 
     first = audit_history(mine).order_by("at").first()
-    assert first.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") in r.content.decode()
+    assert first.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") in r.content.decode()
 
 
 def test_investor_b_gets_404_everywhere(client, users, published_plot):
