@@ -254,3 +254,15 @@ def test_edit_only_a_draft(users):
     services.application_submit(actor=users["a"], application=app)
     with pytest.raises(Conflict):
         services.application_update(actor=users["a"], application=app, project_name="Late")
+
+
+def test_approve_refused_when_the_plot_was_withdrawn_meanwhile(users, submitted_app,
+                                                               published_plot):
+    staff = users["staff"]
+    r = services.plot_reserve(actor=staff, plot=published_plot, application=submitted_app)
+    Plot.objects.filter(pk=published_plot.pk).update(status=Plot.Status.WITHDRAWN)
+    with pytest.raises(Conflict):
+        services.application_approve(actor=staff, application=submitted_app)
+    submitted_app.refresh_from_db()
+    r.refresh_from_db()
+    assert submitted_app.status == S.SUBMITTED and r.status == Reservation.Status.ACTIVE

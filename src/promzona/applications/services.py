@@ -304,6 +304,9 @@ def application_approve(*, actor, application, comment="", now=None) -> Applicat
     if rows != 1:
         raise Conflict(_("The reservation changed meanwhile; reload and try again."))
     plot = Plot.objects.select_for_update().get(pk=reservation.plot_id)
+    if plot.status != Plot.Status.RESERVED:
+        raise Conflict(_("The plot is no longer reserved (it is %(status)s).")
+                       % {"status": plot.get_status_display()})
     zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.ALLOCATED)
     audit_record(actor=actor, action="reservation.allocated", obj=reservation, now=now,
                  before={"status": "active"}, after={"status": "allocated"})
