@@ -127,19 +127,43 @@ def _operations():
             yield method.upper(), path
 
 
-def test_every_route_has_an_entry():
+def _uncovered() -> tuple[list[str], list[str], list, list]:
+    """(routes without a line, stale lines, API operations without a line, stale API lines)."""
     covered = {p for _, p, *_ in WEB}
     routes = {p for p in _patterns()
               if not p.startswith(ADMIN_PREFIX) and not (p.startswith("api/") and
                                                           p not in covered)}
     missing = sorted(routes - covered)
-    assert not missing, f"routes without a line in the authorization matrix: {missing}"
     stale = sorted(p for p in covered if not p.startswith(ADMIN_PREFIX) and p not in routes)
-    assert not stale, f"matrix lines for routes that do not exist: {stale}"
     ops = set(_operations())
     api_covered = {(m, p) for m, p, *_ in API}
-    assert not sorted(ops - api_covered), f"API operations without a line: {ops - api_covered}"
-    assert not sorted(api_covered - ops), f"stale API lines: {api_covered - ops}"
+    return missing, stale, sorted(ops - api_covered), sorted(api_covered - ops)
+
+
+def test_every_route_has_an_entry():
+    missing, stale, api_missing, api_stale = _uncovered()
+    assert not missing, f"routes without a line in the authorization matrix: {missing}"
+    assert not stale, f"matrix lines for routes that do not exist: {stale}"
+    assert not api_missing, f"API operations without a line: {api_missing}"
+    assert not api_stale, f"stale API lines: {api_stale}"
+
+
+def test_a_new_route_without_a_line_is_reported(settings):
+    import sys
+    import types
+
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    module = types.ModuleType("matrix_probe_urls")
+    module.urlpatterns = [path("probe/<int:pk>/", lambda r, pk: HttpResponse()),
+                          path("", include(settings.ROOT_URLCONF))]
+    sys.modules[module.__name__] = module
+    try:
+        settings.ROOT_URLCONF = module.__name__
+        assert _uncovered()[0] == ["probe/<int:pk>/"]
+    finally:
+        del sys.modules[module.__name__]
 
 
 @pytest.fixture
