@@ -37,15 +37,27 @@ def test_reserve_commits_each_need_on_its_serving_source(users, submitted_app, p
     assert audit_history(published_plot).filter(action="plot.reserved").exists()
 
 
-def test_serving_source_is_that_of_the_nearest_line_of_each_kind(published_plot):
-    shape = published_plot.shape()
-    from promzona.core import geometry as geo
+def test_serving_source_is_that_of_the_nearest_line_of_each_kind(demo, published_plot, today):
+    from promzona.zones.services import feature_save
 
-    for kind, source in sources_serving_plot(published_plot).items():
-        lines = UtilityLine.objects.filter(zone_id=published_plot.zone_id, kind=kind,
-                                           source__isnull=False)
-        nearest = min(lines, key=lambda ln: (geo.distance_m(shape, ln.shape()), ln.pk))
-        assert nearest.source_id == source.pk
+    far = Plot.objects.filter(zone=demo).exclude(pk=published_plot.pk).order_by("-code").first()
+    assert sources_serving_plot(published_plot)["power"].code == "PS-2"
+    assert sources_serving_plot(published_plot)["gas"].code == "GRS-1"  # only a planned line
+    template = UtilitySource.objects.get(zone=demo, code="PS-2")
+    new = feature_save(actor=None, obj=UtilitySource(
+        zone=demo, code="PS-T", kind="power", name_ru="Т", capacity=1000,
+        geometry=template.geometry))
+    p = published_plot
+    # A planned line along the plot's southern edge: now the nearest power line by far.
+    feature_save(actor=None, obj=UtilityLine(
+        zone=demo, code="PT-1", kind="power", source=new, status="planned",
+        planned_completion=today,
+        geometry={"type": "LineString", "coordinates": [[p.min_lon, p.min_lat],
+                                                        [p.max_lon, p.min_lat]]}))
+    assert sources_serving_plot(published_plot)["power"].code == "PS-T"
+    assert sources_serving_plot(published_plot, ["water"]) == {
+        "water": UtilitySource.objects.get(zone=demo, code="VZ-1")}
+    assert sources_serving_plot(far)["power"].code == "PS-2"
 
 
 def test_second_reservation_of_a_taken_plot_is_a_conflict(users, submitted_app, published_plot):
