@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "promzona.audit",
     "promzona.zones",
     "promzona.api",
+    "promzona.applications",
     "promzona.demo",
     "promzona.geodata",
     "promzona.web",

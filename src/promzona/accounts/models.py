@@ -76,3 +76,21 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.INVESTOR and self.organisation_id is None and not self.is_superuser:
             raise ValidationError({"organisation": _("An investor must belong to an organisation.")})
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept briefly to throttle guessing per account and per address.
+
+    In the database (not a per-process cache) so every app server sees the same count.
+    """
+
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, db_index=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
 from promzona.matching.api import router as matching_router
@@ -59,3 +60,4 @@ def health(request):
 
 api.add_router("/match", matching_router)
 api.add_router("/", geodata_router)
+api.add_router("/", applications_router)

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.core.errors import InputError, NotFound
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
@@ -189,7 +190,9 @@ def zone_page(request, slug: str):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, listing the demo accounts while the demo is loaded."""
+    """Django's login (throttled), listing the demo accounts while the demo is loaded."""
+
+    authentication_form = ThrottledAuthenticationForm
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -1,0 +1,172 @@
+"""``/api/applications`` and ``/api/reservations`` (DESIGN §6). Thin: parse, call, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from promzona.api.auth import REQUIRED_AUTH
+from promzona.core.errors import NotFound
+from promzona.zones.selectors import plots_visible_to
+
+from . import services
+from .models import Application, Reservation
+from .selectors import application_get, applications_visible_to, reservations_visible_to
+
+router = Router(tags=["applications"], auth=REQUIRED_AUTH)
+
+
+class ApplicationOut(Schema):
+    id: int
+    status: str
+    project_name: str
+    organisation: str
+    sector: str
+    investment_kzt: Decimal
+    jobs_planned: int
+    needs: dict[str, float]
+    preferred_plots: list[int]
+
+
+class ApplicationIn(Schema):
+    project_name: str = Field(..., max_length=255)
+    description: str = Field("", max_length=20000)
+    sector: str = Field(..., max_length=10)
+    investment_kzt: Decimal = Field(..., ge=0, max_digits=18, decimal_places=2)
+    jobs_planned: int = Field(..., ge=0, le=10**7)
+    needs: dict[str, Any] = {}
+    preferred_plots: list[int] = Field([], max_length=10)
+
+
+class TransitionIn(Schema):
+    comment: str = Field("", max_length=5000)
+
+
+class CommitmentOut(Schema):
+    source: str
+    kind: str
+    amount: Decimal
+
+
+class ReservationIn(Schema):
+    plot_id: int
+    application_id: int
+    expires_at: dt.datetime | None = None
+
+
+class ReservationOut(Schema):
+    id: int
+    plot_id: int
+    application_id: int
+    status: str
+    expires_at: dt.datetime
+    commitments: list[CommitmentOut]
+
+
+def _application(app: Application) -> dict[str, Any]:
+    return {
+        "id": app.pk, "status": app.status, "project_name": app.project_name,
+        "organisation": app.organisation.name, "sector": app.sector_id,
+        "investment_kzt": app.investment_kzt, "jobs_planned": app.jobs_planned,
+        "needs": app.needs, "preferred_plots": [p.plot_id for p in app.preferred.all()],
+    }
+
+
+def _reservation(r: Reservation) -> dict[str, Any]:
+    links = r.commitment_links.select_related("commitment__source").order_by("commitment__source")
+    return {
+        "id": r.pk, "plot_id": r.plot_id, "application_id": r.application_id, "status": r.status,
+        "expires_at": r.expires_at,
+        "commitments": [
+            {"source": c.commitment.source.code, "kind": c.commitment.source.kind,
+             "amount": c.commitment.amount} for c in links
+        ],
+    }
+
+
+@router.get("/applications", response=list[ApplicationOut])
+def application_list(request, status: str | None = None):
+    """The applications the caller may see: staff and managers all, an investor its own
+    organisation's."""
+    qs = applications_visible_to(request.auth).prefetch_related("preferred")
+    if status:
+        qs = qs.filter(status=status)
+    return [_application(a) for a in qs]
+
+
+@router.post("/applications", response={201: ApplicationOut})
+def application_create(request, payload: ApplicationIn):
+    """An investor starts a draft application for its organisation."""
+    app = services.application_create(actor=request.auth, **payload.dict())
+    return Status(201, _application(app))
+
+
+@router.get("/applications/{int:application_id}", response=ApplicationOut)
+def application_detail(request, application_id: int):
+    return _application(application_get(user=request.auth, pk=application_id))
+
+
+@router.patch("/applications/{int:application_id}", response=ApplicationOut)
+def application_update(request, application_id: int, payload: ApplicationIn):
+    """Edit a draft (the applicant only)."""
+    app = application_get(user=request.auth, pk=application_id)
+    return _application(services.application_update(
+        actor=request.auth, application=app, **payload.dict()
+    ))
+
+
+TRANSITIONS = ("submit", "start_review", "approve", "reject", "withdraw")
+
+
+def _transition_view(name: str):
+    func = getattr(services, f"application_{name}")
+
+    def view(request, application_id: int, payload: TransitionIn):
+        app = application_get(user=request.auth, pk=application_id)
+        return _application(func(actor=request.auth, application=app, comment=payload.comment))
+
+    view.__name__ = f"application_{name}"
+    view.__doc__ = f"Transition: {name.replace('_', ' ')} (see docs/applications.md for roles)."
+    return view
+
+
+for _name in TRANSITIONS:
+    router.post(f"/applications/{{int:application_id}}/{_name}", response=ApplicationOut)(
+        _transition_view(_name)
+    )
+
+
+@router.post("/reservations", response={201: ReservationOut})
+def reservation_create(request, payload: ReservationIn):
+    """Staff reserve a plot for an application: 201, or 409 when the plot is taken or a utility
+    source lacks capacity."""
+    app = application_get(user=request.auth, pk=payload.application_id)
+    plot = plots_visible_to(request.auth).filter(pk=payload.plot_id).first()
+    if plot is None:
+        raise NotFound("No such plot.")
+    reservation = services.plot_reserve(
+        actor=request.auth, plot=plot, application=app, expires_at=payload.expires_at
+    )
+    return Status(201, _reservation(reservation))
+
+
+@router.get("/reservations", response=list[ReservationOut])
+def reservation_list(request, status: str | None = None):
+    qs = reservations_visible_to(request.auth)
+    if status:
+        qs = qs.filter(status=status)
+    return [_reservation(r) for r in qs[:1000]]
+
+
+@router.post("/reservations/{int:reservation_id}/release", response=ReservationOut)
+def reservation_release(request, reservation_id: int):
+    """Staff release an active reservation."""
+    r = get_object_or_404(reservations_visible_to(request.auth), pk=reservation_id)
+    return _reservation(services.reservation_release(actor=request.auth, reservation=r))
+
+
+

@@ -1,0 +1,48 @@
+"""What an uploaded document really is, from its first bytes (never from its name)."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import IO
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+#: kind -> (content type, extension)
+KINDS = {
+    "pdf": ("application/pdf", "pdf"),
+    "png": ("image/png", "png"),
+    "jpeg": ("image/jpeg", "jpg"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def sniff(fileobj: IO[bytes]) -> str | None:
+    """``pdf``, ``png``, ``jpeg``, ``docx`` or ``xlsx`` by content, or ``None`` for anything else.
+
+    DOCX and XLSX are ZIP packages; they are told apart by the part that only each one has.
+    """
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fileobj) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            fileobj.seek(0)
+        if "[Content_Types].xml" not in names:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None

@@ -1,0 +1,213 @@
+"""Investor applications, their preferred plots, comments, attachments, and reservations.
+
+The database itself keeps a plot from being held twice: a conditional unique constraint allows
+at most one *active or allocated* reservation per plot. A reservation's capacity commitments
+are rows of the zones ledger (``zones.CapacityCommitment``), linked through
+:class:`ReservationCommitment`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from promzona.core.utilities import NEED_KEYS
+
+
+def validate_needs(value) -> None:
+    """``needs`` maps each of the five need keys to a non-negative number; nothing else."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Needs must be an object."), code="invalid_needs")
+    unknown = sorted(set(value) - set(NEED_KEYS))
+    if unknown:
+        raise ValidationError(
+            _("Unknown needs: %(keys)s.") % {"keys": ", ".join(map(str, unknown))[:200]},
+            code="invalid_needs",
+        )
+    for key in NEED_KEYS:
+        amount = value.get(key, 0)
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+            raise ValidationError(
+                _("%(key)s must be a number.") % {"key": key}, code="invalid_needs"
+            )
+        if not (0 <= amount < 10**12):
+            raise ValidationError(
+                _("%(key)s must be between 0 and 10¹².") % {"key": key}, code="invalid_needs"
+            )
+
+
+class Application(models.Model):
+    """An investor's request for a plot and utilities."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    project_name = models.CharField(_("project name"), max_length=255)
+    description = models.TextField(_("description"), blank=True, max_length=20000)
+    sector = models.ForeignKey(
+        "zones.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
+    )
+    investment_kzt = models.DecimalField(
+        _("investment (KZT)"), max_digits=18, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    jobs_planned = models.PositiveIntegerField(_("jobs planned"))
+    needs = models.JSONField(_("needs"), default=dict, validators=[validate_needs])
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(investment_kzt__gte=0), name="application_investment_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.project_name}"
+
+    def need(self, key: str) -> Decimal:
+        return Decimal(str(self.needs.get(key, 0) or 0))
+
+
+class PreferredPlot(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="preferred")
+    plot = models.ForeignKey("zones.Plot", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "plot"], name="preferred_plot_once"),
+            models.UniqueConstraint(
+                fields=["application", "position"], name="preferred_position_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. plot {self.plot_id}"
+
+
+class Comment(models.Model):
+    """A note on an application, visible to the investor; transitions write one each."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=5000)
+    transition = models.CharField(_("transition"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Attachment(models.Model):
+    """An uploaded document, stored outside any public URL and served by a checking view."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Reservation(models.Model):
+    """A plot held for an application until ``expires_at``; on approval, an allocation."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+        ALLOCATED = "allocated", _("Allocated")
+
+    plot = models.ForeignKey(
+        "zones.Plot", verbose_name=_("plot"), on_delete=models.PROTECT, related_name="reservations"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT,
+        related_name="reservations",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Invariant 1 of DESIGN §4: a plot is held by at most one reservation at a time.
+            models.UniqueConstraint(
+                fields=["plot"],
+                condition=Q(status__in=["active", "allocated"]),
+                name="one_active_reservation_per_plot",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["active", "allocated"]),
+                name="one_active_reservation_per_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reservation #{self.pk}"
+
+
+class ReservationCommitment(models.Model):
+    """Links a reservation to the capacity ledger rows it holds."""
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.PROTECT, related_name="commitment_links"
+    )
+    commitment = models.OneToOneField(
+        "zones.CapacityCommitment", on_delete=models.PROTECT, related_name="reservation_link"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id} → {self.commitment_id}"

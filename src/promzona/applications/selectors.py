@@ -1,0 +1,98 @@
+"""Reads: who sees which application, and which utility sources serve a plot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from promzona.audit.models import AuditEntry
+from promzona.core import geometry as geo
+from promzona.core.errors import NotFound
+from promzona.core.utilities import UTILITY_KINDS
+from promzona.zones.models import Plot, UtilityLine, UtilitySource
+
+from .models import Application, Attachment, Reservation
+
+
+def is_reviewer(user: Any) -> bool:
+    """Zone office staff review applications and reserve plots."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_zone_staff", False))
+
+
+def sees_all(user: Any) -> bool:
+    """Staff and managers see every organisation's applications."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or getattr(user, "role", None) in ("staff", "manager"))
+    )
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """Staff and managers: all; an investor: its organisation's; anyone else: none."""
+    qs = Application.objects.select_related("organisation", "sector", "created_by")
+    if sees_all(user):
+        return qs
+    authenticated = getattr(user, "is_authenticated", False)
+    org_id = getattr(user, "organisation_id", None) if authenticated else None
+    if org_id is None:
+        return qs.none()
+    return qs.filter(organisation_id=org_id)
+
+
+def application_get(*, user: Any, pk: Any) -> Application:
+    """The application ``pk`` if ``user`` may see it; :class:`NotFound` otherwise (never 403)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound("No such application.") from None
+    app = applications_visible_to(user).filter(pk=pk).first()
+    if app is None:
+        raise NotFound("No such application.")
+    return app
+
+
+def attachment_get(*, user: Any, pk: Any) -> Attachment:
+    att = Attachment.objects.filter(
+        pk=pk, application__in=applications_visible_to(user)
+    ).select_related("application").first()
+    if att is None:
+        raise NotFound("No such attachment.")
+    return att
+
+
+def reservations_visible_to(user: Any) -> QuerySet[Reservation]:
+    return Reservation.objects.filter(application__in=applications_visible_to(user)).select_related(
+        "plot", "application"
+    )
+
+
+def application_history(app: Application) -> QuerySet[AuditEntry]:
+    """The audit trail of an application and of its reservations, newest first."""
+    reservation_ids = [str(pk) for pk in app.reservations.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type=Application._meta.label_lower, object_id=str(app.pk))
+        | Q(object_type=Reservation._meta.label_lower, object_id__in=reservation_ids)
+    )
+
+
+def sources_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilitySource]:
+    """The utility sources that serve ``plot``, one per utility kind.
+
+    The rule: for each kind, the source feeding the **nearest utility line of that kind** to the
+    plot, whatever the line's status (existing, under construction or planned) — a reservation
+    holds capacity the plot will draw once connected. Lines without a source are ignored. Ties
+    in distance go to the line with the lower id. Kinds with no line in the zone are absent.
+    """
+    wanted = set(kinds) if kinds is not None else set(UTILITY_KINDS)
+    shape = plot.shape()
+    best: dict[str, tuple[float, int, UtilitySource]] = {}
+    lines = UtilityLine.objects.filter(
+        zone_id=plot.zone_id, kind__in=wanted, source__isnull=False
+    ).select_related("source")
+    for line in lines:
+        d = geo.distance_m(shape, line.shape())
+        key = (d, line.pk)
+        if line.kind not in best or key < best[line.kind][:2]:
+            best[line.kind] = (d, line.pk, line.source)
+    return {kind: entry[2] for kind, entry in best.items()}

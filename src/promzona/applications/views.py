@@ -1,0 +1,277 @@
+"""Investor and staff pages for applications. Thin: parse a form, call a service, render.
+
+Business errors become a message on the application's page; an application or attachment the
+user may not see is a 404, never a 403 (its existence is not revealed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from promzona.audit.selectors import audit_history
+from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.core.utilities import NEED_KEYS
+from promzona.zones.selectors import plots_visible_to
+
+from . import selectors, services
+from .files import MAX_ATTACHMENT_BYTES
+from .forms import ApplicationForm, CommentForm, QueueFilter, ReserveForm, UploadForm
+from .models import Reservation
+
+
+def _get(request, pk):
+    try:
+        return selectors.application_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _refused(request, exc: PromzonaError) -> None:
+    """A business error becomes a message; a role refusal is a 403."""
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message) from exc
+    messages.error(request, exc.message)
+
+
+def _is_applicant(user) -> bool:
+    return user.role == "investor" and bool(user.organisation_id)
+
+
+@login_required
+@require_GET
+def application_list(request):
+    """An investor's applications, or the staff review queue with filters."""
+    qs = selectors.applications_visible_to(request.user)
+    filters = QueueFilter(request.GET or None)
+    if filters.is_valid():
+        d = filters.cleaned_data
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["sector"]:
+            qs = qs.filter(sector=d["sector"])
+        if d["q"]:
+            qs = qs.filter(Q(project_name__icontains=d["q"]) |
+                           Q(organisation__name__icontains=d["q"]) |
+                           Q(organisation__bin=d["q"]))
+    return render(request, "applications/list.html", {
+        "applications": qs[:500], "filters": filters,
+        "can_create": _is_applicant(request.user), "sees_all": selectors.sees_all(request.user),
+    })
+
+
+def _prefill(request, plots) -> dict:
+    """Initial values from a plot passport (``?plot=ID``) or a match result (``?plots=3,1,7``
+    in rank order, ``sector=C25``, and the need keys, e.g. ``power_kw=500``)."""
+    raw = request.GET.get("plots") or request.GET.get("plot") or ""
+    ids = [int(i) for i in raw.split(",")[:10] if i.strip().isdigit() and len(i.strip()) < 12]
+    codes = dict(plots.filter(pk__in=ids).values_list("pk", "code"))
+    initial = {"preferred_codes": ", ".join(codes[i] for i in ids if i in codes)}
+    if request.GET.get("sector"):
+        initial["sector"] = request.GET["sector"][:10]
+    for key in NEED_KEYS:
+        value = request.GET.get(key, "")
+        if value.replace(".", "", 1).isdigit() and len(value) < 16:
+            initial[key] = value
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request):
+    if not _is_applicant(request.user):
+        raise PermissionDenied
+    plots = plots_visible_to(request.user)
+    form = ApplicationForm(request.POST or None, plots=plots, initial=_prefill(request, plots))
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_create(actor=request.user, **form.service_fields())
+        except PromzonaError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Draft saved. Submit it when it is complete."))
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "accounts/form.html", {
+        "form": form, "title": _("New application"), "button": _("Save draft"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk):
+    app = _get(request, pk)
+    plots = plots_visible_to(request.user)
+    form = ApplicationForm(request.POST or None, plots=plots,
+                           initial=ApplicationForm.initial_from(app))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(actor=request.user, application=app,
+                                        **form.service_fields())
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except PromzonaError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "accounts/form.html", {
+        "form": form, "title": _("Edit application #%(id)s") % {"id": app.pk},
+        "button": _("Save"),
+    })
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    app = _get(request, pk)
+    user = request.user
+    staff = selectors.is_reviewer(user)
+    return render(request, "applications/detail.html", {
+        "app": app,
+        "preferred": app.preferred.select_related("plot"),
+        "reservations": app.reservations.select_related("plot"),
+        "comments": app.comments.select_related("author"),
+        "attachments": app.attachments.all(),
+        "history": selectors.application_history(app) if selectors.sees_all(user) else None,
+        "is_member": _is_applicant(user) and user.organisation_id == app.organisation_id,
+        "is_staff": staff,
+        "comment_form": CommentForm(auto_id=False), "upload_form": UploadForm(),
+        "reserve_form": ReserveForm(initial={"plot_code": next(
+            (p.plot.code for p in app.preferred.select_related("plot")), "")}),
+    })
+
+
+@login_required
+@require_POST
+def application_transition(request, pk, name):
+    if name not in ("submit", "start_review", "approve", "reject", "withdraw"):
+        raise Http404
+    app = _get(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A comment is text of at most 5000 characters."))
+        return redirect("applications:detail", pk=app.pk)
+    comment = form.cleaned_data["comment"]
+    try:
+        getattr(services, f"application_{name}")(actor=request.user, application=app,
+                                                 comment=comment)
+        messages.success(request, _("Done: %(status)s.") % {"status": app.get_status_display()})
+    except PromzonaError as exc:
+        _refused(request, exc)
+    return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk):
+    app = _get(request, pk)
+    form = CommentForm(request.POST)
+    try:
+        services.comment_add(actor=request.user, application=app,
+                             body=form.cleaned_data["comment"] if form.is_valid() else None)
+    except PromzonaError as exc:
+        _refused(request, exc)
+    return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def plot_reserve(request, pk):
+    app = _get(request, pk)
+    form = ReserveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a plot code and a valid date."))
+        return redirect("applications:detail", pk=app.pk)
+    plot = plots_visible_to(request.user).filter(code=form.cleaned_data["plot_code"]).first()
+    expires = form.cleaned_data["expires_on"]
+    expires_at = None
+    if expires:
+        expires_at = timezone.make_aware(dt.datetime.combine(expires, dt.time(23, 59)))
+    try:
+        if plot is None:
+            raise NotFound(_("No such plot."))
+        services.plot_reserve(actor=request.user, plot=plot, application=app,
+                              expires_at=expires_at)
+        messages.success(request, _("Plot %(code)s reserved.") % {"code": plot.code})
+    except PromzonaError as exc:
+        _refused(request, exc)
+    return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def reservation_release(request, pk):
+    reservation = get_object_or_404(selectors.reservations_visible_to(request.user), pk=pk)
+    try:
+        services.reservation_release(actor=request.user, reservation=reservation)
+        messages.success(request, _("Reservation released."))
+    except PromzonaError as exc:
+        _refused(request, exc)
+    return redirect("applications:detail", pk=reservation.application_id)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    app = _get(request, pk)
+    user = request.user
+    if not (selectors.is_reviewer(user) or
+            (_is_applicant(user) and user.organisation_id == app.organisation_id)):
+        raise PermissionDenied
+    # Refuse a body far over the limit before Django spools it to disk.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_ATTACHMENT_BYTES + 1024 * 1024:
+        messages.error(request, _("An attachment may be at most 20 MB."))
+        return redirect("applications:detail", pk=app.pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("applications:detail", pk=app.pk)
+    try:
+        services.attachment_add(actor=request.user, application=app,
+                                upload=form.cleaned_data["file"])
+        messages.success(request, _("Attachment added."))
+    except PromzonaError as exc:
+        _refused(request, exc)
+    return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    """Served only to users who may see the application; never from a public URL."""
+    try:
+        att = selectors.attachment_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(att.file.open("rb"), as_attachment=True,
+                            filename=att.original_name, content_type=att.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def plot_history(request, plot_id):
+    """The audit history of a plot, with its reservations (staff and managers)."""
+    if not selectors.sees_all(request.user):
+        raise PermissionDenied
+    plot = get_object_or_404(plots_visible_to(request.user), pk=plot_id)
+    return render(request, "applications/plot_history.html", {
+        "plot": plot, "history": audit_history(plot),
+        "reservations": Reservation.objects.filter(plot=plot).select_related("application"),
+    })

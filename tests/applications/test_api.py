@@ -1,0 +1,116 @@
+"""GET /api/applications and POST /api/reservations as DESIGN §6 says, and the transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from promzona.api.services import token_create
+from promzona.applications.models import Reservation
+from promzona.zones.models import Plot
+
+from .conftest import make_application
+
+
+@pytest.fixture
+def tokens(users):
+    return {k: token_create(actor=None, user=u) for k, u in users.items()}
+
+
+def call(client, method, url, token=None, json=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return getattr(client, method)(url, data=json, content_type="application/json", **headers)
+
+
+def test_list_shows_each_caller_what_it_may_see(client, users, tokens, published_plot):
+    app = make_application(users["a"], preferred=[published_plot.pk])
+    body = call(client, "get", "/api/applications", tokens["a"]).json()
+    assert [a["id"] for a in body] == [app.pk]
+    assert body[0]["status"] == "submitted" and body[0]["sector"] == "C25"
+    assert body[0]["needs"]["power_kw"] == 100
+    assert body[0]["preferred_plots"] == [published_plot.pk]
+    assert call(client, "get", "/api/applications", tokens["b"]).json() == []
+    staff_view = call(client, "get", "/api/applications", tokens["staff"]).json()
+    assert app.pk in [a["id"] for a in staff_view]
+    r = call(client, "get", "/api/applications")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+    assert call(client, "get", f"/api/applications/{app.pk}", tokens["b"]).status_code == 404
+
+
+def test_reservation_201_then_409(client, users, tokens, published_plot):
+    app = make_application(users["a"])
+    other = make_application(users["b"])
+    expires = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    r = call(client, "post", "/api/reservations", tokens["staff"],
+             {"plot_id": published_plot.pk, "application_id": app.pk, "expires_at": expires})
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["status"] == "active" and body["plot_id"] == published_plot.pk
+    assert {c["kind"] for c in body["commitments"]} == {"power", "water"}
+    r = call(client, "post", "/api/reservations", tokens["staff"],
+             {"plot_id": published_plot.pk, "application_id": other.pk})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "conflict"
+    assert not Reservation.objects.filter(application=other).exists()
+
+
+def test_reservation_409_when_capacity_lacks(client, users, tokens, published_plot):
+    app = make_application(users["a"], needs={"power_kw": 10**9})
+    r = call(client, "post", "/api/reservations", tokens["staff"],
+             {"plot_id": published_plot.pk, "application_id": app.pk})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "capacity_exceeded"
+    published_plot.refresh_from_db()
+    assert published_plot.status == Plot.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("who,status", [("a", 403), ("manager", 403), ("b", 404), (None, 401)])
+def test_reservation_by_non_staff(client, users, tokens, published_plot, who, status):
+    app = make_application(users["a"])
+    r = call(client, "post", "/api/reservations", tokens.get(who),
+             {"plot_id": published_plot.pk, "application_id": app.pk})
+    assert r.status_code == status
+    assert "error" in r.json()
+    assert not Reservation.objects.filter(application=app).exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"plot_id": "x", "application_id": 1}, {"plot_id": 10**30, "application_id": 1},
+     {"plot_id": 1, "application_id": 1, "expires_at": "yesterday"}, [1, 2], "null"],
+)
+def test_reservation_bad_payload(client, tokens, payload):
+    r = call(client, "post", "/api/reservations", tokens["staff"], payload)
+    assert 400 <= r.status_code < 500
+    assert "error" in r.json()
+    assert Reservation.objects.count() == 0
+
+
+def test_reservation_of_unpublished_plot_is_400(client, users, tokens, demo):
+    app = make_application(users["a"])
+    draft = Plot.objects.filter(zone=demo, status="draft").first()
+    r = call(client, "post", "/api/reservations", tokens["staff"],
+             {"plot_id": draft.pk, "application_id": app.pk})
+    assert r.status_code == 400 and r.json()["error"]["details"]["field"] == "plot_id"
+
+
+def test_create_and_transitions_over_the_api(client, users, tokens, published_plot):
+    payload = {"project_name": "Cement", "sector": "C23", "investment_kzt": "5000000",
+               "jobs_planned": 40, "needs": {"power_kw": 50}, "preferred_plots": []}
+    r = call(client, "post", "/api/applications", tokens["a"], payload)
+    assert r.status_code == 201, r.content
+    app_id = r.json()["id"]
+    assert call(client, "post", "/api/applications", tokens["staff"], payload).status_code == 403
+    bad = dict(payload, needs={"power_kw": -3})
+    assert call(client, "post", "/api/applications", tokens["a"], bad).status_code == 400
+    url = f"/api/applications/{app_id}"
+    assert call(client, "post", f"{url}/submit", tokens["b"], {}).status_code == 404
+    assert call(client, "post", f"{url}/start_review", tokens["a"], {}).status_code == 403
+    assert call(client, "post", f"{url}/submit", tokens["a"], {}).json()["status"] == "submitted"
+    assert call(client, "post", f"{url}/submit", tokens["a"], {}).status_code == 409
+    r = call(client, "post", f"{url}/start_review", tokens["staff"], {"comment": "ok"})
+    assert r.json()["status"] == "under_review"
+    r = call(client, "post", f"{url}/reject", tokens["staff"], {"comment": "No gas yet"})
+    assert r.json()["status"] == "rejected"

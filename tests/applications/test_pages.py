@@ -1,0 +1,174 @@
+"""Investor and staff pages: drafts, transitions, attachments served only to those allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from promzona.applications.files import MAX_ATTACHMENT_BYTES
+from promzona.applications.models import Application, Attachment, Reservation
+
+from .conftest import make_application
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+def _zip(names):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n in names:
+            z.writestr(n, "<x/>")
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _upload(client, app, name, content):
+    return client.post(reverse("applications:upload", args=[app.pk]),
+                       {"file": SimpleUploadedFile(name, content)})
+
+
+def test_investor_creates_edits_and_submits(investor_client, published_plot):
+    r = investor_client.get(reverse("applications:create") + f"?plot={published_plot.pk}")
+    assert published_plot.code in r.content.decode()
+    data = {"project_name": "Wire plant", "sector": "C25", "investment_kzt": "1000000",
+            "jobs_planned": "30", "preferred_codes": published_plot.code, "power_kw": "200"}
+    r = investor_client.post(reverse("applications:create"), data)
+    app = Application.objects.get(project_name="Wire plant")
+    assert r.status_code == 302 and app.needs["power_kw"] == 200
+    assert [p.plot_id for p in app.preferred.all()] == [published_plot.pk]
+    r = investor_client.post(reverse("applications:edit", args=[app.pk]),
+                             dict(data, project_name="Wire plant 2", power_kw="-5"))
+    assert r.status_code == 200
+    app.refresh_from_db()
+    assert app.project_name == "Wire plant"
+    investor_client.post(reverse("applications:transition", args=[app.pk, "submit"]))
+    app.refresh_from_db()
+    assert app.status == "submitted"
+    r = investor_client.post(reverse("applications:transition", args=[app.pk, "approve"]),
+                             follow=True)
+    app.refresh_from_db()
+    assert app.status == "submitted" and r.status_code == 403
+
+
+def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
+    mine = make_application(users["a"])
+    other = make_application(users["b"], submit=False)
+    r = staff_client.get(reverse("applications:list"), {"status": "submitted"})
+    body = r.content.decode()
+    assert f'href="/applications/{mine.pk}/"' in body
+    assert f'href="/applications/{other.pk}/"' not in body
+    assert staff_client.get(reverse("applications:list"), {"status": "bogus"}).status_code == 200
+    staff_client.post(reverse("applications:reserve", args=[mine.pk]),
+                      {"plot_code": published_plot.code})
+    assert Reservation.objects.filter(application=mine, status="active").exists()
+    r = staff_client.get(reverse("applications:plot_history", args=[published_plot.pk]))
+    assert "plot.reserved" in r.content.decode()
+    r = staff_client.get(reverse("applications:detail", args=[mine.pk]))
+    assert "application.submitted" in r.content.decode()
+    assert "reservation.created" in r.content.decode()
+    from promzona.audit.selectors import audit_history
+
+    first = audit_history(mine).order_by("at").first()
+    assert first.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") in r.content.decode()
+
+
+def test_investor_b_gets_404_everywhere(client, users, published_plot):
+    app = make_application(users["a"])
+    client.force_login(users["b"])
+    for name in ("detail", "edit"):
+        assert client.get(reverse(f"applications:{name}", args=[app.pk])).status_code == 404
+    for name in ("comment", "reserve", "upload"):
+        assert client.post(reverse(f"applications:{name}", args=[app.pk])).status_code == 404
+    r = client.post(reverse("applications:transition", args=[app.pk, "withdraw"]))
+    assert r.status_code == 404
+    app.refresh_from_db()
+    assert app.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    "name,content,kind",
+    [("plan.pdf", PDF, "application/pdf"), ("site.png", PNG, "image/png"),
+     ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 20, "image/jpeg"),
+     ("bp.docx", _zip(["[Content_Types].xml", "word/document.xml"]), "wordprocessingml"),
+     ("fin.xlsx", _zip(["[Content_Types].xml", "xl/workbook.xml"]), "spreadsheetml")],
+)
+def test_accepted_attachments_served_only_to_allowed(client, users, name, content, kind):
+    app = make_application(users["a"])
+    client.force_login(users["a"])
+    _upload(client, app, name, content)
+    att = Attachment.objects.get(application=app)
+    assert kind in att.content_type and att.size == len(content)
+    url = reverse("applications:attachment", args=[att.pk])
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == content
+    assert r["X-Content-Type-Options"] == "nosniff"
+    client.force_login(users["b"])
+    assert client.get(url).status_code == 404
+    client.force_login(users["manager"])
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [("evil.pdf", b"MZ\x90\x00 this is an exe"), ("fake.png", b"<html><script>x</script>"),
+     ("macro.docx", _zip(["[Content_Types].xml", "word/vbaProject.bin"])),
+     ("bomb.xlsx", b"PK\x03\x04garbage"), ("empty.pdf", b""),
+     ("page.html", b"<!doctype html><html></html>")],
+)
+def test_disguised_attachments_refused(client, users, name, content):
+    app = make_application(users["a"])
+    client.force_login(users["a"])
+    _upload(client, app, name, content)
+    assert not Attachment.objects.filter(application=app).exists()
+
+
+def test_oversized_attachment_refused(client, users, settings):
+    app = make_application(users["a"])
+    client.force_login(users["a"])
+    big = PDF + b"\0" * (MAX_ATTACHMENT_BYTES + 1 - len(PDF))
+    r = _upload(client, app, "big.pdf", big)
+    assert r.status_code == 302
+    assert not Attachment.objects.filter(application=app).exists()
+
+
+def test_pages_need_login(client, demo):
+    r = client.get(reverse("applications:list"))
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_huge_body_refused_before_reading(client, users):
+    app = make_application(users["a"])
+    client.force_login(users["a"])
+    r = client.post(reverse("applications:upload", args=[app.pk]), data=b"x" * 10,
+                    content_type="application/octet-stream",
+                    CONTENT_LENGTH=str(MAX_ATTACHMENT_BYTES * 5))
+    assert r.status_code == 302
+    from django.contrib.messages import get_messages
+
+    assert ["An attachment may be at most 20 MB."] == [
+        str(m) for m in get_messages(r.wsgi_request)]
+    assert not Attachment.objects.filter(application=app).exists()
+
+
+def test_prefilled_from_a_match_result(investor_client, demo):
+    plots = list(demo.plots.filter(status="published").order_by("-code")[:2])
+    draft = demo.plots.filter(status="draft").first()
+    ids = ",".join(str(p.pk) for p in plots + [draft]) + ",abc,99999999999999999"
+    r = investor_client.get(reverse("applications:create"),
+                            {"plots": ids, "sector": "C23", "power_kw": "750", "gas_m3_h": "-4"})
+    form = r.context["form"]
+    assert form.initial["preferred_codes"] == ", ".join(p.code for p in plots)
+    assert form.initial["sector"] == "C23" and form.initial["power_kw"] == "750"
+    assert "gas_m3_h" not in form.initial
