@@ -3,7 +3,8 @@
 Adding a route without a line here fails ``test_every_route_has_an_entry``. One line per route:
 ``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager)``. Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
-an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` (a published plot). Each cell runs in a
+an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published plot),
+``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}`` (its slug). Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
@@ -84,6 +85,31 @@ WEB = [
      302, 403, 403, 404, 404),
     ("GET", "sectors/export/<slug:table>.<str:fmt>", "/sectors/export/nothing.csv",
      302, 403, 403, 404, 404),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{plot_code}/",
+     200, 200, 200, 200, 200),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{draft_code}/",
+     404, 404, 404, 200, 200),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/passport.pdf",
+     "/plots/{zone}/{plot_code}/passport.pdf", 200, 200, 200, 200, 200),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/passport.pdf",
+     "/plots/{zone}/{draft_code}/passport.pdf", 404, 404, 404, 200, 200),
+    ("GET", "compare/", "/compare/?plots={plot}&plots={draft}", 404, 404, 404, 200, 200),
+    ("GET", "zones/<slug:slug>/", "/zones/{zone}/", 200, 200, 200, 200, 200),
+    ("GET", "ogc/", "/ogc/", 200, 200, 200, 200, 200),
+    ("GET", "ogc", "/ogc", 200, 200, 200, 200, 200),
+    ("GET", "ogc/conformance", "/ogc/conformance", 200, 200, 200, 200, 200),
+    ("GET", "ogc/collections", "/ogc/collections", 200, 200, 200, 200, 200),
+    ("GET", "ogc/collections/<str:name>", "/ogc/collections/plots", 200, 200, 200, 200, 200),
+    ("GET", "ogc/collections/<str:name>/items", "/ogc/collections/plots/items",
+     200, 200, 200, 200, 200),
+    ("GET", "ogc/collections/<str:name>/items/<str:pk>", "/ogc/collections/plots/items/{plot}",
+     200, 200, 200, 200, 200),
+    ("GET", "ogc/collections/<str:name>/items/<str:pk>", "/ogc/collections/plots/items/{draft}",
+     404, 404, 404, 200, 200),
+    ("GET", "staff/import/", "/staff/import/", 302, 403, 403, 200, 403),
+    ("GET", "staff/export/<str:layer>.<str:fmt>", "/staff/export/plots.geojson",
+     302, 403, 403, 200, 200),
+    ("GET", "download/plots.<str:fmt>", "/download/plots.geojson", 200, 200, 200, 200, 200),
 ]
 
 API = [
@@ -109,6 +135,12 @@ API = [
     ("GET", "/api/reservations", "/api/reservations", 401, 200, 200, 200, 200),
     ("POST", "/api/reservations/{reservation_id}/release",
      "/api/reservations/{res_a}/release", 401, 403, 404, 200, 403),
+    ("GET", "/api/plots", "/api/plots", 200, 200, 200, 200, 200),
+    ("GET", "/api/plots/{plot_id}", "/api/plots/{plot}", 200, 200, 200, 200, 200),
+    ("GET", "/api/plots/{plot_id}", "/api/plots/{draft}", 404, 404, 404, 200, 200),
+    ("GET", "/api/zones", "/api/zones", 200, 200, 200, 200, 200),
+    ("GET", "/api/utility-sources", "/api/utility-sources", 200, 200, 200, 200, 200),
+    ("GET", "/api/utility-lines", "/api/utility-lines", 200, 200, 200, 200, 200),
 ]
 
 
@@ -179,7 +211,9 @@ def world(demo, settings, tmp_path):
     res = services.plot_reserve(actor=users["staff"], plot=plot, application=app)
     att = services.attachment_add(actor=users["a"], application=app,
                                   upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
-    ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk}
+    draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
+    ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
+           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()

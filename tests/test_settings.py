@@ -12,6 +12,7 @@ pytestmark = pytest.mark.nodb
 def run_check(env_extra, tmp_path):
     env = {**os.environ, "PROMZONA_VAR_DIR": str(tmp_path), **env_extra}
     env.pop("PROMZONA_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
     return subprocess.run(
         [sys.executable, "-m", "promzona", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True, text=True, env=env,

@@ -20,9 +20,11 @@ def _upload(client, path, name=None, **extra):
     return client.post("/staff/import/", data)
 
 
-def test_import_page_is_for_staff_only(investor_client, demo):
+def test_import_page_is_for_staff_only(investor_client, manager_client, demo):
     assert Client().get("/staff/import/").status_code == 302
-    assert investor_client.get("/staff/import/").status_code == 302
+    assert investor_client.get("/staff/import/").status_code == 403
+    assert manager_client.get("/staff/import/").status_code == 403
+    assert manager_client.get("/staff/export/plots.csv").status_code == 200
 
 
 def test_staff_dry_run_then_confirm_imports(staff_client, demo, tmp_path):

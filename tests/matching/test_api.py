@@ -114,6 +114,20 @@ def test_token_caller_is_identified(demo, client):
     assert set(draft) <= {x["plot_id"] for x in data["excluded"]}
 
 
+def test_bad_or_revoked_token_is_401_not_anonymous(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from promzona.api.models import ApiToken
+    from promzona.api.services import token_create, token_revoke
+
+    staff = get_user_model().objects.get(username="demo-staff")
+    token = token_create(actor=staff, user=staff)
+    token_revoke(actor=staff, token_id=ApiToken.objects.filter(user=staff).latest("pk").pk)
+    for header in (f"Bearer {token}", "Bearer forged", "Basic Zm9vOmJhcg=="):
+        r = post(client, BODY, HTTP_AUTHORIZATION=header)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated", header
+
+
 def test_unknown_sector_is_400(demo, client):
     r = post(client, {**BODY, "sector": "Z99"})
     assert r.status_code == 400 and r.json()["error"]["details"] == {"field": "sector"}

@@ -14,10 +14,14 @@ class TokenAuth(HttpBearer):
 
 
 class Anonymous:
-    """Lets a call through without credentials; the view decides what anonymous may see."""
+    """Lets a call through without credentials; the view decides what anonymous may see.
+
+    A call that offers credentials which the other methods refused (a bad or revoked token)
+    is not anonymous: it gets 401.
+    """
 
     def __call__(self, request):
-        return True
+        return not request.headers.get("Authorization")
 
 
 #: Public calls: a token or a session identifies the caller when present.

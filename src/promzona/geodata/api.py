@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Router
-from ninja.errors import AuthenticationError
 
 from promzona.api.auth import OPTIONAL_AUTH
-from promzona.api.services import token_user
 from promzona.core.errors import NotFound
 
 from . import features as feat
@@ -16,16 +14,8 @@ from . import features as feat
 router = Router(tags=["geodata"])
 
 
-def _caller(request) -> Any:
-    """A bad or revoked token is refused (401) rather than treated as anonymous."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer ") and token_user(header[7:].strip()) is None:
-        raise AuthenticationError
-    return request.user
-
-
 def _collection(layer: str, request) -> dict[str, Any]:
-    qs = feat.LAYERS[layer].queryset(_caller(request))
+    qs = feat.LAYERS[layer].queryset(request.user)
     return {"type": "FeatureCollection", "features": feat.features(layer, qs)}
 
 
@@ -37,7 +27,7 @@ def plots(request):
 
 @router.get("/plots/{plot_id}", auth=OPTIONAL_AUTH, summary="One plot (GeoJSON Feature)")
 def plot(request, plot_id: int):
-    found = feat.features("plots", feat.LAYERS["plots"].queryset(_caller(request))
+    found = feat.features("plots", feat.LAYERS["plots"].queryset(request.user)
                          .filter(pk=plot_id))
     if not found:
         raise NotFound(f"No plot {plot_id}.")

@@ -11,17 +11,17 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from promzona.accounts.decorators import role_required
+from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.zones.models import Zone
-from promzona.zones.selectors import can_see_unpublished
 
 from .selectors import layer_objects
 from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
@@ -35,11 +35,9 @@ CONTENT_TYPES = {
 }
 
 
-def _is_staff(user) -> bool:
-    return can_see_unpublished(user)
-
-
-staff_required = user_passes_test(_is_staff)
+#: Imports change the inventory: zone office staff only. Exports also serve managers' reports.
+importers_only = role_required(Role.STAFF)
+exporters_only = role_required(Role.STAFF, Role.MANAGER)
 
 
 class ImportForm(forms.Form):
@@ -94,7 +92,7 @@ def _store(upload) -> str:
     return token
 
 
-@staff_required
+@importers_only
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     """Step 1: upload and see the dry run. Step 2: confirm (the same file, all or nothing)."""
@@ -163,7 +161,7 @@ def _download(objs, layer: str, fmt: str) -> HttpResponse:
     return response
 
 
-@staff_required
+@exporters_only
 def export_download(request, layer: str, fmt: str):
     """Staff: a whole layer, drafts included."""
     if layer not in LAYERS or fmt not in EXPORT_FORMATS:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.sectors import charts, exports, selectors
 
@@ -22,18 +19,8 @@ PDF_COLUMNS = {
 }
 
 
-def analysts_only(view):
-    """Logged-in managers and zone office staff (and superusers); others get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        u = request.user
-        if not (u.is_superuser or getattr(u, "role", None) in (Role.MANAGER, Role.STAFF)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+#: Logged-in managers and zone office staff (and superusers); others get 403.
+analysts_only = role_required(Role.MANAGER, Role.STAFF)
 
 
 def _illustrative_note() -> str:
