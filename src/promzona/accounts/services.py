@@ -17,6 +17,8 @@ from .models import Organisation, Role, User
 ZONE_OFFICE_GROUP = "Zone office"
 # Staff edit the zone's data in the admin; these apps' models are theirs to edit.
 STAFF_APPS = ("zones", "accounts")
+# Written only by the services (review pages, API, commands); staff see them in the admin.
+VIEW_APPS = ("audit", "applications", "matching")
 
 
 def staff_group() -> Group:
@@ -24,8 +26,9 @@ def staff_group() -> Group:
     perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
         codename__in=["add_user", "delete_user", "change_user"]
     )
-    audit_view = Permission.objects.filter(content_type__app_label="audit", codename__startswith="view")
-    group.permissions.set(list(perms) + list(audit_view))
+    view_only = Permission.objects.filter(content_type__app_label__in=VIEW_APPS,
+                                          codename__startswith="view")
+    group.permissions.set(list(perms) + list(view_only))
     return group
 
 

@@ -1,0 +1,46 @@
+"""Applications and reservations in the admin, read-only: every change goes through the
+services (the review pages and the API), which keep the capacity ledger and the audit trail."""
+
+from django.contrib import admin
+
+from promzona.audit.admin import ReadOnlyAdmin
+
+from .models import Application, Attachment, Comment, PreferredPlot, Reservation
+
+
+class PreferredInline(admin.TabularInline):
+    model = PreferredPlot
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ("project_name", "organisation", "status", "sector", "investment_kzt",
+                    "jobs_planned", "created_at")
+    list_filter = ("status",)
+    search_fields = ("project_name", "organisation__name", "organisation__bin")
+    inlines = [PreferredInline]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    list_display = ("plot", "application", "status", "created_at", "expires_at")
+    list_filter = ("status",)
+    search_fields = ("plot__code", "application__project_name")
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ("application", "author", "created_at")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("application", "original_name", "content_type", "size", "uploaded_at")
