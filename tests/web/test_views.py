@@ -29,6 +29,16 @@ def test_home_lists_only_public_plots(demo, client):
     assert b'id="map-data"' in r.content and b"leaflet/leaflet.js" in r.content
 
 
+def test_home_links_downloads_that_hold_only_public_plots(demo, client):
+    html = client.get("/").content.decode()
+    links = re.findall(r'href="(/download/plots\.\w+)"', html)
+    assert len(links) == 5 and '/ogc/"' in html
+    geojson = client.get(next(u for u in links if u.endswith(".geojson")))
+    codes = {f["properties"]["code"] for f in geojson.json()["features"]}
+    assert codes == set(Plot.objects.exclude(status__in=["draft", "withdrawn"])
+                        .values_list("code", flat=True))
+
+
 def test_staff_sees_drafts_on_home(staff_client):
     assert "BLK-07" in _codes(staff_client.get("/").content.decode())
 

@@ -25,6 +25,8 @@ from . import pdf
 from . import selectors as sel
 
 PAGE_CACHE_SECONDS = 300
+DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML"),
+                    ("shp", "Shapefile (ZIP)"), ("csv", "CSV")]
 
 
 def _bad_request(request, exc: InputError):
@@ -49,7 +51,8 @@ def home(request):
             cache.set(key, body, PAGE_CACHE_SECONDS)
     if isinstance(body, HttpResponse):
         return body
-    return render(request, "web/home.html", {"body": body, "zones": zones}, status=status)
+    return render(request, "web/home.html", {"body": body, "zones": zones,
+                                             "download_formats": DOWNLOAD_FORMATS}, status=status)
 
 
 def _home_body(request, zones):
