@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from pathlib import Path
 
 import matplotlib
 
@@ -23,8 +22,6 @@ from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
-from reportlab.pdfbase import pdfmetrics  # noqa: E402
-from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 from reportlab.platypus import (  # noqa: E402
     Image,
     PageBreak,
@@ -37,6 +34,7 @@ from reportlab.platypus import (  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
 from promzona.core.matching import MatchOutcome  # noqa: E402
+from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts  # noqa: E402
 from promzona.zones.models import MapFeature, Plot, UtilityLine, Zone  # noqa: E402
 
 from .answer import answer_json  # noqa: E402
@@ -45,17 +43,6 @@ TOP = 5
 VALID_DAYS = 30
 LINE_COLOURS = {"power": "#d62728", "water": "#1f77b4", "sewage": "#8c564b", "heat": "#ff7f0e",
                 "gas": "#bcbd22"}
-_FONT = "DejaVuSans"
-
-
-def _register_fonts() -> None:
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(_FONT, str(base / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(_FONT + "-Bold", str(base / "DejaVuSans-Bold.ttf")))
-
-
 def _kzt(x: float) -> str:
     return f"{x + 0.0:,.0f}".replace(",", " ").replace("-0", "0") if round(x) == 0 else \
         f"{x:,.0f}".replace(",", " ")
@@ -105,15 +92,15 @@ def plot_map_png(plot: Plot, *, width_in: float = 6.5) -> bytes:
 def offer_pdf_bytes(outcome: MatchOutcome, *, today: dt.date, lang: str | None = None,
                     top: int = TOP) -> bytes:
     """The offer for the first ``top`` results, in ``lang`` (default: the active language)."""
-    _register_fonts()
+    register_fonts()
     with translation.override(lang or translation.get_language() or "ru"):
         return _build(outcome, today=today, top=top)
 
 
 def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
-    base = ParagraphStyle("b", fontName=_FONT, fontSize=9, leading=12)
-    h1 = ParagraphStyle("h1", parent=base, fontName=_FONT + "-Bold", fontSize=15, leading=19)
-    h2 = ParagraphStyle("h2", parent=base, fontName=_FONT + "-Bold", fontSize=12, leading=16,
+    base = ParagraphStyle("b", fontName=FONT, fontSize=9, leading=12)
+    h1 = ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19)
+    h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
                         spaceBefore=6)
     answer = answer_json(outcome, limit=top)
     valid_until = today + dt.timedelta(days=VALID_DAYS)
@@ -132,7 +119,7 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
     plots = Plot.objects.select_related("zone").in_bulk([r["plot_id"] for r in answer["results"]])
     zones: dict[int, Zone] = {}
     table_style = TableStyle([
-        ("FONT", (0, 0), (-1, -1), _FONT, 8.5), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
     ])
     for n, r in enumerate(answer["results"]):

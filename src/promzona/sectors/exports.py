@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import matplotlib
 import pandas as pd
 
-FONT = "DejaVuSans"
+from promzona.core.pdf_fonts import register_fonts
 
 
 def to_csv(df: pd.DataFrame, *, note: str = "") -> bytes:
@@ -38,16 +36,6 @@ def to_xlsx(df: pd.DataFrame, *, title: str, note: str = "") -> bytes:
     return buf.getvalue()
 
 
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-        pdfmetrics.registerFont(TTFont(FONT, str(path)))
-    return FONT
-
-
 def _fmt(v) -> str:
     if isinstance(v, float):
         if abs(v) >= 1e6:
@@ -71,7 +59,7 @@ def to_pdf(
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _register_font()
+    font = register_fonts()
     styles = getSampleStyleSheet()
     for s in ("Title", "Normal"):
         styles[s].fontName = font
