@@ -494,3 +494,39 @@ def test_csv_rows_with_unreadable_geometry_or_values_are_refused(demo, tmp_path)
     assert "rail_spur: not yes/no" in reasons[3]
     assert "hazard_class_max" in reasons[4]
     assert "Expected a Polygon" in reasons[5]
+
+
+def test_import_cannot_move_plots_into_or_out_of_a_reservation(demo, tmp_path):
+    reserved = Plot.objects.filter(zone=demo, status="reserved").order_by("code").first()
+    free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
+    fields = {"code": [reserved.code, free.code], "status": ["published", "reserved"]}
+    path = _write(tmp_path / "st.gpkg", [reserved.shape(), free.shape()], fields, driver="GPKG")
+    rows = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
+    assert [r.action for r in rows] == ["refuse", "refuse"]
+    assert "applications review" in rows[0].reason and "status" in rows[0].reason
+    with pytest.raises(ImportRefused):
+        import_file(actor=None, path=path, layer="plots", zone=demo)
+    assert Plot.objects.get(pk=reserved.pk).status == "reserved"
+    assert Plot.objects.get(pk=free.pk).status == "published"
+
+
+def test_a_reservation_made_after_the_checks_is_not_undone_by_the_import(demo, tmp_path,
+                                                                         monkeypatch):
+    from promzona.core.errors import Conflict
+    from promzona.geodata import services as geodata_services
+    from promzona.zones.services import plot_set_status
+
+    free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
+    path = _write(tmp_path / "n.gpkg", [free.shape()], {"code": [free.code], "name": ["new"]},
+                  driver="GPKG")
+    real = geodata_services._derive
+
+    def reserve_meanwhile(*args):
+        plot_set_status(actor=None, plot=Plot.objects.get(pk=free.pk), status="reserved")
+        return real(*args)
+
+    monkeypatch.setattr(geodata_services, "_derive", reserve_meanwhile)
+    with pytest.raises(Conflict, match="reserved or released meanwhile"):
+        import_file(actor=None, path=path, layer="plots", zone=demo)
+    free.refresh_from_db()
+    assert free.status == "reserved" and free.name_ru != "new"

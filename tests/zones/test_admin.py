@@ -97,3 +97,37 @@ def test_admin_refuses_capacity_below_committed(staff_client):
 def test_investor_cannot_enter_the_admin(investor_client):
     r = investor_client.get(reverse("admin:zones_plot_changelist"))
     assert r.status_code == 302 and "login" in r["Location"]
+
+
+@pytest.mark.parametrize("before,after", [("reserved", "published"), ("published", "reserved"),
+                                          ("allocated", "withdrawn")])
+def test_admin_cannot_reserve_or_release_a_plot(staff_client, before, after):
+    plot = Plot.objects.filter(status=before).order_by("code").first()
+    n = AuditEntry.objects.count()
+    r = staff_client.post(reverse("admin:zones_plot_change", args=[plot.pk]),
+                          _plot_form(plot, status=after))
+    assert r.status_code == 200
+    assert "applications review" in r.context["adminform"].form.errors["status"][0]
+    plot.refresh_from_db()
+    assert plot.status == before and AuditEntry.objects.count() == n
+
+
+def test_admin_publishes_a_draft(staff_client):
+    plot = Plot.objects.filter(status="draft").order_by("code").first()
+    r = staff_client.post(reverse("admin:zones_plot_change", args=[plot.pk]),
+                          _plot_form(plot, status="published"))
+    assert r.status_code == 302
+    plot.refresh_from_db()
+    assert plot.status == "published"
+
+
+def test_an_edit_does_not_undo_a_reservation_made_meanwhile(demo):
+    from promzona.core.errors import InputError
+    from promzona.zones.services import feature_save, plot_set_status
+
+    stale = Plot.objects.filter(status="published").order_by("code").first()
+    plot_set_status(actor=None, plot=Plot.objects.get(pk=stale.pk), status="reserved")
+    stale.name_ru = "edited from a stale form"
+    with pytest.raises(InputError, match="applications review"):
+        feature_save(actor=None, obj=stale)
+    assert Plot.objects.get(pk=stale.pk).status == "reserved"

@@ -288,9 +288,13 @@ def _write_plots(*, actor, zone, report, items, now) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = user.get_username() if user else "system"
     befores = {
-        p.pk: snapshot(p)
-        for p in Plot.objects.filter(pk__in=[p.pk for p, _s, a in items if a == "update"])
+        p.pk: snapshot(p) for p in Plot.objects.select_for_update()
+        .filter(pk__in=[p.pk for p, _s, a in items if a == "update"])
     }
+    for p, _s, a in items:  # the checks ran unlocked: a reservation made since is not undone
+        if a == "update" and Plot.is_ledger_change(befores[p.pk]["status"], p.status):
+            raise Conflict(f"Plot {p.code} was reserved or released meanwhile; run the import "
+                           "again.")
     created = [p for p, _s, a in items if a == "create"]
     updated = [p for p, _s, a in items if a == "update"]
     for p in updated:

@@ -3,6 +3,7 @@ derived fields filled, audited)."""
 
 from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import PromzonaError
@@ -27,6 +28,15 @@ class ServiceAdmin(admin.ModelAdmin):
     """Saves and deletes through :mod:`promzona.zones.services`."""
 
     formfield_overrides = {models.JSONField: {"widget": GeoJSONPreviewWidget}}
+
+    def changeform_view(self, request, *args, **kwargs):
+        """A save refused by the service (e.g. the row changed since the form was checked)
+        rolls back and comes back to the form with the reason, not as a server error."""
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except PromzonaError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         services.feature_save(actor=request.user, obj=obj)

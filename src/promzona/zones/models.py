@@ -335,7 +335,21 @@ class Plot(Translated, GeoFeature):
         today = today or timezone.localdate()
         return (today - self.verified_at).days > settings.PROMZONA_STALE_AFTER_DAYS
 
+    @classmethod
+    def is_ledger_change(cls, before: str, after: str) -> bool:
+        """Whether moving from status ``before`` to ``after`` enters or leaves a reservation:
+        only the reservation services may do that, so that plots and reservations agree."""
+        return before != after and bool({before, after} & {cls.Status.RESERVED,
+                                                            cls.Status.ALLOCATED})
+
     def clean(self) -> None:
+        if self.pk is not None:
+            stored = Plot.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored is not None and self.is_ledger_change(stored, self.status):
+                raise ValidationError({"status": _(
+                    "The status cannot be edited from %(before)s to %(after)s: plots are "
+                    "reserved, allocated and released through the applications review."
+                ) % {"before": stored, "after": self.status}}, code="ledger_status")
         shape = self.validated_shape()
         if self.zone_id and self.zone.geometry:
             zone_shape = self.zone.shape()

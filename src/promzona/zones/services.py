@@ -58,7 +58,10 @@ def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime
     (nothing saved) when the object is invalid.
     """
     model = type(obj)
-    before = None if obj._state.adding else snapshot(model.objects.get(pk=obj.pk))
+    # Locked until the save, so the checks below see what the save overwrites (e.g. a plot
+    # reserved meanwhile is not put back on offer).
+    before = None if obj._state.adding else snapshot(
+        model.objects.select_for_update().get(pk=obj.pk))
     validated(obj)
     if isinstance(obj, GeoFeature):
         shape = obj.validated_shape()
