@@ -3,8 +3,8 @@
 Adding a route without a line here fails ``test_every_route_has_an_entry``. One line per route:
 ``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager)``. Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
-an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published plot),
-``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}`` (its slug). Each cell runs in a
+an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
+plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``. Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).

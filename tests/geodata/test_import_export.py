@@ -530,3 +530,36 @@ def test_a_reservation_made_after_the_checks_is_not_undone_by_the_import(demo, t
         import_file(actor=None, path=path, layer="plots", zone=demo)
     free.refresh_from_db()
     assert free.status == "reserved" and free.name_ru != "new"
+
+
+def _two_layer_gpkg(tmp_path, demo):
+    a, b = _boxes(demo)
+    path = tmp_path / "cadastre.gpkg"
+    _write(path, [a], {"code": ["L-PLOT"]}, driver="GPKG")
+    pyogrio.raw.write(str(path), shapely.to_wkb(np.array([b], dtype=object)),
+                      [np.array(["L-BLDG"], dtype=object)], ["code"], driver="GPKG",
+                      geometry_type="Polygon", crs="EPSG:4326", layer="buildings", append=True)
+    return path
+
+
+def test_a_file_with_several_layers_needs_the_layer_named(demo, tmp_path):
+    path = _two_layer_gpkg(tmp_path, demo)
+    with pytest.raises(files.FileRefused, match="2 layers \\(cadastre, buildings\\)") as exc:
+        import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+    assert exc.value.details == {"layers": ["cadastre", "buildings"]}
+    with pytest.raises(files.FileRefused, match="no layer 'roads'"):
+        import_file(actor=None, path=path, layer="plots", zone=demo, source_layer="roads")
+    report = import_file(actor=None, path=path, layer="plots", zone=demo,
+                         source_layer="buildings")
+    assert report.written and [r.key for r in report.rows] == ["L-BLDG"]
+    assert not Plot.objects.filter(code="L-PLOT").exists()
+
+
+def test_cli_names_the_source_layer(demo, tmp_path):
+    path = _two_layer_gpkg(tmp_path, demo)
+    with pytest.raises(CommandError, match="name the one to import"):
+        call_command("import", str(path), "--zone", "balkhash", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import", str(path), "--zone", "balkhash", "--source-layer", "cadastre",
+                 stdout=out)
+    assert "Imported." in out.getvalue() and Plot.objects.filter(code="L-PLOT").exists()

@@ -11,7 +11,7 @@ from promzona.geodata import staff
 from promzona.zones.models import Plot
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES
 
-from .test_import_export import make_file
+from .test_import_export import _two_layer_gpkg, make_file
 
 
 def _upload(client, path, name=None, **extra):
@@ -100,3 +100,14 @@ def test_mapping_on_the_upload_page(staff_client, demo, tmp_path):
         assert r.status_code == 400 and "mapping" in r.context["form"].errors
     r = _upload(staff_client, path, mapping='{"code": "no such column"}')
     assert r.status_code == 400 and "not in the file" in r.context["error"]
+
+
+def test_upload_of_a_several_layer_file_names_the_layer(staff_client, demo, tmp_path):
+    path = _two_layer_gpkg(tmp_path, demo)
+    r = _upload(staff_client, path)
+    assert r.status_code == 400 and "cadastre, buildings" in r.content.decode()
+    r = _upload(staff_client, path, source_layer="buildings")
+    assert r.status_code == 200 and "1 to create" in r.content.decode()
+    r = staff_client.post("/staff/import/", {"confirm": r.context["confirm"]})
+    assert r.status_code == 200 and Plot.objects.filter(code="L-BLDG").exists()
+    assert not Plot.objects.filter(code="L-PLOT").exists()

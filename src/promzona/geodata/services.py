@@ -83,16 +83,17 @@ def import_file(
     *, actor: Any, path: Path, layer: str, zone: Zone | None, name: str | None = None,
     dry_run: bool = False, crs: str | None = None, repair: bool = False,
     mapping: dict[str, str] | None = None, progress: Progress = None,
-    on_total: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None, source_layer: str | None = None,
 ) -> ImportReport:
-    """Read ``path`` safely and import its rows into ``layer`` of ``zone``."""
+    """Read ``path`` safely and import the rows of its ``source_layer`` (needed when it has
+    several) into ``layer`` of ``zone``."""
     if layer not in LAYERS:
         raise InputError(f"Unknown layer {layer!s:.20}; use one of {', '.join(LAYERS)}.",
                          field="layer")
     if layer != "zones" and zone is None:
         raise InputError("Name the zone to import into.", field="zone")
     with files.opened(Path(path), name=name) as dataset:
-        table = files.read_table(dataset, crs=crs)
+        table = files.read_table(dataset, layer=source_layer, crs=crs)
     if on_total:
         on_total(len(table))
     if layer == "plots":

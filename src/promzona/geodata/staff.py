@@ -45,6 +45,8 @@ class ImportForm(forms.Form):
     layer = forms.ChoiceField(label=gettext_lazy("Layer"), choices=[(x, x) for x in LAYERS])
     zone = forms.ModelChoiceField(label=gettext_lazy("Zone"), queryset=Zone.objects.all(),
                                   to_field_name="slug", required=False)
+    source_layer = forms.CharField(label=gettext_lazy("Layer in the file (when it has several)"),
+                                   required=False, max_length=200)
     crs = forms.CharField(label=gettext_lazy("CRS when the file has none"), required=False,
                           max_length=100)
     repair = forms.BooleanField(label=gettext_lazy("Repair invalid polygons"), required=False)
@@ -111,7 +113,7 @@ def import_page(request):
                 ctx["report"] = import_file(
                     actor=request.user, path=path, name=pending["name"], layer=pending["layer"],
                     zone=zone, crs=pending["crs"] or None, repair=pending["repair"],
-                    mapping=pending["mapping"])
+                    mapping=pending["mapping"], source_layer=pending.get("source_layer"))
             except ImportRefused as exc:
                 ctx["report"], status = exc.report, 400
             except PromzonaError as exc:
@@ -128,7 +130,8 @@ def import_page(request):
                 report = import_file(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
-                    repair=d["repair"], mapping=d["mapping"])
+                    repair=d["repair"], mapping=d["mapping"],
+                    source_layer=d["source_layer"] or None)
             except PromzonaError as exc:
                 (UPLOADS / token).unlink(missing_ok=True)
                 ctx["error"], status = exc.message, 400
@@ -138,7 +141,8 @@ def import_page(request):
                     request.session["geodata_import"] = {
                         "token": token, "name": d["file"].name, "layer": d["layer"],
                         "zone": d["zone"].slug if d["zone"] else None, "crs": d["crs"],
-                        "repair": d["repair"], "mapping": d["mapping"]}
+                        "repair": d["repair"], "mapping": d["mapping"],
+                        "source_layer": d["source_layer"] or None}
                     ctx["confirm"] = token
                 else:
                     (UPLOADS / token).unlink(missing_ok=True)

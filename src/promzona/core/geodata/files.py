@@ -226,7 +226,8 @@ def _column(names: list[str], wanted: tuple[str, ...]) -> str | None:
 
 
 def read_table(path: Path, *, layer: str | None = None, crs: str | None = None) -> Table:
-    """Read one layer into a :class:`Table` in WGS 84.
+    """Read one layer into a :class:`Table` in WGS 84: ``layer``, or the file's only one (a file
+    with several layers and none named is refused with their names).
 
     The file's CRS is used when it has one; ``crs`` names it when it has none (CSV, XLSX,
     Shapefile without .prj) and overrides it otherwise. Without either, the file is refused.
@@ -234,9 +235,16 @@ def read_table(path: Path, *, layer: str | None = None, crs: str | None = None) 
     suffix = path.suffix.lower()
     tabular = suffix in (".csv", ".xlsx")
     try:
-        layers = pyogrio.list_layers(path)
+        names = [str(x) for x in pyogrio.list_layers(path)[:, 0]]
+        if layer is None and len(names) > 1:
+            shown = ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
+            raise FileRefused(f"The file has {len(names)} layers ({shown}); name the one to "
+                              "import.", details={"layers": names[:200]})
+        if layer is not None and layer not in names:
+            raise FileRefused(f"The file has no layer {layer!r:.60}; its layers: "
+                              f"{', '.join(names[:20])}.", details={"layers": names[:200]})
         if layer is None:
-            layer = str(layers[0][0]) if len(layers) else None
+            layer = names[0] if names else None
         kwargs: dict[str, Any] = {"layer": layer}
         if tabular:
             kwargs["read_geometry"] = False

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--layer", choices=LAYERS, default="plots")
         parser.add_argument("--zone", help="slug of the zone to import into")
+        parser.add_argument("--source-layer", help="the file's layer to read, when it has several")
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
         parser.add_argument("--crs", help="CRS of the file when it has none, e.g. EPSG:32643")
         parser.add_argument("--repair", action="store_true", help="repair invalid polygons")
@@ -57,7 +58,8 @@ class Command(BaseCommand):
                 report = import_file(
                     actor=actor, path=path, layer=opts["layer"], zone=zone,
                     dry_run=opts["dry_run"], crs=opts["crs"], repair=opts["repair"],
-                    mapping=mapping, progress=lambda n: bar.advance(task, n),
+                    mapping=mapping, source_layer=opts["source_layer"],
+                    progress=lambda n: bar.advance(task, n),
                     on_total=lambda total: bar.update(task, total=total),
                 )
             except ImportRefused as exc:
