@@ -87,3 +87,38 @@ def test_admin_lists_saved_searches_read_only(demo, admin_client, staff_user):
     r = admin_client.get("/admin/matching/savedsearch/")
     assert r.status_code == 200 and "Foundry" in r.content.decode()
     assert admin_client.get("/admin/matching/savedsearch/add/").status_code == 403
+
+
+def test_weights_from_the_form_rank_as_the_api_does(demo, client):
+    weights = {"cost": 0, "time": 0, "logistics": 0, "sector": 0, "anchor": 0, "area": 1}
+    r = client.get("/match/", {**QUERY, **{f"w_{k}": v for k, v in weights.items()}})
+    page = [row["plot_id"] for row in r.context["answer"]["results"]]
+    scores = [row["score"] for row in r.context["answer"]["results"]]
+    body = {"sector": "C25", "area_ha": {"min": 1, "max": 5}, "needs": {"power_kw": 500},
+            "hazard_class": 4, "horizon_years": 10, "weights": weights}
+    api = client.post("/api/match", body, content_type="application/json").json()["results"]
+    assert page == [row["plot_id"] for row in api] and len(page) >= 2
+    assert scores == [row["score"] for row in api]
+    # area fit alone: requested minimum / plot area, e.g. 1 ha / 1.2 ha for BLK-11
+    assert scores[0] == pytest.approx(100 / 1.2, abs=0.1)
+    default = client.get("/match/", QUERY).context["answer"]["results"]
+    assert scores != [row["score"] for row in default]
+    assert "<details class=\"weights\" open>" in r.content.decode()
+
+
+@pytest.mark.parametrize("weights", [
+    {f"w_{k}": "0" for k in ("cost", "time", "logistics", "sector", "anchor", "area")},
+    {"w_cost": "-1"}, {"w_time": "1e9"}, {"w_area": "abc"},
+])
+def test_bad_weights_are_refused(demo, client, weights):
+    r = client.get("/match/", {**QUERY, **weights})
+    html = r.content.decode()
+    assert 'role="alert"' in html and "BLK-11" not in html and r.context["answer"] is None
+
+
+def test_saved_search_keeps_its_weights(investor_client):
+    r = investor_client.post("/match/", {**QUERY, "w_area": "2", "name": "Small plot first"})
+    saved = SavedSearch.objects.get(name="Small plot first")
+    assert saved.request["weights"]["area"] == 2.0
+    page = investor_client.get(r["Location"])
+    assert page.context["form"]["w_area"].value() in (2, 2.0, "2", "2.0")

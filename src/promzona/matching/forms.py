@@ -8,12 +8,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
-from promzona.core.matching import MatchRequest
+from promzona.core.matching import CRITERIA, DEFAULT_WEIGHTS, MatchRequest
 from promzona.zones.models import Sector
 
 
 def _num(label, **kw):
     return forms.FloatField(label=label, required=False, min_value=0, max_value=1e9, **kw)
+
+
+WEIGHT_LABELS = {
+    "cost": _("Weight: cost of location"), "time": _("Weight: time to start"),
+    "logistics": _("Weight: logistics"), "sector": _("Weight: priority sector of the zone"),
+    "anchor": _("Weight: cooperation with anchor enterprises"), "area": _("Weight: area fit"),
+}
 
 
 class MatchForm(forms.Form):
@@ -42,6 +49,11 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for c in CRITERIA:  # blank: the documented default, shown as the placeholder
+            self.fields[f"w_{c}"] = forms.FloatField(
+                label=WEIGHT_LABELS[c], required=False, min_value=0, max_value=1000,
+                widget=forms.NumberInput(attrs={"step": "any",
+                                                "placeholder": f"{DEFAULT_WEIGHTS[c]:g}"}))
         self.fields["sector"].choices = [
             (s.code, f"{s.code} {s.translated('name')}") for s in Sector.objects.all()]
 
@@ -64,7 +76,20 @@ class MatchForm(forms.Form):
             body["budget_kzt"] = d["budget_kzt"]
         if d.get("start_by"):
             body["start_by"] = d["start_by"].isoformat()
+        weights = {c: d[f"w_{c}"] for c in CRITERIA if d.get(f"w_{c}") is not None}
+        if weights:
+            body["weights"] = weights
         return body
+
+    def request_fields(self):
+        return [f for f in self if not f.name.startswith("w_")]
+
+    def weight_fields(self):
+        return [f for f in self if f.name.startswith("w_")]
+
+    def weights_given(self) -> bool:
+        """Whether the weights section should be open: a weight was entered or refused."""
+        return any(f.value() not in (None, "") or f.errors for f in self.weight_fields())
 
     def clean(self):
         data = super().clean()
@@ -93,6 +118,9 @@ class MatchForm(forms.Form):
         for k in ("budget_kzt", "start_by"):
             if request_json.get(k) is not None:
                 out[k] = request_json[k]
+        weights = request_json.get("weights") or {}
+        out.update({f"w_{c}": weights[c] for c in CRITERIA
+                    if c in weights and weights[c] != DEFAULT_WEIGHTS[c]})
         return out
 
 
