@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from promzona.matching.models import Alerted, SavedSearch
@@ -122,3 +124,12 @@ def test_saved_search_keeps_its_weights(investor_client):
     assert saved.request["weights"]["area"] == 2.0
     page = investor_client.get(r["Location"])
     assert page.context["form"]["w_area"].value() in (2, 2.0, "2", "2.0")
+
+
+def test_each_result_links_its_passport_and_an_application_with_the_needs(demo, investor_client):
+    html = investor_client.get("/match/", QUERY).content.decode()
+    assert '/plots/balkhash/BLK-11/"' in html
+    link = re.search(r'href="(/applications/new/\?plot=\d+&amp;[^"]+)"', html).group(1)
+    form = investor_client.get(link.replace("&amp;", "&")).context["form"]
+    assert form.initial["preferred_codes"] == "BLK-11"
+    assert form.initial["sector"] == "C25" and float(form.initial["power_kw"]) == 500

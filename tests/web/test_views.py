@@ -263,3 +263,14 @@ def test_cached_passport_follows_capacity_and_sectors(demo, client):
     Plot.objects.get(code="BLK-01").permitted_sectors.set(["C25"])
     html = client.get(url).content.decode()
     assert "C25" in html and "C23" not in html
+
+
+def test_passport_of_a_free_plot_leads_to_an_application(demo, investor_client):
+    free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
+    taken = Plot.objects.filter(zone=demo, status="occupied").order_by("code").first()
+    html = investor_client.get(f"/plots/{demo.slug}/{free.code}/").content.decode()
+    link = re.search(r'href="(/applications/new/\?plot=\d+)"', html).group(1)
+    form = investor_client.get(link).context["form"]
+    assert form.initial["preferred_codes"] == free.code
+    assert "/applications/new/" not in investor_client.get(
+        f"/plots/{demo.slug}/{taken.code}/").content.decode()
