@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -31,6 +32,20 @@ def _caller(request):
     if header.lower().startswith("bearer "):
         return token_user(header[7:].strip())
     return request.user
+
+
+def _data_view(view):
+    """A GET of the data: the caller resolved (a bad token is 401) and passed as ``user``."""
+
+    @require_GET
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = _caller(request)
+        if user is None:
+            return _error(request, 401, _("A valid API token is required."))
+        return view(request, *args, user=user, **kwargs)
+
+    return wrapped
 
 
 def _json(doc, content_type=ogc.JSON, status=200) -> HttpResponse:
@@ -78,22 +93,16 @@ def _collection_doc(request, base, layer: feat.Layer, user):
                           feat.extent(layer.queryset(user)))
 
 
-@require_GET
-def collections(request):
-    user = _caller(request)
-    if user is None:
-        return _error(request, 401, _("A valid API token is required."))
+@_data_view
+def collections(request, *, user):
     base = _base(request)
     doc = ogc.collections(base, [_collection_doc(request, base, layer, user)
                                  for layer in feat.LAYERS.values()])
     return _respond(request, doc, _("Collections"), kind="collections")
 
 
-@require_GET
-def collection(request, name: str):
-    user = _caller(request)
-    if user is None:
-        return _error(request, 401, _("A valid API token is required."))
+@_data_view
+def collection(request, name: str, *, user):
     layer = feat.LAYERS.get(name)
     if layer is None:
         return _error(request, 404, _("No such collection."))
@@ -101,11 +110,8 @@ def collection(request, name: str):
     return _respond(request, doc, doc["title"], kind="collection")
 
 
-@require_GET
-def items(request, name: str):
-    user = _caller(request)
-    if user is None:
-        return _error(request, 401, _("A valid API token is required."))
+@_data_view
+def items(request, name: str, *, user):
     layer = feat.LAYERS.get(name)
     if layer is None:
         return _error(request, 404, _("No such collection."))
@@ -128,11 +134,8 @@ def items(request, name: str):
                     extra={"columns": columns, "layer": name})
 
 
-@require_GET
-def item(request, name: str, pk: str):
-    user = _caller(request)
-    if user is None:
-        return _error(request, 401, _("A valid API token is required."))
+@_data_view
+def item(request, name: str, pk: str, *, user):
     layer = feat.LAYERS.get(name)
     if layer is None or not pk.isdigit():
         return _error(request, 404, _("No such feature."))
