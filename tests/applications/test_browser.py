@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import chromium
+
 pytestmark = pytest.mark.browser
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -23,12 +23,8 @@ def plot_id(transactional_db):
 
 @pytest.fixture
 def browser(plot_id):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _login(browser, base, username):

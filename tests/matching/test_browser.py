@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import chromium
+
 pytestmark = pytest.mark.browser
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -21,12 +21,8 @@ def loaded(transactional_db):
 
 @pytest.fixture
 def page(loaded):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def test_visitor_fills_form_and_sees_ranked_plots(live_server, page):
@@ -41,5 +37,11 @@ def test_visitor_fills_form_and_sees_ranked_plots(live_server, page):
     assert rows.count() == 2
     assert "BLK-11" in rows.first.inner_text()
     assert page.locator("a[href*='offer.pdf']").count() == 1
-    page.locator("details summary").click()
+    page.locator("details:has(ul.excluded) summary").click()
     assert page.locator("ul.excluded li").count() > 10
+    page.locator("details.weights summary").click()
+    page.fill("#id_w_cost", "0")
+    page.fill("#id_w_area", "3")
+    page.click("#match-form button[type=submit]")
+    assert "w_area=3" in page.url and page.locator("details.weights[open]").count() == 1
+    assert page.locator("table.results tbody tr").count() == 2
