@@ -172,3 +172,18 @@ def test_prefilled_from_a_match_result(investor_client, demo):
     assert form.initial["preferred_codes"] == ", ".join(p.code for p in plots)
     assert form.initial["sector"] == "C23" and form.initial["power_kw"] == "750"
     assert "gas_m3_h" not in form.initial
+
+
+def test_review_queue_pages_by_fifty_and_keeps_the_filter(users, staff_client):
+    for _i in range(55):
+        make_application(users["a"])
+    make_application(users["a"], submit=False)  # a draft: filtered out below
+    first = staff_client.get(reverse("applications:list"), {"status": "submitted"})
+    assert first.context["page"].paginator.count == 55 and len(first.context["page"]) == 50
+    assert "status=submitted&amp;page=2" in first.content.decode()
+    second = staff_client.get(reverse("applications:list"), {"status": "submitted", "page": "2"})
+    assert len(second.context["page"]) == 5
+    ids = {a.pk for a in first.context["page"]} | {a.pk for a in second.context["page"]}
+    assert len(ids) == 55
+    hostile = staff_client.get(reverse("applications:list"), {"page": "x" * 5000})
+    assert hostile.status_code == 200 and hostile.context["page"].number == 1

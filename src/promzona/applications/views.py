@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,8 @@ from . import selectors, services
 from .files import MAX_ATTACHMENT_BYTES
 from .forms import ApplicationForm, CommentForm, QueueFilter, ReserveForm, UploadForm
 from .models import Reservation
+
+PAGE_SIZE = 50
 
 
 def _get(request, pk):
@@ -63,8 +66,11 @@ def application_list(request):
             qs = qs.filter(Q(project_name__icontains=d["q"]) |
                            Q(organisation__name__icontains=d["q"]) |
                            Q(organisation__bin=d["q"]))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "applications/list.html", {
-        "applications": qs[:500], "filters": filters,
+        "applications": page, "page": page, "query": query.urlencode(), "filters": filters,
         "can_create": _is_applicant(request.user), "sees_all": selectors.sees_all(request.user),
     })
 
