@@ -274,3 +274,15 @@ def test_passport_of_a_free_plot_leads_to_an_application(demo, investor_client):
     assert form.initial["preferred_codes"] == free.code
     assert "/applications/new/" not in investor_client.get(
         f"/plots/{demo.slug}/{taken.code}/").content.decode()
+
+
+def test_staff_reach_a_plots_history_and_admin_from_its_passport(demo, staff_client):
+    from django.test import Client
+
+    plot = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
+    url = f"/plots/{demo.slug}/{plot.code}/"
+    html = staff_client.get(url).content.decode()
+    history = f"/applications/plots/{plot.pk}/history/"
+    assert history in html and f"/admin/zones/plot/{plot.pk}/change/" in html
+    assert staff_client.get(history).status_code == 200
+    assert history not in Client().get(url).content.decode()
