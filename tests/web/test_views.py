@@ -286,3 +286,22 @@ def test_staff_reach_a_plots_history_and_admin_from_its_passport(demo, staff_cli
     assert history in html and f"/admin/zones/plot/{plot.pk}/change/" in html
     assert staff_client.get(history).status_code == 200
     assert history not in Client().get(url).content.decode()
+
+
+def test_cached_pages_follow_a_reservation_and_a_completed_line(demo, client):
+    from promzona.zones.models import UtilityLine
+    from promzona.zones.services import feature_save, plot_set_status
+
+    plot = Plot.objects.get(code="BLK-01")
+    url = "/plots/balkhash/BLK-01/"
+    assert 'href="/applications/new/?plot=' in client.get(url).content.decode()
+    client.get("/")  # both bodies cached now
+    plot_set_status(actor=None, plot=plot, status="reserved")  # a queryset update, as reserving
+    assert 'href="/applications/new/?plot=' not in client.get(url).content.decode()
+    assert "badge st-reserved" in re.search(r'data-id="%d">.*?</li>' % plot.pk,
+                                            client.get("/").content.decode(), re.S).group(0)
+    line = UtilityLine.objects.filter(zone=demo).exclude(status="existing").order_by("pk").first()
+    before = client.get(url).content.decode()
+    line.status, line.planned_completion = "existing", None
+    feature_save(actor=None, obj=line)
+    assert client.get(url).content.decode() != before

@@ -11,9 +11,6 @@ import datetime as dt
 import threading
 from typing import Any
 
-from django.db.models import Count, Max, Sum
-
-from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
 from promzona.core.connections import LineLink
 from promzona.core.matching import (
@@ -34,25 +31,10 @@ from promzona.zones.models import (
     UtilitySource,
     Zone,
 )
-from promzona.zones.selectors import PUBLIC_PLOT_STATUSES, can_see_unpublished
+from promzona.zones.selectors import PUBLIC_PLOT_STATUSES, can_see_unpublished, data_version
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"key": None, "index": None}
-
-
-def data_version() -> str:
-    """Changes whenever a plot, source, line, project or sector permission changes — also by
-    queryset updates that bypass the audit (status counts)."""
-    plots = Plot.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return repr((
-        AuditEntry.objects.aggregate(m=Max("id"))["m"], plots["n"], plots["at"],
-        sorted(Plot.objects.values_list("status").annotate(n=Count("id"))),
-        tuple(UtilitySource.objects.aggregate(c=Sum("committed"), k=Sum("capacity"),
-                                              t=Sum("tariff_kzt"), n=Count("id")).values()),
-        sorted(UtilityLine.objects.values_list("status").annotate(n=Count("id"))),
-        sorted(InfrastructureProject.objects.values_list("status").annotate(n=Count("id"))),
-        Plot.permitted_sectors.through.objects.count(),
-    ))
 
 
 def build_index() -> MatchIndex:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -134,26 +134,10 @@ def plot_feature(plot: Plot) -> dict[str, Any]:
     }
 
 
-def home_version() -> str:
-    """Changes whenever a plot, zone, map feature or sector is added, removed or saved."""
-    agg = Plot.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return "{}.{}.{}.{}.{}".format(
-        agg["n"], agg["last"].timestamp() if agg["last"] else 0, Zone.objects.count(),
-        MapFeature.objects.count(), Sector.objects.count())
-
-
-def utilities_version(zone: Zone) -> str:
-    """Changes when a source's capacity or commitments, or the zone's lines or projects change
-    in number or status."""
-    from promzona.zones.models import UtilityLine
-
-    sources = UtilitySource.objects.filter(zone=zone).order_by("pk").values_list(
-        "pk", "capacity", "committed")
-    lines = UtilityLine.objects.filter(zone=zone).aggregate(n=Count("id"), last=Max("id"))
-    projects = InfrastructureProject.objects.filter(zone=zone).order_by("pk").values_list(
-        "pk", "status", "capacity_added", "planned_completion")
-    return hashlib.sha1(  # noqa: S324 - a cache key, not security
-        repr((list(sources), lines, list(projects))).encode()).hexdigest()
+def page_version() -> str:
+    """A short cache key of :func:`promzona.zones.selectors.data_version`: pages cached under
+    it show a change (a plot reserved, a line completed, capacity committed) at once."""
+    return hashlib.sha1(zsel.data_version().encode()).hexdigest()  # noqa: S324 - not security
 
 
 def base_layers(zones: list[Zone]) -> dict[str, Any]:

@@ -37,14 +37,14 @@ def home(request):
     """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS).
 
     Without filters the page body is cached per language and audience, keyed on a version of
-    the data shown (see :func:`selectors.home_version`), so a changed plot shows at once.
+    the zones' data (see :func:`selectors.page_version`), so a changed plot shows at once.
     """
     zones = list(Zone.objects.all())
     if request.GET:
         body, status = _home_body(request, zones)
     else:
         audience = int(zsel.can_see_unpublished(request.user))
-        key = f"portal:home:{get_language()}:{audience}:{sel.home_version()}"
+        key = f"portal:home:{get_language()}:{audience}:{sel.page_version()}"
         body, status = cache.get(key), 200
         if body is None:
             body, status = _home_body(request, zones)
@@ -89,15 +89,13 @@ def _home_body(request, zones):
 
 def passport(request, zone_slug: str, code: str):
     """The plot passport. Its body is cached per language and day under a key that changes with
-    the plot and with the zone's utilities (see :func:`selectors.utilities_version`)."""
+    the zones' data (see :func:`selectors.page_version`)."""
     try:
         plot = sel.plot_by_code(request.user, zone_slug, code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     today = timezone.localdate()
-    sectors = ",".join(s.code for s in plot.permitted_sectors.all())  # prefetched
-    version = f"{plot.pk}:{plot.updated_at.timestamp()}:{sectors}:{today.isoformat()}"
-    key = f"portal:passport:{get_language()}:{version}:{sel.utilities_version(plot.zone)}"
+    key = f"portal:passport:{get_language()}:{plot.pk}:{today}:{sel.page_version()}"
     body = cache.get(key)
     if body is None:
         body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours

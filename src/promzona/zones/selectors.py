@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 
+from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
 from promzona.core.connections import Connection, LineLink, connection_options
 
-from .models import Plot, UtilityLine, UtilitySource, Zone
+from .models import InfrastructureProject, Plot, UtilityLine, UtilitySource, Zone
 
 PUBLIC_PLOT_STATUSES = (
     Plot.Status.PUBLISHED,
@@ -72,3 +73,19 @@ def plot_connections(plot: Plot, *, today: dt.date) -> dict[str, list[Connection
     shape = plot.shape()
     epsg = geo.metric_epsg_for(shape)
     return connection_options(geo.project(shape, epsg), line_links(plot.zone, epsg=epsg), today=today)
+
+
+def data_version() -> str:
+    """A key that changes whenever the zones' data changes: every service write leaves an audit
+    entry; the counts and sums also catch queryset updates that bypass the audit. Keys the
+    matching index and the portal's page cache."""
+    plots = Plot.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return repr((
+        AuditEntry.objects.aggregate(m=Max("id"))["m"], plots["n"], plots["at"],
+        sorted(Plot.objects.values_list("status").annotate(n=Count("id"))),
+        tuple(UtilitySource.objects.aggregate(c=Sum("committed"), k=Sum("capacity"),
+                                              t=Sum("tariff_kzt"), n=Count("id")).values()),
+        sorted(UtilityLine.objects.values_list("status").annotate(n=Count("id"))),
+        sorted(InfrastructureProject.objects.values_list("status").annotate(n=Count("id"))),
+        Plot.permitted_sectors.through.objects.count(),
+    ))
