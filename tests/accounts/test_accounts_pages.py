@@ -162,3 +162,44 @@ def test_registration_race_on_the_bin_is_a_form_error(client, demo, monkeypatch)
     r = client.post(reverse("accounts:register"), GOOD)  # 180140005227 is a demo organisation's
     assert r.status_code == 200 and b'class="error"' in r.content
     assert User.objects.count() == n_users
+
+
+def test_an_old_verification_link_does_not_reactivate_an_account(
+        client, free_bin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), dict(GOOD, bin=free_bin))
+    link = _link(mail.outbox[0].body)
+    assert client.get(link).status_code == 302
+    assert client.get(link).status_code == 302  # a second click while active is harmless
+    User.objects.filter(username="newco").update(is_active=False)  # the zone office blocks it
+    r = client.get(link)
+    assert r.status_code == 403 and "deactivated" in r.content.decode()
+    assert not User.objects.get(username="newco").is_active
+
+
+def test_an_invitation_dies_with_its_senders_membership(
+        investor_client, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        investor_client.post(reverse("accounts:invite"), {"email": "ex@metal.kz"})
+    link = _link(mail.outbox[-1].body)
+    investor_client.logout()
+    User.objects.filter(username="demo-investor").update(is_active=False)
+    data = {"username": "ex", "password1": "copper-wire-2027", "password2": "copper-wire-2027"}
+    r = client.post(link, data)
+    assert r.status_code == 400 and "no longer valid" in r.content.decode()
+    assert not User.objects.filter(username="ex").exists()
+
+
+def test_the_admin_login_is_throttled_too(client, demo):
+    for _ in range(MAX_PER_ACCOUNT):
+        client.post(reverse("login"), {"username": "demo-staff", "password": "wrong-password-1"})
+    r = client.post(reverse("admin:login"), {"username": "demo-staff", "password": DEMO_PASSWORD,
+                                             "next": "/admin/"})
+    assert r.status_code == 200 and r.context["form"].has_error("__all__", code="throttled")
+    assert "_auth_user_id" not in client.session
+    # failures on the admin login count as well:
+    LoginFailure.objects.all().delete()
+    for _ in range(MAX_PER_ACCOUNT):
+        client.post(reverse("admin:login"), {"username": "demo-staff", "password": "nope-nope-1"})
+    r = client.post(reverse("login"), {"username": "demo-staff", "password": DEMO_PASSWORD})
+    assert r.status_code == 200 and r.context["form"].has_error("__all__", code="throttled")

@@ -298,7 +298,7 @@ def test_cached_pages_follow_a_reservation_and_a_completed_line(demo, client):
     client.get("/")  # both bodies cached now
     plot_set_status(actor=None, plot=plot, status="reserved")  # a queryset update, as reserving
     assert 'href="/applications/new/?plot=' not in client.get(url).content.decode()
-    assert "badge st-reserved" in re.search(r'data-id="%d">.*?</li>' % plot.pk,
+    assert "badge st-reserved" in re.search(rf'data-id="{plot.pk}">.*?</li>',
                                             client.get("/").content.decode(), re.S).group(0)
     line = UtilityLine.objects.filter(zone=demo).exclude(status="existing").order_by("pk").first()
     before = client.get(url).content.decode()

@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.admin import ServiceAdmin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import Organisation, User
+
+# The admin's own login page goes through the same throttle as /accounts/login/.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Organisation)

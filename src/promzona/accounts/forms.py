@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -12,15 +13,15 @@ from . import throttle
 from .models import Organisation, User, validate_bin
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing to even check a password while throttled."""
+class ThrottleMixin:
+    """Refuses to even check a password while the account or the address is throttled."""
 
     throttle_message = ""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)
-        minutes = throttle.blocked_for(username=username, address=address)
+        _attempt, minutes = throttle.attempt_start(username=username, address=address)
         if minutes:
             self.throttle_message = _(
                 "Too many failed logins for this account or from this address. "
@@ -30,10 +31,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.failure_record(username=username, address=address)
+            throttle.attempt_failed()
             raise
         throttle.failures_clear(username=username)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    """Django's login form, throttled."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form (staff only), under the same throttle."""
 
 
 class _PasswordPair(forms.Form):

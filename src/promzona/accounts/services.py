@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from promzona.audit.models import AuditEntry
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 
@@ -120,6 +121,10 @@ def user_verify(*, token: str) -> User:
     except (signing.BadSignature, KeyError, TypeError, ValueError, User.DoesNotExist) as exc:
         raise InputError(_("This link is invalid or has expired.")) from exc
     if not user.is_active:
+        if AuditEntry.objects.filter(action="user.verified", object_type=User._meta.label_lower,
+                                     object_id=str(user.pk)).exists():
+            # Verified once and deactivated since: an old link must not reactivate the account.
+            raise Forbidden(_("This account has been deactivated; contact the zone office."))
         user.is_active = True
         user.save(update_fields=["is_active"])
         audit_record(actor=user, action="user.verified", obj=user, after={"is_active": True})
@@ -146,9 +151,15 @@ def invitation_read(token: str) -> tuple[Organisation, str]:
         data = signing.loads(token, salt=INVITE_SALT, max_age=TOKEN_MAX_AGE)
         org = Organisation.objects.get(pk=int(data["o"]))
         email = str(data["e"])
+        inviter = int(data["by"])
     except (signing.BadSignature, KeyError, TypeError, ValueError,
             Organisation.DoesNotExist) as exc:
         raise InputError(_("This invitation is invalid or has expired.")) from exc
+    if not User.objects.filter(pk=inviter, is_active=True, role=Role.INVESTOR,
+                               organisation=org).exists():
+        # The colleague who invited has left the organisation (or was deactivated).
+        raise InputError(_("This invitation is no longer valid; ask a current colleague for a "
+                           "new one."))
     return org, email
 
 

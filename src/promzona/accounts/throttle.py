@@ -29,11 +29,10 @@ def _key(username: str) -> str:
     return (username or "").strip().lower()[:150]
 
 
-def blocked_for(*, username: str, address: str | None, now: dt.datetime | None = None):
-    """Minutes to wait when the account or the address has too many recent failures, else 0."""
-    now = now or timezone.now()
-    since = now - WINDOW
-    recent = LoginFailure.objects.filter(at__gt=since)
+def _wait_minutes(*, username: str, address: str | None, now: dt.datetime,
+                  exclude: int) -> int:
+    """Minutes to wait when the account or the address has used up its attempts, else 0."""
+    recent = LoginFailure.objects.filter(at__gt=now - WINDOW).exclude(pk=exclude)
     for qs, limit in ((recent.filter(username=_key(username)), MAX_PER_ACCOUNT),
                       (recent.filter(address=address) if address else None, MAX_PER_ADDRESS)):
         if qs is None:
@@ -45,11 +44,27 @@ def blocked_for(*, username: str, address: str | None, now: dt.datetime | None =
     return 0
 
 
-@transaction.atomic
-def failure_record(*, username: str, address: str | None, now: dt.datetime | None = None) -> None:
+def attempt_start(*, username: str, address: str | None,
+                  now: dt.datetime | None = None) -> tuple[LoginFailure | None, int]:
+    """Count a login attempt *before* its password is checked; return it and 0, or ``(None,
+    minutes to wait)`` when throttled.
+
+    The attempt is written (and committed) first and the earlier ones counted after, so of
+    simultaneous attempts at most the limit get through: each sees every attempt committed
+    before its own. A throttled attempt is removed again, so hammering does not extend the wait.
+    """
     now = now or timezone.now()
-    LoginFailure.objects.create(username=_key(username), address=address, at=now)
-    LoginFailure.objects.filter(at__lt=now - WINDOW).delete()
+    row = LoginFailure.objects.create(username=_key(username), address=address, at=now)
+    minutes = _wait_minutes(username=username, address=address, now=now, exclude=row.pk)
+    if minutes:
+        row.delete()
+        return None, minutes
+    return row, 0
+
+
+def attempt_failed(now: dt.datetime | None = None) -> None:
+    """The attempt's row stays as the failure; failures older than the window are dropped."""
+    LoginFailure.objects.filter(at__lt=(now or timezone.now()) - WINDOW).delete()
 
 
 @transaction.atomic

@@ -48,9 +48,10 @@ def register(request):
 def verify(request, token: str):
     try:
         services.user_verify(token=token)
-    except InputError as exc:
+    except (InputError, Forbidden) as exc:
         return render(request, "accounts/message.html",
-                      {"title": _("Link not valid"), "text": exc.message}, status=400)
+                      {"title": _("Link not valid"), "text": exc.message},
+                      status=exc.http_status)
     messages.success(request, _("Your account is active. Please log in."))
     return redirect("login")
 
