@@ -187,3 +187,9 @@ def test_review_queue_pages_by_fifty_and_keeps_the_filter(users, staff_client):
     assert len(ids) == 55
     hostile = staff_client.get(reverse("applications:list"), {"page": "x" * 5000})
     assert hostile.status_code == 200 and hostile.context["page"].number == 1
+
+
+@pytest.mark.parametrize("query", ["plots=²", "plots=1,²,99999999999999999999999", "power_kw=²"])
+def test_prefill_ignores_unicode_digits_and_huge_ids(investor_client, published_plot, query):
+    r = investor_client.get(reverse("applications:create") + "?" + query)
+    assert r.status_code == 200 and "power_kw" not in r.context["form"].initial

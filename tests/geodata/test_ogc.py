@@ -125,10 +125,17 @@ def test_bearer_token_shows_staff_data_and_bad_or_revoked_token_is_401(client, s
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=-3", "limit=abc", "offset=-1",
                                    "bbox=1,2,3", "bbox=a,b,c,d", "bbox=0,5,1,2", "bbox=nan,0,1,1",
-                                   "f=xml"])
+                                   "f=xml", "limit=²", "offset=²", "offset=9999999999999999999",
+                                   "statuss=published", "foo=bar"])
 def test_malformed_parameters_are_400_with_a_description(query, client, demo):
     r = client.get(f"/ogc/collections/plots/items?{query}")
     assert r.status_code == 400 and r.json()["code"] == "400" and r.json()["description"]
+
+
+def test_unicode_digits_in_ids_and_filters_match_nothing(client, demo):
+    assert client.get("/ogc/collections/plots/items/²").status_code == 404
+    r = client.get("/ogc/collections/plots/items?hazard_class_max=²")
+    assert r.status_code == 200 and r.json()["numberMatched"] == 0
 
 
 def test_html_responses_and_unknown_collection(client, demo):

@@ -133,3 +133,9 @@ def test_each_result_links_its_passport_and_an_application_with_the_needs(demo, 
     form = investor_client.get(link.replace("&amp;", "&")).context["form"]
     assert form.initial["preferred_codes"] == "BLK-11"
     assert form.initial["sector"] == "C25" and float(form.initial["power_kw"]) == 500
+
+
+@pytest.mark.parametrize("url", ["/match/?saved=²", "/match/offer.pdf?saved=²",
+                                 "/match/?saved=99999999999999999999999"])
+def test_unicode_or_huge_saved_ids_are_refused_not_500(investor_client, url):
+    assert investor_client.get(url).status_code in (400, 404)

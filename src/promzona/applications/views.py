@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
 from promzona.zones.selectors import plots_visible_to
 
@@ -79,14 +80,14 @@ def _prefill(request, plots) -> dict:
     """Initial values from a plot passport (``?plot=ID``) or a match result (``?plots=3,1,7``
     in rank order, ``sector=C25``, and the need keys, e.g. ``power_kw=500``)."""
     raw = request.GET.get("plots") or request.GET.get("plot") or ""
-    ids = [int(i) for i in raw.split(",")[:10] if i.strip().isdigit() and len(i.strip()) < 12]
+    ids = [n for n in (whole_number(i) for i in raw.split(",")[:10]) if n is not None]
     codes = dict(plots.filter(pk__in=ids).values_list("pk", "code"))
     initial = {"preferred_codes": ", ".join(codes[i] for i in ids if i in codes)}
     if request.GET.get("sector"):
         initial["sector"] = request.GET["sector"][:10]
     for key in NEED_KEYS:
         value = request.GET.get(key, "")
-        if value.replace(".", "", 1).isdigit() and len(value) < 16:
+        if value.isascii() and value.replace(".", "", 1).isdigit() and len(value) < 16:
             initial[key] = value
     return initial
 

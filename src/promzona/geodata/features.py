@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from promzona.core.numbers import whole_number
 from promzona.zones.models import Plot, UtilityLine, UtilitySource
 from promzona.zones.selectors import plots_visible_to, zones_visible_to
 
@@ -179,9 +180,9 @@ def apply_filters(layer: Layer, qs: QuerySet, params: dict[str, str]) -> QuerySe
             if value is None:
                 return qs.none()
         elif name in INTEGER_FILTERS:
-            if not value.isdigit():
+            value = whole_number(value, maximum=1000)
+            if value is None:
                 return qs.none()
-            value = int(value)
         qs = qs.filter(**{FILTER_LOOKUPS.get(name, name): value})
     return qs
 

@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from promzona.core.numbers import whole_number
+
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -22,6 +24,9 @@ JSON = "application/json"
 HTML = "text/html"
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+MAX_OFFSET = 10**9
+#: The query parameters of an items request besides the collection's property filters.
+ITEMS_PARAMETERS = frozenset({"limit", "offset", "bbox", "bbox-crs", "datetime", "f", "crs"})
 
 
 class BadRequest(ValueError):
@@ -31,17 +36,19 @@ class BadRequest(ValueError):
 def parse_limit(value: str | None) -> int:
     if value in (None, ""):
         return DEFAULT_LIMIT
-    if not value.isdigit() or int(value) < 1:
+    number = whole_number(value)
+    if not number:
         raise BadRequest("limit must be a positive whole number.")
-    return min(int(value), MAX_LIMIT)
+    return min(number, MAX_LIMIT)
 
 
 def parse_offset(value: str | None) -> int:
     if value in (None, ""):
         return 0
-    if not value.isdigit():
-        raise BadRequest("offset must be a whole number, 0 or more.")
-    return int(value)
+    number = whole_number(value, maximum=MAX_OFFSET)
+    if number is None:
+        raise BadRequest(f"offset must be a whole number from 0 to {MAX_OFFSET}.")
+    return number
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from promzona.api.services import token_user
+from promzona.core.numbers import whole_number
 
 from . import features as feat
 from . import ogc
@@ -116,6 +117,11 @@ def items(request, name: str, *, user):
     if layer is None:
         return _error(request, 404, _("No such collection."))
     params = request.GET.dict()
+    unknown = sorted(set(params) - ogc.ITEMS_PARAMETERS - set(layer.filters))
+    if unknown:  # a misspelt filter must not quietly return everything
+        return _error(request, 400, _("Unknown parameter %(names)s; this collection filters "
+                                      "by %(filters)s.") % {
+            "names": ", ".join(unknown)[:200], "filters": ", ".join(layer.filters) or "—"})
     try:
         limit = ogc.parse_limit(params.get("limit"))
         offset = ogc.parse_offset(params.get("offset"))
@@ -137,9 +143,10 @@ def items(request, name: str, *, user):
 @_data_view
 def item(request, name: str, pk: str, *, user):
     layer = feat.LAYERS.get(name)
-    if layer is None or not pk.isdigit():
+    pk_number = whole_number(pk)
+    if layer is None or pk_number is None:
         return _error(request, 404, _("No such feature."))
-    found = feat.features(name, layer.queryset(user).filter(pk=int(pk)))
+    found = feat.features(name, layer.queryset(user).filter(pk=pk_number))
     if not found:
         return _error(request, 404, _("No such feature."))
     doc = ogc.item(_base(request), name, found[0])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from promzona.core.errors import PromzonaError
+from promzona.core.numbers import whole_number
 from promzona.zones.models import Plot, Zone
 
 from .answer import answer_json
@@ -31,8 +32,8 @@ def match_page(request):
     user = request.user
     saved = None
     if request.GET.get("saved") and user.is_authenticated:
-        saved = get_object_or_404(SavedSearch, pk=request.GET["saved"] if
-                                  request.GET["saved"].isdigit() else 0, user=user)
+        saved = get_object_or_404(SavedSearch, pk=whole_number(request.GET["saved"]) or 0,
+                                  user=user)
         form = MatchForm(MatchForm.initial_from(saved.request))
         notices_mark_read(actor=user, url=request.get_full_path())
     elif "sector" in request.GET:
@@ -98,9 +99,9 @@ def offer_pdf(request):
     data = request.GET
     saved = data.get("saved", "")
     if saved:
-        if not request.user.is_authenticated or not saved.isdigit():
+        if not request.user.is_authenticated or whole_number(saved) is None:
             return HttpResponseBadRequest(_("Unknown saved search."), content_type="text/plain")
-        search = get_object_or_404(SavedSearch, pk=saved, user=request.user)
+        search = get_object_or_404(SavedSearch, pk=whole_number(saved), user=request.user)
         data = MatchForm.initial_from(search.request)
     form = MatchForm(data)
     if not form.is_valid():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError, NotFound
+from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.zones import selectors as zsel
 from promzona.zones.models import (
@@ -220,10 +221,11 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
             part = part.strip()
             if not part:
                 continue
-            if not (part.isascii() and part.isdigit()) or len(part) > 12:
+            number = whole_number(part, maximum=10**12)
+            if number is None:
                 raise InputError(str(_("Plot ids must be whole numbers.")), field="plots")
-            if int(part) not in ids:
-                ids.append(int(part))
+            if number not in ids:
+                ids.append(number)
     if len(ids) < 2:
         raise InputError(str(_("Choose at least two plots to compare.")), field="plots")
     if len(ids) > MAX_COMPARE:
