@@ -463,6 +463,7 @@ def test_a_concurrent_duplicate_is_a_conflict_and_nothing_is_written(demo, tmp_p
     ("x.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feat'),
     ("x.gpkg", b"SQLite format 3\x00" + b"\xff" * 2000),
     ("x.kml", b"<?xml version='1.0'?><kml><Document><Placemark>"),
+    ("x.fgb", b"fgb\x03" + bytes(range(256)) * 8),
 ])
 def test_truncated_or_corrupt_files_are_refused(name, content, demo, tmp_path, private_tmp):
     path = tmp_path / name

@@ -251,7 +251,9 @@ def read_table(path: Path, *, layer: str | None = None, crs: str | None = None) 
         if suffix == ".xlsx":
             kwargs.update(HEADERS="FORCE", FIELD_TYPES="STRING")
         meta, _fids, wkb, field_data = pyogrio.raw.read(path, **kwargs)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    except FileRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - GDAL fails in many ways on a hostile file
         raise FileRefused(f"The file cannot be read as a GIS dataset: {exc}"[:300]) from exc
     names = [str(n) for n in meta["fields"]]
     columns = {n: np.asarray(col) for n, col in zip(names, field_data, strict=True)}
