@@ -564,3 +564,11 @@ def test_cli_names_the_source_layer(demo, tmp_path):
     call_command("import", str(path), "--zone", "balkhash", "--source-layer", "cadastre",
                  stdout=out)
     assert "Imported." in out.getvalue() and Plot.objects.filter(code="L-PLOT").exists()
+
+
+def test_import_cannot_create_a_plot_already_allocated(demo, tmp_path):
+    a, = _boxes(demo, 1)
+    path = _write(tmp_path / "alloc.gpkg", [a], {"code": ["NEW-A"], "status": ["allocated"]},
+                  driver="GPKG")
+    rows = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
+    assert rows[0].action == "refuse" and "applications review" in rows[0].reason

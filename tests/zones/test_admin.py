@@ -131,3 +131,13 @@ def test_an_edit_does_not_undo_a_reservation_made_meanwhile(demo):
     with pytest.raises(InputError, match="applications review"):
         feature_save(actor=None, obj=stale)
     assert Plot.objects.get(pk=stale.pk).status == "reserved"
+
+
+def test_admin_cannot_add_a_plot_already_reserved(staff_client, demo):
+    plot = Plot.objects.filter(status="published").order_by("code").first()
+    n = Plot.objects.count()
+    r = staff_client.post(reverse("admin:zones_plot_add"),
+                          _plot_form(plot, code="NEW-R", status="reserved", cadastral_number=""))
+    assert r.status_code == 200
+    assert "applications review" in r.context["adminform"].form.errors["status"][0]
+    assert Plot.objects.count() == n

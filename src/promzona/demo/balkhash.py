@@ -290,6 +290,10 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
             capacity_added=Decimal(added), cost_kzt=Decimal(cost), planned_completion=done))
 
 
+#: Plot statuses the demo sets as the reservation services do, not by editing the plot.
+LEDGER_STATUSES = ("reserved", "allocated")
+
+
 def _load_plots(zone: Zone, today: dt.date) -> None:
     save = services.feature_save
     for p in plot_layout():
@@ -303,7 +307,8 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
         plot = save(actor=None, obj=Plot(
             zone=zone, code=f"BLK-{n:02d}", cadastral_number=f"09-108-001-{100 + n:03d}",
             name_ru=f"Участок №{n}", name_kk=f"№{n} учаске", name_en=f"Plot {n}",
-            description_ru=NOTE, status=status, declared_area_ha=declared,
+            description_ru=NOTE, declared_area_ha=declared,
+            status=Plot.Status.PUBLISHED if status in LEDGER_STATUSES else status,
             geometry=_rect(p["x"], p["y"], p["w"], p["h"]),
             ownership=Plot.Ownership.STATE if n % 3 else Plot.Ownership.MUNICIPAL,
             hazard_class_max=ROW_HAZARD[row],
@@ -318,6 +323,8 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
             verified_at=verified, needs_reverification=n == 9,
         ))
         plot.permitted_sectors.set(ROW_SECTORS[row])
+        if status in LEDGER_STATUSES:  # only the reservation services set these (no edit can)
+            services.plot_set_status(actor=None, plot=plot, status=status)
 
 
 def _load_people() -> None:

@@ -343,6 +343,10 @@ class Plot(Translated, GeoFeature):
                                                             cls.Status.ALLOCATED})
 
     def clean(self) -> None:
+        if self.pk is None and self.status in (self.Status.RESERVED, self.Status.ALLOCATED):
+            raise ValidationError({"status": _(
+                "A new plot cannot start %(status)s: plots are reserved and allocated through "
+                "the applications review.") % {"status": self.status}}, code="ledger_status")
         if self.pk is not None:
             stored = Plot.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored is not None and self.is_ledger_change(stored, self.status):
