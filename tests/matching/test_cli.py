@@ -64,3 +64,42 @@ def test_request_from_standard_input(demo, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(BODY).encode())))
     data = json.loads(run("-", "--json"))
     assert data["results"][0]["plot_code"] == "BLK-11"
+
+
+@pytest.mark.nodb
+def test_an_endless_file_is_refused_after_reading_the_limit():
+    import resource
+
+    # /dev/zero never ends; reading it whole would exhaust memory. Capping the address space
+    # turns such a regression into a MemoryError instead of a hang.
+    with open("/proc/self/status") as f:
+        used_kb = next(int(line.split()[1]) for line in f if line.startswith("VmSize:"))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, ((used_kb << 10) + (256 << 20), hard))
+    try:
+        with pytest.raises(CommandError, match="larger than 1,000,000 bytes"):
+            run("/dev/zero")
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@pytest.mark.nodb
+def test_deeply_nested_json_is_a_clear_command_error(tmp_path):
+    f = tmp_path / "r.json"
+    f.write_text("[" * 100_000)
+    with pytest.raises(CommandError, match="nested too deeply"):
+        run(f)
+
+
+@pytest.mark.parametrize("day, refused", [
+    ("1900-01-01", False), ("2200-12-31", False),
+    ("1899-12-31", True), ("2201-01-01", True), ("9999-12-31", True),
+])
+def test_today_must_lie_in_the_years_1900_to_2200(demo, tmp_path, day, refused):
+    f = tmp_path / "r.json"
+    f.write_text(json.dumps(BODY))
+    if refused:
+        with pytest.raises(CommandError, match=f"--today: {day} is outside the years 1900..2200"):
+            run(f, "--today", day)
+    else:
+        assert "BLK-11" in run(f, "--today", day)

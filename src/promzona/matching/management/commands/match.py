@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +16,7 @@ from ...answer import answer_json
 from ...selectors import match_for, sector_known
 
 MAX_BYTES = 1_000_000
+YEARS = range(1900, 2201)  # --today: the engine adds years of lead time; year 9999 would overflow
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         path = opts["request"]
         try:
-            raw = (self.stdin_read() if path == "-" else Path(path).read_bytes()[: MAX_BYTES + 1])
+            raw = self.stdin_read() if path == "-" else self.file_read(path)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         if len(raw) > MAX_BYTES:
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise CommandError(f"{path} is nested too deeply to be a request.") from exc
         try:
             req = MatchRequest.parse(data)
             today = timezone.localdate()
@@ -49,6 +51,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         except ValueError as exc:
             raise CommandError(f"--today: {exc}") from exc
+        if today.year not in YEARS:
+            raise CommandError(f"--today: {today} is outside the years {YEARS[0]}..{YEARS[-1]}.")
         if not sector_known(req.sector):
             raise CommandError(f"Unknown sector {req.sector}: not in the OKED table.")
         outcome = match_for(AnonymousUser(), req, today=today)
@@ -61,6 +65,10 @@ class Command(BaseCommand):
         import sys
 
         return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+    def file_read(self, path: str) -> bytes:
+        with open(path, "rb") as f:
+            return f.read(MAX_BYTES + 1)
 
     def _table(self, outcome, top: int) -> None:
         from rich.console import Console
