@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if opts["mapping"]:
             try:
                 mapping = json.loads(Path(opts["mapping"]).read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, RecursionError) as exc:
                 raise CommandError(f"Cannot read the mapping: {exc}") from exc
             if not isinstance(mapping, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
