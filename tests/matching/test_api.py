@@ -132,3 +132,12 @@ def test_unknown_sector_is_400(demo, client):
     r = post(client, {**BODY, "sector": "Z99"})
     assert r.status_code == 400 and r.json()["error"]["details"] == {"field": "sector"}
     assert post(client, {**BODY, "sector": "C25.11"}).status_code == 200  # child of a known code
+
+
+@pytest.mark.parametrize("change", [
+    {"needs": {"power_kW": 1e9}}, {"needs": [500]}, {"needs": "x"}, {"foo": 1},
+    {"area_ha": {"minimum": 100}}, {"rail_spur": "yes"}, {"rail_spur": 1},
+])
+def test_unknown_or_loosely_typed_fields_are_refused_not_ignored(demo, client, change):
+    r = post(client, {**BODY, **change})
+    assert r.status_code in (400, 422) and r.json()["error"]["message"]

@@ -151,13 +151,6 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-def request_from_schema(body: MatchIn) -> MatchRequest:
-    data = body.dict(exclude_none=True)
-    if "start_by" in data:
-        data["start_by"] = data["start_by"].isoformat()
-    return MatchRequest.parse(data)
-
-
 @router.post("", auth=MATCH_AUTH, response={200: MatchOut, 400: ErrorOut, 422: ErrorOut})
 def match_plots(request, body: MatchIn):
     """Rank the plots the caller may see for an investor's request.
@@ -165,7 +158,9 @@ def match_plots(request, body: MatchIn):
     Every visible plot is either in ``results`` (it can serve the request, possibly later: the
     ``gaps`` say what must be built first and when) or in ``excluded`` with its reasons.
     """
-    req = request_from_schema(body)
+    # The schema documents the body; the request's own parser decides, strictly: pydantic
+    # would drop unknown keys (a misspelt "power_kW") and coerce "yes" to true.
+    req = MatchRequest.parse(json.loads(request.body))
     if not sector_known(req.sector):
         raise InputError(f"Unknown sector {req.sector}: not in the OKED table.", field="sector")
     answer = answer_json(match_for(request.user, req, today=timezone.localdate()))
