@@ -24,5 +24,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--now: not an ISO date-time: {now!r}") from exc
             if timezone.is_naive(when):
                 raise CommandError("--now needs a time zone, e.g. 2027-01-01T00:00:00+00:00")
+            try:
+                when = when.astimezone(dt.UTC)
+            except OverflowError as exc:
+                raise CommandError(f"--now: {now!r} is out of range in UTC") from exc
         count = reservations_expire(now=when)
         self.stdout.write(f"{count} reservation(s) expired.")
