@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from promzona.audit.services import audit_record
-from promzona.core.errors import NotFound
+from promzona.core.errors import InputError, NotFound
 
 from .models import ApiToken
 
@@ -25,6 +25,10 @@ def _hash(key: str) -> str:
 @transaction.atomic
 def token_create(*, actor: Any, user: Any, name: str = "", now: dt.datetime | None = None) -> str:
     """Issue a token for ``user`` and return it; it cannot be recovered later."""
+    longest = ApiToken._meta.get_field("name").max_length
+    if len(name) > longest:
+        raise InputError(f"The token name is {len(name)} characters long; at most {longest} are allowed.",
+                         field="name")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:10], key_hash=_hash(key), created_at=now or timezone.now()
