@@ -114,3 +114,15 @@ def test_create_and_transitions_over_the_api(client, users, tokens, published_pl
     assert r.json()["status"] == "under_review"
     r = call(client, "post", f"{url}/reject", tokens["staff"], {"comment": "No gas yet"})
     assert r.json()["status"] == "rejected"
+
+
+def test_unknown_reservation_is_404_in_the_error_format(client, tokens):
+    r = call(client, "post", "/api/reservations/999999/release", tokens["staff"], {})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_needs_beyond_the_ledgers_three_decimals_are_400(client, tokens, published_plot):
+    body = {"project_name": "P", "sector": "C25", "investment_kzt": 1, "jobs_planned": 1,
+            "needs": {"power_kw": 0.0001}}
+    r = call(client, "post", "/api/applications", tokens["a"], body)
+    assert r.status_code == 400 and "three decimals" in r.json()["error"]["message"]

@@ -213,7 +213,8 @@ def test_transition_from_the_wrong_status_is_a_conflict(users):
 @pytest.mark.parametrize(
     "needs",
     [{"power_kw": -1}, {"power_kw": "lots"}, {"nuclear": 1}, [1, 2], {"power_kw": True},
-     {"power_kw": float("nan")}, {"power_kw": 10**13}, {"x" * 10000: 1}],
+     {"power_kw": float("nan")}, {"power_kw": 10**13}, {"x" * 10000: 1}, {"power_kw": 0.0001},
+     {"water_m3_day": 1.2345}],
 )
 def test_bad_needs_are_refused(users, needs):
     n = Application.objects.count()
@@ -226,7 +227,8 @@ def test_bad_needs_are_refused(users, needs):
     "field,value",
     [("project_name", ""), ("project_name", "x" * 300), ("sector", "ZZZ"),
      ("investment_kzt", -5), ("jobs_planned", -1), ("preferred_plots", [10**9]),
-     ("preferred_plots", [1, 1]), ("preferred_plots", "1,2")],
+     ("preferred_plots", [1, 1]), ("preferred_plots", "1,2"), ("preferred_plots", [2**63]),
+     ("preferred_plots", [-1]), ("preferred_plots", [True]), ("preferred_plots", ["1"])],
 )
 def test_bad_application_fields_are_refused(users, field, value):
     fields = dict(project_name="P", sector="C25", investment_kzt=1, jobs_planned=1)

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
@@ -165,7 +164,9 @@ def reservation_list(request, status: str | None = None):
 @router.post("/reservations/{int:reservation_id}/release", response=ReservationOut)
 def reservation_release(request, reservation_id: int):
     """Staff release an active reservation."""
-    r = get_object_or_404(reservations_visible_to(request.auth), pk=reservation_id)
+    r = reservations_visible_to(request.auth).filter(pk=reservation_id).first()
+    if r is None:
+        raise NotFound("No such reservation.")
     return _reservation(services.reservation_release(actor=request.auth, reservation=r))
 
 

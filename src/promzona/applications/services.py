@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
+from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.zones import services as zone_services
 from promzona.zones.models import CapacityCommitment, Plot, Sector
@@ -120,6 +121,9 @@ def _clean_needs(needs: Any) -> dict[str, float]:
             raise InputError(
                 _("%(key)s must be a number from 0 to 10¹².") % {"key": key}, field="needs"
             )
+        if number != number.quantize(Decimal("0.001")):  # the ledger keeps three decimals
+            raise InputError(_("%(key)s may have at most three decimals.") % {"key": key},
+                             field="needs")
         out[key] = float(number)
     return {key: out.get(key, 0.0) for key in NEED_KEYS}
 
@@ -141,10 +145,10 @@ def _preferred_plots(actor: Any, plot_ids: Any) -> list[Plot]:
             _("Give at most %(n)s preferred plots.") % {"n": MAX_PREFERRED_PLOTS},
             field="preferred_plots",
         )
-    try:
-        ids = [int(i) for i in plot_ids]
-    except (TypeError, ValueError):
-        raise InputError(_("Preferred plots are plot ids."), field="preferred_plots") from None
+    ids = [whole_number(str(i)) if isinstance(i, int) and not isinstance(i, bool) else None
+           for i in plot_ids]
+    if None in ids:
+        raise InputError(_("Preferred plots are plot ids."), field="preferred_plots")
     if len(set(ids)) != len(ids):
         raise InputError(_("A plot is listed twice."), field="preferred_plots")
     found = {p.pk: p for p in plots_visible_to(actor).filter(pk__in=ids)}
