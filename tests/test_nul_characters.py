@@ -1,0 +1,34 @@
+"""A NUL character anywhere in a request is a 400 (PostgreSQL would raise a server error)."""
+
+import json
+
+import pytest
+
+from promzona.applications.models import Application
+
+
+@pytest.mark.parametrize("url", [
+    "/plots/balkhash/a%00b/", "/ogc/collections/plots/items?code=a%00b", "/?area_min=1%00",
+    "/api/applications?status=a%00", "/api/reservations?status=a%00", "/match/?sector=C%0025",
+])
+def test_nul_in_the_path_or_query_is_400(investor_client, url):
+    assert investor_client.get(url).status_code == 400
+
+
+def test_nul_in_a_json_body_is_400_in_the_error_format_and_writes_nothing(investor_client):
+    n = Application.objects.count()
+    body = {"project_name": "a\u0000b", "sector": "C25", "investment_kzt": 1, "jobs_planned": 1}
+    r = investor_client.post("/api/applications", json.dumps(body),
+                             content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"
+    assert Application.objects.count() == n
+
+
+def test_nul_in_a_form_is_400(client, demo):
+    r = client.post("/accounts/login/", "username=demo%00staff&password=x",
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 400
+
+
+def test_ordinary_requests_pass(client, demo):
+    assert client.get("/?area_min=1").status_code == 200
