@@ -572,3 +572,23 @@ def test_import_cannot_create_a_plot_already_allocated(demo, tmp_path):
                   driver="GPKG")
     rows = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
     assert rows[0].action == "refuse" and "applications review" in rows[0].reason
+
+
+def test_sources_import_refuses_repeated_codes_and_a_kind_change_in_use(demo, tmp_path):
+    from promzona.zones.models import UtilitySource
+
+    x0, y0, _, _ = demo.shape().bounds
+    pts = [shapely.Point(x0 + 0.001, y0 + 0.001), shapely.Point(x0 + 0.002, y0 + 0.001)]
+    twice = _write(tmp_path / "twice.geojson", pts,
+                   {"code": ["ZZ-7", "ZZ-7"], "kind": ["power", "water"],
+                    "capacity": ["10", "20"]}, driver="GeoJSON", gtype="Point")
+    rows = import_file(actor=None, path=twice, layer="sources", zone=demo, dry_run=True).rows
+    assert rows[1].action == "refuse" and "repeats row 1" in rows[1].reason
+    fed = UtilitySource.objects.filter(zone=demo, lines__isnull=False).distinct().first()
+    other = "water" if fed.kind != "water" else "power"
+    change = _write(tmp_path / "kind.geojson", [fed.shape()],
+                    {"code": [fed.code], "kind": [other], "capacity": [str(fed.capacity)]},
+                    driver="GeoJSON", gtype="Point")
+    rows = import_file(actor=None, path=change, layer="sources", zone=demo, dry_run=True).rows
+    assert rows[0].action == "refuse" and "kind cannot change" in rows[0].reason
+    assert UtilitySource.objects.get(pk=fed.pk).kind == fed.kind

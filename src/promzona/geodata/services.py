@@ -352,11 +352,12 @@ def features_import(
         raise InputError(f"No column for '{key}' was found; give a mapping for it.",
                          field="mapping", details={"fields": table.fields})
     report = ImportReport(layer=layer, crs=table.crs, mapping=mapping, dry_run=dry_run)
+    seen: dict[str, int] = {}
     try:
         with transaction.atomic():
             for i in range(len(table)):
                 report.rows.append(_feature_row(actor, zone, table, i, mapping, spec, model, key,
-                                                layer))
+                                                layer, seen))
                 if progress:
                     progress(1)
             if dry_run or report.counts["refuse"]:
@@ -369,7 +370,7 @@ def features_import(
     return report
 
 
-def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer) -> RowResult:
+def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen) -> RowResult:
     n = i + 1
     values: dict[str, Any] = {}
     try:
@@ -377,6 +378,9 @@ def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer) -> Row
         ident = values.get(key) or ""
         if not ident:
             raise ValueError(f"{key}: empty")
+        if ident in seen:
+            raise ValueError(f"{key} {ident} repeats row {seen[ident]}")
+        seen[ident] = n
         g = table.geometries[i]
         if g is None or g.is_empty or g.geom_type not in GEOMETRY_OK[layer]:
             raise ValueError(f"expected a {' or '.join(GEOMETRY_OK[layer])} geometry")

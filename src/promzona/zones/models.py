@@ -436,6 +436,13 @@ class UtilitySource(Translated, GeoFeature):
                  % {"capacity": self.capacity, "committed": self.committed}},
                 code="below_committed",
             )
+        stored = (UtilitySource.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+                  if self.pk is not None else None)
+        if stored is not None and stored != self.kind and (
+                self.lines.exists() or self.commitments.filter(status="active").exists()):
+            raise ValidationError({"kind": _(
+                "The kind cannot change while lines are fed from this source or capacity is "
+                "committed on it (its units would change meaning).")}, code="kind_in_use")
 
 
 class CapacityCommitment(models.Model):
