@@ -152,3 +152,66 @@ def test_growth_points_bad_weights_and_output(tmp_path):
         run("growth-points", "--demo", "balkhash", "--weights", "demand=-1")
     with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
         run("growth-points", "--demo", "balkhash", "--output", str(tmp_path / "g.txt"))
+
+
+@pytest.mark.parametrize("header", ["country,sitc,exports", "loc,prod,val"])
+def test_indicators_need_the_columns_location_product_value(tmp_path, header):
+    p = tmp_path / "t.csv"
+    p.write_text(header + "\n" + TRADE.split("\n", 1)[1].replace("a,", "1,").replace("b,", "2,")
+                 .replace("c,", "3,").replace("d,", "4,"))
+    with pytest.raises(CommandError, match=f"expected location,product,value, .* has {header}$"):
+        run("indicators", "--input", str(p), "--output", str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_indicators_read_na_as_a_location_namibia(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text(TRADE.replace("a,", "NA,"))
+    run("indicators", "--input", str(p), "--output", str(tmp_path / "o"))
+    loc = pd.read_csv(tmp_path / "o" / "locations.csv", keep_default_na=False)
+    assert sorted(loc["location"]) == ["NA", "b", "c", "d"]
+
+
+def test_indicators_unwritable_output_is_a_clear_error(trade, tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(CommandError, match="--output: cannot write"):
+        run("indicators", "--input", str(trade), "--output", str(tmp_path / "file" / "out"))
+
+
+@pytest.fixture
+def own_files(tmp_path):
+    (tmp_path / "p.csv").write_text("sector,value_kzt,share_outside\nC28,100,1\n")
+    (tmp_path / "d.csv").write_text("sector,density\nC28,0.2\n")
+    return ["--purchases", str(tmp_path / "p.csv"), "--density", str(tmp_path / "d.csv")]
+
+
+@pytest.mark.parametrize("path", ["demo", "own"])
+@pytest.mark.parametrize("hosting, message", [
+    ("sector,hosting\nC28,5\nC28,0.5\n", "hosting: a sector appears more than once"),
+    ("sector,hosting\nC28,5\n", r"hosting: values must lie in \[0, 1\] \(C28\)"),
+    ("sector,score\nC28,1\n", "hosting: expected columns sector,hosting"),
+])
+def test_growth_points_check_hosting_the_same_way_on_both_paths(tmp_path, own_files, path, hosting,
+                                                                 message):
+    (tmp_path / "h.csv").write_text(hosting)
+    source = ["--demo", "balkhash"] if path == "demo" else own_files
+    with pytest.raises(CommandError, match=message):
+        run("growth-points", *source, "--hosting", str(tmp_path / "h.csv"))
+
+
+def test_growth_points_demo_overrides_its_own_sectors_and_refuses_others(tmp_path):
+    (tmp_path / "h.csv").write_text("sector,hosting\nC28,0\n")
+    run("growth-points", "--demo", "balkhash", "--hosting", str(tmp_path / "h.csv"),
+        "--output", str(tmp_path / "g.csv"))
+    df = pd.read_csv(tmp_path / "g.csv").set_index("sector")
+    assert df.loc["C28", "hosting"] == 0 and df.loc["C25", "hosting"] > 0
+    (tmp_path / "h.csv").write_text("sector,hosting\nC28,0.5\nZ99,0.3\n")
+    with pytest.raises(CommandError, match="sector.s. not in the demo: Z99; the demo's sectors are B07, "):
+        run("growth-points", "--demo", "balkhash", "--hosting", str(tmp_path / "h.csv"))
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.xlsx"])
+def test_growth_points_unwritable_output_is_a_clear_error(tmp_path, name):
+    target = tmp_path / "nonexistent" / name
+    with pytest.raises(CommandError, match=f"--output: cannot write {target}"):
+        run("growth-points", "--demo", "balkhash", "--output", str(target))

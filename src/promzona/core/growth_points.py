@@ -38,8 +38,12 @@ def _fail(message: str, reason: str, **details) -> InputError:
     return InputError(message, details={"reason": reason, **details})
 
 
-def _per_sector(data, name: str, column: str) -> pd.Series:
-    """A Series sector -> value in [0, 1] from a mapping, a Series or a DataFrame."""
+def per_sector(data, name: str, column: str) -> pd.Series:
+    """A Series sector -> value in [0, 1] from a mapping, a Series or a DataFrame ``sector,<column>``.
+
+    Raises :class:`InputError` on a missing column, a repeated sector, a missing value or a value
+    outside [0, 1].
+    """
     if isinstance(data, pd.DataFrame):
         if "sector" not in data.columns or column not in data.columns:
             raise _fail(f"{name}: expected columns sector,{column}", "columns")
@@ -161,8 +165,8 @@ def growth_points(
         raise ValueError("scale must be 'max' or 'log'; density_scale 'max' or 'none'")
     w = _weights(weights)
     agg = aggregate_purchases(purchases)
-    dens = _per_sector(density, "density", "density")
-    host = _per_sector(hosting, "hosting", "hosting")
+    dens = per_sector(density, "density", "density")
+    host = per_sector(hosting, "hosting", "hosting")
     sectors = agg["sector"].tolist()
     for name, s in (("density", dens), ("hosting", host)):
         absent = [x for x in sectors if x not in s.index]

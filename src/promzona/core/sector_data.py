@@ -16,7 +16,8 @@ from importlib import resources
 import pandas as pd
 
 from promzona.core.complexity import Indicators, compute_indicators, location_quotient, shift_share
-from promzona.core.growth_points import DEFAULT_WEIGHTS, density_by_concordance, growth_points
+from promzona.core.errors import InputError
+from promzona.core.growth_points import DEFAULT_WEIGHTS, density_by_concordance, growth_points, per_sector
 
 PACKAGE = "promzona.sectors_data"
 ILLUSTRATIVE_NOTE = "Illustrative data for the demo, not official statistics."
@@ -138,15 +139,26 @@ def balkhash_analysis(
 ) -> BalkhashAnalysis:
     """The illustrative Balkhash growth-point analysis from the shipped files.
 
-    ``purchases`` replaces the smelter's purchase table (same columns); ``hosting`` overrides the
-    per-sector hosting scores (e.g. :func:`~promzona.core.growth_points.hosting_scores` of the
-    zone's plots and free capacity; ``hosting_source`` then says ``"zone"``).
+    ``purchases`` replaces the smelter's purchase table (same columns); ``hosting`` (a mapping,
+    Series or DataFrame ``sector,hosting``) overrides the hosting scores of some of the demo's
+    sectors (e.g. :func:`~promzona.core.growth_points.hosting_scores` of the zone's plots and free
+    capacity; ``hosting_source`` then says ``"zone"``). It is checked as in
+    :func:`~promzona.core.growth_points.growth_points` (no repeated sector, values in [0, 1]), and a
+    sector the demo does not list is refused rather than silently unused.
     """
     sectors = balkhash_sectors()
     p = balkhash_purchases() if purchases is None else purchases
     host = {r.sector: float(r.hosting) for r in sectors.itertuples()}
-    if hosting:
-        host.update({str(k): float(v) for k, v in hosting.items()})
+    if hosting is not None:
+        given = per_sector(hosting, "hosting", "hosting")
+        unknown = sorted(set(given.index) - set(host))
+        if unknown:
+            raise InputError(
+                f"hosting: sector(s) not in the demo: {', '.join(unknown[:10])}; "
+                f"the demo's sectors are {', '.join(sorted(host))}",
+                details={"reason": "unknown", "sectors": unknown},
+            )
+        host.update(given.to_dict())
     priority = [r.sector for r in sectors.itertuples() if isinstance(r.direction, str) and r.direction]
     names = dict(zip(sectors["sector"], sectors["name_en"], strict=True))
     gp = growth_points(
@@ -179,5 +191,5 @@ def balkhash_analysis(
         shift_share=ss,
         sectors=sectors,
         weights=dict(weights or DEFAULT_WEIGHTS),
-        hosting_source="zone" if hosting else "file",
+        hosting_source="file" if hosting is None else "zone",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from promzona.core.growth_points import growth_points
 from promzona.core.sector_data import balkhash_analysis
 
 CONTRACT = ("locations.csv", "products.csv", "location_products.csv")
+TRADE_COLUMNS = ("location", "product", "value")
 
 
 def _read_csv(path: str, what: str, **kw) -> pd.DataFrame:
@@ -20,11 +22,21 @@ def _read_csv(path: str, what: str, **kw) -> pd.DataFrame:
     if not p.is_file():
         raise CommandError(f"{what}: no such file: {path}")
     try:
-        return pd.read_csv(p, comment="#", **kw)
+        # only an empty field is missing: "NA" is Namibia, not a missing location
+        return pd.read_csv(p, comment="#", keep_default_na=False, na_values=[""], **kw)
     except pd.errors.EmptyDataError as exc:
         raise CommandError(f"{what}: the file is empty: {path}") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         raise CommandError(f"{what}: cannot read {path} as UTF-8 CSV: {exc}") from exc
+
+
+@contextmanager
+def _writing(path: Path):
+    """A path that cannot be written (no such directory, not allowed) is a CommandError."""
+    try:
+        yield
+    except OSError as exc:
+        raise CommandError(f"--output: cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _weights(text: str | None) -> dict | None:
@@ -90,16 +102,23 @@ class Command(BaseCommand):
     def _indicators(self, *, input, output, threshold, proximity_diagonal, ddof, pci_normalisation,
                     cog_variant, drop_empty, sum_duplicates, min_location_total, **_):
         table = _read_csv(input, "--input", dtype={"location": str, "product": str})
+        missing = [c for c in TRADE_COLUMNS if c not in table.columns]
+        if missing:
+            raise CommandError(
+                f"--input: missing column(s) {','.join(missing)}; expected {','.join(TRADE_COLUMNS)}, "
+                f"{input} has {','.join(map(str, table.columns))}"
+            )
         ind = compute_indicators(
             table, threshold=threshold, proximity_diagonal=proximity_diagonal, ddof=ddof,
             pci_normalisation=pci_normalisation, cog_variant=cog_variant, drop_empty=drop_empty,
             duplicates="sum" if sum_duplicates else "raise", min_location_total=min_location_total,
         )
         out = Path(output)
-        out.mkdir(parents=True, exist_ok=True)
         frames = (ind.locations_frame(), ind.products_frame(), ind.location_products_frame())
-        for name, df in zip(CONTRACT, frames, strict=True):
-            df.to_csv(out / name, index=False)
+        with _writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            for name, df in zip(CONTRACT, frames, strict=True):
+                df.to_csv(out / name, index=False)
         if ind.dropped_locations or ind.dropped_products:
             self.stderr.write(
                 "dropped (all zero or below --min-location-total): "
@@ -114,10 +133,7 @@ class Command(BaseCommand):
         w = _weights(weights)
         if demo or not (density and hosting):
             p = None if demo else _read_csv(purchases, "--purchases", dtype={"sector": str})
-            extra_host = None
-            if hosting:
-                h = _per_sector(hosting, "hosting")
-                extra_host = dict(zip(h["sector"], h["hosting"], strict=True))
+            extra_host = _per_sector(hosting, "hosting") if hosting else None
             result = balkhash_analysis(p, weights=w, hosting=extra_host).growth_points
             if density:
                 self.stderr.write("--density needs --hosting too; used the demo's densities")
@@ -132,9 +148,12 @@ class Command(BaseCommand):
             if path.suffix.lower() == ".xlsx":
                 from promzona.sectors.exports import to_xlsx
 
-                path.write_bytes(to_xlsx(result, title="promzona growth points"))
+                data = to_xlsx(result, title="promzona growth points")
+                with _writing(path):
+                    path.write_bytes(data)
             elif path.suffix.lower() == ".csv":
-                result.to_csv(path, index=False)
+                with _writing(path):
+                    result.to_csv(path, index=False)
             else:
                 raise CommandError("--output must end in .csv or .xlsx")
             self.stdout.write(f"{len(result)} sectors -> {path}")
