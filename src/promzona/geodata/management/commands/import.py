@@ -12,6 +12,9 @@ from promzona.core.errors import PromzonaError
 from promzona.geodata.services import LAYERS, ImportRefused, import_file
 from promzona.zones.models import Zone
 
+#: A field mapping is a small JSON object; anything larger is not one.
+MAX_MAPPING_BYTES = 100_000
+
 
 class Command(BaseCommand):
     help = "Import plots, utility sources, lines or zones from a GIS file (dry run first)."
@@ -40,7 +43,11 @@ class Command(BaseCommand):
         mapping = None
         if opts["mapping"]:
             try:
-                mapping = json.loads(Path(opts["mapping"]).read_text(encoding="utf-8"))
+                with open(opts["mapping"], "rb") as f:
+                    raw = f.read(MAX_MAPPING_BYTES + 1)
+                if len(raw) > MAX_MAPPING_BYTES:
+                    raise CommandError(f"The mapping is larger than {MAX_MAPPING_BYTES:,} bytes.")
+                mapping = json.loads(raw.decode("utf-8"))
             except (OSError, ValueError, RecursionError) as exc:
                 raise CommandError(f"Cannot read the mapping: {exc}") from exc
             if not isinstance(mapping, dict) or not all(
