@@ -6,7 +6,8 @@ carrying one is answered 400 before any view or query sees it.
 
 from __future__ import annotations
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from promzona.core.errors import InputError
@@ -34,4 +35,4 @@ class RefuseNulMiddleware:
         error = InputError(_("The request contains a NUL character, which no field accepts."))
         if request.path_info.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=400)
-        return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
+        return render(request, "web/error.html", {"message": error.message}, status=400)
