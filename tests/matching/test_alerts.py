@@ -53,6 +53,16 @@ def test_cron_command_finds_changes_made_outside_services(demo):
     assert Alerted.objects.filter(saved_search=search, plot=draft).exists()
 
 
+def test_a_deactivated_account_gets_no_alert(demo):
+    user, draft, search = _setup(demo)
+    user.is_active = False
+    user.save()
+    mail.outbox.clear()
+    Plot.objects.filter(pk=draft.pk).update(status="published")
+    assert alerts_run() == 0 and mail.outbox == []
+    assert not Notice.objects.filter(user=user).exists()
+
+
 def test_notice_shown_on_match_page_and_marked_read(investor_client):
     user, draft, search = _setup(None)
     Plot.objects.filter(pk=draft.pk).update(status="published")

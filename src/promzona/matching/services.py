@@ -66,7 +66,9 @@ def alerts_run(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    for search in SavedSearch.objects.select_related("user").order_by("id"):
+    # A deactivated account gets no mail and no notice (its searches are kept).
+    for search in SavedSearch.objects.filter(user__is_active=True).select_related("user") \
+            .order_by("id"):
         try:
             req = MatchRequest.parse(search.request)
         except InputError:
