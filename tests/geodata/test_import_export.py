@@ -384,6 +384,8 @@ def test_cli_import_dry_run_then_real_run(demo, tmp_path):
     assert entry.actor_label == "demo-staff"
     with pytest.raises(CommandError, match="No user"):
         call_command("import", str(path), "--zone", "balkhash", "--user", "nobody")
+    with pytest.raises(CommandError, match="not active zone office staff"):
+        call_command("import", str(path), "--zone", "balkhash", "--user", "demo-investor")
 
 
 def test_cli_import_errors(demo, tmp_path):

@@ -59,6 +59,9 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=opts["user"]).first()
             if actor is None:
                 raise CommandError(f"No user {opts['user']!r}.")
+            if not (actor.is_superuser or actor.role == "staff") or not actor.is_active:
+                raise CommandError(f"{actor.get_username()} is not active zone office staff; "
+                                   "imports are recorded under a staff member's name.")
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Checking rows", total=None)
             try:
