@@ -21,3 +21,5 @@ urlpatterns = [
     path("sectors/", include("promzona.sectors.urls")),
     path("", include("promzona.web.urls")),
 ]
+
+handler404 = "promzona.web.views.not_found"

@@ -305,3 +305,10 @@ def test_cached_pages_follow_a_reservation_and_a_completed_line(demo, client):
     line.status, line.planned_completion = "existing", None
     feature_save(actor=None, obj=line)
     assert client.get(url).content.decode() != before
+
+
+def test_unknown_api_path_is_404_in_the_error_format_and_site_paths_get_the_page(demo, client):
+    r = client.get("/api/no-such-thing")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "text/html" in page["Content-Type"]

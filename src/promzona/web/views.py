@@ -7,13 +7,14 @@ import io
 
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.core.errors import InputError, NotFound
@@ -199,3 +200,10 @@ class LoginView(auth_views.LoginView):
         ctx = super().get_context_data(**kwargs)
         ctx["demo_accounts"] = DEMO_ACCOUNTS if demo_loaded() else []
         return ctx
+
+
+def not_found(request, exception):
+    """404: the API answers in its JSON error format, the site with its own page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(NotFound(_("No such API endpoint.")).as_dict(), status=404)
+    return page_not_found(request, exception)
