@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from promzona.accounts.models import LoginFailure
 from promzona.accounts.throttle import MAX_PER_ACCOUNT
 from promzona.demo.accounts import DEMO_PASSWORD
+from tests.threads import run_threads
 
 pytestmark = [pytest.mark.db_concurrency, pytest.mark.django_db(transaction=True)]
 THREADS = 20
@@ -23,22 +23,15 @@ def test_simultaneous_attempts_get_at_most_the_limit_of_password_checks(demo):
     lock = threading.Lock()
 
     def attempt(i):
-        try:
-            client = Client(HTTP_ACCEPT_LANGUAGE="en")
-            start.wait()
-            r = client.post(reverse("login"), {"username": "demo-investor2",
-                                               "password": f"wrong-guess-{i}"},
-                            REMOTE_ADDR=f"10.9.0.{i + 1}")
-            with lock:
-                throttled.append(b"Too many failed logins" in r.content)
-        finally:
-            connection.close()
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        start.wait()
+        r = client.post(reverse("login"), {"username": "demo-investor2",
+                                           "password": f"wrong-guess-{i}"},
+                        REMOTE_ADDR=f"10.9.0.{i + 1}")
+        with lock:
+            throttled.append(b"Too many failed logins" in r.content)
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    run_threads(THREADS, attempt)
     assert len(throttled) == THREADS
     checked = throttled.count(False)
     assert 1 <= checked <= MAX_PER_ACCOUNT

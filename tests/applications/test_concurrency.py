@@ -10,7 +10,6 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 
@@ -21,6 +20,7 @@ from promzona.applications.models import Reservation
 from promzona.core.errors import CapacityExceeded
 from promzona.zones.models import CapacityCommitment, Plot, UtilitySource
 from promzona.zones.services import capacity_commit
+from tests.threads import run_threads
 
 from .conftest import make_application
 
@@ -28,23 +28,6 @@ pytestmark = [pytest.mark.db_concurrency, pytest.mark.django_db(transaction=True
 
 THREADS = 20
 ROUNDS = 100
-
-
-def _run_threads(n: int, work) -> None:
-    """Run ``work(i)`` in ``n`` threads; each closes its own connection when done."""
-
-    def target(i):
-        try:
-            work(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads)
 
 
 def test_twenty_simultaneous_reservations_one_wins_each_round(demo):
@@ -72,7 +55,7 @@ def test_twenty_simultaneous_reservations_one_wins_each_round(demo):
                 results[rnd].append(outcome)
             done.wait()
 
-    runner = threading.Thread(target=_run_threads, args=(THREADS, work))
+    runner = threading.Thread(target=run_threads, args=(THREADS, work))
     runner.start()
     try:
         for rnd in range(ROUNDS):
@@ -116,7 +99,7 @@ def test_fifty_simultaneous_commitments_against_ten_megawatts(demo):
         with lock:
             outcomes.append(outcome)
 
-    _run_threads(50, work)
+    run_threads(50, work)
     assert Counter(outcomes) == {"ok": 10, "full": 40}
     source.refresh_from_db()
     assert source.committed == Decimal("10000")
