@@ -233,3 +233,15 @@ def test_score_is_the_documented_weighted_mean():
     assert a.criteria == pytest.approx(expected, abs=1e-4)
     w = {"cost": 0.35, "time": 0.25, "logistics": 0.15, "sector": 0.10, "anchor": 0.05, "area": 0.10}
     assert a.score == pytest.approx(100 * sum(w[k] * expected[k] for k in w), abs=1e-3)
+
+
+@pytest.mark.parametrize("sample,expected", [
+    (None, "1,234,567.80"), ("1,234.5", "1,234,567.80"), ("1\u202f234,5", "1\u202f234\u202f567,80"),
+    ("1234,5", "1234567,80"), ("garbage", "1,234,567.80"),
+])
+def test_numbers_in_sentences_follow_the_translated_sample(sample, expected):
+    from promzona.core.matching.text import fmt_num
+
+    T = {"number_sample": sample} if sample is not None else None
+    assert fmt_num(1234567.8, 2, T) == expected
+    assert fmt_num(None, 2, T) == "?"

@@ -141,3 +141,12 @@ def test_unknown_sector_is_400(demo, client):
 def test_unknown_or_loosely_typed_fields_are_refused_not_ignored(demo, client, change):
     r = post(client, {**BODY, **change})
     assert r.status_code in (400, 422) and r.json()["error"]["message"]
+
+
+def test_sentences_use_the_languages_number_format(demo):
+    from django.test import Client
+
+    ru = post(Client(HTTP_ACCEPT_LANGUAGE="ru"), BODY).json()["results"][0]["explanation"][0]
+    en = post(Client(HTTP_ACCEPT_LANGUAGE="en"), BODY).json()["results"][0]["explanation"][0]
+    assert "220,000" in en and "1.20" in en
+    assert "220\u202f000" in ru and "1,20" in ru and "220,000" not in ru

@@ -494,16 +494,16 @@ class MatchOutcome:
         need = self.request.need(kind)
         if opt is None:
             return T["gap_no_line"].format(
-                kind=T[f"kind_{kind}"], km=fmt_num(ix.max_connection_m / 1000)), None
-        head = T["gap_need"].format(need=fmt_num(need), unit=unit, source=opt.source_code,
-                                           free=fmt_num(max(opt.free_now, 0.0)))
+                kind=T[f"kind_{kind}"], km=fmt_num(ix.max_connection_m / 1000, T=T)), None
+        head = T["gap_need"].format(need=fmt_num(need, T=T), unit=unit, source=opt.source_code,
+                                           free=fmt_num(max(opt.free_now, 0.0), T=T))
         never = self.choices[kind].ready[i] >= NEVER
         ups = ix.upgrades.get(opt.source_id, [])
         parts = []
         if opt.free_now < need:
             parts.append(head)
             if ups:
-                parts += [T["gap_upgrade"].format(added=fmt_num(u.capacity_added), unit=unit,
+                parts += [T["gap_upgrade"].format(added=fmt_num(u.capacity_added, T=T), unit=unit,
                                                          month=u.completion.strftime("%Y-%m"))
                           for u in ups]
             else:
@@ -548,24 +548,24 @@ class MatchOutcome:
         ix, req, b = self.index, self.request, row.cost_breakdown
         out = []
         if b["land_deal"] == "lease":
-            out.append(T["x_lease"].format(area=fmt_num(ix.area[i], 2),
-                                                  price=fmt_num(ix.lease[i]),
-                                                  years=req.horizon_years, total=fmt_num(b["land_kzt"])))
+            out.append(T["x_lease"].format(
+                area=fmt_num(ix.area[i], 2, T=T), price=fmt_num(ix.lease[i], T=T),
+                years=req.horizon_years, total=fmt_num(b["land_kzt"], T=T)))
         else:
-            out.append(T["x_sale"].format(total=fmt_num(b["land_kzt"])))
+            out.append(T["x_sale"].format(total=fmt_num(b["land_kzt"], T=T)))
         for u in row.utilities:
             out.append(T["x_utility"].format(
                 kind=T[f"kind_{u.kind}"], line=u.line_code, source=u.source_code,
-                dist=fmt_num(u.distance_m), cost=fmt_num(u.connection_cost_kzt),
-                ready=u.ready_on.isoformat(), annual=fmt_num(u.annual_cost_kzt)))
+                dist=fmt_num(u.distance_m, T=T), cost=fmt_num(u.connection_cost_kzt, T=T),
+                ready=u.ready_on.isoformat(), annual=fmt_num(u.annual_cost_kzt, T=T)))
             faster = self._faster(u.kind, i)
             if faster is not None:
                 out.append(T["x_faster"].format(
                     kind=T[f"kind_{u.kind}"], line=faster[0].code,
                     status=T[f"status_{faster[0].status}"], ready=faster[1].isoformat(),
-                    cost=fmt_num(faster[2])))
+                    cost=fmt_num(faster[2], T=T)))
         if b["incentives_kzt"]:
-            out.append(T["x_incentive"].format(total=fmt_num(-b["incentives_kzt"])))
+            out.append(T["x_incentive"].format(total=fmt_num(-b["incentives_kzt"], T=T)))
         out.append(T["x_start"].format(date=row.start_on.isoformat(),
                                               days=row.time_to_start_days))
         if req.start_by is not None and row.start_on > req.start_by:
@@ -585,9 +585,11 @@ class MatchOutcome:
         if bits & R_STATUS:
             add("status", status=p.status)
         if bits & R_AREA_SMALL:
-            add("area_small", area=fmt_num(p.area_ha, 2), min=fmt_num(req.area_min_ha, 2))
+            add("area_small", area=fmt_num(p.area_ha, 2, T=T),
+                min=fmt_num(req.area_min_ha, 2, T=T))
         if bits & R_AREA_LARGE:
-            add("area_large", area=fmt_num(p.area_ha, 2), max=fmt_num(req.area_max_ha, 2))
+            add("area_large", area=fmt_num(p.area_ha, 2, T=T),
+                max=fmt_num(req.area_max_ha, 2, T=T))
         if bits & R_SECTOR:
             add("sector", sector=req.sector, permitted=", ".join(p.permitted_sectors))
         if bits & R_HAZARD:
@@ -600,13 +602,13 @@ class MatchOutcome:
                                    req.max_dist_airport_m)):
             if bits & bit:
                 if d is None:
-                    add(f"dist_{name}_unknown", max=fmt_num(lim))
+                    add(f"dist_{name}_unknown", max=fmt_num(lim, T=T))
                 else:
-                    add(f"dist_{name}", dist=fmt_num(d), max=fmt_num(lim))
+                    add(f"dist_{name}", dist=fmt_num(d, T=T), max=fmt_num(lim, T=T))
         if bits & R_NO_PRICE:
             add("no_price")
         if bits & R_BUDGET:
-            add("budget", cost=fmt_num(self.total[i]), budget=fmt_num(req.budget_kzt))
+            add("budget", cost=fmt_num(self.total[i], T=T), budget=fmt_num(req.budget_kzt, T=T))
         for kind in KINDS:
             if bits & R_GAP[kind]:
                 text, _ = self._gap_text(kind, i, self._option(kind, i), T)

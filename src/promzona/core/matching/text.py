@@ -5,19 +5,30 @@
 
 from __future__ import annotations
 
+import re
+
 
 def gettext_noop(s: str) -> str:
     return s
 
 
-def fmt_num(x: float | None, digits: int = 0) -> str:
-    """1234567.8 → '1,234,568' (digits=0) or '1,234,567.80' (digits=2)."""
+def fmt_num(x: float | None, digits: int = 0, T: dict[str, str] | None = None) -> str:
+    """1234567.8 → '1,234,568' (digits=0) or '1,234,567.80' (digits=2) in English; the
+    separators follow ``T["number_sample"]``, the translation of '1,234.5' ('1 234,5' in
+    Russian)."""
     if x is None:
         return "?"
-    return f"{x:,.{digits}f}"
+    text = f"{x:,.{digits}f}"
+    sample = re.fullmatch(r"1(\D?)234(\D)5", (T or {}).get("number_sample", ""))
+    if not sample or sample.groups() == (",", "."):
+        return text
+    group, decimal = sample.groups()
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 TEXT: dict[str, str] = {
+    # Translators: write this number as your language does (thousands and decimal separators).
+    "number_sample": gettext_noop("1,234.5"),
     "kind_power": gettext_noop("power"),
     "kind_water": gettext_noop("water"),
     "kind_sewage": gettext_noop("sewage"),
