@@ -1,8 +1,5 @@
-"""Refuse NUL characters in a request's path, query string and form or JSON body.
-
-No text we store may contain one (PostgreSQL refuses them with a server error), so a request
-carrying one is answered 400 before any view or query sees it.
-"""
+"""Request hygiene around every view: NUL characters refused up front; API errors that Django
+or ninja answer themselves put into the API's JSON error format."""
 
 from __future__ import annotations
 
@@ -10,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from promzona.core.errors import InputError
+from promzona.core.errors import InputError, MethodNotAllowed
 
 
 def _carries_nul(request) -> bool:
@@ -26,6 +23,9 @@ def _carries_nul(request) -> bool:
 
 
 class RefuseNulMiddleware:
+    """No text we store may contain a NUL (PostgreSQL refuses them with a server error), so a
+    request carrying one is answered 400 before any view or query sees it."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -36,3 +36,22 @@ class RefuseNulMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=400)
         return render(request, "web/error.html", {"message": error.message}, status=400)
+
+
+class ApiMethodNotAllowedMiddleware:
+    """A wrong HTTP method on an API path answers in the API's JSON error format (ninja's own
+    405 is plain text), keeping the ``Allow`` header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or not request.path_info.startswith("/api/"):
+            return response
+        error = MethodNotAllowed(_("Method %(method)s is not allowed here; use %(allowed)s.") % {
+            "method": request.method[:10], "allowed": response.get("Allow", "—")})
+        json_response = JsonResponse(error.as_dict(), status=error.http_status)
+        if response.has_header("Allow"):
+            json_response["Allow"] = response["Allow"]
+        return json_response

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
+    "promzona.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"

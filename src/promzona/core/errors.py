@@ -60,3 +60,8 @@ class Conflict(PromzonaError):
 
 class CapacityExceeded(Conflict):
     code = "capacity_exceeded"
+
+
+class MethodNotAllowed(PromzonaError):
+    code = "method_not_allowed"
+    http_status = 405

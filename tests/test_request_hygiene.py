@@ -1,4 +1,5 @@
-"""A NUL character anywhere in a request is a 400 (PostgreSQL would raise a server error)."""
+"""Request hygiene: NUL characters are a 400 (PostgreSQL would raise a server error); API
+errors Django or ninja answer themselves come in the JSON error format."""
 
 import json
 
@@ -32,3 +33,9 @@ def test_nul_in_a_form_is_400(client, demo):
 
 def test_ordinary_requests_pass(client, demo):
     assert client.get("/?area_min=1").status_code == 200
+
+
+def test_a_wrong_method_on_the_api_is_405_in_the_error_format(client):
+    r = client.delete("/api/match")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+    assert "POST" in r["Allow"] and "POST" in r.json()["error"]["message"]
