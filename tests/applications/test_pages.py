@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -193,3 +194,19 @@ def test_review_queue_pages_by_fifty_and_keeps_the_filter(users, staff_client):
 def test_prefill_ignores_unicode_digits_and_huge_ids(investor_client, published_plot, query):
     r = investor_client.get(reverse("applications:create") + "?" + query)
     assert r.status_code == 200 and "power_kw" not in r.context["form"].initial
+
+
+def test_a_failed_attachment_write_leaves_no_file(users, settings, monkeypatch):
+    from promzona.applications import services as app_services
+
+    app = make_application(users["a"])
+
+    def broken(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(app_services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        app_services.attachment_add(actor=users["a"], application=app,
+                                    upload=SimpleUploadedFile("a.pdf", PDF))
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == [] and not Attachment.objects.filter(application=app).exists()

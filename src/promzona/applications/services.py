@@ -384,9 +384,13 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
                      size=upload.size, uploaded_by=actor, uploaded_at=now or timezone.now())
     # The stored name is ours: the extension follows the content, never the client.
     att.file.save(f"{application.pk}.{ext}", upload, save=False)
-    att.save()
-    audit_record(actor=actor, action="attachment.added", obj=application,
-                 after={"attachment": att.pk, "name": name, "type": kind, "size": upload.size})
+    try:
+        att.save()
+        audit_record(actor=actor, action="attachment.added", obj=application,
+                     after={"attachment": att.pk, "name": name, "type": kind, "size": upload.size})
+    except BaseException:
+        att.file.delete(save=False)  # the row is rolled back: no orphan file either
+        raise
     return att
 
 
