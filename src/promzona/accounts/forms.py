@@ -21,7 +21,7 @@ class ThrottleMixin:
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)
-        _attempt, minutes = throttle.attempt_start(username=username, address=address)
+        minutes = throttle.attempt_start(username=username, address=address)
         if minutes:
             self.throttle_message = _(
                 "Too many failed logins for this account or from this address. "

@@ -72,6 +72,11 @@ class User(AbstractUser):
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
 
+    @property
+    def oversees_zones(self) -> bool:
+        """Zone office staff, managers and superusers see every plot and application."""
+        return self.is_superuser or self.role in (Role.STAFF, Role.MANAGER)
+
     def clean(self) -> None:
         super().clean()
         if self.role == Role.INVESTOR and self.organisation_id is None and not self.is_superuser:

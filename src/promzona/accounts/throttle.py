@@ -44,10 +44,9 @@ def _wait_minutes(*, username: str, address: str | None, now: dt.datetime,
     return 0
 
 
-def attempt_start(*, username: str, address: str | None,
-                  now: dt.datetime | None = None) -> tuple[LoginFailure | None, int]:
-    """Count a login attempt *before* its password is checked; return it and 0, or ``(None,
-    minutes to wait)`` when throttled.
+def attempt_start(*, username: str, address: str | None, now: dt.datetime | None = None) -> int:
+    """Count a login attempt *before* its password is checked; return 0 to go ahead, or the
+    minutes to wait when throttled.
 
     The attempt is written (and committed) first and the earlier ones counted after, so of
     simultaneous attempts at most the limit get through: each sees every attempt committed
@@ -58,8 +57,7 @@ def attempt_start(*, username: str, address: str | None,
     minutes = _wait_minutes(username=username, address=address, now=now, exclude=row.pk)
     if minutes:
         row.delete()
-        return None, minutes
-    return row, 0
+    return minutes
 
 
 def attempt_failed(now: dt.datetime | None = None) -> None:

@@ -11,6 +11,7 @@ from promzona.core import geometry as geo
 from promzona.core.errors import NotFound
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.zones.models import Plot, UtilityLine, UtilitySource
+from promzona.zones.selectors import can_see_unpublished
 
 from .models import Application, Attachment, Reservation
 
@@ -20,12 +21,14 @@ def is_reviewer(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_zone_staff", False))
 
 
-def sees_all(user: Any) -> bool:
-    """Staff and managers see every organisation's applications."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or getattr(user, "role", None) in ("staff", "manager"))
-    )
+def is_member(user: Any, app: Application) -> bool:
+    """An investor of the application's organisation, who acts for it."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == "investor"
+                and user.organisation_id == app.organisation_id)
+
+
+#: Staff and managers see every organisation's applications, as they see every plot.
+sees_all = can_see_unpublished
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:

@@ -38,7 +38,7 @@ from .models import (
     Reservation,
     ReservationCommitment,
 )
-from .selectors import is_reviewer, sources_serving_plot
+from .selectors import is_member, is_reviewer, sources_serving_plot
 
 S = Application.Status
 DEFAULT_RESERVATION_DAYS = 90
@@ -54,11 +54,7 @@ EDITABLE_FIELDS = (
 
 def _require_member(actor: Any, app: Application) -> None:
     """Only an investor of the application's organisation acts for it."""
-    if not (
-        getattr(actor, "is_authenticated", False)
-        and actor.role == "investor"
-        and actor.organisation_id == app.organisation_id
-    ):
+    if not is_member(actor, app):
         raise Forbidden(_("Only the applicant organisation's users may do this."))
 
 

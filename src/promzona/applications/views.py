@@ -148,7 +148,7 @@ def application_detail(request, pk):
         "comments": app.comments.select_related("author"),
         "attachments": app.attachments.all(),
         "history": selectors.application_history(app) if selectors.sees_all(user) else None,
-        "is_member": _is_applicant(user) and user.organisation_id == app.organisation_id,
+        "is_member": selectors.is_member(user, app),
         "is_staff": staff,
         "comment_form": CommentForm(auto_id=False), "upload_form": UploadForm(),
         "reserve_form": ReserveForm(initial={"plot_code": next(
@@ -229,9 +229,7 @@ def reservation_release(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     app = _get(request, pk)
-    user = request.user
-    if not (selectors.is_reviewer(user) or
-            (_is_applicant(user) and user.organisation_id == app.organisation_id)):
+    if not (selectors.is_reviewer(request.user) or selectors.is_member(request.user, app)):
         raise PermissionDenied
     # Refuse a body far over the limit before Django spools it to disk.
     try:

@@ -21,6 +21,7 @@ from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
+from promzona.core.geodata.mapping import is_field_mapping
 from promzona.zones.models import Zone
 
 from .selectors import layer_objects
@@ -64,9 +65,7 @@ class ImportForm(forms.Form):
             value = json.loads(text)
         except ValueError as exc:
             raise forms.ValidationError(_("The mapping is not valid JSON.")) from exc
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
+        if not is_field_mapping(value):
             raise forms.ValidationError(_('The mapping must be {"our_field": "file column"}.'))
         return value
 

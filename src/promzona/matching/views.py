@@ -99,9 +99,10 @@ def offer_pdf(request):
     data = request.GET
     saved = data.get("saved", "")
     if saved:
-        if not request.user.is_authenticated or whole_number(saved) is None:
+        saved_id = whole_number(saved)
+        if not request.user.is_authenticated or saved_id is None:
             return HttpResponseBadRequest(_("Unknown saved search."), content_type="text/plain")
-        search = get_object_or_404(SavedSearch, pk=whole_number(saved), user=request.user)
+        search = get_object_or_404(SavedSearch, pk=saved_id, user=request.user)
         data = MatchForm.initial_from(search.request)
     form = MatchForm(data)
     if not form.is_valid():

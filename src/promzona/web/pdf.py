@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -15,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
 from promzona.zones.models import Plot
 
-from .templatetags.portal import qty
+from .templatetags.portal import km, qty
 
 
 def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
@@ -29,8 +30,6 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
                           borderPadding=4, textColor=colors.HexColor("#7a4b00"))
 
     def p(text) -> Paragraph:
-        from xml.sax.saxutils import escape
-
         return Paragraph(escape(str(text)), body)
 
     def table(rows, widths) -> Table:
@@ -40,9 +39,6 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]))
         return t
-
-    def km(v):
-        return "—" if v is None else f"{v / 1000:.1f}"
 
     def money(v):
         return "—" if v is None else f"{float(v):,.0f}".replace(",", " ")

@@ -24,10 +24,7 @@ PUBLIC_PLOT_STATUSES = (
 
 def can_see_unpublished(user: Any) -> bool:
     """Zone office staff and managers see drafts and withdrawn plots; others do not."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or getattr(user, "role", None) in ("staff", "manager"))
-    )
+    return bool(getattr(user, "is_authenticated", False) and user.oversees_zones)
 
 
 def plots_visible_to(user: Any) -> QuerySet[Plot]:
@@ -69,11 +66,19 @@ def line_links(zone: Zone, *, epsg: int) -> list[LineLink]:
     ]
 
 
-def plot_connections(plot: Plot, *, today: dt.date) -> dict[str, list[Connection]]:
-    """Per utility kind, the nearest line of each status with cost and readiness (metres, KZT)."""
+def plot_connections(plot: Plot, *, today: dt.date,
+                     links: dict[tuple[int, int], list[LineLink]] | None = None,
+                     ) -> dict[str, list[Connection]]:
+    """Per utility kind, the nearest line of each status with cost and readiness (metres, KZT).
+
+    ``links``, when given, keeps each zone's projected lines across calls (for many plots).
+    """
     shape = plot.shape()
     epsg = geo.metric_epsg_for(shape)
-    return connection_options(geo.project(shape, epsg), line_links(plot.zone, epsg=epsg), today=today)
+    links = {} if links is None else links
+    if (plot.zone_id, epsg) not in links:
+        links[plot.zone_id, epsg] = line_links(plot.zone, epsg=epsg)
+    return connection_options(geo.project(shape, epsg), links[plot.zone_id, epsg], today=today)
 
 
 def data_version() -> str:

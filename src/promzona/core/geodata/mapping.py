@@ -85,6 +85,12 @@ LAYER_FIELDS = {
 }
 
 
+def is_field_mapping(value: Any) -> bool:
+    """Whether ``value`` has the shape of a saved mapping: ``{"our_field": "file column"}``."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
 def normalise(name: str) -> str:
     """Lower case, letters and digits only (``Кадастровый_номер`` -> ``кадастровыйномер``)."""
     return re.sub(r"[\W_]+", "", str(name).lower())

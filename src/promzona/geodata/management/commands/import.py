@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from promzona.core.errors import PromzonaError
+from promzona.core.geodata.mapping import is_field_mapping
 from promzona.geodata.services import LAYERS, ImportRefused, import_file
 from promzona.zones.models import Zone
 
@@ -50,16 +51,14 @@ class Command(BaseCommand):
                 mapping = json.loads(raw.decode("utf-8"))
             except (OSError, ValueError, RecursionError) as exc:
                 raise CommandError(f"Cannot read the mapping: {exc}") from exc
-            if not isinstance(mapping, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
-            ):
+            if not is_field_mapping(mapping):
                 raise CommandError('The mapping must be a JSON object {"our_field": "file_field"}.')
         actor = None
         if opts["user"]:
             actor = get_user_model().objects.filter(username=opts["user"]).first()
             if actor is None:
                 raise CommandError(f"No user {opts['user']!r}.")
-            if not (actor.is_superuser or actor.role == "staff") or not actor.is_active:
+            if not (actor.is_zone_staff and actor.is_active):
                 raise CommandError(f"{actor.get_username()} is not active zone office staff; "
                                    "imports are recorded under a staff member's name.")
         with Progress(console=console, transient=True) as bar:
