@@ -111,3 +111,10 @@ def test_upload_of_a_several_layer_file_names_the_layer(staff_client, demo, tmp_
     r = staff_client.post("/staff/import/", {"confirm": r.context["confirm"]})
     assert r.status_code == 200 and Plot.objects.filter(code="L-BLDG").exists()
     assert not Plot.objects.filter(code="L-PLOT").exists()
+
+
+def test_a_deeply_nested_mapping_is_a_form_error(staff_client, demo, tmp_path):
+    path, _ = make_file("gpkg", tmp_path, demo, prefix="NEST")
+    r = _upload(staff_client, path, mapping="[" * 4999)
+    assert r.status_code == 400 and "not valid JSON" in r.content.decode()
+    assert not Plot.objects.filter(code="NEST-1").exists()

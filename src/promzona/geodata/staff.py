@@ -63,7 +63,7 @@ class ImportForm(forms.Form):
             return None
         try:
             value = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise forms.ValidationError(_("The mapping is not valid JSON.")) from exc
         if not is_field_mapping(value):
             raise forms.ValidationError(_('The mapping must be {"our_field": "file column"}.'))
