@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +99,8 @@ def _parent(value: Any) -> Instruction | None:
 
 
 def _co_executors(values: Any, executor: Body) -> list[Body]:
+    if isinstance(values, QuerySet):
+        values = list(values)
     if not isinstance(values, (list, tuple, set)) or len(values) > MAX_CO_EXECUTORS:
         raise InputError(_("Give at most %(n)s co-executors.") % {"n": MAX_CO_EXECUTORS},
                          field="co_executors")
