@@ -120,19 +120,27 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's recipe); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if len(items) > 5:
+            raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": 5})
+        files = [super(MultipleFileField, self).clean(item, initial) for item in items]
+        if any(f.size > MAX_ATTACHMENT_BYTES for f in files):
+            raise forms.ValidationError(_("An attachment may be at most 20 MB."))
+        return files
+
+
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("Report of execution"), widget=forms.Textarea, max_length=20000)
-    files = forms.FileField(
-        label=_("Documents (PDF, DOCX, XLSX, PNG, JPEG; at most 5 files of 20 MB)"),
-        widget=MultipleFileInput, required=False)
-
-    def clean_files(self):
-        uploads = self.files.getlist(self.add_prefix("files"))
-        if len(uploads) > 5:
-            raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": 5})
-        if any(u.size > MAX_ATTACHMENT_BYTES for u in uploads):
-            raise forms.ValidationError(_("An attachment may be at most 20 MB."))
-        return uploads
+    files = MultipleFileField(
+        label=_("Documents (PDF, DOCX, XLSX, PNG, JPEG; at most 5 files of 20 MB)"), required=False)
 
 
 class ExtendForm(forms.Form):
