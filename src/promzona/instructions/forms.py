@@ -16,6 +16,16 @@ from .selectors import Filters
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class BodyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name  # in the page's language
+
+
+class BodiesChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 def _people(q: Q):
     return User.objects.filter(q, is_active=True).order_by("username")
 
@@ -23,18 +33,18 @@ def _people(q: Q):
 class InstructionForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=50)
     issued_on = forms.DateField(label=_("Date"), widget=DATE)
-    issuer = forms.ModelChoiceField(label=_("Issuer"), queryset=Body.objects.all())
+    issuer = BodyChoice(label=_("Issuer"), queryset=Body.objects.all())
     issuer_person = forms.CharField(label=_("Signed by"), max_length=255, required=False)
     parent = forms.ModelChoiceField(label=_("Basis (parent instruction)"), required=False,
                                     queryset=Instruction.objects.order_by("issued_on", "id"))
     title = forms.CharField(label=_("Title"), max_length=255)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False,
                            max_length=20000)
-    executor = forms.ModelChoiceField(label=_("Executor"), queryset=Body.objects.all())
+    executor = BodyChoice(label=_("Executor"), queryset=Body.objects.all())
     executor_person = forms.ModelChoiceField(
         label=_("Responsible person"), required=False,
         queryset=_people(Q(role__in=["staff", "manager", "executor"])))
-    co_executors = forms.ModelMultipleChoiceField(label=_("Co-executors"), required=False,
+    co_executors = BodiesChoice(label=_("Co-executors"), required=False,
                                                   queryset=Body.objects.all())
     controller = forms.ModelChoiceField(label=_("Controller"),
                                         queryset=_people(Q(role__in=["staff", "manager"])))
@@ -95,9 +105,8 @@ class FilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     due_within = forms.IntegerField(label=_("Due within (days)"), required=False, min_value=0,
                                     max_value=366)
-    executor = forms.ModelChoiceField(label=_("Executor"), required=False,
-                                      queryset=Body.objects.all())
-    issuer = forms.ModelChoiceField(label=_("Issuer"), required=False, queryset=Body.objects.all())
+    executor = BodyChoice(label=_("Executor"), required=False, queryset=Body.objects.all())
+    issuer = BodyChoice(label=_("Issuer"), required=False, queryset=Body.objects.all())
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Instruction.Status.choices))
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -132,8 +132,11 @@ def instruction_detail(request, pk):
     instr = _get(request, pk)
     user = request.user
     selectors.annotate(instr, timezone.localdate())
+    chain = selectors.chain(instr)
+    visible = set(selectors.instructions_visible_to(user).filter(pk__in=[p.pk for p in chain])
+                  .values_list("pk", flat=True))
     return render(request, "instructions/detail.html", {
-        "i": instr, "chain": selectors.chain(instr),
+        "i": instr, "chain": [(p, p.pk in visible) for p in chain],
         "children": instr.children.select_related("executor").order_by("deadline", "id"),
         "links": selectors.links_of(instr),
         "reports": instr.reports.select_related("author", "decided_by").prefetch_related("attachments"),
