@@ -28,6 +28,7 @@ from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
 from promzona.applications import services
+from promzona.instructions import calendar as instruction_calendar
 from promzona.instructions import services as instruction_services
 from promzona.instructions.models import Body
 from promzona.zones.models import Plot
@@ -303,7 +304,7 @@ def _instructions(users) -> dict:
         actor=users["executor"], instruction=rep, text="Done",
         uploads=[SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")])
     return {"ins": ins.pk, "ins_rep": rep.pk, "ins_att": report.attachments.get().pk,
-            "feed": instruction_services.feed_create(actor=users["executor"]),
+            "feed": instruction_calendar.feed_create(actor=users["executor"]),
             "city": city.pk, "dept": dept.pk, "staff_id": users["staff"].pk}
 
 

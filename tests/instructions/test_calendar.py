@@ -8,7 +8,7 @@ import icalendar
 import pytest
 from django.test import Client
 
-from promzona.instructions import services
+from promzona.instructions import calendar, services
 
 from .conftest import issue
 
@@ -17,7 +17,7 @@ DAY = dt.timedelta(days=1)
 
 
 def feed(key):
-    return Client().get(f"/instructions/calendar/{key}.ics")
+    return Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/instructions/calendar/{key}.ics")
 
 
 def test_feed_has_one_all_day_event_per_open_deadline(people, bodies, today):
@@ -26,7 +26,7 @@ def test_feed_has_one_all_day_event_per_open_deadline(people, bodies, today):
     services.instruction_report(actor=people["executor"], instruction=done, text="x")
     services.instruction_accept(actor=people["staff"], instruction=done)
     late = issue(people, bodies, title="Late one", issued_on=today - 5 * DAY, deadline=today - DAY)
-    key = services.feed_create(actor=people["executor"])
+    key = calendar.feed_create(actor=people["executor"])
     r = feed(key)
     assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(r.content)
@@ -41,18 +41,18 @@ def test_feed_has_one_all_day_event_per_open_deadline(people, bodies, today):
 
 
 def test_revoked_or_replaced_or_forged_key_is_404(people):
-    key = services.feed_create(actor=people["executor"])
+    key = calendar.feed_create(actor=people["executor"])
     assert feed(key).status_code == 200
-    newer = services.feed_create(actor=people["executor"])
+    newer = calendar.feed_create(actor=people["executor"])
     assert feed(key).status_code == 404 and feed(newer).status_code == 200
-    services.feed_revoke(actor=people["executor"])
+    calendar.feed_revoke(actor=people["executor"])
     assert feed(newer).status_code == 404
     assert feed("forged").status_code == 404
     assert feed("x" * 500).status_code == 404
 
 
 def test_a_deactivated_user_feed_is_404(people):
-    key = services.feed_create(actor=people["executor"])
+    key = calendar.feed_create(actor=people["executor"])
     people["executor"].is_active = False
     people["executor"].save()
     assert feed(key).status_code == 404
@@ -62,7 +62,7 @@ def test_investors_have_no_feed(people):
     from promzona.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        services.feed_create(actor=people["investor"])
+        calendar.feed_create(actor=people["investor"])
 
 
 def test_calendar_page_shows_the_address_once(client, people):

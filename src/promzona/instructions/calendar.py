@@ -1,19 +1,55 @@
-"""The iCalendar feed of a user's deadlines (RFC 5545, written with the icalendar library)."""
+"""The iCalendar feed of a user's deadlines (RFC 5545, written with the icalendar library) at
+a secret, revocable address."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 import icalendar
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from promzona.audit.services import audit_record
+from promzona.core.errors import Forbidden
 
 from .models import CalendarFeed, Instruction
 from .selectors import annotate, executing, may_use
-from .services import feed_hash
+
+
+def feed_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def feed_create(*, actor: Any, now: dt.datetime | None = None) -> str:
+    """A new secret calendar key for ``actor`` (shown once); any earlier one is revoked."""
+    if not may_use(actor):
+        raise Forbidden(_("Only users who execute or control instructions have a calendar."))
+    now = now or timezone.now()
+    feed_revoke(actor=actor, now=now)
+    key = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=actor, key_hash=feed_hash(key), created_at=now)
+    audit_record(actor=actor, action="instruction.calendar_created", obj=feed, now=now)
+    return key
+
+
+@transaction.atomic
+def feed_revoke(*, actor: Any, now: dt.datetime | None = None) -> int:
+    """Revoke the actor's calendar URLs; the number revoked."""
+    now = now or timezone.now()
+    feeds = list(CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True))
+    for feed in feeds:
+        feed.revoked_at = now
+        feed.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="instruction.calendar_revoked", obj=feed, now=now)
+    return len(feeds)
 
 
 def feed_user(key: str) -> Any | None:

@@ -11,9 +11,7 @@ more time.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import secrets
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +28,7 @@ from promzona.core import instructions as rules
 from promzona.core.errors import Conflict, Forbidden, InputError
 
 from . import links as link_types
-from .models import Body, CalendarFeed, Event, Extension, Instruction, Link, Report, ReportAttachment
+from .models import Body, Event, Extension, Instruction, Link, Report, ReportAttachment
 from .selectors import is_controller, is_executor, may_use, oversees
 
 S = Instruction.Status
@@ -461,38 +459,6 @@ def instruction_remove(*, actor: Any, instruction: Instruction, reason: Any,
     audit_record(actor=actor, action="instruction.removed", obj=instr, now=now,
                  before={"on_control": True}, after={"on_control": False, "reason": reason})
     return instr
-
-
-# --- the calendar feed ---------------------------------------------------------------------
-
-
-def feed_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-@transaction.atomic
-def feed_create(*, actor: Any, now: dt.datetime | None = None) -> str:
-    """A new secret calendar key for ``actor`` (shown once); any earlier one is revoked."""
-    if not may_use(actor):
-        raise Forbidden(_("Only users who execute or control instructions have a calendar."))
-    now = now or timezone.now()
-    feed_revoke(actor=actor, now=now)
-    key = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(user=actor, key_hash=feed_hash(key), created_at=now)
-    audit_record(actor=actor, action="instruction.calendar_created", obj=feed, now=now)
-    return key
-
-
-@transaction.atomic
-def feed_revoke(*, actor: Any, now: dt.datetime | None = None) -> int:
-    """Revoke the actor's calendar URLs; the number revoked."""
-    now = now or timezone.now()
-    feeds = list(CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True))
-    for feed in feeds:
-        feed.revoked_at = now
-        feed.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="instruction.calendar_revoked", obj=feed, now=now)
-    return len(feeds)
 
 
 # --- bodies --------------------------------------------------------------------------------

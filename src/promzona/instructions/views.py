@@ -248,9 +248,9 @@ def calendar_manage(request):
     key = None
     if request.method == "POST":
         if request.POST.get("action") == "create":
-            key = services.feed_create(actor=request.user)
+            key = calendar.feed_create(actor=request.user)
         elif request.POST.get("action") == "revoke":
-            services.feed_revoke(actor=request.user)
+            calendar.feed_revoke(actor=request.user)
             messages.success(request, _("The calendar URL is revoked."))
         else:
             messages.error(request, _("Unknown action."))
