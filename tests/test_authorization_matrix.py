@@ -1,7 +1,8 @@
 """Every URL pattern and every API operation × every role, against a table of expected statuses.
 
 Adding a route without a line here fails ``test_every_route_has_an_entry``. One line per route:
-``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager)``. Sample
+``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager, executor)``
+(the executor is an outside body's user, ``demo-executor``). Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
 an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
 plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``. Each cell runs in a
@@ -12,6 +13,8 @@ Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new li
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 
 import pytest
@@ -19,129 +22,189 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
 from promzona.applications import services
+from promzona.instructions import calendar as instruction_calendar
+from promzona.instructions import services as instruction_services
+from promzona.instructions.models import Body
 from promzona.zones.models import Plot
 
-ROLES = ("anon", "a", "b", "staff", "manager")
+ROLES = ("anon", "a", "b", "staff", "manager", "executor")
 USERNAMES = {"a": "demo-investor", "b": "demo-investor2", "staff": "demo-staff",
-             "manager": "demo-manager"}
+             "manager": "demo-manager", "executor": "demo-executor"}
 #: Django's admin site enforces its own rules (is_staff + model permissions); every route under
 #: it is covered by these representative lines and the prefix below.
 ADMIN_PREFIX = "admin/"
 
 WEB = [
-    ("GET", "", "/", 200, 200, 200, 200, 200),
-    ("GET", "admin/", "/admin/", 302, 302, 302, 200, 302),
-    ("GET", "admin/zones/plot/", "/admin/zones/plot/", 302, 302, 302, 200, 302),
-    ("GET", "admin/accounts/user/", "/admin/accounts/user/", 302, 302, 302, 200, 302),
-    ("GET", "api/openapi.json", "/api/openapi.json", 200, 200, 200, 200, 200),
-    ("GET", "api/docs", "/api/docs", 200, 200, 200, 200, 200),
-    ("GET", "accounts/login/", "/accounts/login/", 200, 200, 200, 200, 200),
-    ("POST", "accounts/logout/", "/accounts/logout/", 302, 302, 302, 302, 302),
-    ("GET", "accounts/password_change/", "/accounts/password_change/", 302, 200, 200, 200, 200),
+    ("GET", "", "/", 200, 200, 200, 200, 200, 200),
+    ("GET", "admin/", "/admin/", 302, 302, 302, 200, 302, 302),
+    ("GET", "admin/zones/plot/", "/admin/zones/plot/", 302, 302, 302, 200, 302, 302),
+    ("GET", "admin/accounts/user/", "/admin/accounts/user/", 302, 302, 302, 200, 302, 302),
+    ("GET", "api/openapi.json", "/api/openapi.json", 200, 200, 200, 200, 200, 200),
+    ("GET", "api/docs", "/api/docs", 200, 200, 200, 200, 200, 200),
+    ("GET", "accounts/login/", "/accounts/login/", 200, 200, 200, 200, 200, 200),
+    ("POST", "accounts/logout/", "/accounts/logout/", 302, 302, 302, 302, 302, 302),
+    ("GET", "accounts/password_change/", "/accounts/password_change/", 302, 200, 200, 200, 200, 200),
     ("GET", "accounts/password_change/done/", "/accounts/password_change/done/",
-     302, 200, 200, 200, 200),
-    ("GET", "accounts/password_reset/", "/accounts/password_reset/", 200, 200, 200, 200, 200),
-    ("GET", "accounts/password_reset/done/", "/accounts/password_reset/done/",
-     200, 200, 200, 200, 200),
+     302, 200, 200, 200, 200, 200),
+    ("GET", "accounts/password_reset/", "/accounts/password_reset/", 200, 200, 200, 200, 200, 200),
+    ("GET", "accounts/password_reset/done/", "/accounts/password_reset/done/", 200, 200, 200, 200, 200, 200),
     ("GET", "accounts/reset/<uidb64>/<token>/", "/accounts/reset/MQ/bad-token/",
-     200, 200, 200, 200, 200),
-    ("GET", "accounts/reset/done/", "/accounts/reset/done/", 200, 200, 200, 200, 200),
-    ("GET", "accounts/register/", "/accounts/register/", 200, 200, 200, 200, 200),
-    ("GET", "accounts/verify/<str:token>/", "/accounts/verify/forged/", 400, 400, 400, 400, 400),
-    ("GET", "accounts/invite/", "/accounts/invite/", 302, 200, 200, 403, 403),
-    ("GET", "accounts/join/<str:token>/", "/accounts/join/forged/", 400, 400, 400, 400, 400),
-    ("GET", "applications/", "/applications/", 302, 200, 200, 200, 200),
-    ("GET", "applications/new/", "/applications/new/", 302, 200, 200, 403, 403),
-    ("GET", "applications/<int:pk>/", "/applications/{app_a}/", 302, 200, 404, 200, 200),
-    ("GET", "applications/<int:pk>/edit/", "/applications/{app_a}/edit/",
-     302, 200, 404, 200, 200),
+     200, 200, 200, 200, 200, 200),
+    ("GET", "accounts/reset/done/", "/accounts/reset/done/", 200, 200, 200, 200, 200, 200),
+    ("GET", "accounts/register/", "/accounts/register/", 200, 200, 200, 200, 200, 200),
+    ("GET", "accounts/verify/<str:token>/", "/accounts/verify/forged/", 400, 400, 400, 400, 400, 400),
+    ("GET", "accounts/invite/", "/accounts/invite/", 302, 200, 200, 403, 403, 403),
+    ("GET", "accounts/join/<str:token>/", "/accounts/join/forged/", 400, 400, 400, 400, 400, 400),
+    ("GET", "applications/", "/applications/", 302, 200, 200, 200, 200, 200),
+    ("GET", "applications/new/", "/applications/new/", 302, 200, 200, 403, 403, 403),
+    ("GET", "applications/<int:pk>/", "/applications/{app_a}/", 302, 200, 404, 200, 200, 404),
+    ("GET", "applications/<int:pk>/edit/", "/applications/{app_a}/edit/", 302, 200, 404, 200, 200, 404),
     ("POST", "applications/<int:pk>/comment/", "/applications/{app_a}/comment/",
-     302, 302, 404, 302, 403),
+     302, 302, 404, 302, 403, 404),
     ("POST", "applications/<int:pk>/reserve/", "/applications/{app_a}/reserve/",
-     302, 302, 404, 302, 302),
-    ("POST", "applications/<int:pk>/upload/", "/applications/{app_a}/upload/",
-     302, 302, 404, 302, 403),
+     302, 302, 404, 302, 302, 404),
+    ("POST", "applications/<int:pk>/upload/", "/applications/{app_a}/upload/", 302, 302, 404, 302, 403, 404),
     ("POST", "applications/<int:pk>/<slug:name>/", "/applications/{app_a}/withdraw/",
-     302, 302, 404, 403, 403),
-    ("POST", "applications/reservations/<int:pk>/release/",
-     "/applications/reservations/{res_a}/release/", 302, 403, 404, 302, 403),
+     302, 302, 404, 403, 403, 404),
+    ("POST", "applications/reservations/<int:pk>/release/", "/applications/reservations/{res_a}/release/",
+     302, 403, 404, 302, 403, 404),
     ("GET", "applications/attachments/<int:pk>/", "/applications/attachments/{att_a}/",
-     302, 200, 404, 200, 200),
-    ("GET", "applications/plots/<int:plot_id>/history/",
-     "/applications/plots/{plot}/history/", 302, 403, 403, 200, 200),
-    ("POST", "i18n/setlang/", "/i18n/setlang/", 302, 302, 302, 302, 302),
-    ("GET", "jsi18n/", "/jsi18n/", 200, 200, 200, 200, 200),
-    ("GET", "match/", "/match/", 200, 200, 200, 200, 200),
-    ("GET", "match/offer.pdf", "/match/offer.pdf", 400, 400, 400, 400, 400),
-    ("POST", "match/saved/<int:pk>/delete/", "/match/saved/999999/delete/",
-     302, 404, 404, 404, 404),
-    ("GET", "sectors/", "/sectors/", 302, 403, 403, 200, 200),
-    ("GET", "sectors/figure/<slug:name>.png", "/sectors/figure/nothing.png",
-     302, 403, 403, 404, 404),
+     302, 200, 404, 200, 200, 404),
+    ("GET", "applications/plots/<int:plot_id>/history/", "/applications/plots/{plot}/history/",
+     302, 403, 403, 200, 200, 403),
+    ("POST", "i18n/setlang/", "/i18n/setlang/", 302, 302, 302, 302, 302, 302),
+    ("GET", "jsi18n/", "/jsi18n/", 200, 200, 200, 200, 200, 200),
+    ("GET", "match/", "/match/", 200, 200, 200, 200, 200, 200),
+    ("GET", "match/offer.pdf", "/match/offer.pdf", 400, 400, 400, 400, 400, 400),
+    ("POST", "match/saved/<int:pk>/delete/", "/match/saved/999999/delete/", 302, 404, 404, 404, 404, 404),
+    ("GET", "sectors/", "/sectors/", 302, 403, 403, 200, 200, 403),
+    ("GET", "sectors/figure/<slug:name>.png", "/sectors/figure/nothing.png", 302, 403, 403, 404, 404, 403),
     ("GET", "sectors/export/<slug:table>.<str:fmt>", "/sectors/export/nothing.csv",
-     302, 403, 403, 404, 404),
-    ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{plot_code}/",
-     200, 200, 200, 200, 200),
+     302, 403, 403, 404, 404, 403),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{plot_code}/", 200, 200, 200, 200, 200, 200),
     ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{draft_code}/",
-     404, 404, 404, 200, 200),
-    ("GET", "plots/<slug:zone_slug>/<str:code>/passport.pdf",
-     "/plots/{zone}/{plot_code}/passport.pdf", 200, 200, 200, 200, 200),
-    ("GET", "plots/<slug:zone_slug>/<str:code>/passport.pdf",
-     "/plots/{zone}/{draft_code}/passport.pdf", 404, 404, 404, 200, 200),
-    ("GET", "compare/", "/compare/?plots={plot}&plots={draft}", 404, 404, 404, 200, 200),
-    ("GET", "zones/<slug:slug>/", "/zones/{zone}/", 200, 200, 200, 200, 200),
-    ("GET", "ogc/", "/ogc/", 200, 200, 200, 200, 200),
-    ("GET", "ogc", "/ogc", 200, 200, 200, 200, 200),
-    ("GET", "ogc/conformance", "/ogc/conformance", 200, 200, 200, 200, 200),
-    ("GET", "ogc/collections", "/ogc/collections", 200, 200, 200, 200, 200),
-    ("GET", "ogc/collections/<str:name>", "/ogc/collections/plots", 200, 200, 200, 200, 200),
-    ("GET", "ogc/collections/<str:name>/items", "/ogc/collections/plots/items",
-     200, 200, 200, 200, 200),
+     404, 404, 404, 200, 200, 404),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/passport.pdf", "/plots/{zone}/{plot_code}/passport.pdf",
+     200, 200, 200, 200, 200, 200),
+    ("GET", "plots/<slug:zone_slug>/<str:code>/passport.pdf", "/plots/{zone}/{draft_code}/passport.pdf",
+     404, 404, 404, 200, 200, 404),
+    ("GET", "compare/", "/compare/?plots={plot}&plots={draft}", 404, 404, 404, 200, 200, 404),
+    ("GET", "zones/<slug:slug>/", "/zones/{zone}/", 200, 200, 200, 200, 200, 200),
+    ("GET", "ogc/", "/ogc/", 200, 200, 200, 200, 200, 200),
+    ("GET", "ogc", "/ogc", 200, 200, 200, 200, 200, 200),
+    ("GET", "ogc/conformance", "/ogc/conformance", 200, 200, 200, 200, 200, 200),
+    ("GET", "ogc/collections", "/ogc/collections", 200, 200, 200, 200, 200, 200),
+    ("GET", "ogc/collections/<str:name>", "/ogc/collections/plots", 200, 200, 200, 200, 200, 200),
+    ("GET", "ogc/collections/<str:name>/items", "/ogc/collections/plots/items", 200, 200, 200, 200, 200, 200),
     ("GET", "ogc/collections/<str:name>/items/<str:pk>", "/ogc/collections/plots/items/{plot}",
-     200, 200, 200, 200, 200),
+     200, 200, 200, 200, 200, 200),
     ("GET", "ogc/collections/<str:name>/items/<str:pk>", "/ogc/collections/plots/items/{draft}",
-     404, 404, 404, 200, 200),
-    ("GET", "staff/import/", "/staff/import/", 302, 403, 403, 200, 403),
+     404, 404, 404, 200, 200, 404),
+    ("GET", "staff/import/", "/staff/import/", 302, 403, 403, 200, 403, 403),
     ("GET", "staff/export/<str:layer>.<str:fmt>", "/staff/export/plots.geojson",
-     302, 403, 403, 200, 200),
-    ("GET", "download/plots.<str:fmt>", "/download/plots.geojson", 200, 200, 200, 200, 200),
+     302, 403, 403, 200, 200, 403),
+    ("GET", "download/plots.<str:fmt>", "/download/plots.geojson", 200, 200, 200, 200, 200, 200),
+    ("GET", "instructions/", "/instructions/", 302, 403, 403, 200, 200, 302),
+    ("GET", "instructions/execute/", "/instructions/execute/", 302, 403, 403, 200, 200, 200),
+    ("GET", "instructions/control/", "/instructions/control/", 302, 403, 403, 200, 200, 302),
+    ("GET", "instructions/new/", "/instructions/new/", 302, 403, 403, 200, 200, 403),
+    ("POST", "instructions/new/", "/instructions/new/", 302, 403, 403, 302, 302, 403),
+    ("GET", "instructions/<int:pk>/", "/instructions/{ins}/", 302, 403, 403, 200, 200, 200),
+    ("GET", "instructions/<int:pk>/edit/", "/instructions/{ins}/edit/", 302, 403, 403, 200, 200, 403),
+    ("POST", "instructions/<int:pk>/edit/", "/instructions/{ins}/edit/", 302, 403, 403, 302, 302, 403),
+    ("POST", "instructions/<int:pk>/report/", "/instructions/{ins}/report/", 302, 403, 403, 403, 403, 302),
+    ("POST", "instructions/<int:pk>/extend/", "/instructions/{ins}/extend/", 302, 403, 403, 302, 403, 302),
+    ("POST", "instructions/<int:pk>/do/<slug:action>/", "/instructions/{ins_rep}/do/accept/",
+     302, 403, 403, 302, 403, 403),
+    ("POST", "instructions/<int:pk>/do/<slug:action>/", "/instructions/{ins}/do/start/",
+     302, 403, 403, 403, 403, 302),
+    ("GET", "instructions/attachments/<int:pk>/", "/instructions/attachments/{ins_att}/",
+     302, 403, 403, 200, 200, 200),
+    ("GET", "instructions/calendar/", "/instructions/calendar/", 302, 403, 403, 200, 200, 200),
+    ("GET", "instructions/calendar/<str:key>.ics", "/instructions/calendar/{feed}.ics",
+     200, 200, 200, 200, 200, 200),
+    ("GET", "instructions/calendar/<str:key>.ics", "/instructions/calendar/forged.ics",
+     404, 404, 404, 404, 404, 404),
 ]
 
 API = [
-    ("GET", "/api/health", "/api/health", 200, 200, 200, 200, 200),
-    ("POST", "/api/match", "/api/match", 422, 422, 422, 422, 422),
-    ("GET", "/api/applications", "/api/applications", 401, 200, 200, 200, 200),
-    ("POST", "/api/applications", "/api/applications", 401, 422, 422, 422, 422),
-    ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}",
-     401, 200, 404, 200, 200),
+    ("GET", "/api/health", "/api/health", 200, 200, 200, 200, 200, 200),
+    ("POST", "/api/match", "/api/match", 422, 422, 422, 422, 422, 422),
+    ("GET", "/api/applications", "/api/applications", 401, 200, 200, 200, 200, 200),
+    ("POST", "/api/applications", "/api/applications", 401, 422, 422, 422, 422, 422),
+    ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}", 401, 200, 404, 200, 200, 404),
     ("PATCH", "/api/applications/{application_id}", "/api/applications/{app_a}",
-     401, 422, 422, 422, 422),
+     401, 422, 422, 422, 422, 422),
     ("POST", "/api/applications/{application_id}/submit", "/api/applications/{app_a}/submit",
-     401, 409, 404, 403, 403),
-    ("POST", "/api/applications/{application_id}/start_review",
-     "/api/applications/{app_a}/start_review", 401, 403, 404, 200, 403),
+     401, 409, 404, 403, 403, 404),
+    ("POST", "/api/applications/{application_id}/start_review", "/api/applications/{app_a}/start_review",
+     401, 403, 404, 200, 403, 404),
     ("POST", "/api/applications/{application_id}/approve", "/api/applications/{app_a}/approve",
-     401, 403, 404, 200, 403),
+     401, 403, 404, 200, 403, 404),
     ("POST", "/api/applications/{application_id}/reject", "/api/applications/{app_a}/reject",
-     401, 403, 404, 400, 403),
-    ("POST", "/api/applications/{application_id}/withdraw",
-     "/api/applications/{app_a}/withdraw", 401, 200, 404, 403, 403),
-    ("POST", "/api/reservations", "/api/reservations", 401, 422, 422, 422, 422),
-    ("GET", "/api/reservations", "/api/reservations", 401, 200, 200, 200, 200),
-    ("POST", "/api/reservations/{reservation_id}/release",
-     "/api/reservations/{res_a}/release", 401, 403, 404, 200, 403),
-    ("GET", "/api/plots", "/api/plots", 200, 200, 200, 200, 200),
-    ("GET", "/api/plots/{plot_id}", "/api/plots/{plot}", 200, 200, 200, 200, 200),
-    ("GET", "/api/plots/{plot_id}", "/api/plots/{draft}", 404, 404, 404, 200, 200),
-    ("GET", "/api/zones", "/api/zones", 200, 200, 200, 200, 200),
-    ("GET", "/api/utility-sources", "/api/utility-sources", 200, 200, 200, 200, 200),
-    ("GET", "/api/utility-lines", "/api/utility-lines", 200, 200, 200, 200, 200),
+     401, 403, 404, 400, 403, 404),
+    ("POST", "/api/applications/{application_id}/withdraw", "/api/applications/{app_a}/withdraw",
+     401, 200, 404, 403, 403, 404),
+    ("POST", "/api/reservations", "/api/reservations", 401, 422, 422, 422, 422, 422),
+    ("GET", "/api/reservations", "/api/reservations", 401, 200, 200, 200, 200, 200),
+    ("POST", "/api/reservations/{reservation_id}/release", "/api/reservations/{res_a}/release",
+     401, 403, 404, 200, 403, 404),
+    ("GET", "/api/plots", "/api/plots", 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/plots/{plot_id}", "/api/plots/{plot}", 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/plots/{plot_id}", "/api/plots/{draft}", 404, 404, 404, 200, 200, 404),
+    ("GET", "/api/zones", "/api/zones", 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/utility-sources", "/api/utility-sources", 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/utility-lines", "/api/utility-lines", 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/instructions", "/api/instructions", 401, 403, 403, 200, 200, 200),
+    ("POST", "/api/instructions", "/api/instructions", 401, 403, 403, 201, 201, 403),
+    ("GET", "/api/instructions/{instruction_id}", "/api/instructions/{ins}", 401, 404, 404, 200, 200, 200),
+    ("PATCH", "/api/instructions/{instruction_id}", "/api/instructions/{ins}", 401, 404, 404, 200, 200, 403),
+    ("POST", "/api/instructions/{instruction_id}/report", "/api/instructions/{ins}/report",
+     401, 404, 404, 403, 403, 200),
+    ("POST", "/api/instructions/{instruction_id}/accept", "/api/instructions/{ins_rep}/accept",
+     401, 404, 404, 200, 403, 403),
+    ("POST", "/api/instructions/{instruction_id}/return", "/api/instructions/{ins_rep}/return",
+     401, 404, 404, 200, 403, 403),
+    ("POST", "/api/instructions/{instruction_id}/extend", "/api/instructions/{ins}/extend",
+     401, 404, 404, 200, 403, 200),
 ]
+
+
+def _later(ids, days=30):
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+#: A valid body per line (so a refusal is the role check, not the input): JSON for the API,
+#: form fields for pages. Lines without one send an empty JSON object.
+BODIES = {
+    ("POST", "/instructions/new/"): lambda ids: {
+        "number": "M-2", "issued_on": timezone.localdate().isoformat(), "issuer": ids["city"],
+        "title": "Matrix", "executor": ids["dept"], "controller": ids["staff_id"],
+        "deadline": _later(ids), "on_control": "on"},
+    ("POST", "/instructions/{ins}/edit/"): lambda ids: {
+        "number": "M-1", "issued_on": timezone.localdate().isoformat(), "issuer": ids["city"],
+        "title": "Renamed", "executor": ids["dept"], "controller": ids["staff_id"]},
+    ("POST", "/instructions/{ins}/report/"): lambda ids: {"text": "Done"},
+    ("POST", "/instructions/{ins}/extend/"): lambda ids: {"new_deadline": _later(ids),
+                                                          "reason": "Snow"},
+    ("POST", "/instructions/{ins_rep}/do/accept/"): lambda ids: {"comment": "OK", "confirm": "on"},
+    ("POST", "/api/instructions"): lambda ids: {
+        "number": "M-2", "issued_on": timezone.localdate().isoformat(), "issuer_id": ids["city"],
+        "title": "Matrix", "executor_id": ids["dept"], "controller": "demo-staff",
+        "deadline": _later(ids)},
+    ("PATCH", "/api/instructions/{ins}"): lambda ids: {"title": "Renamed"},
+    ("POST", "/api/instructions/{ins}/report"): lambda ids: {"text": "Done"},
+    ("POST", "/api/instructions/{ins_rep}/accept"): lambda ids: {"comment": "OK"},
+    ("POST", "/api/instructions/{ins_rep}/return"): lambda ids: {"comment": "Photos?"},
+    ("POST", "/api/instructions/{ins}/extend"): lambda ids: {"new_deadline": _later(ids),
+                                                             "reason": "Snow"},
+}
 
 
 def _patterns(resolver=None, prefix=""):
@@ -214,6 +277,7 @@ def world(demo, settings, tmp_path):
     draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
+    ids |= _instructions(users)
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -222,12 +286,36 @@ def world(demo, settings, tmp_path):
     return ids, clients, tokens
 
 
-def _cell(client, method, url, headers=None):
+def _instructions(users) -> dict:
+    """``{ins}``: issued to demo-executor's department, controlled by demo-staff; ``{ins_rep}``:
+    the same, reported with a document ``{ins_att}``; ``{feed}``: demo-executor's calendar key."""
+    city = Body.objects.get(kind="city", name_en="Balkhash city akimat")
+    dept = Body.objects.get(members=users["executor"])
+    today = timezone.localdate()
+
+    def issue(number):
+        return instruction_services.instruction_issue(
+            actor=users["staff"], number=number, issued_on=today, issuer=city, title="Matrix",
+            executor=dept, executor_person=users["executor"], controller=users["staff"],
+            deadline=today + dt.timedelta(days=10))
+
+    ins, rep = issue("M-1"), issue("M-0")
+    report = instruction_services.instruction_report(
+        actor=users["executor"], instruction=rep, text="Done",
+        uploads=[SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")])
+    return {"ins": ins.pk, "ins_rep": rep.pk, "ins_att": report.attachments.get().pk,
+            "feed": instruction_calendar.feed_create(actor=users["executor"]),
+            "city": city.pk, "dept": dept.pk, "staff_id": users["staff"].pk}
+
+
+def _cell(client, method, url, headers=None, body=None):
     with transaction.atomic():
         if method == "GET":
             r = client.get(url, **(headers or {}))
+        elif body is not None and not url.startswith("/api/"):
+            r = client.post(url, body, **(headers or {}))
         else:
-            r = client.generic(method, url, b"{}", content_type="application/json",
+            r = client.generic(method, url, json.dumps(body or {}), content_type="application/json",
                                **(headers or {}))
         transaction.set_rollback(True)
     return r.status_code
@@ -245,7 +333,8 @@ def _check(line, observe):
 def test_web_matrix(world, line):
     ids, clients, _ = world
     url = line[2].format(**ids)
-    _check(line, lambda role: _cell(clients[role], line[0], url))
+    body = BODIES[(line[0], line[2])](ids) if (line[0], line[2]) in BODIES else None
+    _check(line, lambda role: _cell(clients[role], line[0], url, body=body))
 
 
 @pytest.mark.parametrize("line", API, ids=[f"{m} {p}" for m, p, *_ in API])
@@ -253,9 +342,10 @@ def test_api_matrix(world, line):
     ids, _, tokens = world
     url = line[2].format(**ids)
     client = Client()
+    body = BODIES[(line[0], line[2])](ids) if (line[0], line[2]) in BODIES else None
 
     def observe(role):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[role]}"} if role in tokens else {}
-        return _cell(client, line[0], url, headers)
+        return _cell(client, line[0], url, headers, body)
 
     _check(line, observe)

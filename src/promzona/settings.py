@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "promzona.web",
     "promzona.matching",
     "promzona.sectors",
+    "promzona.instructions",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +201,5 @@ LOGGING = {
 PROMZONA_TILE_URL = os.environ.get("PROMZONA_TILE_URL", "")
 # A passport whose key facts were verified longer ago than this is flagged as stale.
 PROMZONA_STALE_AFTER_DAYS = int(os.environ.get("PROMZONA_STALE_AFTER_DAYS", "365"))
+# Where the site is reached, for links in mail sent by jobs (no request to take the host from).
+PROMZONA_SITE_URL = os.environ.get("PROMZONA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -19,7 +19,7 @@ def table_state():
     """Every row of every promzona table, as comparable data."""
     state = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"zones", "accounts", "audit", "api"}:
+        if model._meta.app_label in {"zones", "accounts", "audit", "api", "instructions"}:
             state[model._meta.label] = sorted(map(repr, model.objects.values_list()))
     return state
 
@@ -62,4 +62,4 @@ def test_demo_accounts_exist_for_every_role(demo):
     from promzona.accounts.models import User
 
     roles = set(User.objects.filter(username__startswith="demo-").values_list("role", flat=True))
-    assert roles == {"investor", "staff", "manager"}
+    assert roles == {"investor", "staff", "manager", "executor"}

@@ -45,6 +45,7 @@ class Role(models.TextChoices):
     INVESTOR = "investor", _("Investor")
     STAFF = "staff", _("Zone office staff")
     MANAGER = "manager", _("Manager")
+    EXECUTOR = "executor", _("Executor (outside body)")
 
 
 class User(AbstractUser):

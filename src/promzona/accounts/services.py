@@ -17,7 +17,7 @@ from .models import Organisation, Role, User
 
 ZONE_OFFICE_GROUP = "Zone office"
 # Staff edit the zone's data in the admin; these apps' models are theirs to edit.
-STAFF_APPS = ("zones", "accounts")
+STAFF_APPS = ("zones", "accounts", "instructions")
 # Written only by the services (review pages, API, commands); staff see them in the admin.
 VIEW_APPS = ("audit", "applications", "matching")
 

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
+from promzona.instructions.api import router as instructions_router
 from promzona.matching.api import router as matching_router
 
 api = NinjaAPI(
@@ -61,3 +62,4 @@ def health(request):
 api.add_router("/match", matching_router)
 api.add_router("/", geodata_router)
 api.add_router("/", applications_router)
+api.add_router("/", instructions_router)

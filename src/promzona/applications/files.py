@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import zipfile
-from typing import IO
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from promzona.core.errors import InputError
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -46,3 +50,17 @@ def sniff(fileobj: IO[bytes]) -> str | None:
         if "xl/workbook.xml" in names:
             return "xlsx"
     return None
+
+
+def upload_kind(upload: Any) -> str:
+    """The kind of an uploaded document (see :data:`KINDS`), or :class:`InputError` when it is
+    over :data:`MAX_ATTACHMENT_BYTES` or not one of the accepted types. Every upload of
+    documents (application attachments, instruction reports) is checked here."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise InputError(_("An attachment may be at most 20 MB."), field="file")
+    kind = sniff(upload)
+    if kind is None:
+        raise InputError(
+            _("Only PDF, DOCX, XLSX, PNG and JPEG files are accepted."), field="file"
+        )
+    return kind

@@ -367,13 +367,7 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
         _require_member(actor, application)
     if application.status in (S.APPROVED, S.REJECTED, S.WITHDRAWN):
         raise Conflict(_("A closed application takes no more attachments."))
-    if upload.size > files.MAX_ATTACHMENT_BYTES:
-        raise InputError(_("An attachment may be at most 20 MB."), field="file")
-    kind = files.sniff(upload)
-    if kind is None:
-        raise InputError(
-            _("Only PDF, DOCX, XLSX, PNG and JPEG files are accepted."), field="file"
-        )
+    kind = files.upload_kind(upload)
     content_type, ext = files.KINDS[kind]
     name = os.path.basename(str(upload.name or "file"))[:200]
     att = Attachment(application=application, original_name=name, content_type=content_type,

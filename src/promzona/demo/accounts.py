@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("demo-manager", "manager", _("Manager")),
     DemoAccount("demo-investor", "investor", _("Investor"), "180140005227"),
     DemoAccount("demo-investor2", "investor", _("Investor (another company)"), "050840001233"),
+    DemoAccount("demo-executor", "executor", _("Executor (city department)")),
 ]
 
 

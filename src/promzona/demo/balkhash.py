@@ -28,6 +28,7 @@ from promzona.zones.models import (
     Zone,
 )
 
+from . import instructions as demo_instructions
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
 
 NOTE = "Иллюстративные данные демо-версии, не официальные сведения."
@@ -194,6 +195,7 @@ def load(*, today: dt.date) -> bool:
     _load_utilities(zone, x0, y0, x1, y1, today)
     _load_plots(zone, today)
     _load_people()
+    demo_instructions.load(zone=zone, today=today)
     return True
 
 
