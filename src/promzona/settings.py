@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "promzona.accounts",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "promzona.web",
     "promzona.matching",
     "promzona.sectors",
+    "promzona.news",
 ]
 
 MIDDLEWARE = [

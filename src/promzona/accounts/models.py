@@ -45,6 +45,7 @@ class Role(models.TextChoices):
     INVESTOR = "investor", _("Investor")
     STAFF = "staff", _("Zone office staff")
     MANAGER = "manager", _("Manager")
+    EDITOR = "editor", _("Editor (newsroom)")
 
 
 class User(AbstractUser):
@@ -76,6 +77,11 @@ class User(AbstractUser):
     def oversees_zones(self) -> bool:
         """Zone office staff, managers and superusers see every plot and application."""
         return self.is_superuser or self.role in (Role.STAFF, Role.MANAGER)
+
+    @property
+    def writes_news(self) -> bool:
+        """Editors and zone office staff write, publish and moderate the zone's news."""
+        return self.is_superuser or self.role in (Role.EDITOR, Role.STAFF)
 
     def clean(self) -> None:
         super().clean()
