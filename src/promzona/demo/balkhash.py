@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from pyproj import Transformer
 
 from promzona.accounts.models import Organisation, User
@@ -28,6 +29,7 @@ from promzona.zones.models import (
     Zone,
 )
 
+from . import news
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
 
 NOTE = "Иллюстративные данные демо-версии, не официальные сведения."
@@ -194,6 +196,7 @@ def load(*, today: dt.date) -> bool:
     _load_utilities(zone, x0, y0, x1, y1, today)
     _load_plots(zone, today)
     _load_people()
+    news.load(zone=zone, now=timezone.now())
     return True
 
 

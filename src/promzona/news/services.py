@@ -30,7 +30,12 @@ RESERVED_SLUGS = {"desk", "search", "rubric", "tag", "rss", "atom", "feed", "com
 PLAIN_FIELDS = [f"{f}_{lang}" for f in ("title", "lead", "place", "photo_alt") for lang in LANGS] + [
     "byline", "photo_credit", "source_label"]
 MAX_TAGS = 12
-AUDITED = [f.name for f in Article._meta.concrete_fields if f.name != "search_text"]
+AUDITED = [f.name for f in Article._meta.concrete_fields
+           if f.name not in ("search_text", "photo", "photo_thumb")]
+
+
+def _snapshot(article: Article) -> dict[str, Any]:
+    return {**snapshot(article, AUDITED), "photo": article.photo.name or ""}
 
 
 def require_newsroom(actor: Any) -> None:
@@ -140,7 +145,7 @@ def article_save(
         before = None
     else:
         article = Article.objects.select_for_update().get(pk=article.pk)
-        before = snapshot(article, AUDITED)
+        before = _snapshot(article)
     if "rubric" in fields and not isinstance(fields["rubric"], Rubric):
         raise InputError(_("Choose a rubric."), field="rubric")
     _clean_text(article, fields)
@@ -171,7 +176,7 @@ def article_save(
             article.related.set([a for a in related if a.pk != article.pk][:6])
         if about is not None:
             links_set(article, about)
-        after = snapshot(article, AUDITED)
+        after = _snapshot(article)
         if creating:
             audit_record(actor=actor, action="article.created", obj=article, after=after, now=now)
         else:
