@@ -36,7 +36,7 @@ _TRANSLIT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
      "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia", "a", "g",
-     "q", "n", "o", "u", "u", "h", "i"], strict=True))
+     "q", "ng", "o", "u", "u", "h", "i"], strict=True))
 
 
 def sanitise_html(markup: str) -> str:
