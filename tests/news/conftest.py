@@ -28,8 +28,13 @@ XSS = [
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Photos are written to a directory of the test's own."""
+    """Photos are written to a directory of the test's own; no page cached by another test."""
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -174,3 +174,16 @@ def test_search_matches_titles_and_leads_in_any_language_and_case(editor, now, q
 def test_a_search_too_long_is_refused(now):
     with pytest.raises(InputError):
         selectors.search("x" * 101, now=now)
+
+
+def test_the_page_cache_key_changes_when_a_scheduled_article_comes_due(editor, now):
+    make_article(editor, publish_at=now + dt.timedelta(hours=1))
+    before, due = selectors.news_version(now), selectors.news_version(now + dt.timedelta(hours=2))
+    assert before != due
+
+
+def test_the_page_cache_key_changes_with_every_newsroom_write(editor, now):
+    a = make_article(editor)
+    before = selectors.news_version(now)
+    services.article_save(actor=editor, now=now, article=a, fields={"lead_ru": "Новый лид"})
+    assert selectors.news_version(now) != before

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from promzona.audit.models import AuditEntry
 from promzona.core import richtext
 from promzona.core.errors import InputError, NotFound
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES, can_see_unpublished
@@ -23,6 +24,13 @@ MAX_QUERY = 100
 
 def writes_news(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.writes_news)
+
+
+def news_version(now: dt.datetime) -> str:
+    """Changes with every audited write (articles, comments, moderation, and the plots and
+    zones articles link to) and whenever a scheduled article comes due: keys the page cache."""
+    latest = AuditEntry.objects.aggregate(m=Max("id"))["m"]
+    return f"{latest}:{articles_public(now).count()}"
 
 
 def articles_public(now: dt.datetime) -> QuerySet[Article]:

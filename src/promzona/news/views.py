@@ -5,12 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,23 +26,49 @@ from .forms import CommentForm, SearchForm
 from .models import Article
 
 PAGE_SIZE = 12
+PAGE_CACHE_SECONDS = 300
 
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _common(now) -> dict:
-    return {"feed_column": selectors.feed_column(now), "search_form": SearchForm()}
+def _cached(request, key: str, now, render_body) -> str:
+    """A rendered fragment, cached per language under :func:`selectors.news_version` (any
+    newsroom write, and any scheduled article coming due, changes the key). The newsroom sees
+    drafts, so its pages are never cached; forms with their tokens are never in a fragment."""
+    if selectors.writes_news(request.user):
+        return render_body()
+    full = f"news:{key}:{get_language()}:{selectors.news_version(now)}"
+    body = cache.get(full)
+    if body is None:
+        body = render_body()
+        cache.set(full, body, PAGE_CACHE_SECONDS)
+    return body
+
+
+def _render(request, template: str, context: dict) -> str:
+    return mark_safe(render_to_string(template, context, request=request))  # noqa: S308 - ours
+
+
+def _common(request, now) -> dict:
+    feed = _cached(request, "feed", now, lambda: _render(request, "news/_feed_column.html", {
+        "feed_column": selectors.feed_column(now), "search_form": SearchForm()}))
+    return {"feed_html": feed}
 
 
 @require_GET
 def index(request):
     now = timezone.now()
-    front = selectors.front_page(now)
-    latest = selectors.articles_public(now).exclude(pk=getattr(front["lead"], "pk", None))
+
+    def body():
+        front = selectors.front_page(now)
+        latest = selectors.articles_public(now).exclude(pk=getattr(front["lead"], "pk", None))
+        return _render(request, "news/_index.html", {**front, "page": _page(request, latest)})
+
+    number = request.GET.get("page", "1")[:10]
     return render(request, "news/index.html", {
-        **_common(now), **front, "page": _page(request, latest)})
+        **_common(request, now), "body": _cached(request, f"index:{number}", now, body)})
 
 
 @require_GET
@@ -50,7 +79,7 @@ def rubric(request, slug: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return render(request, "news/list.html", {
-        **_common(now), "heading": item.name, "rubric": item,
+        **_common(request, now), "heading": item.name, "rubric": item,
         "page": _page(request, selectors.articles_public(now).filter(rubric=item))})
 
 
@@ -62,7 +91,7 @@ def tag(request, slug: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return render(request, "news/list.html", {
-        **_common(now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
+        **_common(request, now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
         "page": _page(request, selectors.articles_public(now).filter(tags=item))})
 
 
@@ -75,10 +104,10 @@ def search(request):
         results = selectors.search(query, now=now)
     except InputError as exc:
         return render(request, "news/list.html", {
-            **_common(now), "heading": _("Search"), "search_form": form, "error": exc.message,
+            **_common(request, now), "heading": _("Search"), "search_form": form, "error": exc.message,
             "page": None}, status=400)
     return render(request, "news/list.html", {
-        **_common(now), "heading": _("Search"), "search_form": form,
+        **_common(request, now), "heading": _("Search"), "search_form": form,
         "page": _page(request, results), "query": urlencode({"q": query[:100]})})
 
 
@@ -100,13 +129,20 @@ def _article_page(request, article: Article, *, form: CommentForm | None = None,
     url = request.build_absolute_uri(reverse("news:article", args=[article.slug]))
     if form is None:
         form = CommentForm(initial={"token": comments.form_token(article=article, now=now)})
+    context = {"article": article, "v": version, "url": url,
+               "is_public": selectors.is_public(article, now=now)}
+
+    def body():
+        return _render(request, "news/_article.html", {
+            **context, "tags": list(article.tags.all()),
+            "about": selectors.links_of(article, request.user),
+            "related": selectors.related(article, now=now),
+            "comments": list(selectors.approved_comments(article)),
+            "share": _share_links(url, version.title)})
+
     return render(request, "news/article.html", {
-        **_common(now), "article": article, "v": version, "url": url,
-        "is_public": selectors.is_public(article, now=now),
-        "tags": list(article.tags.all()), "about": selectors.links_of(article, request.user),
-        "related": selectors.related(article, now=now),
-        "comments": list(selectors.approved_comments(article)), "form": form,
-        "comment_error": error, "share": _share_links(url, version.title),
+        **_common(request, now), **context, "form": form, "comment_error": error,
+        "body": _cached(request, f"article:{article.pk}:{request.get_host()}", now, body),
         "photo_url": request.build_absolute_uri(article.photo_path()) if article.photo else "",
     }, status=status)
 
