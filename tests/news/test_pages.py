@@ -333,3 +333,12 @@ def test_moderation_queue_approves_rejects_and_bans(editor_client, editor, now):
     assert c.status == "approved"
     editor_client.post(url("news:moderate", c.pk, "ban"))
     assert editor_client.post(url("news:moderate", c.pk, "explode")).status_code == 404
+
+
+def test_text_that_bypassed_the_service_is_still_cleaned_on_output(client, editor):
+    a = make_article(editor, title_en="T", lead_en="L", body_en="<p>B</p>")
+    Article.objects.filter(pk=a.pk).update(body_en='<p>ok</p><script>alert(1)</script>'
+                                                   '<img src=x onerror=alert(2)>')
+    page = client.get(url("news:article", a.slug)).content.decode()
+    assert "<p>ok</p>" in page
+    assert_inert(page)
