@@ -187,3 +187,10 @@ def test_the_page_cache_key_changes_with_every_newsroom_write(editor, now):
     before = selectors.news_version(now)
     services.article_save(actor=editor, now=now, article=a, fields={"lead_ru": "Новый лид"})
     assert selectors.news_version(now) != before
+
+
+def test_changed_tags_are_in_the_audit_trail(editor, now):
+    a = make_article(editor, publish=False)
+    services.article_save(actor=editor, now=now, article=a, fields={}, tags=["Медь", "медь "])
+    entry = AuditEntry.objects.filter(action="article.updated", object_id=str(a.pk)).first()
+    assert entry.before["tags"] == [] and entry.after["tags"] == ["med"]

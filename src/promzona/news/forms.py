@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
@@ -129,8 +130,6 @@ class ArticleForm(forms.Form):
 
 
 def _linked_ids(article: Article, model) -> list[str]:
-    from django.contrib.contenttypes.models import ContentType
-
     ct = ContentType.objects.get_for_model(model)
     return list(article.links.filter(content_type=ct).values_list("object_id", flat=True))
 

@@ -35,7 +35,8 @@ AUDITED = [f.name for f in Article._meta.concrete_fields
 
 
 def _snapshot(article: Article) -> dict[str, Any]:
-    return {**snapshot(article, AUDITED), "photo": article.photo.name or ""}
+    tags = sorted(article.tags.values_list("slug", flat=True)) if article.pk else []
+    return {**snapshot(article, AUDITED), "photo": article.photo.name or "", "tags": tags}
 
 
 def require_newsroom(actor: Any) -> None:
@@ -181,7 +182,7 @@ def article_save(
             audit_record(actor=actor, action="article.created", obj=article, after=after, now=now)
         else:
             b, a = changed(before, after)
-            if a or tags is not None or about is not None:
+            if a or about is not None:
                 audit_record(actor=actor, action="article.updated", obj=article, before=b,
                              after=a, now=now)
     except BaseException:
