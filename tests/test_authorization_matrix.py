@@ -9,6 +9,11 @@ plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
+
+The newsroom's routes (``NEWS``) have a sixth column, the editor; on every other route the
+editor must reach no more than a stranger does (``test_editor_reaches_nothing_more_elsewhere``).
+News paths may use ``{article}`` (published, with a photo), ``{art_draft}`` / ``{art_draft_pk}``,
+``{photo}`` / ``{draft_photo}`` (stored photo names), ``{comment}`` (a pending comment).
 """
 
 from __future__ import annotations
@@ -31,7 +36,11 @@ from promzona.applications import services
 from promzona.instructions import calendar as instruction_calendar
 from promzona.instructions import services as instruction_services
 from promzona.instructions.models import Body
+from promzona.news import comments as news_comments
+from promzona.news import services as news_services
+from promzona.news.events import rubric_for
 from promzona.zones.models import Plot
+from tests.news.conftest import jpeg, make_article
 
 ROLES = ("anon", "a", "b", "staff", "manager", "executor")
 USERNAMES = {"a": "demo-investor", "b": "demo-investor2", "staff": "demo-staff",
@@ -133,6 +142,38 @@ WEB = [
      404, 404, 404, 404, 404, 404),
 ]
 
+NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
+    ("GET", "en/news/", "/en/news/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/rss.xml", "/en/news/rss.xml", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/atom.xml", "/en/news/atom.xml", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/search/", "/en/news/search/?q=zone", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/rubric/<slug:slug>/", "/en/news/rubric/investors/",
+     200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/tag/<slug:slug>/", "/en/news/tag/matrix/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/<slug:slug>/", "/en/news/{article}/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "en/news/<slug:slug>/", "/en/news/{art_draft}/", 404, 404, 404, 200, 404, 404, 200),
+    ("POST", "en/news/<slug:slug>/comment/", "/en/news/{article}/comment/",
+     400, 400, 400, 400, 400, 400, 400),
+    ("POST", "en/news/<slug:slug>/comment/", "/en/news/{art_draft}/comment/",
+     404, 404, 404, 404, 404, 404, 404),
+    ("GET", "en/news/desk/", "/en/news/desk/", 302, 403, 403, 200, 403, 403, 200),
+    ("GET", "en/news/desk/new/", "/en/news/desk/new/", 302, 403, 403, 200, 403, 403, 200),
+    ("GET", "en/news/desk/<int:pk>/", "/en/news/desk/{art_draft_pk}/",
+     302, 403, 403, 200, 403, 403, 200),
+    ("POST", "en/news/desk/<int:pk>/status/", "/en/news/desk/{art_draft_pk}/status/",
+     302, 403, 403, 302, 403, 403, 302),
+    ("POST", "en/news/desk/<int:pk>/discard/", "/en/news/desk/{art_draft_pk}/discard/",
+     302, 403, 403, 302, 403, 403, 302),
+    ("GET", "en/news/desk/comments/", "/en/news/desk/comments/", 302, 403, 403, 200, 403, 403, 200),
+    ("POST", "en/news/desk/comments/<int:pk>/<slug:action>/",
+     "/en/news/desk/comments/{comment}/approve/", 302, 403, 403, 302, 403, 403, 302),
+    ("GET", "news-photo/<int:pk>/<str:name>", "/news-photo/{article_pk}/{photo}",
+     200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news-photo/<int:pk>/<str:name>", "/news-photo/{art_draft_pk}/{draft_photo}",
+     404, 404, 404, 200, 404, 404, 200),
+    ("GET", "sitemap.xml", "/sitemap.xml", 200, 200, 200, 200, 200, 200, 200),
+]
+
 API = [
     ("GET", "/api/health", "/api/health", 200, 200, 200, 200, 200, 200),
     ("POST", "/api/match", "/api/match", 422, 422, 422, 422, 422, 422),
@@ -224,7 +265,7 @@ def _operations():
 
 def _uncovered() -> tuple[list[str], list[str], list, list]:
     """(routes without a line, stale lines, API operations without a line, stale API lines)."""
-    covered = {p for _, p, *_ in WEB}
+    covered = {p for _, p, *_ in WEB + NEWS}
     routes = {p for p in _patterns()
               if not p.startswith(ADMIN_PREFIX) and not (p.startswith("api/") and
                                                           p not in covered)}
@@ -246,13 +287,15 @@ def test_every_route_has_an_entry():
 def test_a_new_route_without_a_line_is_reported(settings):
     import sys
     import types
+    from importlib import import_module
 
     from django.http import HttpResponse
-    from django.urls import include, path
+    from django.urls import path
 
     module = types.ModuleType("matrix_probe_urls")
+    # Spliced, not included: the news pages' language prefixes must stay at the top level.
     module.urlpatterns = [path("probe/<int:pk>/", lambda r, pk: HttpResponse()),
-                          path("", include(settings.ROOT_URLCONF))]
+                          *import_module(settings.ROOT_URLCONF).urlpatterns]
     sys.modules[module.__name__] = module
     try:
         settings.ROOT_URLCONF = module.__name__
@@ -335,6 +378,49 @@ def test_web_matrix(world, line):
     url = line[2].format(**ids)
     body = BODIES[(line[0], line[2])](ids) if (line[0], line[2]) in BODIES else None
     _check(line, lambda role: _cell(clients[role], line[0], url, body=body))
+
+
+@pytest.fixture
+def newsroom(world, demo, settings, tmp_path):
+    """A published article with a photo and a pending comment, and a draft with a photo."""
+    ids, clients, tokens = world
+    editor = User.objects.get(username="demo-editor")
+    article = make_article(editor, title_ru="Матрица", photo=jpeg((64, 48)))
+    news_services.article_save(actor=editor, now=article.updated_at, article=article,
+                               fields={"rubric": rubric_for("investors")}, tags=["matrix"])
+    draft = make_article(editor, publish=False, title_ru="Черновик матрицы", photo=jpeg((64, 48)))
+    now = timezone.now()
+    comment = news_comments.comment_post(
+        article=article, name="N", text="T", address="192.0.2.99", now=now,
+        token=news_comments.form_token(article=article, now=now - dt.timedelta(seconds=10)))
+    news_ids = {**ids, "article": article.slug, "article_pk": article.pk,
+                "photo": article.photo.name.rsplit("/", 1)[-1], "art_draft": draft.slug,
+                "art_draft_pk": draft.pk, "draft_photo": draft.photo.name.rsplit("/", 1)[-1],
+                "comment": comment.pk}
+    clients["editor"] = Client()
+    clients["editor"].force_login(editor)
+    return news_ids, clients
+
+
+@pytest.mark.parametrize("line", NEWS, ids=[f"{m} {p}" for m, p, *_ in NEWS])
+def test_news_matrix(newsroom, line):
+    ids, clients = newsroom
+    url = line[2].format(**ids)
+    method, pattern, sample, *expected = line
+    observed = [_cell(clients[role], method, url) for role in (*ROLES, "editor")]
+    if os.environ.get("PROMZONA_MATRIX_DUMP"):
+        print(f'("{method}", "{pattern}", "{sample}", {", ".join(map(str, observed))}),')
+    assert observed == expected, line
+
+
+@pytest.mark.parametrize("line", WEB, ids=[f"{m} {p}" for m, p, *_ in WEB])
+def test_editor_reaches_nothing_more_elsewhere(newsroom, line):
+    """Outside the newsroom an editor gets what a stranger (anonymous or the other investor)
+    gets, or is refused."""
+    ids, clients = newsroom
+    method, _pattern, sample, anon, _a, b, *_ = line
+    observed = _cell(clients["editor"], method, sample.format(**ids))
+    assert observed in (anon, b, 403, 404), (line, observed)
 
 
 @pytest.mark.parametrize("line", API, ids=[f"{m} {p}" for m, p, *_ in API])

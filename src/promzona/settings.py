@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "promzona.accounts",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "promzona.matching",
     "promzona.sectors",
     "promzona.instructions",
+    "promzona.news",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,13 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from promzona.accounts.urls import password_reset_urlpatterns
 from promzona.api.main import api
+from promzona.news import views as news_views
+from promzona.news.feeds import SITEMAPS
 from promzona.web import views as web_views
 
 urlpatterns = [
@@ -20,7 +24,10 @@ urlpatterns = [
     path("", include("promzona.matching.urls")),
     path("sectors/", include("promzona.sectors.urls")),
     path("instructions/", include("promzona.instructions.urls")),
+    path("news-photo/<int:pk>/<str:name>", news_views.photo, name="news-photo"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("promzona.web.urls")),
 ]
+urlpatterns += i18n_patterns(path("news/", include("promzona.news.urls")))
 
 handler404 = "promzona.web.views.not_found"

@@ -59,7 +59,18 @@ def test_demo_has_reference_layers_anchors_directions_and_is_labelled(demo):
 
 
 def test_demo_accounts_exist_for_every_role(demo):
-    from promzona.accounts.models import User
+    from promzona.accounts.models import Role, User
 
     roles = set(User.objects.filter(username__startswith="demo-").values_list("role", flat=True))
-    assert roles == {"investor", "staff", "manager", "executor"}
+    assert roles == set(Role.values)
+
+
+def test_demo_news_is_illustrative_sourced_and_credited(demo):
+    from promzona.news.models import Article
+
+    shown = Article.objects.filter(is_illustrative=True)
+    assert shown.count() >= 4 and set(shown.values_list("status", flat=True)) == {"published"}
+    assert all(a.photo and "promzona" in a.photo_credit and a.source_label for a in shown)
+    assert shown.filter(publish_at__date="2025-09-08", slug__contains="governor").exists()
+    drafts = Article.objects.filter(event_code__gt="")
+    assert drafts.exists() and set(drafts.values_list("status", flat=True)) == {"draft"}

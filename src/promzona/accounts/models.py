@@ -46,6 +46,7 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Zone office staff")
     MANAGER = "manager", _("Manager")
     EXECUTOR = "executor", _("Executor (outside body)")
+    EDITOR = "editor", _("Editor (newsroom)")
 
 
 class User(AbstractUser):
@@ -77,6 +78,11 @@ class User(AbstractUser):
     def oversees_zones(self) -> bool:
         """Zone office staff, managers and superusers see every plot and application."""
         return self.is_superuser or self.role in (Role.STAFF, Role.MANAGER)
+
+    @property
+    def writes_news(self) -> bool:
+        """Editors and zone office staff write, publish and moderate the zone's news."""
+        return self.is_superuser or self.role in (Role.EDITOR, Role.STAFF)
 
     def clean(self) -> None:
         super().clean()

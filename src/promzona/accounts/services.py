@@ -16,8 +16,9 @@ from promzona.core.errors import Conflict, Forbidden, InputError
 from .models import Organisation, Role, User
 
 ZONE_OFFICE_GROUP = "Zone office"
-# Staff edit the zone's data in the admin; these apps' models are theirs to edit.
-STAFF_APPS = ("zones", "accounts", "instructions")
+# Staff edit the zone's data in the admin; these apps' models are theirs to edit (news: the
+# rubrics and tags; articles and comments are read-only in the admin).
+STAFF_APPS = ("zones", "accounts", "instructions", "news")
 # Written only by the services (review pages, API, commands); staff see them in the admin.
 VIEW_APPS = ("audit", "applications", "matching")
 

@@ -25,6 +25,7 @@ from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.news.events import article_draft_from_event
 from promzona.zones import services as zone_services
 from promzona.zones.models import CapacityCommitment, Plot, Sector
 from promzona.zones.selectors import plots_visible_to
@@ -310,6 +311,8 @@ def application_approve(*, actor, application, comment="", now=None) -> Applicat
     zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.ALLOCATED)
     audit_record(actor=actor, action="reservation.allocated", obj=reservation, now=now,
                  before={"status": "active"}, after={"status": "allocated"})
+    # An agreement signed is news: a draft for the newsroom, never published by itself.
+    article_draft_from_event(event="application.approved", obj=app, now=now, actor=actor)
     return app
 
 

@@ -23,6 +23,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("demo-staff", "staff", _("Zone office staff")),
     DemoAccount("demo-manager", "manager", _("Manager")),
+    DemoAccount("demo-editor", "editor", _("Editor (newsroom)")),
     DemoAccount("demo-investor", "investor", _("Investor"), "180140005227"),
     DemoAccount("demo-investor2", "investor", _("Investor (another company)"), "050840001233"),
     DemoAccount("demo-executor", "executor", _("Executor (city department)")),

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from pyproj import Transformer
 
 from promzona.accounts.models import Organisation, User
@@ -29,6 +30,7 @@ from promzona.zones.models import (
 )
 
 from . import instructions as demo_instructions
+from . import news
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
 
 NOTE = "Иллюстративные данные демо-версии, не официальные сведения."
@@ -196,6 +198,7 @@ def load(*, today: dt.date) -> bool:
     _load_plots(zone, today)
     _load_people()
     demo_instructions.load(zone=zone, today=today)
+    news.load(zone=zone, now=timezone.now())
     return True
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
+from promzona.news.events import article_draft_from_event
 
 from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource
 
@@ -82,7 +83,16 @@ def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime
         b, a = changed(before, after)
         if a:
             audit_record(actor=actor, action=f"{name}.updated", obj=obj, before=b, after=a, now=now)
+    if isinstance(obj, Plot) and obj.status == Plot.Status.PUBLISHED and (
+            before is None or before["status"] != Plot.Status.PUBLISHED):
+        _plot_published(actor=actor, plot=obj, now=now)
     return obj
+
+
+def _plot_published(*, actor: Any, plot: Plot, now: dt.datetime | None) -> None:
+    """A plot put on offer is news: the newsroom gets a draft (once per plot)."""
+    article_draft_from_event(event="plot.published", obj=plot, now=now or timezone.now(),
+                             actor=actor)
 
 
 @transaction.atomic
@@ -109,6 +119,8 @@ def plot_set_status(*, actor: Any, plot: Plot, status: str) -> Plot:
         actor=actor, action=f"plot.status.{status}", obj=plot,
         before={"status": before}, after={"status": status},
     )
+    if status == Plot.Status.PUBLISHED:
+        _plot_published(actor=actor, plot=plot, now=None)
     return plot
 
 

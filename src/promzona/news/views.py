@@ -1,0 +1,202 @@
+"""Public news pages. Thin: parse input, call a selector or service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from promzona.accounts.throttle import client_address
+from promzona.core.errors import InputError, NotFound, PromzonaError
+
+from . import comments, selectors
+from .forms import CommentForm, SearchForm
+from .models import Article
+
+PAGE_SIZE = 12
+PAGE_CACHE_SECONDS = 300
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _cached(request, key: str, now, render_body) -> str:
+    """A rendered fragment, cached per language under :func:`selectors.news_version` (any
+    newsroom write, and any scheduled article coming due, changes the key). The newsroom sees
+    drafts, so its pages are never cached; forms with their tokens are never in a fragment."""
+    if selectors.writes_news(request.user):
+        return render_body()
+    full = f"news:{key}:{get_language()}:{selectors.news_version(now)}"
+    body = cache.get(full)
+    if body is None:
+        body = render_body()
+        cache.set(full, body, PAGE_CACHE_SECONDS)
+    return body
+
+
+def _render(request, template: str, context: dict) -> str:
+    return mark_safe(render_to_string(template, context, request=request))  # noqa: S308 - ours
+
+
+def _common(request, now) -> dict:
+    feed = _cached(request, "feed", now, lambda: _render(request, "news/_feed_column.html", {
+        "feed_column": selectors.feed_column(now), "search_form": SearchForm()}))
+    return {"feed_html": feed}
+
+
+@require_GET
+def index(request):
+    now = timezone.now()
+
+    def body():
+        front = selectors.front_page(now)
+        latest = selectors.articles_public(now).exclude(pk=getattr(front["lead"], "pk", None))
+        return _render(request, "news/_index.html", {**front, "page": _page(request, latest)})
+
+    number = request.GET.get("page", "1")[:10]
+    return render(request, "news/index.html", {
+        **_common(request, now), "body": _cached(request, f"index:{number}", now, body)})
+
+
+@require_GET
+def rubric(request, slug: str):
+    now = timezone.now()
+    try:
+        item = selectors.rubric_get(slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "news/list.html", {
+        **_common(request, now), "heading": item.name, "rubric": item,
+        "page": _page(request, selectors.articles_public(now).filter(rubric=item))})
+
+
+@require_GET
+def tag(request, slug: str):
+    now = timezone.now()
+    try:
+        item = selectors.tag_get(slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "news/list.html", {
+        **_common(request, now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
+        "page": _page(request, selectors.articles_public(now).filter(tags=item))})
+
+
+@require_GET
+def search(request):
+    now = timezone.now()
+    form = SearchForm(request.GET)
+    query = request.GET.get("q", "")
+    try:
+        results = selectors.search(query, now=now)
+    except InputError as exc:
+        return render(request, "news/list.html", {
+            **_common(request, now), "heading": _("Search"), "search_form": form, "error": exc.message,
+            "page": None}, status=400)
+    return render(request, "news/list.html", {
+        **_common(request, now), "heading": _("Search"), "search_form": form,
+        "page": _page(request, results), "query": urlencode({"q": query[:100]})})
+
+
+def _share_links(url: str, title: str) -> list[tuple[str, str]]:
+    return [
+        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+        ("VK", "https://vk.com/share.php?" + urlencode({"url": url, "title": title})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("X", "https://twitter.com/intent/tweet?" + urlencode({"url": url, "text": title})),
+        (_("Email"), "mailto:?" + urlencode({"subject": title, "body": url})),
+    ]
+
+
+def _article_page(request, article: Article, *, form: CommentForm | None = None,
+                  error: str | None = None, status: int = 200):
+    now = timezone.now()
+    version = article.version(get_language())
+    url = request.build_absolute_uri(reverse("news:article", args=[article.slug]))
+    if form is None:
+        form = CommentForm(initial={"token": comments.form_token(article=article, now=now)})
+    context = {"article": article, "v": version, "url": url,
+               "is_public": selectors.is_public(article, now=now)}
+
+    def body():
+        return _render(request, "news/_article.html", {
+            **context, "tags": list(article.tags.all()),
+            "about": selectors.links_of(article, request.user),
+            "related": selectors.related(article, now=now),
+            "comments": list(selectors.approved_comments(article)),
+            "share": _share_links(url, version.title)})
+
+    return render(request, "news/article.html", {
+        **_common(request, now), **context, "form": form, "comment_error": error,
+        "body": _cached(request, f"article:{article.pk}:{request.get_host()}", now, body),
+        "photo_url": request.build_absolute_uri(article.photo_path()) if article.photo else "",
+    }, status=status)
+
+
+@require_GET
+def article(request, slug: str):
+    try:
+        item = selectors.article_get(user=request.user, slug=slug, now=timezone.now())
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return _article_page(request, item)
+
+
+@require_POST
+def comment(request, slug: str):
+    """Post a comment (no JavaScript needed); it waits for moderation."""
+    now = timezone.now()
+    try:
+        item = selectors.article_get(user=None, slug=slug, now=now)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _article_page(request, item, form=form, status=400)
+    d = form.cleaned_data
+    try:
+        comments.comment_post(article=item, name=d["name"], email=d["email"], text=d["text"],
+                              honeypot=d["website"], token=d["token"],
+                              address=client_address(request), now=now)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PromzonaError as exc:
+        # A fresh token, so that a reader refused for being too fast can simply send again.
+        data = request.POST.copy()
+        data["token"] = comments.form_token(article=item, now=now)
+        return _article_page(request, item, form=CommentForm(data), error=exc.message,
+                             status=exc.http_status)
+    messages.success(request, _("Thank you. Your comment is awaiting moderation; it appears "
+                                "once the newsroom approves it."))
+    return redirect(reverse("news:article", args=[item.slug]) + "#comments")
+
+
+@require_GET
+def photo(request, pk: int, name: str):
+    """An article's photo (``name`` is the stored file's: a new photo gets a new address, so
+    the response may be cached for good)."""
+    item = Article.objects.filter(pk=pk).first()
+    if item is None or not (selectors.is_public(item, now=timezone.now())
+                            or selectors.writes_news(request.user)):
+        raise Http404
+    stored = {f.name.rsplit("/", 1)[-1]: f.name for f in (item.photo, item.photo_thumb) if f}
+    if name not in stored or not default_storage.exists(stored[name]):
+        raise Http404
+    response = FileResponse(default_storage.open(stored[name], "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=31536000, immutable" \
+        if selectors.is_public(item, now=timezone.now()) else "private, no-store"
+    return response

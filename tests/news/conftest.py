@@ -1,0 +1,75 @@
+"""Fixtures for the newsroom: the demo editor, a published article, photos made on the spot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from promzona.accounts.models import User
+from promzona.news import services
+from promzona.news.events import rubric_for
+
+#: Payloads that must stay inert wherever they are shown (page, feed, admin).
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    '"><svg onload=alert(3)>',
+    "<a href=\"javascript:alert(4)\">click</a>",
+    "'><iframe src=javascript:alert(5)></iframe>",
+    "<body onload=alert(6)>",
+    "<style>*{display:none}</style>",
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Photos are written to a directory of the test's own; no page cached by another test."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(demo):
+    return User.objects.get(username="demo-editor")
+
+
+@pytest.fixture
+def editor_client(demo, client):
+    assert client.login(username="demo-editor", password="balkhash-demo-2026")
+    return client
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+def jpeg(size=(2400, 1600), *, exif=None, fmt="JPEG") -> bytes:
+    img = Image.new("RGB", size, (40, 120, 200))
+    out = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    img.save(out, fmt, **kwargs)
+    return out.getvalue()
+
+
+def make_article(editor, *, now=None, publish=True, publish_at=None, photo=None, **fields):
+    now = now or timezone.now()
+    data = {"rubric": rubric_for("investors"), "title_ru": "Новости зоны", "lead_ru": "Лид",
+            "body_ru": "<p>Текст</p>", **fields}
+    if photo is not None:
+        data.setdefault("photo_credit", "Фото: редакция")
+    article = services.article_save(actor=editor, now=now, fields=data, photo=photo)
+    if publish:
+        services.article_set_status(actor=editor, article=article, status="review", now=now)
+        services.article_set_status(actor=editor, article=article, status="published", now=now,
+                                    publish_at=publish_at or now - dt.timedelta(minutes=1))
+    return article
