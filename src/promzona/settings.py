@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "promzona.web",
     "promzona.matching",
     "promzona.sectors",
+    "promzona.works",
+    "promzona.projects",
 ]
 
 MIDDLEWARE = [

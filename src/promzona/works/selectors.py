@@ -63,6 +63,10 @@ class WorkFigures:
     open_findings: int
     overdue_findings: int
 
+    @property
+    def status_label(self) -> str:
+        return str(Work.Status(self.status).label)
+
 
 def _status_on(work: Work, day: dt.date) -> str:
     S = Work.Status
