@@ -9,6 +9,8 @@ from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
 from promzona.matching.api import router as matching_router
+from promzona.projects.api import router as projects_router
+from promzona.works.api import router as works_router
 
 api = NinjaAPI(
     title="promzona API",
@@ -61,3 +63,5 @@ def health(request):
 api.add_router("/match", matching_router)
 api.add_router("/", geodata_router)
 api.add_router("/", applications_router)
+api.add_router("/", works_router)
+api.add_router("/", projects_router)
