@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("promzona.geodata.urls")),
     path("", include("promzona.matching.urls")),
     path("sectors/", include("promzona.sectors.urls")),
+    path("works/", include("promzona.works.urls")),
+    path("projects/", include("promzona.projects.urls")),
     path("", include("promzona.web.urls")),
 ]
 

@@ -42,7 +42,8 @@ def make_work(actor, zone, *, line=None, upgrade=None, kind=None, today, value=1
         actor=actor, zone=zone, name=extra.pop("name", "Test work"), kind=kind,
         contractor=extra.pop("contractor", "TOO Stroy"),
         funding_source=extra.pop("funding_source", "local"),
-        contract_number=extra.pop("contract_number", "17/2026"), contract_value_kzt=value, planned_start=extra.pop("start", today - dt.timedelta(days=100)),
+        contract_number=extra.pop("contract_number", "17/2026"), contract_value_kzt=value,
+        planned_start=extra.pop("start", today - dt.timedelta(days=100)),
         planned_finish=extra.pop("finish", today + dt.timedelta(days=100)), line=line,
         upgrade=upgrade, **extra)
 
