@@ -4,27 +4,39 @@ Adding a route without a line here fails ``test_every_route_has_an_entry``. One 
 ``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager)``. Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
 an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
-plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``. Each cell runs in a
-savepoint that is rolled back, so cells do not influence each other.
+plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``,
+``{work}`` (a line work reported 100% done, with a photo ``{photo}``), ``{inspection}`` (an
+open finding on another work), ``{project}`` (investor A's project, an obligation overdue, with
+milestone ``{milestone}`` and a submitted report ``{report}``). A route that takes a body is sent
+the valid one in ``BODIES``, so the cell shows what the role may do, not that the body was
+refused. Each cell runs in a savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
 import os
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
 from promzona.applications import services
-from promzona.zones.models import Plot
+from promzona.projects import services as project_services
+from promzona.projects.models import ObligationRule
+from promzona.works import services as work_services
+from promzona.zones.models import Plot, UtilityLine
 
 ROLES = ("anon", "a", "b", "staff", "manager")
 USERNAMES = {"a": "demo-investor", "b": "demo-investor2", "staff": "demo-staff",
@@ -110,6 +122,34 @@ WEB = [
     ("GET", "staff/export/<str:layer>.<str:fmt>", "/staff/export/plots.geojson",
      302, 403, 403, 200, 200),
     ("GET", "download/plots.<str:fmt>", "/download/plots.geojson", 200, 200, 200, 200, 200),
+    ("GET", "works/", "/works/", 302, 403, 403, 200, 200),
+    ("GET", "works/new/", "/works/new/", 302, 403, 403, 200, 200),
+    ("GET", "works/timeline/", "/works/timeline/", 302, 403, 403, 200, 200),
+    ("GET", "works/<int:pk>/", "/works/{work}/", 302, 403, 403, 200, 200),
+    ("POST", "works/<int:pk>/progress/", "/works/{work}/progress/", 302, 403, 403, 302, 302),
+    ("POST", "works/<int:pk>/replan/", "/works/{work}/replan/", 302, 403, 403, 302, 302),
+    ("POST", "works/<int:pk>/inspect/", "/works/{work}/inspect/", 302, 403, 403, 302, 302),
+    ("POST", "works/<int:pk>/accept/", "/works/{work}/accept/", 302, 403, 403, 302, 302),
+    ("POST", "works/<int:pk>/cancel/", "/works/{work}/cancel/", 302, 403, 403, 302, 302),
+    ("POST", "works/inspections/<int:pk>/fix/", "/works/inspections/{inspection}/fix/",
+     302, 403, 403, 302, 302),
+    ("GET", "works/photos/<int:pk>/", "/works/photos/{photo}/", 302, 403, 403, 200, 200),
+    ("GET", "projects/", "/projects/", 302, 200, 200, 200, 200),
+    ("GET", "projects/new/<int:application_id>/", "/projects/new/{app_a}/",
+     302, 403, 403, 200, 200),
+    ("GET", "projects/<int:pk>/", "/projects/{project}/", 302, 200, 404, 200, 200),
+    ("POST", "projects/<int:pk>/report/", "/projects/{project}/report/", 302, 302, 404, 403, 403),
+    ("POST", "projects/<int:pk>/status/", "/projects/{project}/status/", 302, 403, 404, 302, 302),
+    ("GET", "projects/<int:pk>/terminate/", "/projects/{project}/terminate/",
+     302, 403, 404, 200, 403),
+    ("POST", "projects/<int:pk>/terminate/", "/projects/{project}/terminate/",
+     302, 403, 404, 302, 403),
+    ("POST", "projects/milestones/<int:pk>/done/", "/projects/milestones/{milestone}/done/",
+     302, 403, 404, 302, 302),
+    ("POST", "projects/milestones/<int:pk>/reschedule/",
+     "/projects/milestones/{milestone}/reschedule/", 302, 403, 404, 302, 302),
+    ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/",
+     302, 403, 404, 302, 302),
 ]
 
 API = [
@@ -141,7 +181,42 @@ API = [
     ("GET", "/api/zones", "/api/zones", 200, 200, 200, 200, 200),
     ("GET", "/api/utility-sources", "/api/utility-sources", 200, 200, 200, 200, 200),
     ("GET", "/api/utility-lines", "/api/utility-lines", 200, 200, 200, 200, 200),
+    ("GET", "/api/works", "/api/works", 401, 403, 403, 200, 200),
+    ("POST", "/api/works", "/api/works", 401, 403, 403, 201, 201),
+    ("GET", "/api/works/{work_id}", "/api/works/{work}", 401, 403, 403, 200, 200),
+    ("POST", "/api/works/{work_id}/progress", "/api/works/{work}/progress",
+     401, 403, 403, 201, 201),
+    ("POST", "/api/works/{work_id}/accept", "/api/works/{work}/accept", 401, 403, 403, 200, 200),
+    ("GET", "/api/projects", "/api/projects", 401, 200, 200, 200, 200),
+    ("GET", "/api/projects/{project_id}", "/api/projects/{project}", 401, 200, 404, 200, 200),
+    ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report",
+     401, 201, 404, 403, 403),
 ]
+
+#: A valid body for each route that takes one ("{today}" and the sample ids are filled in):
+#: form fields for pages, JSON for the API. Other routes are sent an empty JSON object.
+BODIES = {
+    ("POST", "works/<int:pk>/progress/"): {"reported_on": "{today}", "percent": "100"},
+    ("POST", "works/<int:pk>/replan/"): {"planned_start": "{today}", "planned_finish": "{today}",
+                                         "contract_value_kzt": "5", "reason": "Matrix"},
+    ("POST", "works/<int:pk>/inspect/"): {"inspected_on": "{today}", "inspector": "GASK"},
+    ("POST", "works/<int:pk>/accept/"): {"accepted_on": "{today}", "confirm": "on"},
+    ("POST", "works/<int:pk>/cancel/"): {"reason": "Matrix", "confirm": "on"},
+    ("POST", "works/inspections/<int:pk>/fix/"): {"fixed_on": "{today}"},
+    ("POST", "projects/<int:pk>/report/"): {"year": "{year}", "investment_kzt": "1", "jobs": "1"},
+    ("POST", "projects/<int:pk>/status/"): {"on": "{today}", "health": "at_risk"},
+    ("POST", "projects/<int:pk>/terminate/"): {"reason": "Matrix", "confirm": "on"},
+    ("POST", "projects/milestones/<int:pk>/done/"): {"done_on": "{today}"},
+    ("POST", "projects/milestones/<int:pk>/reschedule/"): {"due_on": "{today}", "reason": "M"},
+    ("POST", "projects/reports/<int:pk>/<slug:decision>/"): {"comment": ""},
+    ("POST", "/api/works"): {"zone": "{zone}", "name": "Matrix", "kind": "facility",
+                             "contractor": "C", "funding_source": "local",
+                             "planned_start": "{today}", "planned_finish": "{today}"},
+    ("POST", "/api/works/{work_id}/progress"): {"reported_on": "{today}", "percent": 100},
+    ("POST", "/api/works/{work_id}/accept"): {"accepted_on": "{today}"},
+    ("POST", "/api/projects/{project_id}/report"): {"year": "{year}", "investment_kzt": 1,
+                                                    "jobs": 1},
+}
 
 
 def _patterns(resolver=None, prefix=""):
@@ -214,6 +289,7 @@ def world(demo, settings, tmp_path):
     draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
+    ids |= _execution(users, demo, exclude=plot)
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -222,12 +298,71 @@ def world(demo, settings, tmp_path):
     return ids, clients, tokens
 
 
-def _cell(client, method, url, headers=None):
+def _execution(users, demo, *, exclude) -> dict:
+    """A line work reported 100% done with a photo, an open finding on another work; investor
+    A's project with an overdue obligation, a milestone and a submitted report."""
+    today = timezone.localdate()
+    line = UtilityLine.objects.get(zone=demo, code="PO-3")
+    work = work_services.work_create(
+        actor=users["staff"], zone=demo, name="Matrix line", kind="line", line=line,
+        contractor="C", funding_source="local", planned_start=today, planned_finish=today)
+    progress = work_services.work_report_progress(actor=users["staff"], work=work,
+                                                  reported_on=today, percent=100,
+                                                  photos=[_png()])
+    other = work_services.work_create(
+        actor=users["staff"], zone=demo, name="Matrix terminal", kind="facility",
+        contractor="C", funding_source="republican", planned_start=today, planned_finish=today)
+    inspection = work_services.work_inspect(actor=users["staff"], work=other, inspected_on=today,
+                                            inspector="GASK", findings="x", fix_by=today)
+    ObligationRule.objects.create(zone=demo, milestone="construction_start", months=1)
+    plot = Plot.objects.filter(zone=demo, status="published").exclude(pk=exclude.pk) \
+        .order_by("code").first()
+    approved = services.application_create(actor=users["a"], project_name="Matrix project",
+                                           sector="C25", investment_kzt=1, jobs_planned=1,
+                                           needs={"power_kw": 10})
+    services.application_submit(actor=users["a"], application=approved)
+    services.plot_reserve(actor=users["staff"], plot=plot, application=approved)
+    services.application_approve(actor=users["staff"], application=approved)
+    agreement = today - dt.timedelta(days=100)
+    project = project_services.project_create(actor=users["staff"], application=approved,
+                                              agreement_on=agreement,
+                                              plan=[(agreement.year, 1, 1)])
+    report = project_services.project_report(actor=users["a"], project=project, year=today.year,
+                                             investment_kzt=1, jobs=1)
+    return {"work": work.pk, "inspection": inspection.pk, "photo": progress.photos.get().pk,
+            "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
+            "report": report.pk, "today": today.isoformat(),
+            "year": today.year}
+
+
+def _png() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buf, "PNG")
+    return SimpleUploadedFile("p.png", buf.getvalue())
+
+
+def _filled(value, ids):
+    """``value`` with the sample ids filled in; "{name}" alone keeps the id's type (a number)."""
+    if isinstance(value, dict):
+        return {k: _filled(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    return value.format(**ids) if isinstance(value, str) else value
+
+
+def _cell(client, method, url, headers=None, body=None, api=True):
     with transaction.atomic():
         if method == "GET":
             r = client.get(url, **(headers or {}))
+        elif body is not None and not api:
+            r = client.generic(method, url, urlencode(body),
+                               content_type="application/x-www-form-urlencoded",
+                               **(headers or {}))
         else:
-            r = client.generic(method, url, b"{}", content_type="application/json",
+            data = json.dumps(body).encode() if body is not None else b"{}"
+            r = client.generic(method, url, data, content_type="application/json",
                                **(headers or {}))
         transaction.set_rollback(True)
     return r.status_code
@@ -245,7 +380,8 @@ def _check(line, observe):
 def test_web_matrix(world, line):
     ids, clients, _ = world
     url = line[2].format(**ids)
-    _check(line, lambda role: _cell(clients[role], line[0], url))
+    body = _filled(BODIES[line[0], line[1]], ids) if (line[0], line[1]) in BODIES else None
+    _check(line, lambda role: _cell(clients[role], line[0], url, body=body, api=False))
 
 
 @pytest.mark.parametrize("line", API, ids=[f"{m} {p}" for m, p, *_ in API])
@@ -254,8 +390,10 @@ def test_api_matrix(world, line):
     url = line[2].format(**ids)
     client = Client()
 
+    body = _filled(BODIES[line[0], line[1]], ids) if (line[0], line[1]) in BODIES else None
+
     def observe(role):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[role]}"} if role in tokens else {}
-        return _cell(client, line[0], url, headers)
+        return _cell(client, line[0], url, headers, body=body)
 
     _check(line, observe)
