@@ -85,7 +85,7 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
                        f"{m:%Y-%m}</text>")
     for i, r in enumerate(rows):
         y = AXIS_H + i * ROW_H
-        label = escape(r.label if len(r.label) <= 38 else r.label[:37] + "…")
+        label = escape(r.label if len(r.label) <= 34 else r.label[:33] + "…")
         text = f'<text x="4" y="{y + 17}" fill="{COLOURS["text"]}">{label}</text>'
         out.append(f"<a href={quoteattr(r.href)}>{text}</a>" if r.href else text)
         if r.baseline and (r.baseline[0], r.baseline[1]) != (r.start, r.finish):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from promzona.core.deadlines import overdue
 from promzona.core.errors import NotFound
@@ -44,7 +45,7 @@ def project_get(*, user: Any, pk: Any) -> Project:
     """The project ``pk`` if ``user`` may see it; :class:`NotFound` otherwise (never 403)."""
     project = projects_visible_to(user).filter(pk=pk).first() if isinstance(pk, int) else None
     if project is None:
-        raise NotFound("No such project.")
+        raise NotFound(_("No such project."))
     return project
 
 

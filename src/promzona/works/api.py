@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
@@ -147,7 +148,7 @@ def _detail(w: Work, as_of: dt.date) -> dict[str, Any]:
 
 def _overseer(request) -> None:
     if not selectors.oversees(request.auth):
-        raise Forbidden("Only zone office staff and managers see works.")
+        raise Forbidden(_("Only zone office staff and managers see works."))
 
 
 def _get(request, work_id: int) -> Work:
@@ -180,12 +181,12 @@ def work_detail(request, work_id: int, as_of: dt.date | None = None):
     return _detail(work, checked_day(as_of, "as_of") if as_of else timezone.localdate())
 
 
-def _target(model, pk: int | None, field: str):
+def _target(model, pk: int | None, field: str, message: str):
     if pk is None:
         return None
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
-        raise InputError(f"No such {field.removesuffix('_id')}.", field=field)
+        raise InputError(message, field=field)
     return obj
 
 
@@ -196,10 +197,12 @@ def work_create(request, payload: WorkIn):
     data = payload.dict()
     zone = Zone.objects.filter(slug=data.pop("zone")).first()
     if zone is None:
-        raise InputError("No such zone.", field="zone")
+        raise InputError(_("No such zone."), field="zone")
     work = services.work_create(
-        actor=request.auth, zone=zone, line=_target(UtilityLine, data.pop("line_id"), "line_id"),
-        upgrade=_target(InfrastructureProject, data.pop("upgrade_id"), "upgrade_id"), **data)
+        actor=request.auth, zone=zone,
+        line=_target(UtilityLine, data.pop("line_id"), "line_id", _("No such line.")),
+        upgrade=_target(InfrastructureProject, data.pop("upgrade_id"), "upgrade_id",
+                        _("No such upgrade.")), **data)
     return Status(201, _work(selectors.work_get(user=request.auth, pk=work.pk),
                              timezone.localdate()))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from promzona.core import earned_value as evm
 from promzona.core.errors import NotFound
@@ -32,7 +33,7 @@ def work_get(*, user: Any, pk: Any) -> Work:
     """The work ``pk`` if ``user`` may see it; :class:`NotFound` otherwise (never 403)."""
     work = works_visible_to(user).filter(pk=pk).first() if isinstance(pk, int) else None
     if work is None:
-        raise NotFound("No such work.")
+        raise NotFound(_("No such work."))
     return work
 
 
