@@ -80,7 +80,7 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
     for i, m in enumerate(months):
         out.append(f'<line x1="{x(m)}" y1="{AXIS_H - 6}" x2="{x(m)}" y2="{height}" '
                    f'stroke="{COLOURS["grid"]}"/>')
-        if i % step == 0 and m < hi:
+        if i % step == 0 and x(m) + 60 < width:
             out.append(f'<text x="{x(m) + 2}" y="{AXIS_H - 12}" fill="{COLOURS["text"]}">'
                        f"{m:%Y-%m}</text>")
     for i, r in enumerate(rows):

@@ -149,15 +149,17 @@ def _works(zone: Zone, staff: User, today: dt.date) -> bool:
 
 def _progress(work: Work, staff: User, today: dt.date, start: dt.date, done: tuple,
               spent: Decimal) -> None:
-    """Monthly reports ending a week ago, the money spent growing to ``spent``."""
+    """Reports spread evenly from a month after the start to a week ago, the money spent
+    growing to ``spent``."""
+    end = today - dt.timedelta(days=7)
+    first = min(start + dt.timedelta(days=30), end)
+    step = (end - first) / max(len(done) - 1, 1)
     for i, percent in enumerate(done):
-        on = today - dt.timedelta(days=7 + 30 * (len(done) - 1 - i))
-        if on < start:
-            continue
+        on = first + step * i
         share = Decimal(i + 1) / Decimal(len(done))
         works.work_report_progress(actor=staff, work=work, reported_on=on, percent=percent,
                                    spent_kzt=(spent * share).quantize(Decimal("1")),
-                                   remarks="Отчёт подрядчика за месяц" + NOTE, now=_at(on))
+                                   remarks="Отчёт подрядчика" + NOTE, now=_at(on))
 
 
 def _airport(zone: Zone, staff: User, today: dt.date) -> None:

@@ -113,6 +113,11 @@ def _money(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _rounded(value: float | None, digits: int) -> float | None:
+    """Money to the tiyn, indices to four decimals (the figures are exact in the selectors)."""
+    return None if value is None else round(value, digits)
+
+
 def _work(w: Work, as_of: dt.date) -> dict[str, Any]:
     f = selectors.work_figures(w, as_of=as_of)
     return {
@@ -125,8 +130,10 @@ def _work(w: Work, as_of: dt.date) -> dict[str, Any]:
         "spent_kzt": f.spent_kzt, "status": f.status, "late": f.late,
         "started_on": w.started_on if f.status != Work.Status.PLANNED else None,
         "accepted_on": w.accepted_on if f.status == Work.Status.ACCEPTED else None,
-        "planned_value_kzt": f.earned.planned_value, "earned_value_kzt": f.earned.earned_value,
-        "actual_cost_kzt": f.earned.actual_cost, "spi": f.earned.spi, "cpi": f.earned.cpi,
+        "planned_value_kzt": _rounded(f.earned.planned_value, 2),
+        "earned_value_kzt": _rounded(f.earned.earned_value, 2),
+        "actual_cost_kzt": _rounded(f.earned.actual_cost, 2),
+        "spi": _rounded(f.earned.spi, 4), "cpi": _rounded(f.earned.cpi, 4),
         "open_findings": f.open_findings, "line_id": w.line_id, "upgrade_id": w.upgrade_id,
         "as_of": as_of,
     }
