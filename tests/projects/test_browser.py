@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import chromium, login
 
 pytestmark = pytest.mark.browser
 
@@ -36,17 +36,8 @@ def browser(project_id):
         yield b
 
 
-def _login(browser, base, username):
-    page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "balkhash-demo-2026")
-    page.click("form.stack button[type=submit]")
-    return page
-
-
 def test_investor_reports_staff_confirm(live_server, browser, project_id):
-    investor = _login(browser, live_server.url, "demo-investor")
+    investor = login(browser, live_server.url, "demo-investor")
     investor.click("nav >> text=My projects")
     investor.click(f"a[href='/projects/{project_id}/']")
     form = investor.locator(f"form[action='/projects/{project_id}/report/']")
@@ -55,7 +46,7 @@ def test_investor_reports_staff_confirm(live_server, browser, project_id):
     form.locator("button").click()
     assert "Report sent; staff will confirm it." in investor.content()
 
-    staff = _login(browser, live_server.url, "demo-staff")
+    staff = login(browser, live_server.url, "demo-staff")
     staff.goto(f"{live_server.url}/projects/{project_id}/")
     staff.locator("form[action$='/confirm/'] button").click()
     assert "Report reviewed." in staff.content()

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import chromium, login
 
 pytestmark = pytest.mark.browser
 
@@ -55,11 +55,7 @@ def _png(path):
 
 
 def test_report_fix_and_accept(live_server, browser, work_id, tmp_path):
-    page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "demo-staff")
-    page.fill("input[name=password]", "balkhash-demo-2026")
-    page.click("form.stack button[type=submit]")
+    page = login(browser, live_server.url, "demo-staff")
     page.goto(f"{live_server.url}/works/{work_id}/")
 
     page.click("summary:has-text('Report progress')")

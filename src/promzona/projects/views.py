@@ -20,6 +20,7 @@ from promzona.applications.models import Application, Reservation
 from promzona.applications.selectors import is_reviewer
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.web.feedback import form_errors, refused
 from promzona.works.selectors import oversees, recorded_by
 
 from . import selectors, services
@@ -43,19 +44,6 @@ def _get(request, pk):
         return selectors.project_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _refused(request, exc: PromzonaError) -> None:
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}: {e}" if label else e)
 
 
 def _require_overseer(user) -> None:
@@ -135,13 +123,13 @@ def project_detail(request, pk):
 
 def _on_project(request, project, form, call, done: str):
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
     else:
         try:
             call(form.cleaned_data)
             messages.success(request, done)
         except PromzonaError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -175,7 +163,7 @@ def project_terminate(request, pk):
             services.project_terminate(actor=request.user, project=project,
                                        reason=form.cleaned_data["reason"])
         except PromzonaError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("Project terminated; the plot is offered again."))
         return redirect("projects:detail", pk=project.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.accounts.decorators import role_required
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.web.feedback import form_errors, refused
 
 from . import selectors, services
 from .forms import (
@@ -41,19 +42,6 @@ def _get(request, pk):
         return selectors.work_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _refused(request, exc: PromzonaError) -> None:
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}: {e}" if label else e)
 
 
 @overseers
@@ -126,13 +114,13 @@ def _post(request, pk, form_class, call, done: str, *, files=False):
     work = _get(request, pk)
     form = form_class(request.POST, request.FILES if files else None)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect("works:detail", pk=work.pk)
     try:
         call(work, form.cleaned_data)
         messages.success(request, done)
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("works:detail", pk=work.pk)
 
 
@@ -184,14 +172,14 @@ def inspection_fix(request, pk):
         request.user))
     form = FixForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
     else:
         try:
             services.inspection_fix(actor=request.user, inspection=inspection,
                                     **form.cleaned_data)
             messages.success(request, _("Finding marked as fixed."))
         except PromzonaError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     return redirect("works:detail", pk=inspection.work_id)
 
 
