@@ -155,3 +155,28 @@ def test_list_filters_never_fail(staff_client, project, query):
 def test_the_public_is_sent_to_log_in(client, project):
     r = client.get("/projects/")
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+@pytest.mark.parametrize("target, data", [
+    ("status", {"on": "2026-13-01", "health": "on_track"}),
+    ("status", {"on": "2026-01-01", "health": "on_track", "comment": "c" * 5001}),
+    ("done", {"done_on": "not a date"}),
+    ("done", {"done_on": "2999-01-01"}),
+    ("reschedule", {"due_on": "2027-01-01", "reason": ""}),
+    ("reschedule", {"due_on": "1990-01-01", "reason": "x"}),
+    ("review", {"comment": "c" * 5001}),
+])
+def test_broken_project_forms_change_nothing(staff_client, users, project, today, target, data):
+    design = project.milestones.get(kind="design")
+    report = services.project_report(actor=users["a"], project=project, year=today.year,
+                                     investment_kzt=1, jobs=1)
+    url = {"status": f"/projects/{project.pk}/status/",
+           "done": f"/projects/milestones/{design.pk}/done/",
+           "reschedule": f"/projects/milestones/{design.pk}/reschedule/",
+           "review": f"/projects/reports/{report.pk}/confirm/"}[target]
+    before = (list(StatusUpdate.objects.values()), list(Milestone.objects.values()),
+              list(Report.objects.values()))
+    r = staff_client.post(url, data)
+    assert r.status_code == 302 and _flashed(r)
+    assert (list(StatusUpdate.objects.values()), list(Milestone.objects.values()),
+            list(Report.objects.values())) == before

@@ -172,3 +172,37 @@ def test_the_timeline_draws_works_and_project_milestones(staff_client, users, de
     assert any(r.get("stroke") == "#c0392b" for r in root.findall(".//s:g[@class='bar']/s:rect", ns))
     assert "Terminal &lt;&quot;A&quot;&gt;" in svg or "Terminal &lt;\"A\"&gt;" in svg
     assert staff_client.get("/works/timeline/?zone=" + "ж" * 60).status_code == 404
+
+
+@pytest.mark.parametrize("action, data", [
+    ("replan/", {"planned_start": "2026-01-01", "planned_finish": "2025-01-01", "reason": "x"}),
+    ("replan/", {"planned_start": "2026-01-01", "planned_finish": "2027-01-01", "reason": ""}),
+    ("replan/", {"planned_start": "0001-01-01", "planned_finish": "2027-01-01", "reason": "x"}),
+    ("inspect/", {"inspected_on": "2026-01-01", "inspector": "", "findings": "x"}),
+    ("inspect/", {"inspected_on": "2026-01-01", "inspector": "G", "findings": "x"}),
+    ("inspect/", {"inspected_on": "2026-01-01", "inspector": "G" * 300}),
+    ("accept/", {"accepted_on": "x", "confirm": "on"}),
+    ("cancel/", {"reason": "x" * 5001, "confirm": "on"}),
+    ("progress/", {"reported_on": "2026-01-01", "percent": "abc"}),
+    ("progress/", {"reported_on": "2026-01-01", "percent": "1e9"}),
+    ("progress/", {"reported_on": "2026-01-01", "percent": "50", "spent_kzt": "-1"}),
+])
+def test_broken_card_forms_change_nothing(staff_client, users, line_work, action, data):
+    before = (list(line_work.plans.values()), list(line_work.inspections.values()),
+              list(line_work.progress.values()), Work.objects.filter(pk=line_work.pk).values()[0])
+    r = staff_client.post(f"/works/{line_work.pk}/{action}", data)
+    assert r.status_code == 302 and _flashed(r)  # back to the card, saying why
+    after = (list(line_work.plans.values()), list(line_work.inspections.values()),
+             list(line_work.progress.values()), Work.objects.filter(pk=line_work.pk).values()[0])
+    assert after == before
+
+
+def test_a_fix_with_a_bad_date_changes_nothing(staff_client, users, line_work, today):
+    i = services.work_inspect(actor=users["staff"], work=line_work, inspected_on=today,
+                              inspector="GASK", findings="x", fix_by=today)
+    for data in ({"fixed_on": "yesterday"}, {"fixed_on": "1999-01-01"},
+                 {"fixed_on": today.isoformat(), "note": "n" * 5001}):
+        r = staff_client.post(f"/works/inspections/{i.pk}/fix/", data)
+        assert r.status_code == 302 and _flashed(r)
+    assert Inspection.objects.get(pk=i.pk).fixed_on is None
+    assert staff_client.post("/works/inspections/999999/fix/", {}).status_code == 404
