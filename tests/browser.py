@@ -25,3 +25,15 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def login(browser, base: str, username: str):
+    """A new page of ``browser`` (in English) logged in as the demo user ``username``."""
+    from promzona.demo.accounts import DEMO_PASSWORD
+
+    page = browser.new_context(locale="en-US").new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.stack button[type=submit]")
+    return page

@@ -5,7 +5,10 @@ Adding a route without a line here fails ``test_every_route_has_an_entry``. One 
 (the executor is an outside body's user, ``demo-executor``). Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
 an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
-plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``. Each cell runs in a
+plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``,
+``{work}`` (a line work reported 100% done, with a photo ``{photo}``), ``{inspection}`` (an
+open finding on another work), ``{project}`` (investor A's project, an obligation overdue, with
+milestone ``{milestone}`` and a submitted report ``{report}``). Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
@@ -19,6 +22,7 @@ News paths may use ``{article}`` (published, with a photo), ``{art_draft}`` / ``
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 
@@ -39,7 +43,10 @@ from promzona.instructions.models import Body
 from promzona.news import comments as news_comments
 from promzona.news import services as news_services
 from promzona.news.events import rubric_for
-from promzona.zones.models import Plot
+from promzona.projects import services as project_services
+from promzona.projects.models import ObligationRule
+from promzona.works import services as work_services
+from promzona.zones.models import Plot, UtilityLine
 from tests.news.conftest import jpeg, make_article
 
 ROLES = ("anon", "a", "b", "staff", "manager", "executor")
@@ -140,6 +147,27 @@ WEB = [
      200, 200, 200, 200, 200, 200),
     ("GET", "instructions/calendar/<str:key>.ics", "/instructions/calendar/forged.ics",
      404, 404, 404, 404, 404, 404),
+    ("GET", "works/", "/works/", 302, 403, 403, 200, 200, 403),
+    ("GET", "works/new/", "/works/new/", 302, 403, 403, 200, 200, 403),
+    ("GET", "works/timeline/", "/works/timeline/", 302, 403, 403, 200, 200, 403),
+    ("GET", "works/<int:pk>/", "/works/{work}/", 302, 403, 403, 200, 200, 403),
+    ("POST", "works/<int:pk>/progress/", "/works/{work}/progress/", 302, 403, 403, 302, 302, 403),
+    ("POST", "works/<int:pk>/replan/", "/works/{work}/replan/", 302, 403, 403, 302, 302, 403),
+    ("POST", "works/<int:pk>/inspect/", "/works/{work}/inspect/", 302, 403, 403, 302, 302, 403),
+    ("POST", "works/<int:pk>/accept/", "/works/{work}/accept/", 302, 403, 403, 302, 302, 403),
+    ("POST", "works/<int:pk>/cancel/", "/works/{work}/cancel/", 302, 403, 403, 302, 302, 403),
+    ("POST", "works/inspections/<int:pk>/fix/", "/works/inspections/{inspection}/fix/", 302, 403, 403, 302, 302, 403),
+    ("GET", "works/photos/<int:pk>/", "/works/photos/{photo}/", 302, 403, 403, 200, 200, 403),
+    ("GET", "projects/", "/projects/", 302, 200, 200, 200, 200, 200),
+    ("GET", "projects/new/<int:application_id>/", "/projects/new/{app_a}/", 302, 403, 403, 200, 200, 403),
+    ("GET", "projects/<int:pk>/", "/projects/{project}/", 302, 200, 404, 200, 200, 404),
+    ("POST", "projects/<int:pk>/report/", "/projects/{project}/report/", 302, 302, 404, 403, 403, 404),
+    ("POST", "projects/<int:pk>/status/", "/projects/{project}/status/", 302, 403, 404, 302, 302, 404),
+    ("GET", "projects/<int:pk>/terminate/", "/projects/{project}/terminate/", 302, 403, 404, 200, 403, 404),
+    ("POST", "projects/<int:pk>/terminate/", "/projects/{project}/terminate/", 302, 403, 404, 302, 403, 404),
+    ("POST", "projects/milestones/<int:pk>/done/", "/projects/milestones/{milestone}/done/", 302, 403, 404, 302, 302, 404),
+    ("POST", "projects/milestones/<int:pk>/reschedule/", "/projects/milestones/{milestone}/reschedule/", 302, 403, 404, 302, 302, 404),
+    ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/", 302, 403, 404, 302, 302, 404),
 ]
 
 NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
@@ -214,6 +242,14 @@ API = [
      401, 404, 404, 200, 403, 403),
     ("POST", "/api/instructions/{instruction_id}/extend", "/api/instructions/{ins}/extend",
      401, 404, 404, 200, 403, 200),
+    ("GET", "/api/works", "/api/works", 401, 403, 403, 200, 200, 403),
+    ("POST", "/api/works", "/api/works", 401, 403, 403, 201, 201, 403),
+    ("GET", "/api/works/{work_id}", "/api/works/{work}", 401, 403, 403, 200, 200, 403),
+    ("POST", "/api/works/{work_id}/progress", "/api/works/{work}/progress", 401, 403, 403, 201, 201, 403),
+    ("POST", "/api/works/{work_id}/accept", "/api/works/{work}/accept", 401, 403, 403, 200, 200, 403),
+    ("GET", "/api/projects", "/api/projects", 401, 200, 200, 200, 200, 200),
+    ("GET", "/api/projects/{project_id}", "/api/projects/{project}", 401, 200, 404, 200, 200, 404),
+    ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report", 401, 201, 404, 403, 403, 404),
 ]
 
 
@@ -245,6 +281,26 @@ BODIES = {
     ("POST", "/api/instructions/{ins_rep}/return"): lambda ids: {"comment": "Photos?"},
     ("POST", "/api/instructions/{ins}/extend"): lambda ids: {"new_deadline": _later(ids),
                                                              "reason": "Snow"},
+    ("POST", "/works/{work}/progress/"): lambda ids: _filled({"reported_on": "{today}", "percent": "100"}, ids),
+    ("POST", "/works/{work}/replan/"): lambda ids: _filled({"planned_start": "{today}", "planned_finish": "{today}",
+                                         "contract_value_kzt": "5", "reason": "Matrix"}, ids),
+    ("POST", "/works/{work}/inspect/"): lambda ids: _filled({"inspected_on": "{today}", "inspector": "GASK"}, ids),
+    ("POST", "/works/{work}/accept/"): lambda ids: _filled({"accepted_on": "{today}", "confirm": "on"}, ids),
+    ("POST", "/works/{work}/cancel/"): lambda ids: _filled({"reason": "Matrix", "confirm": "on"}, ids),
+    ("POST", "/works/inspections/{inspection}/fix/"): lambda ids: _filled({"fixed_on": "{today}"}, ids),
+    ("POST", "/projects/{project}/report/"): lambda ids: _filled({"year": "{year}", "investment_kzt": "1", "jobs": "1"}, ids),
+    ("POST", "/projects/{project}/status/"): lambda ids: _filled({"on": "{today}", "health": "at_risk"}, ids),
+    ("POST", "/projects/{project}/terminate/"): lambda ids: _filled({"reason": "Matrix", "confirm": "on"}, ids),
+    ("POST", "/projects/milestones/{milestone}/done/"): lambda ids: _filled({"done_on": "{today}"}, ids),
+    ("POST", "/projects/milestones/{milestone}/reschedule/"): lambda ids: _filled({"due_on": "{today}", "reason": "M"}, ids),
+    ("POST", "/projects/reports/{report}/confirm/"): lambda ids: _filled({"comment": ""}, ids),
+    ("POST", "/api/works"): lambda ids: _filled({"zone": "{zone}", "name": "Matrix", "kind": "facility",
+                             "contractor": "C", "funding_source": "local",
+                             "planned_start": "{today}", "planned_finish": "{today}"}, ids),
+    ("POST", "/api/works/{work}/progress"): lambda ids: _filled({"reported_on": "{today}", "percent": 100}, ids),
+    ("POST", "/api/works/{work}/accept"): lambda ids: _filled({"accepted_on": "{today}"}, ids),
+    ("POST", "/api/projects/{project}/report"): lambda ids: _filled({"year": "{year}", "investment_kzt": 1,
+                                                    "jobs": 1}, ids),
 }
 
 
@@ -321,6 +377,7 @@ def world(demo, settings, tmp_path):
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
     ids |= _instructions(users)
+    ids |= _execution(users, demo, exclude=plot)
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -349,6 +406,60 @@ def _instructions(users) -> dict:
     return {"ins": ins.pk, "ins_rep": rep.pk, "ins_att": report.attachments.get().pk,
             "feed": instruction_calendar.feed_create(actor=users["executor"]),
             "city": city.pk, "dept": dept.pk, "staff_id": users["staff"].pk}
+
+
+def _execution(users, demo, *, exclude) -> dict:
+    """A line work reported 100% done with a photo, an open finding on another work; investor
+    A's project with an overdue obligation, a milestone and a submitted report."""
+    today = timezone.localdate()
+    line = UtilityLine.objects.get(zone=demo, code="PO-3")
+    work = work_services.work_create(
+        actor=users["staff"], zone=demo, name="Matrix line", kind="line", line=line,
+        contractor="C", funding_source="local", planned_start=today, planned_finish=today)
+    progress = work_services.work_report_progress(actor=users["staff"], work=work,
+                                                  reported_on=today, percent=100,
+                                                  photos=[_png()])
+    other = work_services.work_create(
+        actor=users["staff"], zone=demo, name="Matrix terminal", kind="facility",
+        contractor="C", funding_source="republican", planned_start=today, planned_finish=today)
+    inspection = work_services.work_inspect(actor=users["staff"], work=other, inspected_on=today,
+                                            inspector="GASK", findings="x", fix_by=today)
+    ObligationRule.objects.create(zone=demo, milestone="construction_start", months=1)
+    plot = Plot.objects.filter(zone=demo, status="published").exclude(pk=exclude.pk) \
+        .order_by("code").first()
+    approved = services.application_create(actor=users["a"], project_name="Matrix project",
+                                           sector="C25", investment_kzt=1, jobs_planned=1,
+                                           needs={"power_kw": 10})
+    services.application_submit(actor=users["a"], application=approved)
+    services.plot_reserve(actor=users["staff"], plot=plot, application=approved)
+    services.application_approve(actor=users["staff"], application=approved)
+    agreement = today - dt.timedelta(days=100)
+    project = project_services.project_create(actor=users["staff"], application=approved,
+                                              agreement_on=agreement,
+                                              plan=[(agreement.year, 1, 1)])
+    report = project_services.project_report(actor=users["a"], project=project, year=today.year,
+                                             investment_kzt=1, jobs=1)
+    return {"work": work.pk, "inspection": inspection.pk, "photo": progress.photos.get().pk,
+            "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
+            "report": report.pk, "today": today.isoformat(),
+            "year": today.year}
+
+
+def _png() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buf, "PNG")
+    return SimpleUploadedFile("p.png", buf.getvalue())
+
+
+def _filled(value, ids):
+    """``value`` with the sample ids filled in; "{name}" alone keeps the id's type (a number)."""
+    if isinstance(value, dict):
+        return {k: _filled(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    return value.format(**ids) if isinstance(value, str) else value
 
 
 def _cell(client, method, url, headers=None, body=None):

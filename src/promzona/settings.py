@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "promzona.sectors",
     "promzona.instructions",
     "promzona.news",
+    "promzona.works",
+    "promzona.projects",
 ]
 
 MIDDLEWARE = [

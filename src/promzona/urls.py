@@ -26,6 +26,8 @@ urlpatterns = [
     path("instructions/", include("promzona.instructions.urls")),
     path("news-photo/<int:pk>/<str:name>", news_views.photo, name="news-photo"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("works/", include("promzona.works.urls")),
+    path("projects/", include("promzona.projects.urls")),
     path("", include("promzona.web.urls")),
 ]
 urlpatterns += i18n_patterns(path("news/", include("promzona.news.urls")))

@@ -19,8 +19,10 @@ ZONE_OFFICE_GROUP = "Zone office"
 # Staff edit the zone's data in the admin; these apps' models are theirs to edit (news: the
 # rubrics and tags; articles and comments are read-only in the admin).
 STAFF_APPS = ("zones", "accounts", "instructions", "news")
+# Models of other apps that are the zone's parameters, edited in the admin like zone data.
+STAFF_MODELS = (("projects", "obligationrule"),)
 # Written only by the services (review pages, API, commands); staff see them in the admin.
-VIEW_APPS = ("audit", "applications", "matching")
+VIEW_APPS = ("audit", "applications", "matching", "works", "projects")
 
 
 def staff_group() -> Group:
@@ -28,9 +30,12 @@ def staff_group() -> Group:
     perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
         codename__in=["add_user", "delete_user", "change_user"]
     )
+    for app_label, model in STAFF_MODELS:
+        perms = perms | Permission.objects.filter(content_type__app_label=app_label,
+                                                  content_type__model=model)
     view_only = Permission.objects.filter(content_type__app_label__in=VIEW_APPS,
                                           codename__startswith="view")
-    group.permissions.set(list(perms) + list(view_only))
+    group.permissions.set(set(perms) | set(view_only))
     return group
 
 

@@ -10,6 +10,8 @@ from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
 from promzona.instructions.api import router as instructions_router
 from promzona.matching.api import router as matching_router
+from promzona.projects.api import router as projects_router
+from promzona.works.api import router as works_router
 
 api = NinjaAPI(
     title="promzona API",
@@ -63,3 +65,5 @@ api.add_router("/match", matching_router)
 api.add_router("/", geodata_router)
 api.add_router("/", applications_router)
 api.add_router("/", instructions_router)
+api.add_router("/", works_router)
+api.add_router("/", projects_router)

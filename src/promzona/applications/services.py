@@ -466,9 +466,11 @@ def plot_reserve(
     return reservation
 
 
-def _reservation_end(*, actor, reservation: Reservation, status: str, now) -> bool:
-    """End an active reservation (released or expired); False when it was no longer active."""
-    rows = Reservation.objects.filter(pk=reservation.pk, status=Reservation.Status.ACTIVE).update(
+def _reservation_end(*, actor, reservation: Reservation, status: str, now,
+                     held: str = Reservation.Status.ACTIVE) -> bool:
+    """End a reservation that is ``held`` (active, or an allocation) as released or expired:
+    its capacity is released and its plot offered again; False when it was no longer held."""
+    rows = Reservation.objects.filter(pk=reservation.pk, status=held).update(
         status=status, ended_at=now
     )
     if rows == 0:
@@ -479,12 +481,12 @@ def _reservation_end(*, actor, reservation: Reservation, status: str, now) -> bo
     for commitment in commitments:
         zone_services.capacity_release(actor=actor, commitment=commitment, now=now)
     plot = Plot.objects.select_for_update().get(pk=reservation.plot_id)
-    if plot.status == Plot.Status.RESERVED:
+    if plot.status in (Plot.Status.RESERVED, Plot.Status.ALLOCATED, Plot.Status.OCCUPIED):
         zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.PUBLISHED)
     reservation.status = status
     reservation.ended_at = now
     audit_record(actor=actor, action=f"reservation.{status}", obj=reservation, now=now,
-                 before={"status": "active"}, after={"status": status})
+                 before={"status": held}, after={"status": status})
     app = reservation.application
     with _site_language():
         text = (_("The reservation of plot %(plot)s has expired.") if status == "expired"
@@ -501,6 +503,19 @@ def reservation_release(*, actor, reservation: Reservation, now=None) -> Reserva
     if not _reservation_end(actor=actor, reservation=reservation,
                             status=Reservation.Status.RELEASED, now=now or timezone.now()):
         raise Conflict(_("The reservation is not active."))
+    return reservation
+
+
+@transaction.atomic
+def allocation_release(*, actor, reservation: Reservation, now=None) -> Reservation:
+    """End an allocation (an investor project terminated): its capacity is released and the
+    plot is offered again. Staff only; the approved application stays approved."""
+    _require_reviewer(actor)
+    _locked(reservation.application)
+    if not _reservation_end(actor=actor, reservation=reservation, now=now or timezone.now(),
+                            status=Reservation.Status.RELEASED,
+                            held=Reservation.Status.ALLOCATED):
+        raise Conflict(_("The reservation is not an allocation."))
     return reservation
 
 

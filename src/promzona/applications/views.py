@@ -23,6 +23,7 @@ from promzona.audit.selectors import audit_history
 from promzona.core.errors import Forbidden, NotFound, PromzonaError
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
+from promzona.web.feedback import refused
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -38,13 +39,6 @@ def _get(request, pk):
         return selectors.application_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _refused(request, exc: PromzonaError) -> None:
-    """A business error becomes a message; a role refusal is a 403."""
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
 
 
 def _is_applicant(user) -> bool:
@@ -172,7 +166,7 @@ def application_transition(request, pk, name):
                                                  comment=comment)
         messages.success(request, _("Done: %(status)s.") % {"status": app.get_status_display()})
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -185,7 +179,7 @@ def comment_add(request, pk):
         services.comment_add(actor=request.user, application=app,
                              body=form.cleaned_data["comment"] if form.is_valid() else None)
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -209,7 +203,7 @@ def plot_reserve(request, pk):
                               expires_at=expires_at)
         messages.success(request, _("Plot %(code)s reserved.") % {"code": plot.code})
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -221,7 +215,7 @@ def reservation_release(request, pk):
         services.reservation_release(actor=request.user, reservation=reservation)
         messages.success(request, _("Reservation released."))
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("applications:detail", pk=reservation.application_id)
 
 
@@ -250,7 +244,7 @@ def attachment_upload(request, pk):
                                 upload=form.cleaned_data["file"])
         messages.success(request, _("Attachment added."))
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("applications:detail", pk=app.pk)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from promzona.api.auth import Anonymous, TokenAuth
+from promzona.api.schemas import ErrorOut
 from promzona.core.errors import InputError
 from promzona.core.matching import MatchRequest
 
@@ -139,16 +140,6 @@ class ExcludedOut(Schema):
 class MatchOut(Schema):
     results: list[ResultOut]
     excluded: list[ExcludedOut]
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict | list | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 @router.post("", auth=MATCH_AUTH, response={200: MatchOut, 400: ErrorOut, 422: ErrorOut})

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from promzona.demo import balkhash
+from promzona.demo import balkhash, execution
 
 
 class Command(BaseCommand):
@@ -10,9 +10,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0, interactive=False)
-        if balkhash.load(today=timezone.localdate()):
+        today = timezone.localdate()
+        loaded = balkhash.load(today=today)
+        if loaded:
             self.stdout.write(self.style.SUCCESS(
                 "Loaded the Balkhash demo (illustrative data). Demo accounts are listed on the "
                 "login page."))
-        else:
+        if execution.load(today=today):
+            self.stdout.write(self.style.SUCCESS(
+                "Loaded the illustrative works and investor projects of the demo."))
+        elif not loaded:
             self.stdout.write("The Balkhash demo is already loaded; nothing changed.")
