@@ -12,8 +12,10 @@ import importlib.util
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI at /api/docs from its own static files, not a CDN
     "promzona.accounts",
     "promzona.audit",
     "promzona.zones",
@@ -70,6 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: every answer gets the policies, errors of the middleware below included.
+    "csp.middleware.CSPMiddleware",
+    "promzona.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -198,5 +204,43 @@ LOGGING = {
 
 # Map settings shared by the admin preview and the portal.
 PROMZONA_TILE_URL = os.environ.get("PROMZONA_TILE_URL", "")
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The CSP source of the tile server's images: ``https://{s}.tile.example.org/{z}/…``
+    gives ``https://*.tile.example.org``."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = parts.netloc
+    if host.startswith("{") and "}." in host:
+        host = "*" + host[host.index("}."):].replace("}", "", 1)
+    if parts.scheme not in ("https", "http") or not host or "{" in host or "@" in host:
+        raise RuntimeError("PROMZONA_TILE_URL must be an http(s) URL whose host has no "
+                           "placeholder other than a leading {s}.")
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests only from this
+# site; no inline script, style or event handler; images also from the tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_tile_origin(PROMZONA_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of promzona uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 # A passport whose key facts were verified longer ago than this is flagged as stale.
 PROMZONA_STALE_AFTER_DAYS = int(os.environ.get("PROMZONA_STALE_AFTER_DAYS", "365"))
