@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "promzona.web",
     "promzona.matching",
     "promzona.sectors",
+    "promzona.outbox",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,7 @@ EMAIL_BACKEND = os.environ.get(
     "PROMZONA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PROMZONA_FROM_EMAIL", "promzona@localhost")
+EMAIL_TIMEOUT = 10  # seconds; a stuck mail server must not hold a request or the outbox
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

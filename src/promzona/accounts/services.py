@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from promzona.audit.models import AuditEntry
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.outbox.services import mail_enqueue
 
 from .models import Organisation, Role, User
 
@@ -19,7 +20,7 @@ ZONE_OFFICE_GROUP = "Zone office"
 # Staff edit the zone's data in the admin; these apps' models are theirs to edit.
 STAFF_APPS = ("zones", "accounts")
 # Written only by the services (review pages, API, commands); staff see them in the admin.
-VIEW_APPS = ("audit", "applications", "matching")
+VIEW_APPS = ("audit", "applications", "matching", "outbox")
 
 
 def staff_group() -> Group:
@@ -86,9 +87,7 @@ TOKEN_MAX_AGE = 3 * 24 * 3600
 
 
 def _send(subject: str, body: str, to: str) -> None:
-    from django.core.mail import send_mail
-
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=False))
+    mail_enqueue(to=[to], subject=subject, body=body)
 
 
 @transaction.atomic
