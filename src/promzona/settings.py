@@ -244,5 +244,15 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered offer PDFs (about 200 KB each), apart so they cannot crowd out the pages.
+    "offers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "offers",
+               "OPTIONS": {"MAX_ENTRIES": 100}},
+}
+# Offer PDFs one address may have rendered without logging in: (count, per seconds). Cached
+# answers do not count. ``PROMZONA_OFFER_RATE=10/600``.
+PROMZONA_OFFER_RATE = tuple(
+    int(n) for n in os.environ.get("PROMZONA_OFFER_RATE", "10/600").split("/", 1))
 # A passport whose key facts were verified longer ago than this is flagged as stale.
 PROMZONA_STALE_AFTER_DAYS = int(os.environ.get("PROMZONA_STALE_AFTER_DAYS", "365"))
