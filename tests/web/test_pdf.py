@@ -43,3 +43,14 @@ def test_markup_in_the_plot_code_heading_is_printed_literally(demo, client, code
     r = client.get(f"/plots/balkhash/{quote(code)}/passport.pdf")
     assert r.status_code == 200
     assert f"Plot passport {code}" in pdf_text(r.content)
+
+
+def test_a_code_with_quotes_and_line_breaks_gives_a_safe_file_name(demo, client):
+    from urllib.parse import quote
+
+    code = 'A"B\r\nX-Evil: 1'
+    Plot.objects.filter(code="BLK-11").update(code=code)
+    r = client.get(f"/plots/balkhash/{quote(code)}/passport.pdf")
+    assert r.status_code == 200 and not r.has_header("X-Evil")
+    assert r["Content-Disposition"] == \
+        "attachment; filename*=utf-8''passport-balkhash-A%22B%0D%0AX-Evil%3A%201.pdf"
