@@ -5,7 +5,9 @@
 ``PROMZONA_DEBUG``         ``1`` for Django's debug pages (never in production).
 ``PROMZONA_PRODUCTION``    ``1`` turns on HTTPS-only cookies, HSTS and redirects; requires
                            ``PROMZONA_SECRET_KEY`` and ``PROMZONA_ALLOWED_HOSTS``.
-``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps.
+``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps; its origin
+                           is allowed for images in the Content-Security-Policy.
+``PROMZONA_OFFER_RATE``    offer PDFs one address may have rendered anonymously (``10/600``).
 """
 
 import importlib.util
