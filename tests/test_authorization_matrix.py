@@ -156,7 +156,8 @@ WEB = [
     ("POST", "works/<int:pk>/inspect/", "/works/{work}/inspect/", 302, 403, 403, 302, 302, 403),
     ("POST", "works/<int:pk>/accept/", "/works/{work}/accept/", 302, 403, 403, 302, 302, 403),
     ("POST", "works/<int:pk>/cancel/", "/works/{work}/cancel/", 302, 403, 403, 302, 302, 403),
-    ("POST", "works/inspections/<int:pk>/fix/", "/works/inspections/{inspection}/fix/", 302, 403, 403, 302, 302, 403),
+    ("POST", "works/inspections/<int:pk>/fix/", "/works/inspections/{inspection}/fix/",
+     302, 403, 403, 302, 302, 403),
     ("GET", "works/photos/<int:pk>/", "/works/photos/{photo}/", 302, 403, 403, 200, 200, 403),
     ("GET", "projects/", "/projects/", 302, 200, 200, 200, 200, 200),
     ("GET", "projects/new/<int:application_id>/", "/projects/new/{app_a}/", 302, 403, 403, 200, 200, 403),
@@ -165,9 +166,12 @@ WEB = [
     ("POST", "projects/<int:pk>/status/", "/projects/{project}/status/", 302, 403, 404, 302, 302, 404),
     ("GET", "projects/<int:pk>/terminate/", "/projects/{project}/terminate/", 302, 403, 404, 200, 403, 404),
     ("POST", "projects/<int:pk>/terminate/", "/projects/{project}/terminate/", 302, 403, 404, 302, 403, 404),
-    ("POST", "projects/milestones/<int:pk>/done/", "/projects/milestones/{milestone}/done/", 302, 403, 404, 302, 302, 404),
-    ("POST", "projects/milestones/<int:pk>/reschedule/", "/projects/milestones/{milestone}/reschedule/", 302, 403, 404, 302, 302, 404),
-    ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/", 302, 403, 404, 302, 302, 404),
+    ("POST", "projects/milestones/<int:pk>/done/", "/projects/milestones/{milestone}/done/",
+     302, 403, 404, 302, 302, 404),
+    ("POST", "projects/milestones/<int:pk>/reschedule/", "/projects/milestones/{milestone}/reschedule/",
+     302, 403, 404, 302, 302, 404),
+    ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/",
+     302, 403, 404, 302, 302, 404),
 ]
 
 NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
@@ -249,7 +253,8 @@ API = [
     ("POST", "/api/works/{work_id}/accept", "/api/works/{work}/accept", 401, 403, 403, 200, 200, 403),
     ("GET", "/api/projects", "/api/projects", 401, 200, 200, 200, 200, 200),
     ("GET", "/api/projects/{project_id}", "/api/projects/{project}", 401, 200, 404, 200, 200, 404),
-    ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report", 401, 201, 404, 403, 403, 404),
+    ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report",
+     401, 201, 404, 403, 403, 404),
 ]
 
 
@@ -281,23 +286,30 @@ BODIES = {
     ("POST", "/api/instructions/{ins_rep}/return"): lambda ids: {"comment": "Photos?"},
     ("POST", "/api/instructions/{ins}/extend"): lambda ids: {"new_deadline": _later(ids),
                                                              "reason": "Snow"},
-    ("POST", "/works/{work}/progress/"): lambda ids: _filled({"reported_on": "{today}", "percent": "100"}, ids),
-    ("POST", "/works/{work}/replan/"): lambda ids: _filled({"planned_start": "{today}", "planned_finish": "{today}",
+    ("POST", "/works/{work}/progress/"): lambda ids:
+        _filled({"reported_on": "{today}", "percent": "100"}, ids),
+    ("POST", "/works/{work}/replan/"): lambda ids:
+        _filled({"planned_start": "{today}", "planned_finish": "{today}",
                                          "contract_value_kzt": "5", "reason": "Matrix"}, ids),
-    ("POST", "/works/{work}/inspect/"): lambda ids: _filled({"inspected_on": "{today}", "inspector": "GASK"}, ids),
+    ("POST", "/works/{work}/inspect/"): lambda ids:
+        _filled({"inspected_on": "{today}", "inspector": "GASK"}, ids),
     ("POST", "/works/{work}/accept/"): lambda ids: _filled({"accepted_on": "{today}", "confirm": "on"}, ids),
     ("POST", "/works/{work}/cancel/"): lambda ids: _filled({"reason": "Matrix", "confirm": "on"}, ids),
     ("POST", "/works/inspections/{inspection}/fix/"): lambda ids: _filled({"fixed_on": "{today}"}, ids),
-    ("POST", "/projects/{project}/report/"): lambda ids: _filled({"year": "{year}", "investment_kzt": "1", "jobs": "1"}, ids),
+    ("POST", "/projects/{project}/report/"): lambda ids:
+        _filled({"year": "{year}", "investment_kzt": "1", "jobs": "1"}, ids),
     ("POST", "/projects/{project}/status/"): lambda ids: _filled({"on": "{today}", "health": "at_risk"}, ids),
-    ("POST", "/projects/{project}/terminate/"): lambda ids: _filled({"reason": "Matrix", "confirm": "on"}, ids),
+    ("POST", "/projects/{project}/terminate/"): lambda ids:
+        _filled({"reason": "Matrix", "confirm": "on"}, ids),
     ("POST", "/projects/milestones/{milestone}/done/"): lambda ids: _filled({"done_on": "{today}"}, ids),
-    ("POST", "/projects/milestones/{milestone}/reschedule/"): lambda ids: _filled({"due_on": "{today}", "reason": "M"}, ids),
+    ("POST", "/projects/milestones/{milestone}/reschedule/"): lambda ids:
+        _filled({"due_on": "{today}", "reason": "M"}, ids),
     ("POST", "/projects/reports/{report}/confirm/"): lambda ids: _filled({"comment": ""}, ids),
     ("POST", "/api/works"): lambda ids: _filled({"zone": "{zone}", "name": "Matrix", "kind": "facility",
                              "contractor": "C", "funding_source": "local",
                              "planned_start": "{today}", "planned_finish": "{today}"}, ids),
-    ("POST", "/api/works/{work}/progress"): lambda ids: _filled({"reported_on": "{today}", "percent": 100}, ids),
+    ("POST", "/api/works/{work}/progress"): lambda ids:
+        _filled({"reported_on": "{today}", "percent": 100}, ids),
     ("POST", "/api/works/{work}/accept"): lambda ids: _filled({"accepted_on": "{today}"}, ids),
     ("POST", "/api/projects/{project}/report"): lambda ids: _filled({"year": "{year}", "investment_kzt": 1,
                                                     "jobs": 1}, ids),

@@ -1,8 +1,9 @@
 """Request hygiene around every view: NUL characters refused up front; API errors that Django
-or ninja answer themselves put into the API's JSON error format."""
+or ninja answer themselves put into the API's JSON error format; the Permissions-Policy header."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -55,3 +56,16 @@ class ApiMethodNotAllowedMiddleware:
         if response.has_header("Allow"):
             json_response["Allow"] = response["Allow"]
         return json_response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``settings.PERMISSIONS_POLICY`` as the ``Permissions-Policy`` header on every
+    response (Django has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

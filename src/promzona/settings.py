@@ -5,15 +5,19 @@
 ``PROMZONA_DEBUG``         ``1`` for Django's debug pages (never in production).
 ``PROMZONA_PRODUCTION``    ``1`` turns on HTTPS-only cookies, HSTS and redirects; requires
                            ``PROMZONA_SECRET_KEY`` and ``PROMZONA_ALLOWED_HOSTS``.
-``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps.
+``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps; its origin
+                           is allowed for images in the Content-Security-Policy.
+``PROMZONA_OFFER_RATE``    offer PDFs one address may have rendered anonymously (``10/600``).
 """
 
 import importlib.util
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI at /api/docs from its own static files, not a CDN
     "promzona.accounts",
     "promzona.audit",
     "promzona.zones",
@@ -71,10 +76,14 @@ INSTALLED_APPS = [
     "promzona.news",
     "promzona.works",
     "promzona.projects",
+    "promzona.outbox",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: every answer gets the policies, errors of the middleware below included.
+    "csp.middleware.CSPMiddleware",
+    "promzona.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -177,6 +186,7 @@ EMAIL_BACKEND = os.environ.get(
     "PROMZONA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PROMZONA_FROM_EMAIL", "promzona@localhost")
+EMAIL_TIMEOUT = 10  # seconds; a stuck mail server must not hold a request or the outbox
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -203,6 +213,54 @@ LOGGING = {
 
 # Map settings shared by the admin preview and the portal.
 PROMZONA_TILE_URL = os.environ.get("PROMZONA_TILE_URL", "")
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The CSP source of the tile server's images: ``https://{s}.tile.example.org/{z}/…``
+    gives ``https://*.tile.example.org``."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = parts.netloc
+    if host.startswith("{") and "}." in host:
+        host = "*" + host[host.index("}."):].replace("}", "", 1)
+    if parts.scheme not in ("https", "http") or not host or "{" in host or "@" in host:
+        raise RuntimeError("PROMZONA_TILE_URL must be an http(s) URL whose host has no "
+                           "placeholder other than a leading {s}.")
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests only from this
+# site; no inline script, style or event handler; images also from the tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_tile_origin(PROMZONA_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of promzona uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered offer PDFs (about 200 KB each), apart so they cannot crowd out the pages.
+    "offers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "offers",
+               "OPTIONS": {"MAX_ENTRIES": 100}},
+}
+# Offer PDFs one address may have rendered without logging in: (count, per seconds). Cached
+# answers do not count. ``PROMZONA_OFFER_RATE=10/600``.
+PROMZONA_OFFER_RATE = tuple(
+    int(n) for n in os.environ.get("PROMZONA_OFFER_RATE", "10/600").split("/", 1))
 # A passport whose key facts were verified longer ago than this is flagged as stale.
 PROMZONA_STALE_AFTER_DAYS = int(os.environ.get("PROMZONA_STALE_AFTER_DAYS", "365"))
 # Where the site is reached, for links in mail sent by jobs (no request to take the host from).

@@ -131,9 +131,10 @@ def test_staff_cannot_invite(staff_client):
     assert staff_client.post(reverse("accounts:invite"), {"email": "a@b.kz"}).status_code == 403
 
 
-def test_password_reset_sends_a_mail(client, demo):
+def test_password_reset_sends_a_mail(client, demo, django_capture_on_commit_callbacks):
     User.objects.filter(username="demo-investor").update(email="inv@example.kz")
-    r = client.post(reverse("password_reset"), {"email": "inv@example.kz"})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        r = client.post(reverse("password_reset"), {"email": "inv@example.kz"})
     assert r.status_code == 302
     assert len(mail.outbox) == 1 and "inv@example.kz" in mail.outbox[0].to
 
@@ -142,7 +143,8 @@ def test_password_reset_end_to_end(client, demo, django_capture_on_commit_callba
     User.objects.filter(username="demo-investor").update(email="inv2@example.kz")
     r = client.get(reverse("password_reset"))
     assert b"web/site.css" in r.content  # our base template, not the admin's
-    client.post(reverse("password_reset"), {"email": "inv2@example.kz"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "inv2@example.kz"})
     link = _link(mail.outbox[-1].body)
     r = client.get(link, follow=True)
     form_url = r.redirect_chain[-1][0]

@@ -43,12 +43,13 @@ def test_publishing_a_plot_alerts_once_by_mail_and_notice(demo, django_capture_o
     assert len(mail.outbox) == 1 and Notice.objects.filter(user=user).count() == 1
 
 
-def test_cron_command_finds_changes_made_outside_services(demo):
+def test_cron_command_finds_changes_made_outside_services(demo, django_capture_on_commit_callbacks):
     user, draft, search = _setup(demo)
     mail.outbox.clear()
     Plot.objects.filter(pk=draft.pk).update(status="published")  # no audit, no signal
     out = io.StringIO()
-    call_command("alerts", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        call_command("alerts", stdout=out)
     assert "1 alert(s) sent." in out.getvalue() and len(mail.outbox) == 1
     assert Alerted.objects.filter(saved_search=search, plot=draft).exists()
 

@@ -66,7 +66,8 @@ def test_filter_narrows_list_and_map(page):
     page.goto(page.base + "/")
     before = page.locator(".plot-item").count()
     page.check("#id_rail_spur")
-    page.wait_for_function(f"document.querySelectorAll('.plot-item').length < {before}")
+    page.wait_for_function("before => document.querySelectorAll('.plot-item').length < before",
+                           arg=before)
     after = page.locator(".plot-item").count()
     assert 0 < after < before
     assert _map_plots(page) == after
@@ -92,8 +93,9 @@ def test_click_on_map_opens_passport_and_pdf_downloads(page):
     zoom = page.evaluate("document.querySelector('#map').getBoundingClientRect().width")
     before = page.locator(f"#map path.plot-{pid}").bounding_box()["width"]
     first.locator(".meta").click()  # a click on the item (not its link) zooms to the plot
-    page.wait_for_function(
-        f"document.querySelector('#map path.plot-{pid}').getBoundingClientRect().width > {before}")
+    page.wait_for_function(  # a function, not a string: the page's CSP forbids eval
+        "([pid, before]) => document.querySelector(`#map path.plot-${pid}`)"
+        ".getBoundingClientRect().width > before", arg=[pid, before])
     assert page.locator(f"#map path.plot-{pid}").bounding_box()["width"] <= zoom
     first.hover()
     polygon = page.locator(f"#map path.plot-{pid}")

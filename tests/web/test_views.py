@@ -241,10 +241,10 @@ def test_qty_drops_trailing_zeros(value, text):
 
 
 def test_tile_layer_only_when_configured(demo, client, settings):
-    assert 'PROMZONA_TILE_URL = ""' in client.get("/").content.decode()
+    assert 'data-tile-url=""' in client.get("/").content.decode()
     settings.PROMZONA_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
     html = client.get("/").content.decode()
-    assert "https://tile.example.org/{z}/{x}/{y}.png" in html
+    assert 'data-tile-url="https://tile.example.org/{z}/{x}/{y}.png"' in html
 
 
 def test_cached_passport_follows_capacity_and_sectors(demo, client):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from promzona.outbox.services import mail_enqueue
 
 from . import throttle
 from .models import Organisation, User, validate_bin
@@ -107,3 +110,13 @@ class JoinForm(_NewUser):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's email"), max_length=254)
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset form, its email sent through the outbox (retried when the mail
+    server fails)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        mail_enqueue(to=[to_email], subject=loader.render_to_string(subject_template_name, context),
+                     body=loader.render_to_string(email_template_name, context))

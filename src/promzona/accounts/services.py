@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from promzona.audit.models import AuditEntry
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.outbox.services import mail_enqueue
 
 from .models import Organisation, Role, User
 
@@ -22,7 +23,7 @@ STAFF_APPS = ("zones", "accounts", "instructions", "news")
 # Models of other apps that are the zone's parameters, edited in the admin like zone data.
 STAFF_MODELS = (("projects", "obligationrule"),)
 # Written only by the services (review pages, API, commands); staff see them in the admin.
-VIEW_APPS = ("audit", "applications", "matching", "works", "projects")
+VIEW_APPS = ("audit", "applications", "matching", "works", "projects", "outbox")
 
 
 def staff_group() -> Group:
@@ -92,9 +93,7 @@ TOKEN_MAX_AGE = 3 * 24 * 3600
 
 
 def _send(subject: str, body: str, to: str) -> None:
-    from django.core.mail import send_mail
-
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=False))
+    mail_enqueue(to=[to], subject=subject, body=body)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """The JSON API under ``/api/``: one NinjaAPI, one error format, routers from each app."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,6 +20,8 @@ api = NinjaAPI(
     'Errors are `{"error": {"code", "message", "details"}}` with a 4xx status; non-public '
     "calls take `Authorization: Bearer <token>` (`promzona token create USERNAME`).",
     urls_namespace="api",
+    # Swagger UI from ninja's bundled static files; no badge fetched from the validator service.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

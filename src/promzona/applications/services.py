@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputErr
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.news.events import article_draft_from_event
+from promzona.outbox.services import mail_enqueue
 from promzona.zones import services as zone_services
 from promzona.zones.models import CapacityCommitment, Plot, Sector
 from promzona.zones.selectors import plots_visible_to
@@ -93,9 +93,7 @@ def _notify(*, actor: Any, app: Application, transition: str, body: str, now: dt
         subject = _("Application #%(id)s “%(name)s”: %(status)s") % {
             "id": app.pk, "name": app.project_name[:80], "status": app.get_status_display(),
         }
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, recipients, fail_silently=True)
-    )
+    mail_enqueue(to=recipients, subject=subject, body=body, now=now)
 
 
 # --- input ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,14 +14,15 @@ from django.utils.translation import gettext as _
 
 from promzona.audit.services import audit_record
 from promzona.core import instructions as rules
+from promzona.outbox.services import mail_enqueue
 
 from .models import Digest, Instruction
 
 
 def send(subject: str, body: str, recipients: list[str]) -> None:
-    """Every mail of instructions goes out here: Django's ``send_mail`` once the transaction
-    has committed, as the applications' notices do (switch the mail path in this one place)."""
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    """Every mail of instructions goes out here, through the outbox (sent after commit,
+    retried when the mail server refuses)."""
+    mail_enqueue(to=recipients, subject=subject, body=body)
 
 
 def _recipients(instruction: Instruction) -> list[tuple[Any, str]]:

@@ -25,7 +25,6 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import (  # noqa: E402
     Image,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -35,6 +34,7 @@ from shapely.geometry import shape  # noqa: E402
 
 from promzona.core.matching import MatchOutcome  # noqa: E402
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts  # noqa: E402
+from promzona.core.sinks import paragraph  # noqa: E402
 from promzona.zones.models import MapFeature, Plot, UtilityLine, Zone  # noqa: E402
 
 from .answer import answer_json  # noqa: E402
@@ -72,7 +72,7 @@ def plot_map_png(plot: Plot, *, width_in: float = 6.5) -> bytes:
                 alpha=0.6 if p.pk != plot.pk else 0.9, lw=0.5, ec="#666")
     pg = shape(plot.geometry)
     ax.annotate(plot.code, (pg.centroid.x, pg.centroid.y), fontsize=8, ha="center",
-                va="center", color="white", weight="bold")
+                va="center", color="white", weight="bold", parse_math=False)  # "$" is no TeX
     x0, y0, x1, y1 = zg.buffer(0.004).bounds
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -106,16 +106,16 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
     valid_until = today + dt.timedelta(days=VALID_DAYS)
     req = outcome.request
     story = [
-        Paragraph(_("Commercial offer: plots for your project"), h1),
-        Paragraph(_("Prepared on %(today)s; valid until %(until)s.") % {
+        paragraph(_("Commercial offer: plots for your project"), h1),
+        paragraph(_("Prepared on %(today)s; valid until %(until)s.") % {
             "today": today.isoformat(), "until": valid_until.isoformat()}, base),
-        Paragraph(_("Request: sector %(sector)s, hazard class %(hazard)s, horizon %(years)s "
+        paragraph(_("Request: sector %(sector)s, hazard class %(hazard)s, horizon %(years)s "
                     "years.") % {"sector": req.sector, "hazard": req.hazard_class,
                                  "years": req.horizon_years}, base),
         Spacer(1, 4 * mm),
     ]
     if not answer["results"]:
-        story.append(Paragraph(_("No plot can serve this request at present."), base))
+        story.append(paragraph(_("No plot can serve this request at present."), base))
     plots = Plot.objects.select_related("zone").in_bulk([r["plot_id"] for r in answer["results"]])
     zones: dict[int, Zone] = {}
     table_style = TableStyle([
@@ -127,11 +127,11 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
         zones[p.zone_id] = p.zone
         if n:
             story.append(PageBreak())
-        story.append(Paragraph(f"{r['rank']}. {p.code} — {p.name} · {p.zone.name}", h2))
+        story.append(paragraph(f"{r['rank']}. {p.code} — {p.name} · {p.zone.name}", h2))
         story.append(Image(io.BytesIO(plot_map_png(p)), width=170 * mm, height=105 * mm))
         b = r["cost_breakdown"]
         deal = _("lease") if b["land_deal"] == "lease" else _("purchase")
-        story.append(Paragraph(_("Conditions"), h2))
+        story.append(paragraph(_("Conditions"), h2))
         story.append(Table([
             [_("Area"), f"{p.declared_area_ha} {_('ha')}"],
             [_("Deal"), deal],
@@ -139,7 +139,7 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
             [_("Rail spur"), _("yes") if p.rail_spur else _("no")],
             [_("Score"), f"{r['score']:.1f} / 100"],
         ], colWidths=[80 * mm, 90 * mm], style=table_style))
-        story.append(Paragraph(_("Cost of location over %(years)s years, KZT") % {
+        story.append(paragraph(_("Cost of location over %(years)s years, KZT") % {
             "years": b["horizon_years"]}, h2))
         story.append(Table([
             [_("Land") + f" ({deal})", _kzt(b["land_kzt"])],
@@ -149,31 +149,31 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
             [_("Incentives"), _kzt(b["incentives_kzt"])],
             [_("Total"), _kzt(r["cost_of_location_kzt"])],
         ], colWidths=[120 * mm, 50 * mm], style=table_style))
-        story.append(Paragraph(_("Timeline"), h2))
+        story.append(paragraph(_("Timeline"), h2))
         rows = [[_("Today"), today.isoformat()]]
         rows += [[f"{_(u['kind'])}: {u['line_code']} ({u['source_code']})", u["ready_on"]]
                  for u in r["utilities"]]
         rows.append([_("Start possible"), r["start_on"]])
         story.append(Table(rows, colWidths=[120 * mm, 50 * mm], style=table_style))
         if r["gaps"]:
-            story.append(Paragraph(_("Gaps"), h2))
+            story.append(paragraph(_("Gaps"), h2))
             for g in r["gaps"]:
                 when = (" — " + _("feasible from %(date)s") % {"date": g["resolved_on"]}
                         if g["resolved_on"] else "")
-                story.append(Paragraph(f"• {g['text']}{when}", base))
-        story.append(Paragraph(_("Explanation"), h2))
+                story.append(paragraph(f"• {g['text']}{when}", base))
+        story.append(paragraph(_("Explanation"), h2))
         for line in r["explanation"]:
-            story.append(Paragraph(f"• {line}", base))
+            story.append(paragraph(f"• {line}", base))
     for z in zones.values():
-        story.append(Paragraph(_("Contacts: %(zone)s") % {"zone": z.name}, h2))
+        story.append(paragraph(_("Contacts: %(zone)s") % {"zone": z.name}, h2))
         for v in (z.management_company, z.contact_name, z.contact_phone, z.contact_email,
                   z.contact_address, z.website):
             if v:
-                story.append(Paragraph(v, base))
+                story.append(paragraph(v, base))
         if z.incentives:
-            story.append(Paragraph(_("Incentives") + ": " + z.incentives, base))
+            story.append(paragraph(_("Incentives") + ": " + z.incentives, base))
         if z.is_illustrative:
-            story.append(Paragraph(_("Illustrative demo data: the figures are not real."), base))
+            story.append(paragraph(_("Illustrative demo data: the figures are not real."), base))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                       topMargin=15 * mm, bottomMargin=15 * mm, title="promzona offer",

@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from promzona.audit.services import audit_record
 from promzona.core.errors import Forbidden, InputError
 from promzona.core.matching import MatchRequest
+from promzona.outbox.services import mail_enqueue
 from promzona.zones.models import Plot
 
 from .models import Alerted, Notice, SavedSearch
@@ -98,11 +98,10 @@ def _announce(search: SavedSearch, plot: Plot, now: dt.datetime) -> int:
             Notice.objects.create(user=search.user, text=text[:500], url=url, created_at=now)
             audit_record(actor=None, action="saved_search.alerted", obj=search,
                          after={"plot": plot.pk}, now=now)
+            if search.user.email:
+                mail_enqueue(to=[search.user.email], subject=text, body=f"{text}\n{url}", now=now)
     except IntegrityError:  # announced meanwhile by a concurrent run
         return 0
-    if search.user.email:
-        send_mail(subject=text[:150], message=f"{text}\n{url}", from_email=None,
-                  recipient_list=[search.user.email], fail_silently=True)
     return 1
 
 

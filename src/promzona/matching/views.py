@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from promzona.core.errors import PromzonaError
 from promzona.core.numbers import whole_number
+from promzona.ratelimit import rate_limit_wait
 from promzona.zones.models import Plot, Zone
+from promzona.zones.selectors import can_see_unpublished, data_version
 
 from .answer import answer_json
 from .forms import MatchForm, SaveSearchForm
@@ -25,6 +31,7 @@ from .services import notices_mark_read, saved_search_create, saved_search_delet
 
 RESULTS_SHOWN = 20
 EXCLUDED_SHOWN = 500
+OFFER_CACHE_SECONDS = 600
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +100,11 @@ def saved_search_remove(request, pk: int):
 @require_GET
 def offer_pdf(request):
     """The offer for the top plots of the request in the query string (or ``saved=ID``),
-    in ``lang`` (ru, kk, en; default the page language)."""
+    in ``lang`` (ru, kk, en; default the page language).
+
+    The same request (for the same audience, language, day and data) is answered from the
+    cache with the same bytes; renders for anonymous callers are limited per address.
+    """
     from .offer import offer_pdf_bytes
 
     data = request.GET
@@ -111,9 +122,25 @@ def offer_pdf(request):
                                       content_type="text/plain; charset=utf-8")
     lang = request.GET.get("lang")
     if lang not in {code for code, _name in settings.LANGUAGES}:
-        lang = None
-    outcome = match_for(request.user, form.match_request, today=timezone.localdate())
-    pdf = offer_pdf_bytes(outcome, today=timezone.localdate(), lang=lang)
+        lang = get_language() or settings.LANGUAGE_CODE
+    today = timezone.localdate()
+    key = "offer:" + hashlib.sha256(json.dumps(
+        [form.request_json(), can_see_unpublished(request.user), lang, today.isoformat(),
+         data_version()], sort_keys=True, default=str).encode()).hexdigest()
+    pdf = caches["offers"].get(key)
+    if pdf is None:
+        wait = 0 if request.user.is_authenticated else rate_limit_wait(
+            request, scope="offer", limit=settings.PROMZONA_OFFER_RATE[0],
+            window=settings.PROMZONA_OFFER_RATE[1])
+        if wait:
+            resp = HttpResponse(_("Too many offers requested from your address; try again in "
+                                  "%(seconds)s seconds, or log in.") % {"seconds": wait},
+                                status=429, content_type="text/plain; charset=utf-8")
+            resp["Retry-After"] = str(wait)
+            return resp
+        outcome = match_for(request.user, form.match_request, today=today)
+        pdf = offer_pdf_bytes(outcome, today=today, lang=lang)
+        caches["offers"].set(key, pdf, OFFER_CACHE_SECONDS)
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = 'inline; filename="promzona-offer.pdf"'
     return resp

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,6 +28,7 @@ from promzona.audit.services import audit_record, snapshot
 from promzona.core.deadlines import add_months
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.matching.models import Notice
+from promzona.outbox.services import mail_enqueue
 from promzona.works.inputs import day, money, person, text, whole
 from promzona.works.selectors import oversees
 from promzona.zones.models import Plot
@@ -310,7 +310,6 @@ def obligations_warn(*, now: dt.datetime | None = None) -> int:
                          after={"milestone": milestone.kind, "due_on": milestone.due_on})
             recipients = sorted({u.email for u in people if u.email})
             if recipients:
-                transaction.on_commit(lambda t=text, u=url, r=recipients: send_mail(
-                    t[:150], f"{t}\n{u}", None, r, fail_silently=True))
+                mail_enqueue(to=recipients, subject=text, body=f"{text}\n{url}", now=now)
             count += 1
     return count

@@ -7,33 +7,19 @@ import io
 import pandas as pd
 
 from promzona.core.pdf_fonts import register_fonts
+from promzona.core.sinks import frame_csv, paragraph, single_line, xlsx_bytes
 
 
-def to_csv(df: pd.DataFrame, *, note: str = "") -> bytes:
-    head = f"# {note}\n" if note else ""
-    return (head + df.to_csv(index=False)).encode("utf-8")
+def csv_bytes(df: pd.DataFrame, *, note: str = "") -> bytes:
+    head = f"# {single_line(note, max_length=1000)}\n" if note else ""
+    return (head + frame_csv(df)).encode("utf-8")
 
 
-def to_xlsx(df: pd.DataFrame, *, title: str, note: str = "") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "data"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True)
-    if note:
-        ws.append([note])
-    ws.append([])
-    ws.append(list(df.columns))
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    for row in df.itertuples(index=False):
-        ws.append([v.item() if hasattr(v, "item") else v for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def xlsx_file(df: pd.DataFrame, *, title: str, note: str = "") -> bytes:
+    top = [[title]] + ([[note]] if note else []) + [[]]
+    rows = top + [list(df.columns)] + [[v.item() if hasattr(v, "item") else v for v in row]
+                                        for row in df.itertuples(index=False)]
+    return xlsx_bytes(rows, bold_rows=(0, len(top)))
 
 
 def _fmt(v) -> str:
@@ -44,7 +30,7 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def to_pdf(
+def pdf_file(
     df: pd.DataFrame,
     *,
     title: str,
@@ -57,7 +43,7 @@ def to_pdf(
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = register_fonts()
     styles = getSampleStyleSheet()
@@ -76,9 +62,9 @@ def to_pdf(
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), title=title, leftMargin=24, rightMargin=24,
                             topMargin=24, bottomMargin=24)
-    story = [Paragraph(title, styles["Title"])]
+    story = [paragraph(title, styles["Title"])]
     if note:
-        story += [Paragraph(note, styles["Normal"]), Spacer(1, 8)]
+        story += [paragraph(note, styles["Normal"]), Spacer(1, 8)]
     story.append(table)
     if images:
         from reportlab.lib.utils import ImageReader

@@ -66,9 +66,9 @@ def export(request, table: str, fmt: str):
         "Source: world trade 1998-2000 (R package economiccomplexity 2.0.0, Open Trade Statistics); "
         "computed by promzona.")
     if fmt == "csv":
-        body, ctype = exports.to_csv(df, note=note), "text/csv; charset=utf-8"
+        body, ctype = exports.csv_bytes(df, note=note), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        body = exports.to_xlsx(df, title=title, note=note)
+        body = exports.xlsx_file(df, title=title, note=note)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         images = []
@@ -76,7 +76,7 @@ def export(request, table: str, fmt: str):
             lang = translation.get_language() or settings.LANGUAGE_CODE
             cache = settings.PROMZONA_VAR_DIR / "cache" / "sectors"
             images = [charts.figure_png(name, lang, cache) for name in charts.RENDERERS]
-        body = exports.to_pdf(df, title=title, note=note, columns=PDF_COLUMNS[table], images=images)
+        body = exports.pdf_file(df, title=title, note=note, columns=PDF_COLUMNS[table], images=images)
         ctype = "application/pdf"
     resp = HttpResponse(body, content_type=ctype)
     resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'

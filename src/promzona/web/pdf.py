@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
+from promzona.core.sinks import paragraph
 from promzona.zones.models import Plot
 
 from .templatetags.portal import km, qty
@@ -29,8 +29,8 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
     warn = ParagraphStyle("warn", parent=body, backColor=colors.HexColor("#fff4d6"),
                           borderPadding=4, textColor=colors.HexColor("#7a4b00"))
 
-    def p(text) -> Paragraph:
-        return Paragraph(escape(str(text)), body)
+    def p(text):
+        return paragraph(text, body)
 
     def table(rows, widths) -> Table:
         t = Table([[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=0)
@@ -44,11 +44,11 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
         return "—" if v is None else f"{float(v):,.0f}".replace(",", " ")
 
     zone = plot.zone
-    story = [Paragraph(f"{_('Plot passport')} {plot.code}", h1), p(f"{plot.name} · {zone.name}")]
+    story = [paragraph(f"{_('Plot passport')} {plot.code}", h1), p(f"{plot.name} · {zone.name}")]
     if zone.is_illustrative:
-        story.append(Paragraph(_("Demo: the figures are illustrative, not real data."), warn))
+        story.append(paragraph(_("Demo: the figures are illustrative, not real data."), warn))
     if plot.is_stale(today):
-        story += [Spacer(1, 4), Paragraph(_("Needs re-verification: some facts of this passport "
+        story += [Spacer(1, 4), paragraph(_("Needs re-verification: some facts of this passport "
                                             "may be out of date."), warn)]
     facts = [
         (_("Status"), plot.get_status_display()),
@@ -73,10 +73,10 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
         (_("To airport, km"), km(plot.dist_airport_m)),
         (_("To town centre, km"), km(plot.dist_town_centre_m)),
     ]
-    story += [Paragraph(_("Passport"), h2), table(facts, [60 * mm, 110 * mm])]
+    story += [paragraph(_("Passport"), h2), table(facts, [60 * mm, 110 * mm])]
     if plot.description:
         story += [Spacer(1, 4), p(plot.description)]
-    story.append(Paragraph(_("Utilities"), h2))
+    story.append(paragraph(_("Utilities"), h2))
     rows = [(_("Utility"), _("Line"), _("Distance, m"), _("Connection cost, KZT"), _("Ready on"),
              _("Source"), _("Free at source"))]
     for u in utilities:
@@ -84,9 +84,9 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
                      money(u.cost_kzt), u.ready_on.isoformat(), u.source.name if u.source else "—",
                      f"{qty(u.source.free)} {u.unit}" if u.source else "—"))
     story.append(table(rows, [22 * mm, 30 * mm, 18 * mm, 26 * mm, 20 * mm, 32 * mm, 22 * mm]))
-    story.append(Paragraph(_("Conditions and incentives"), h2))
+    story.append(paragraph(_("Conditions and incentives"), h2))
     story.append(p(zone.incentives or "—"))
-    story.append(Paragraph(_("Provenance"), h2))
+    story.append(paragraph(_("Provenance"), h2))
     story.append(table([
         (_("Source document"), plot.source_document or "—"),
         (_("Verified by"), plot.verified_by or "—"),

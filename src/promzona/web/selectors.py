@@ -162,7 +162,9 @@ def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": ln.geometry,
          "properties": {"kind": ln.kind, "status": ln.status,
-                        "label": f"{ln.code} · {ln.get_kind_display()} · {ln.get_status_display()}"}}
+                        "label": " · ".join(x for x in (f"{ln.code} {ln.name}".strip(),
+                                                        str(ln.get_kind_display()),
+                                                        str(ln.get_status_display())))}}
         for ln in zsel.lines_of_zone(zone)
     ]}
 

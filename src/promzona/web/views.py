@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from django.views.defaults import page_not_found
 
 from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.core.errors import InputError, NotFound
+from promzona.core.sinks import csv_text, xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
@@ -122,7 +121,7 @@ def passport_pdf(request, zone_slug: str, code: str):
     body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
     resp = HttpResponse(body, content_type="application/pdf")
     name = f"passport-{plot.zone.slug}-{plot.code}.pdf"
-    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp["Content-Disposition"] = content_disposition_header(True, name)  # a code is data
     return resp
 
 
@@ -139,46 +138,21 @@ def compare(request):
         return render(request, "web/error.html", {"message": exc.message}, status=404)
     rows = sel.compare_rows(plots, today=timezone.localdate())
     header = [_("Plot")] + [p.code for p in plots]
+    table = [header] + [[label, *values] for label, values, _differs in rows]
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        for label, values, _differs in rows:
-            w.writerow([label, *values])
-        resp = HttpResponse(buf.getvalue().encode("utf-8-sig"),
+        resp = HttpResponse(csv_text(table).encode("utf-8-sig"),
                             content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.csv"'
         return resp
     if fmt == "xlsx":
+        body = xlsx_bytes(table, sheet=_("Comparison"), bold_rows=[0], widths={"A": 34},
+                          fill_rows=[n for n, (*_row, differs) in enumerate(rows, 1) if differs])
         resp = HttpResponse(
-            _xlsx(header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.xlsx"'
         return resp
     return render(request, "web/compare.html", {
         "plots": plots, "rows": rows, "ids": ",".join(str(p.pk) for p in plots)})
-
-
-def _xlsx(header: list[str], rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Comparison")[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FFF4D6")
-    for label, values, differs in rows:
-        ws.append([label, *values])
-        if differs:
-            for cell in ws[ws.max_row]:
-                cell.fill = fill
-    ws.column_dimensions["A"].width = 34
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def zone_page(request, slug: str):

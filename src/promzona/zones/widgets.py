@@ -9,7 +9,7 @@ class GeoJSONPreviewWidget(forms.Textarea):
     template_name = "zones/widgets/geojson_preview.html"
 
     class Media:
-        css = {"all": ("leaflet/leaflet.css",)}
+        css = {"all": ("leaflet/leaflet.css", "zones/geojson_preview.css")}
         js = ("leaflet/leaflet.js", "zones/geojson_preview.js")
 
     def __init__(self, attrs=None):

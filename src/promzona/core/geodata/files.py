@@ -25,6 +25,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from ..errors import InputError
+from ..sinks import spreadsheet_row
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 200
@@ -323,16 +324,24 @@ def to_wgs84(geoms: np.ndarray, source: CRS) -> np.ndarray:
     return out
 
 
+#: GDAL drivers whose files open in a spreadsheet.
+SPREADSHEET_DRIVERS = ("CSV", "XLSX", "ODS")
+
+
 def write_table(
     path: Path, *, driver: str, geometries: np.ndarray, columns: dict[str, np.ndarray],
     layer: str, geometry_type: str,
 ) -> None:
-    """Write geometries (WGS 84) and columns with pyogrio; CSV gets a WKT column."""
+    """Write geometries (WGS 84) and columns with pyogrio; CSV gets a WKT column. Spreadsheet
+    formats get their text made safe (:func:`promzona.core.sinks.spreadsheet_cell`)."""
     names = list(columns)
     data = [np.asarray(columns[n]) for n in names]
     kwargs: dict[str, Any] = {}
+    if driver in SPREADSHEET_DRIVERS:
+        data = [np.array(spreadsheet_row(c), dtype=object) if c.dtype == object else c
+                for c in data]
     if driver == "CSV":
-        kwargs["layer_options"] = {"GEOMETRY": "AS_WKT"}
+        kwargs["layer_options"] = {"GEOMETRY": "AS_WKT", "STRING_QUOTING": "ALWAYS"}
     if driver == "ESRI Shapefile":
         kwargs["encoding"] = "UTF-8"
     pyogrio.raw.write(

@@ -12,6 +12,7 @@ from promzona.core.complexity import compute_indicators
 from promzona.core.errors import PromzonaError
 from promzona.core.growth_points import growth_points
 from promzona.core.sector_data import balkhash_analysis
+from promzona.core.sinks import frame_csv
 
 CONTRACT = ("locations.csv", "products.csv", "location_products.csv")
 TRADE_COLUMNS = ("location", "product", "value")
@@ -118,7 +119,7 @@ class Command(BaseCommand):
         with _writing(out):
             out.mkdir(parents=True, exist_ok=True)
             for name, df in zip(CONTRACT, frames, strict=True):
-                df.to_csv(out / name, index=False)
+                (out / name).write_text(frame_csv(df), encoding="utf-8")
         if ind.dropped_locations or ind.dropped_products:
             self.stderr.write(
                 "dropped (all zero or below --min-location-total): "
@@ -146,14 +147,14 @@ class Command(BaseCommand):
         if output:
             path = Path(output)
             if path.suffix.lower() == ".xlsx":
-                from promzona.sectors.exports import to_xlsx
+                from promzona.sectors.exports import xlsx_file
 
-                data = to_xlsx(result, title="promzona growth points")
+                data = xlsx_file(result, title="promzona growth points")
                 with _writing(path):
                     path.write_bytes(data)
             elif path.suffix.lower() == ".csv":
                 with _writing(path):
-                    result.to_csv(path, index=False)
+                    path.write_text(frame_csv(result), encoding="utf-8")
             else:
                 raise CommandError("--output must end in .csv or .xlsx")
             self.stdout.write(f"{len(result)} sectors -> {path}")

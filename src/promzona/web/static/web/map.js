@@ -1,10 +1,17 @@
 /* The portal's map: plots coloured by status over an offline vector base, kept in step with the
-   list beside it; filters refresh the list from the server and the map follows the list. */
+   list beside it; filters refresh the list from the server and the map follows the list.
+   Text from data (codes, names, labels) is only ever set as text, never parsed as HTML. */
 (function () {
   "use strict";
+  var TILE_URL = (document.currentScript && document.currentScript.dataset.tileUrl) || "";
   var el = document.getElementById("map");
   var dataEl = document.getElementById("map-data");
   if (!el || !dataEl || !window.L) return;
+  function text(value) {  // Leaflet inserts a string tooltip as HTML; a node it shows as is
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
   var data = JSON.parse(dataEl.textContent);
   var COLORS = {published: "#1a9850", reserved: "#f0a500", allocated: "#3f6fb5",
                 occupied: "#6b6b6b", draft: "#b9b9b9", withdrawn: "#a40000"};
@@ -14,17 +21,20 @@
               road: {color: "#c0392b", weight: 2},
               rail: {color: "#222", weight: 3, dashArray: "8 4"},
               airport: {color: "#555", weight: 1, fillColor: "#ccc", fillOpacity: 0.7}};
-  var map = L.map(el, {zoomSnap: 0.5, attributionControl: !!window.PROMZONA_TILE_URL});
-  if (window.PROMZONA_TILE_URL) {
-    L.tileLayer(window.PROMZONA_TILE_URL, {maxZoom: 19,
+  var map = L.map(el, {zoomSnap: 0.5, attributionControl: !!TILE_URL});
+  if (TILE_URL) {
+    L.tileLayer(TILE_URL, {maxZoom: 19,
       attribution: "&copy; OpenStreetMap contributors"}).addTo(map);
   }
   L.geoJSON(data.base, {
-    style: function (f) { return BASE[f.properties.kind] || {color: "#888", weight: 1}; },
+    style: function (f) {
+      return L.extend({className: "base base-" + f.properties.kind},
+                      BASE[f.properties.kind] || {color: "#888", weight: 1});
+    },
     pointToLayer: function (f, latlng) {
       return L.circleMarker(latlng, {radius: 4, color: "#333", fillOpacity: 1});
     },
-    onEachFeature: function (f, layer) { if (f.properties.name) layer.bindTooltip(f.properties.name); }
+    onEachFeature: function (f, layer) { if (f.properties.name) layer.bindTooltip(text(f.properties.name)); }
   }).addTo(map);
 
   var KIND = {power: "#d4a000", water: "#1f78b4", sewage: "#8c564b", heat: "#e31a1c",
@@ -32,10 +42,11 @@
   if (data.lines) {
     L.geoJSON(data.lines, {
       style: function (f) {
-        return {color: KIND[f.properties.kind] || "#555", weight: 2,
+        return {className: "line line-" + f.properties.kind,
+                color: KIND[f.properties.kind] || "#555", weight: 2,
                 dashArray: f.properties.status === "existing" ? null : "4 4"};
       },
-      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label); }
+      onEachFeature: function (f, layer) { layer.bindTooltip(text(f.properties.label)); }
     }).addTo(map);
   }
   var byId = {};
@@ -47,8 +58,11 @@
     style: function (f) { return style(f, false); },
     onEachFeature: function (f, layer) {
       byId[f.id] = layer;
-      layer.bindTooltip(f.properties.code + " · " + f.properties.status_label);
-      layer.on("click", function () { window.location.href = f.properties.url; });
+      layer.bindTooltip(text([f.properties.code, f.properties.name, f.properties.status_label]
+                             .filter(Boolean).join(" · ")));
+      layer.on("click", function () {  // only a path on this site, never a javascript: URL
+        if (/^\/(?!\/)/.test(f.properties.url)) window.location.href = f.properties.url;
+      });
       layer.on("mouseover", function () { highlight(f.id, true); });
       layer.on("mouseout", function () { highlight(f.id, false); });
     }
@@ -57,7 +71,9 @@
   if (bounds.isValid()) map.fitBounds(bounds.pad(data.plots.features.length === 1 ? 1 : 0.15)); else map.setView([46.85, 75], 11);
 
   var list = document.getElementById("plot-list");
-  function item(id) { return list && list.querySelector('.plot-item[data-id="' + id + '"]'); }
+  function item(id) {
+    return list && list.querySelector('.plot-item[data-id="' + CSS.escape(String(id)) + '"]');
+  }
   function highlight(id, on) {
     var layer = byId[id];
     if (layer) { layer.setStyle(style(layer.feature, on)); if (on) layer.bringToFront(); }
@@ -119,7 +135,7 @@
             return;
           }
           if (err) err.remove();
-          list.innerHTML = r.text;
+          list.innerHTML = r.text;  // trusted: this site's own autoescaped _plot_list.html
           syncFromList();
           history.replaceState(null, "", query ? "?" + query : form.action);
         })

@@ -12,9 +12,9 @@
         layer = L.geoJSON(data, { style: { color: "#c0392b", weight: 2 } }).addTo(map);
         var b = layer.getBounds();
         if (b.isValid()) map.fitBounds(b, { maxZoom: 17 });
-        box.style.borderColor = "#ccc";
+        box.classList.remove("invalid");
       } catch (e) {
-        box.style.borderColor = "#c0392b";
+        box.classList.add("invalid");
       }
     }
     input.addEventListener("input", draw);
