@@ -5,6 +5,8 @@ from __future__ import annotations
 import zipfile
 from typing import IO
 
+from promzona.core.filenames import safe_filename
+
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 #: kind -> (content type, extension)
@@ -46,3 +48,13 @@ def sniff(fileobj: IO[bytes]) -> str | None:
         if "xl/workbook.xml" in names:
             return "xlsx"
     return None
+
+
+def download_name(name: str | None, content_type: str, fallback: str) -> str:
+    """The name a download is saved under: the client's name without its own extension, plus
+    the extension of the type detected from the content (``invoice.html`` holding a PDF is
+    served as ``invoice.pdf``)."""
+    ext = next((e for ctype, e in KINDS.values() if ctype == content_type), "bin")
+    stem = safe_filename(name)
+    stem = stem.rsplit(".", 1)[0].rstrip(" ._") if "." in stem else stem
+    return f"{stem or fallback}.{ext}"

@@ -10,7 +10,6 @@ operations never wait on each other in a cycle. On SQLite every write transactio
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
+from promzona.core.filenames import safe_filename
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.zones import services as zone_services
@@ -375,7 +375,7 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
             _("Only PDF, DOCX, XLSX, PNG and JPEG files are accepted."), field="file"
         )
     content_type, ext = files.KINDS[kind]
-    name = os.path.basename(str(upload.name or "file"))[:200]
+    name = safe_filename(upload.name) or f"{kind}.{ext}"
     att = Attachment(application=application, original_name=name, content_type=content_type,
                      size=upload.size, uploaded_by=actor, uploaded_at=now or timezone.now())
     # The stored name is ours: the extension follows the content, never the client.

@@ -263,9 +263,11 @@ def attachment_download(request, pk):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     response = FileResponse(att.file.open("rb"), as_attachment=True,
-                            filename=att.original_name, content_type=att.content_type)
+                            filename=att.download_name, content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # Should a browser render it all the same, nothing in it may run or load.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.defaults import page_not_found
 
 from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.core.errors import InputError, NotFound
+from promzona.core.filenames import safe_filename
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
@@ -121,8 +123,8 @@ def passport_pdf(request, zone_slug: str, code: str):
     today = timezone.localdate()
     body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
     resp = HttpResponse(body, content_type="application/pdf")
-    name = f"passport-{plot.zone.slug}-{plot.code}.pdf"
-    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    name = safe_filename(f"passport-{plot.zone.slug}-{plot.code}.pdf")
+    resp["Content-Disposition"] = content_disposition_header(True, name)
     return resp
 
 
