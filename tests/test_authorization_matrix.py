@@ -3,7 +3,8 @@
 Adding a route without a line here fails ``test_every_route_has_an_entry``. One line per route:
 ``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager)``. Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
-an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
+an attachment), ``{res_a}``, ``{att_a}``, ``{join_request}`` (a registrant's pending request),
+``{org_a}`` (investor A's organisation), ``{plot}`` / ``{plot_code}`` (a published
 plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``. Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from promzona.accounts import services as account_services
 from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
@@ -53,6 +55,13 @@ WEB = [
     ("GET", "accounts/reset/done/", "/accounts/reset/done/", 200, 200, 200, 200, 200),
     ("GET", "accounts/register/", "/accounts/register/", 200, 200, 200, 200, 200),
     ("GET", "accounts/verify/<str:token>/", "/accounts/verify/forged/", 400, 400, 400, 400, 400),
+    ("GET", "accounts/verify/resend/", "/accounts/verify/resend/", 200, 200, 200, 200, 200),
+    ("GET", "accounts/organisation/", "/accounts/organisation/", 302, 200, 200, 403, 403),
+    ("GET", "accounts/registrations/", "/accounts/registrations/", 302, 403, 403, 200, 200),
+    ("POST", "accounts/registrations/<int:pk>/<slug:decision>/",
+     "/accounts/registrations/{join_request}/approve/", 302, 403, 403, 302, 403),
+    ("POST", "accounts/organisations/<int:pk>/confirm/", "/accounts/organisations/{org_a}/confirm/",
+     302, 403, 403, 302, 403),
     ("GET", "accounts/invite/", "/accounts/invite/", 302, 200, 200, 403, 403),
     ("GET", "accounts/join/<str:token>/", "/accounts/join/forged/", 400, 400, 400, 400, 400),
     ("GET", "applications/", "/applications/", 302, 200, 200, 200, 200),
@@ -212,8 +221,13 @@ def world(demo, settings, tmp_path):
     att = services.attachment_add(actor=users["a"], application=app,
                                   upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
     draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
+    registrant = account_services.user_create(actor=None, username="matrix-registrant",
+                                              password="matrix-registrant-pw", role="investor")
+    join_request = account_services.join_request_create(
+        actor=registrant, organisation_name="Matrix", country="KZ", number="180140005227")
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
-           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
+           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
+           "join_request": join_request.pk, "org_a": users["a"].organisation_id}
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()

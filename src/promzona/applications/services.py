@@ -186,9 +186,9 @@ def application_create(
     now: dt.datetime | None = None,
 ) -> Application:
     """A draft application of the actor's organisation (investors only)."""
-    if not (getattr(actor, "is_authenticated", False) and actor.role == "investor"
-            and actor.organisation_id):
-        raise Forbidden(_("Only investors of an organisation may apply."))
+    if not getattr(actor, "acts_for_organisation", False):
+        raise Forbidden(_("Only users of an organisation confirmed by the zone office may "
+                          "apply."))
     app = Application(
         organisation_id=actor.organisation_id, created_by=actor, project_name=project_name,
         description=description, sector=_sector(sector), investment_kzt=investment_kzt,

@@ -47,10 +47,6 @@ def _refused(request, exc: PromzonaError) -> None:
     messages.error(request, exc.message)
 
 
-def _is_applicant(user) -> bool:
-    return user.role == "investor" and bool(user.organisation_id)
-
-
 @login_required
 @require_GET
 def application_list(request):
@@ -66,13 +62,16 @@ def application_list(request):
         if d["q"]:
             qs = qs.filter(Q(project_name__icontains=d["q"]) |
                            Q(organisation__name__icontains=d["q"]) |
-                           Q(organisation__bin=d["q"]))
+                           Q(organisation__bin=d["q"]) |
+                           Q(organisation__registration_number=d["q"].upper()))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    user = request.user
     return render(request, "applications/list.html", {
         "applications": page, "page": page, "query": query.urlencode(), "filters": filters,
-        "can_create": _is_applicant(request.user), "sees_all": selectors.sees_all(request.user),
+        "can_create": user.acts_for_organisation, "sees_all": selectors.sees_all(user),
+        "awaits_confirmation": user.role == "investor" and not user.acts_for_organisation,
     })
 
 
@@ -95,7 +94,7 @@ def _prefill(request, plots) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request):
-    if not _is_applicant(request.user):
+    if not request.user.acts_for_organisation:
         raise PermissionDenied
     plots = plots_visible_to(request.user)
     form = ApplicationForm(request.POST or None, plots=plots, initial=_prefill(request, plots))
