@@ -238,23 +238,6 @@ def test_staff_and_managers_have_no_organisation_page(client, demo, username):
     assert client.get(reverse("accounts:organisation")).status_code == 403
 
 
-def test_an_organisation_entered_in_the_admin_is_confirmed_and_join_requests_are_read_only(
-        staff_client, staff_user):
-    r = staff_client.post(reverse("admin:accounts_organisation_add"), {
-        "name": "Admin LLP", "country": "DE", "bin": "", "registration_number": "hrb 777",
-        "address": "", "email": "", "phone": "", "website": ""})
-    assert r.status_code == 302, r.content.decode()[:2000]
-    org = Organisation.objects.get(name="Admin LLP")
-    assert org.registration_number == "HRB777" and org.bin is None
-    assert org.is_confirmed and org.confirmed_by == staff_user
-    request = _registrant("via-admin")
-    url = reverse("admin:accounts_joinrequest_change", args=[request.pk])
-    assert staff_client.get(url).status_code == 200
-    staff_client.post(url, {"status": "approved"})
-    assert JoinRequest.objects.get(pk=request.pk).status == "pending"
-    assert staff_client.get(reverse("admin:accounts_joinrequest_add")).status_code == 403
-
-
 def test_a_kazakh_company_needs_its_bin_and_a_foreign_one_no_bin(db):
     with pytest.raises(InputError):
         services.organisation_create(actor=None, name="A", country="KZ", number="HRB123")

@@ -64,7 +64,11 @@ def register(request):
                       "the zone office then confirms your registration.") % {"email": d["email"]},
             "resend": True,
         })
-    return _form_page(request, form, title, button)
+    return _form_page(request, form, title, button, intro=_(
+        "A company registered in Kazakhstan gives its BIN; a foreign company chooses its country "
+        "and gives its number in that country's company register. Once you have confirmed your "
+        "email address, the zone office checks that you represent the organisation and confirms "
+        "you; then you can apply for plots."))
 
 
 def verify(request, token: str):
