@@ -264,8 +264,12 @@ def test_the_migration_confirms_what_staff_entered_and_leaves_registrations_wait
                                             number="HRB1")
     self_registered = services.organisation_create(actor=None, name="R", country="DE",
                                                    number="HRB2")
+    demo_org = Organisation.objects.get(bin="050840001233")
+    Organisation.objects.filter(pk=demo_org.pk).update(confirmed_at=None)
     migration.confirm_staff_entered(apps, None)
     by_staff.refresh_from_db()
     self_registered.refresh_from_db()
+    demo_org.refresh_from_db()
     assert by_staff.is_confirmed and by_staff.confirmed_by == staff_user
     assert not self_registered.is_confirmed
+    assert demo_org.is_confirmed  # the demo is loaded: its companies act

@@ -6,11 +6,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+#: The illustrative demo's organisations (promzona.demo), confirmed where the demo is loaded.
+DEMO_BINS = ("180140005227", "050840001233", "990340001111")
+
+
 def confirm_staff_entered(apps, schema_editor):
-    """Organisations the zone office entered itself are confirmed; self-registered ones wait
-    for the zone office (their users may read, not act, until then)."""
+    """Organisations the zone office entered itself, and the demo's, are confirmed;
+    self-registered ones wait for the zone office (their users may read, not act, until then)."""
+    from django.utils import timezone
+
     Organisation = apps.get_model("accounts", "Organisation")
     AuditEntry = apps.get_model("audit", "AuditEntry")
+    Zone = apps.get_model("zones", "Zone")
     created = AuditEntry.objects.filter(action="organisation.created",
                                         object_type="accounts.organisation",
                                         actor__isnull=False).select_related("actor")
@@ -19,6 +26,9 @@ def confirm_staff_entered(apps, schema_editor):
             Organisation.objects.filter(pk=entry.object_id, confirmed_at__isnull=True).update(
                 confirmed_at=entry.at, confirmed_by=entry.actor,
                 confirmation_note="Entered by the zone office before confirmation existed.")
+    if Zone.objects.filter(is_illustrative=True).exists():
+        Organisation.objects.filter(bin__in=DEMO_BINS, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), confirmation_note="Illustrative demo organisation.")
 
 
 class Migration(migrations.Migration):
@@ -26,6 +36,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_issue6_login_failures'),
         ('audit', '0001_initial'),
+        ('zones', '0001_initial'),
     ]
 
     operations = [
