@@ -33,7 +33,7 @@ def compile_all() -> None:
         po.metadata.update({"Project-Id-Version": "promzona", "Language": po_path.parts[-3]})
         for entry in po.fuzzy_entries():  # msgmerge's guesses are not translations
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgctxt = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             entry.msgstr = ""
             entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         if po_path.parts[-3] == "en":  # the source language: English strings stand for themselves

@@ -4,7 +4,8 @@ Adding a route without a line here fails ``test_every_route_has_an_entry``. One 
 ``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager, executor)``
 (the executor is an outside body's user, ``demo-executor``). Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
-an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
+an attachment), ``{res_a}``, ``{att_a}``, ``{join_request}`` (a registrant's pending request),
+``{org_a}`` (investor A's organisation), ``{plot}`` / ``{plot_code}`` (a published
 plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``,
 ``{work}`` (a line work reported 100% done, with a photo ``{photo}``), ``{inspection}`` (an
 open finding on another work), ``{project}`` (investor A's project, an obligation overdue, with
@@ -33,6 +34,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from promzona.accounts import services as account_services
 from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
@@ -75,6 +77,13 @@ WEB = [
     ("GET", "accounts/reset/done/", "/accounts/reset/done/", 200, 200, 200, 200, 200, 200),
     ("GET", "accounts/register/", "/accounts/register/", 200, 200, 200, 200, 200, 200),
     ("GET", "accounts/verify/<str:token>/", "/accounts/verify/forged/", 400, 400, 400, 400, 400, 400),
+    ("GET", "accounts/verify/resend/", "/accounts/verify/resend/", 200, 200, 200, 200, 200, 200),
+    ("GET", "accounts/organisation/", "/accounts/organisation/", 302, 200, 200, 403, 403, 403),
+    ("GET", "accounts/registrations/", "/accounts/registrations/", 302, 403, 403, 200, 200, 403),
+    ("POST", "accounts/registrations/<int:pk>/<slug:decision>/",
+     "/accounts/registrations/{join_request}/approve/", 302, 403, 403, 302, 403, 403),
+    ("POST", "accounts/organisations/<int:pk>/confirm/", "/accounts/organisations/{org_a}/confirm/",
+     302, 403, 403, 302, 403, 403),
     ("GET", "accounts/invite/", "/accounts/invite/", 302, 200, 200, 403, 403, 403),
     ("GET", "accounts/join/<str:token>/", "/accounts/join/forged/", 400, 400, 400, 400, 400, 400),
     ("GET", "applications/", "/applications/", 302, 200, 200, 200, 200, 200),
@@ -265,6 +274,8 @@ def _later(ids, days=30):
 #: A valid body per line (so a refusal is the role check, not the input): JSON for the API,
 #: form fields for pages. Lines without one send an empty JSON object.
 BODIES = {
+    ("POST", "/accounts/registrations/{join_request}/approve/"): lambda ids: {
+        "note": "Checked the registry extract"},
     ("POST", "/instructions/new/"): lambda ids: {
         "number": "M-2", "issued_on": timezone.localdate().isoformat(), "issuer": ids["city"],
         "title": "Matrix", "executor": ids["dept"], "controller": ids["staff_id"],
@@ -386,8 +397,13 @@ def world(demo, settings, tmp_path):
     att = services.attachment_add(actor=users["a"], application=app,
                                   upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
     draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
+    registrant = account_services.user_create(actor=None, username="matrix-registrant",
+                                              password="matrix-registrant-pw", role="investor")
+    join_request = account_services.join_request_create(
+        actor=registrant, organisation_name="Matrix", country="KZ", number="180140005227")
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
-           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
+           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
+           "join_request": join_request.pk, "org_a": users["a"].organisation_id}
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
     clients = {"anon": Client()}

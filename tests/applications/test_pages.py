@@ -210,3 +210,51 @@ def test_a_failed_attachment_write_leaves_no_file(users, settings, monkeypatch):
                                     upload=SimpleUploadedFile("a.pdf", PDF))
     stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
     assert stored == [] and not Attachment.objects.filter(application=app).exists()
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 20
+DOCX = _zip(["[Content_Types].xml", "word/document.xml"])
+
+
+@pytest.mark.parametrize(
+    "name,content,served_as",
+    [("evil.html", PDF, "evil.pdf"), ("logo.svg", PNG, "logo.png"),
+     ("setup.exe", JPEG, "setup.jpg"), ("report.pdf.exe", PDF, "report.pdf.pdf"),
+     ("plan", DOCX, "plan.docx"), ("план участка.xlsm", PDF, "план участка.pdf")],
+)
+def test_a_download_carries_the_extension_of_its_detected_type(
+        client, users, name, content, served_as):
+    app = make_application(users["a"])
+    client.force_login(users["a"])
+    _upload(client, app, name, content)
+    att = Attachment.objects.get(application=app)
+    r = client.get(reverse("applications:attachment", args=[att.pk]))
+    disposition = r["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    from urllib.parse import unquote
+
+    assert (f'filename="{served_as}"' in disposition
+            or f"filename*=utf-8''{served_as}" == unquote(disposition.split("; ", 1)[1]))
+    assert r["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    page = client.get(reverse("applications:detail", args=[app.pk])).content.decode()
+    assert f">{served_as}</a>" in page
+
+
+@pytest.mark.parametrize(
+    "name,stored",
+    [("../../etc/passwd.pdf", "passwd.pdf"), ('a";b\r\nSet-Cookie: x=1.pdf', "a_b_Set-Cookie_ x_1.pdf"),
+     ("C:\\Users\\me\\plan.pdf", "plan.pdf"), ("\x00\x01.pdf", "pdf"), ("...", "pdf.pdf"),
+     ("x" * 300 + ".pdf", "x" * 200)],
+)
+def test_a_hostile_file_name_is_stored_and_served_harmless(client, users, name, stored):
+    app = make_application(users["a"])
+    upload = SimpleUploadedFile("placeholder", PDF)
+    upload.name = name  # as a client may send it, bypassing the browser's own clean-up
+    from promzona.applications import services as app_services
+
+    att = app_services.attachment_add(actor=users["a"], application=app, upload=upload)
+    assert att.original_name == stored
+    client.force_login(users["a"])
+    r = client.get(reverse("applications:attachment", args=[att.pk]))
+    assert r.status_code == 200 and "\n" not in r["Content-Disposition"]
+    assert r["Content-Disposition"].endswith('.pdf"')

@@ -52,5 +52,4 @@ def test_a_code_with_quotes_and_line_breaks_gives_a_safe_file_name(demo, client)
     Plot.objects.filter(code="BLK-11").update(code=code)
     r = client.get(f"/plots/balkhash/{quote(code)}/passport.pdf")
     assert r.status_code == 200 and not r.has_header("X-Evil")
-    assert r["Content-Disposition"] == \
-        "attachment; filename*=utf-8''passport-balkhash-A%22B%0D%0AX-Evil%3A%201.pdf"
+    assert r["Content-Disposition"] == 'attachment; filename="passport-balkhash-A_B_X-Evil_ 1.pdf"'

@@ -148,6 +148,20 @@ def test_pdf_passport_embeds_dejavu_and_cyrillic(demo, client):
     assert set("Балқаш") <= _pdf_unicode_chars(kk.content)  # the zone's Kazakh name: қ
 
 
+@pytest.mark.parametrize("code,disposition", [
+    ('BLK"09;x', 'attachment; filename="passport-balkhash-BLK_09_x.pdf"'),
+    ("БЛК-09", "attachment; filename*=utf-8''passport-balkhash-%D0%91%D0%9B%D0%9A-09.pdf"),
+])
+def test_a_passport_download_name_is_quoted_safely_whatever_the_code(demo, client, code,
+                                                                      disposition):
+    """A code from older data (codes are validated on input) cannot break the header."""
+    from urllib.parse import quote
+
+    Plot.objects.filter(code="BLK-09").update(code=code)
+    r = client.get(f"/plots/balkhash/{quote(code)}/passport.pdf")
+    assert r.status_code == 200 and r["Content-Disposition"] == disposition
+
+
 def _ids(*codes):
     return ",".join(str(Plot.objects.get(code=c).pk) for c in codes)
 

@@ -73,7 +73,7 @@ def test_capacity_below_committed_is_refused_naming_capacity(demo):
 def test_wrong_bin_check_digit_is_refused_and_nothing_saved(demo):
     before = Organisation.objects.count()
     with pytest.raises(Exception, match="check digit"):
-        organisation_create(actor=None, name="X", bin="180140005228")
+        organisation_create(actor=None, name="X", number="180140005228")
     assert Organisation.objects.count() == before
 
 

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.admin import ServiceAdmin
+from promzona.zones.services import feature_save
 
+from . import services
 from .forms import ThrottledAdminAuthenticationForm
-from .models import Organisation, User
+from .models import JoinRequest, Organisation, User
 
 # The admin's own login page goes through the same throttle as /accounts/login/.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -13,8 +16,38 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceAdmin):
-    list_display = ("name", "bin", "country", "email")
-    search_fields = ("name", "bin")
+    list_display = ("name", "country", "bin", "registration_number", "confirmed_at", "email")
+    list_filter = ("country", ("confirmed_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "bin", "registration_number")
+    readonly_fields = ("confirmed_at", "confirmed_by", "confirmation_note")
+
+    def save_model(self, request, obj, form, change):
+        """An organisation the zone office enters itself is confirmed by it."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                services.organisation_confirm(
+                    actor=request.user, organisation=obj,
+                    note=str(_("Entered by the zone office in the administration.")))
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are decided on the registrations page (a note is required)."""
+
+    list_display = ("user", "organisation_name", "country", "number", "status", "created_at",
+                    "decided_by", "decided_at")
+    list_filter = ("status", "country")
+    search_fields = ("organisation_name", "number", "user__username", "user__email")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -22,3 +55,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "organisation", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role"), {"fields": ("role", "organisation")}),)
+
+    def save_model(self, request, obj, form, change):
+        """Audited like every other change (``user.created`` / ``user.updated``)."""
+        feature_save(actor=request.user, obj=obj)

@@ -8,35 +8,46 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template import loader
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from promzona.core.organisations import HOME_COUNTRY, countries
 from promzona.outbox.services import mail_enqueue
 
 from . import throttle
-from .models import Organisation, User, validate_bin
+from .models import User, organisation_identifier
+
+
+def too_many(minutes: int) -> str:
+    """The refusal of a rate-limited request (registration, resent link, reset mail...)."""
+    return ngettext("Too many requests. Try again in %(minutes)s minute.",
+                    "Too many requests. Try again in %(minutes)s minutes.",
+                    minutes) % {"minutes": minutes}
 
 
 class ThrottleMixin:
-    """Refuses to even check a password while the account or the address is throttled."""
+    """Refuses to even check a password while this login is throttled (see :mod:`.throttle`)."""
 
     throttle_message = ""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)
-        minutes = throttle.attempt_start(username=username, address=address)
+        minutes = throttle.login_attempt_start(username=username, address=address)
         if minutes:
-            self.throttle_message = _(
+            self.throttle_message = ngettext(
                 "Too many failed logins for this account or from this address. "
-                "Try again in %(minutes)s minutes, or reset your password."
+                "Try again in %(minutes)s minute, or reset your password.",
+                "Too many failed logins for this account or from this address. "
+                "Try again in %(minutes)s minutes, or reset your password.", minutes,
             ) % {"minutes": minutes}
             raise ValidationError(self.throttle_message, code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.attempt_failed()
+            throttle.login_failed()
             raise
-        throttle.failures_clear(username=username)
+        throttle.login_succeeded(username=username, address=address)
         return cleaned
 
 
@@ -83,18 +94,48 @@ class _NewUser(_PasswordPair):
         return name
 
 
-class RegistrationForm(_NewUser):
-    organisation_name = forms.CharField(label=_("Organisation"), max_length=255)
-    bin = forms.CharField(label=_("BIN"), max_length=12, min_length=12, validators=[validate_bin])
-    email = forms.EmailField(label=_("Email"), max_length=254)
-    field_order = ["organisation_name", "bin", "username", "email", "password1", "password2"]
+class OrganisationFields(forms.Form):
+    """Which organisation: a Kazakh one by its BIN, a foreign one by its registration number."""
 
-    def clean_bin(self):
-        value = self.cleaned_data["bin"]
-        if Organisation.objects.filter(bin=value).exists():
-            raise ValidationError(_("This organisation is registered already: ask a colleague "
-                                    "there to invite you."))
-        return value
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=255)
+    country = forms.ChoiceField(label=_("Country of registration"), initial=HOME_COUNTRY,
+                                choices=lambda: countries(get_language() or "ru"))
+    number = forms.CharField(
+        label=_("BIN or registration number"), max_length=40,
+        help_text=_("The 12-digit BIN for a company registered in Kazakhstan; otherwise its "
+                    "number in its country's company register."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "country" in cleaned and "number" in cleaned:
+            try:
+                cleaned["country"], cleaned["number"] = organisation_identifier(
+                    cleaned["country"], cleaned["number"])
+            except ValidationError as exc:
+                self.add_error("number", exc)
+        return cleaned
+
+
+class RegistrationForm(OrganisationFields, _NewUser):
+    """No check here says whether the user name or the organisation is known already: the
+    service answers the same either way (see ``services.investor_register``)."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    field_order = ["organisation_name", "country", "number", "username", "email", "password1",
+                   "password2"]
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        User.username_validator(name)
+        return name
+
+
+class JoinRequestForm(OrganisationFields):
+    """A logged-in investor without an organisation asks to join one."""
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
 
 
 class JoinForm(_NewUser):
@@ -120,3 +161,9 @@ class OutboxPasswordResetForm(PasswordResetForm):
                   to_email, html_email_template_name=None):
         mail_enqueue(to=[to_email], subject=loader.render_to_string(subject_template_name, context),
                      body=loader.render_to_string(email_template_name, context))
+
+
+class NoteForm(forms.Form):
+    """The zone office's note on a decision: the proof checked, or the reason."""
+
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,20 +1,36 @@
-"""Writes for users and organisations."""
+"""Writes for users, organisations and the requests that tie them together.
+
+A person registers with an organisation's identifier (a BIN, or a foreign country and
+registration number); that makes a :class:`JoinRequest`, never an organisation. The zone office
+approves it — the organisation is created or confirmed and the person joins it — or rejects it.
+Only users of a confirmed organisation act for it (``User.acts_for_organisation``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from promzona.audit.models import AuditEntry
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.core.organisations import HOME_COUNTRY
 from promzona.outbox.services import mail_enqueue
 
-from .models import Organisation, Role, User
+from . import throttle
+from .models import JoinRequest, Organisation, Role, User, organisation_identifier
 
 ZONE_OFFICE_GROUP = "Zone office"
 # Staff edit the zone's data in the admin; these apps' models are theirs to edit (news: the
@@ -24,28 +40,102 @@ STAFF_APPS = ("zones", "accounts", "instructions", "news")
 STAFF_MODELS = (("projects", "obligationrule"),)
 # Written only by the services (review pages, API, commands); staff see them in the admin.
 VIEW_APPS = ("audit", "applications", "matching", "works", "projects", "outbox")
+# In the accounts app, but written only by services (the registrations queue, the throttle).
+SERVICE_ONLY_MODELS = ("joinrequest", "attempt")
+MAX_NOTE = 2000
+
+VERIFY_SALT = "promzona.accounts.verify"
+INVITE_SALT = "promzona.accounts.invite"
+TOKEN_MAX_AGE = 3 * 24 * 3600
+
+#: Builds an absolute URL from a path (``request.build_absolute_uri``).
+AbsoluteUrl = Callable[[str], str]
 
 
 def staff_group() -> Group:
     group, _ = Group.objects.get_or_create(name=ZONE_OFFICE_GROUP)
     perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
         codename__in=["add_user", "delete_user", "change_user"]
-    )
+    ).exclude(content_type__model__in=SERVICE_ONLY_MODELS)
     for app_label, model in STAFF_MODELS:
         perms = perms | Permission.objects.filter(content_type__app_label=app_label,
                                                   content_type__model=model)
     view_only = Permission.objects.filter(content_type__app_label__in=VIEW_APPS,
                                           codename__startswith="view")
-    group.permissions.set(set(perms) | set(view_only))
+    service_only = Permission.objects.filter(content_type__app_label="accounts",
+                                             content_type__model="joinrequest",
+                                             codename__startswith="view")
+    group.permissions.set(set(perms) | set(view_only) | set(service_only))
     return group
 
 
+def _send(subject: str, body: str, to: str) -> None:
+    mail_enqueue(to=[to], subject=subject, body=body)
+
+
+def _require_staff(actor: Any) -> None:
+    """Zone office staff decide; ``actor=None`` is the system (the demo loader, commands)."""
+    if actor is not None and not getattr(actor, "is_zone_staff", False):
+        raise Forbidden(_("Only zone office staff may do this."))
+
+
+def _note(note: Any, *, required: bool) -> str:
+    text = note.strip() if isinstance(note, str) else ""
+    if len(text) > MAX_NOTE or (required and not text):
+        raise InputError(_("Write a note of 1 to 2000 characters: what you checked, or why."),
+                         field="note")
+    return text
+
+
+def _identifier(country: str, number: str) -> tuple[str, str]:
+    try:
+        return organisation_identifier(country, number)
+    except ValidationError as exc:
+        raise InputError(exc.messages[0], field="number") from exc
+
+
+# --- organisations and users ---------------------------------------------------------------
+
+
 @transaction.atomic
-def organisation_create(*, actor: User | None, name: str, bin: str, **fields) -> Organisation:
-    org = Organisation(name=name, bin=bin, **fields)
+def organisation_create(*, actor: User | None, name: str, country: str = HOME_COUNTRY,
+                        number: str, now: dt.datetime | None = None, **fields) -> Organisation:
+    """A new, unconfirmed organisation identified by ``country`` and ``number`` (a BIN for
+    Kazakhstan, else the registration number there)."""
+    country, number = _identifier(country, number)
+    ids = {"bin": number} if country == HOME_COUNTRY else {"registration_number": number}
+    org = Organisation(name=name, country=country, **ids, **fields)
     org.full_clean()
     org.save()
-    audit_record(actor=actor, action="organisation.created", obj=org, after=snapshot(org))
+    audit_record(actor=actor, action="organisation.created", obj=org, after=snapshot(org),
+                 now=now)
+    return org
+
+
+def organisation_find(country: str, number: str) -> Organisation | None:
+    """The organisation with this (normalised) identifier, if one is known."""
+    if country == HOME_COUNTRY:
+        return Organisation.objects.filter(bin=number).first()
+    return Organisation.objects.filter(country=country, registration_number=number).first()
+
+
+@transaction.atomic
+def organisation_confirm(*, actor: User | None, organisation: Organisation, note: str,
+                         now: dt.datetime | None = None) -> Organisation:
+    """The zone office has checked that the organisation is who it says (``note``: the proof)."""
+    _require_staff(actor)
+    text = _note(note, required=True)
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if org.is_confirmed:
+        raise Conflict(_("The organisation is confirmed already."))
+    org.confirmed_at = now or timezone.now()
+    org.confirmed_by = actor
+    org.confirmation_note = text
+    org.save(update_fields=["confirmed_at", "confirmed_by", "confirmation_note"])
+    audit_record(actor=actor, action="organisation.confirmed", obj=org, now=org.confirmed_at,
+                 before={"confirmed_at": None},
+                 after={"confirmed_at": org.confirmed_at, "note": text})
+    organisation.refresh_from_db()
     return org
 
 
@@ -60,6 +150,7 @@ def user_create(
     organisation: Organisation | None = None,
     first_name: str = "",
     last_name: str = "",
+    is_active: bool = True,
 ) -> User:
     """Create a user with a role; staff join the zone office group and may use the admin."""
     user = User(
@@ -70,6 +161,7 @@ def user_create(
         first_name=first_name,
         last_name=last_name,
         is_staff=role == Role.STAFF,
+        is_active=is_active,
     )
     user.set_password(password)
     user.full_clean()
@@ -80,41 +172,94 @@ def user_create(
         actor=actor,
         action="user.created",
         obj=user,
-        after=snapshot(user, fields=["username", "email", "role", "organisation"]),
+        after=snapshot(user, fields=["username", "email", "role", "organisation", "is_active"]),
     )
     return user
 
 
-# --- self-registration, email verification, invitations ---------------------------------------
-
-VERIFY_SALT = "promzona.accounts.verify"
-INVITE_SALT = "promzona.accounts.invite"
-TOKEN_MAX_AGE = 3 * 24 * 3600
-
-
-def _send(subject: str, body: str, to: str) -> None:
-    mail_enqueue(to=[to], subject=subject, body=body)
-
-
 @transaction.atomic
-def investor_register(
-    *, organisation_name: str, bin: str, username: str, email: str, password: str,
-    verify_url: Any,
-) -> User:
-    """An organisation and its first user, inactive until the emailed link is followed.
-
-    ``verify_url(token)`` builds the absolute link.
-    """
-    org = organisation_create(actor=None, name=organisation_name, bin=bin, email=email)
-    user = user_create(actor=None, username=username, password=password, role=Role.INVESTOR,
-                       email=email, organisation=org)
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    user.is_active = False
-    token = signing.dumps({"u": user.pk}, salt=VERIFY_SALT)
-    _send(_("Confirm your promzona account"),
-          _("Follow this link within three days to activate your account:\n\n%(url)s")
-          % {"url": verify_url(token)}, email)
+def user_password_set(*, user: User, password: str, address: str | None,
+                      now: dt.datetime | None = None) -> User:
+    """A new password, set by its user (from an emailed reset link, or knowing the old one):
+    saved, audited, and every login throttle on the account lifted — whoever sets it has
+    proved the mailbox or the old password (see :func:`throttle.login_unlock`)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="user.password_set", obj=user, now=now,
+                 after={"address": address})
+    throttle.login_unlock(username=user.get_username(), address=address, now=now)
     return user
+
+
+# --- registration, verification ------------------------------------------------------------
+
+
+def _verify_link(user: User, absolute_url: AbsoluteUrl) -> str:
+    token = signing.dumps({"u": user.pk}, salt=VERIFY_SALT)
+    return absolute_url(reverse("accounts:verify", args=[token]))
+
+
+def _send_verification(user: User, absolute_url: AbsoluteUrl) -> None:
+    _send(_("Confirm your promzona account"),
+          _("Follow this link within three days to confirm your email address:\n\n%(url)s\n\n"
+            "Then the zone office checks that you represent the organisation you named and "
+            "confirms your registration; we will email you.")
+          % {"url": _verify_link(user, absolute_url)}, user.email)
+
+
+def _join_request_open(*, actor: Any, user: User, organisation_name: str, country: str,
+                       number: str, now: dt.datetime) -> JoinRequest:
+    request = JoinRequest(user=user, organisation_name=organisation_name.strip(),
+                          country=country, number=number, created_at=now,
+                          language=translation.get_language() or settings.LANGUAGE_CODE)
+    request.full_clean(exclude=["user"])
+    request.save()
+    audit_record(actor=actor, action="join_request.created", obj=request, now=now,
+                 after=snapshot(request, fields=["user", "organisation_name", "country",
+                                                 "number"]))
+    return request
+
+
+def investor_register(
+    *, organisation_name: str, country: str, number: str, username: str, email: str,
+    password: str, absolute_url: AbsoluteUrl, now: dt.datetime | None = None,
+) -> None:
+    """Register a person for an organisation: an inactive user (until the emailed link is
+    followed) and a join request for the zone office, whether or not the identifier is known.
+
+    A user name that is taken changes nothing: the address gets a mail saying so. Either way
+    the caller sees the same answer after the same work (one password hash, one mail), so
+    registration does not reveal which user names or organisations exist.
+    """
+    now = now or timezone.now()
+    country, number = _identifier(country, number)
+    user = None
+    if not User.objects.filter(username__iexact=username).exists():
+        try:
+            with transaction.atomic():
+                user = user_create(actor=None, username=username, password=password,
+                                   role=Role.INVESTOR, email=email, is_active=False)
+                _join_request_open(actor=None, user=user, organisation_name=organisation_name,
+                                   country=country, number=number, now=now)
+        except IntegrityError:  # taken by a simultaneous registration
+            user = None
+    if user is not None:
+        _send_verification(user, absolute_url)
+        return
+    make_password(password)  # the same work as a registration
+    _send(_("Your promzona registration"),
+          _("Someone, perhaps you, tried to register at promzona with this address and the user "
+            "name “%(username)s”, which is taken. If the account is yours, log in (%(login)s) or "
+            "reset its password (%(reset)s). Otherwise register again with another user name: "
+            "%(register)s")
+          % {"username": username, "login": absolute_url(reverse("login")),
+             "reset": absolute_url(reverse("password_reset")),
+             "register": absolute_url(reverse("accounts:register"))}, email)
+
+
+def _ever_verified(user: User) -> bool:
+    return AuditEntry.objects.filter(action="user.verified", object_type=User._meta.label_lower,
+                                     object_id=str(user.pk)).exists()
 
 
 @transaction.atomic
@@ -126,8 +271,7 @@ def user_verify(*, token: str) -> User:
     except (signing.BadSignature, KeyError, TypeError, ValueError, User.DoesNotExist) as exc:
         raise InputError(_("This link is invalid or has expired.")) from exc
     if not user.is_active:
-        if AuditEntry.objects.filter(action="user.verified", object_type=User._meta.label_lower,
-                                     object_id=str(user.pk)).exists():
+        if _ever_verified(user):
             # Verified once and deactivated since: an old link must not reactivate the account.
             raise Forbidden(_("This account has been deactivated; contact the zone office."))
         user.is_active = True
@@ -136,11 +280,118 @@ def user_verify(*, token: str) -> User:
     return user
 
 
+def verification_resend(*, email: str, absolute_url: AbsoluteUrl) -> int:
+    """Send a fresh link to each account at ``email`` that has never been verified; the
+    caller answers the same whether there is one or not. Returns the number sent."""
+    waiting = [u for u in User.objects.filter(email__iexact=email, is_active=False,
+                                              last_login__isnull=True).order_by("pk")[:5]
+               if not _ever_verified(u)]
+    with transaction.atomic():
+        for user in waiting:
+            _send_verification(user, absolute_url)
+    return len(waiting)
+
+
+# --- join requests ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_create(*, actor: User, organisation_name: str, country: str, number: str,
+                        now: dt.datetime | None = None) -> JoinRequest:
+    """A logged-in investor without an organisation asks to join one (or to register it)."""
+    if not (getattr(actor, "is_authenticated", False) and actor.role == Role.INVESTOR
+            and actor.organisation_id is None):
+        raise Forbidden(_("Only an investor without an organisation asks to join one."))
+    country, number = _identifier(country, number)
+    User.objects.select_for_update().get(pk=actor.pk)
+    if actor.join_requests.filter(status=JoinRequest.Status.PENDING).exists():
+        raise Conflict(_("Your earlier request is still with the zone office."))
+    return _join_request_open(actor=actor, user=actor, organisation_name=organisation_name,
+                              country=country, number=number, now=now or timezone.now())
+
+
+def _decided(actor: Any, request: JoinRequest) -> tuple[JoinRequest, User]:
+    """Lock a pending request and its user (staff only)."""
+    _require_staff(actor)
+    request = JoinRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != JoinRequest.Status.PENDING:
+        raise Conflict(_("This request has been decided already."))
+    return request, User.objects.select_for_update().get(pk=request.user_id)
+
+
+def _tell(request: JoinRequest, user: User, message: str, **params: str) -> None:
+    """Mail the decision in the language the person registered in."""
+    if user.email:
+        with translation.override(request.language or settings.LANGUAGE_CODE):
+            _send(_("Your promzona registration"), _(message) % params, user.email)
+
+
+@transaction.atomic
+def join_request_approve(*, actor: User | None, join_request: JoinRequest, note: str,
+                         now: dt.datetime | None = None) -> Organisation:
+    """The person joins the organisation the request names; an organisation not yet known is
+    created, and one not yet confirmed is confirmed (``note``: the proof checked)."""
+    now = now or timezone.now()
+    text = _note(note, required=True)
+    request, user = _decided(actor, join_request)
+    if not user.is_active:
+        raise Conflict(_("The person has not confirmed their email address yet, or the account "
+                         "is deactivated."))
+    if user.organisation_id is not None:
+        raise Conflict(_("The person belongs to an organisation already."))
+    org = organisation_find(request.country, request.number)
+    if org is None:
+        try:
+            with transaction.atomic():
+                org = organisation_create(actor=actor, name=request.organisation_name,
+                                          country=request.country, number=request.number,
+                                          email=user.email, now=now)
+        except IntegrityError as exc:
+            raise Conflict(_("The organisation was registered just now; reload and try "
+                             "again.")) from exc
+    if not org.is_confirmed:
+        org = organisation_confirm(actor=actor, organisation=org, note=text, now=now)
+    user.organisation = org
+    user.save(update_fields=["organisation"])
+    audit_record(actor=actor, action="user.joined", obj=user, now=now,
+                 before={"organisation": None}, after={"organisation": org.pk})
+    request.status, request.organisation = JoinRequest.Status.APPROVED, org
+    request.decided_at, request.decided_by, request.note = now, actor, text
+    request.save()
+    audit_record(actor=actor, action="join_request.approved", obj=request, now=now,
+                 before={"status": "pending"},
+                 after={"status": "approved", "organisation": org.pk, "note": text})
+    _tell(request, user, gettext_noop("The zone office has confirmed you as a user of %(org)s "
+                                      "on promzona. You can now apply for plots."), org=org.name)
+    return org
+
+
+@transaction.atomic
+def join_request_reject(*, actor: User | None, join_request: JoinRequest, note: str,
+                        now: dt.datetime | None = None) -> JoinRequest:
+    """The zone office could not confirm the person for the organisation (``note``: why)."""
+    now = now or timezone.now()
+    text = _note(note, required=True)
+    request, user = _decided(actor, join_request)
+    request.status = JoinRequest.Status.REJECTED
+    request.decided_at, request.decided_by, request.note = now, actor, text
+    request.save()
+    audit_record(actor=actor, action="join_request.rejected", obj=request, now=now,
+                 before={"status": "pending"}, after={"status": "rejected", "note": text})
+    _tell(request, user, gettext_noop("The zone office did not confirm your registration for "
+                                      "%(org)s: %(note)s"),
+          org=request.organisation_name, note=text)
+    return request
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
 @transaction.atomic
 def colleague_invite(*, actor: User, email: str, join_url: Any) -> str:
-    """Email a link by which a colleague joins the actor's organisation."""
-    if not (actor.is_authenticated and actor.role == Role.INVESTOR and actor.organisation_id):
-        raise Forbidden(_("Only an investor's users invite colleagues."))
+    """Email a link by which a colleague joins the actor's (confirmed) organisation."""
+    if not getattr(actor, "acts_for_organisation", False):
+        raise Forbidden(_("Only users of a confirmed organisation invite colleagues."))
     token = signing.dumps({"o": actor.organisation_id, "e": email, "by": actor.pk},
                           salt=INVITE_SALT)
     audit_record(actor=actor, action="user.invited", obj=actor.organisation, after={"email": email})
@@ -156,12 +407,11 @@ def invitation_read(token: str) -> tuple[Organisation, str]:
         data = signing.loads(token, salt=INVITE_SALT, max_age=TOKEN_MAX_AGE)
         org = Organisation.objects.get(pk=int(data["o"]))
         email = str(data["e"])
-        inviter = int(data["by"])
+        inviter = User.objects.filter(pk=int(data["by"]), organisation=org).first()
     except (signing.BadSignature, KeyError, TypeError, ValueError,
             Organisation.DoesNotExist) as exc:
         raise InputError(_("This invitation is invalid or has expired.")) from exc
-    if not User.objects.filter(pk=inviter, is_active=True, role=Role.INVESTOR,
-                               organisation=org).exists():
+    if inviter is None or not inviter.acts_for_organisation:
         # The colleague who invited has left the organisation (or was deactivated).
         raise InputError(_("This invitation is no longer valid; ask a current colleague for a "
                            "new one."))
@@ -170,6 +420,7 @@ def invitation_read(token: str) -> tuple[Organisation, str]:
 
 @transaction.atomic
 def invitation_accept(*, token: str, username: str, password: str) -> User:
+    """A confirmed member's invitation is the proof: the colleague joins at once."""
     org, email = invitation_read(token)
     if User.objects.filter(email__iexact=email, organisation=org).exists():
         raise Conflict(_("This invitation has been used already."))

@@ -1,71 +1,159 @@
-"""Throttling of failed logins, per account and per address, counted in the database."""
+"""Throttles counted in the database, so every app server sees the same counts.
+
+Failed logins meet growing delays per account-and-address, per address and per account. An
+address from which the account logged in (or reset its password) in the last 90 days is exempt
+from the last two: a stranger guessing elsewhere cannot lock the owner out, and a password reset
+always unlocks. Registrations, resent links, reset mails and invitations are rate-limited the
+same way.
+
+Each attempt is written (and committed) *before* its work and the earlier ones are counted
+after, so of simultaneous attempts at most the allowance get through. A refused attempt is
+removed again: hammering does not lengthen the wait.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
+from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
-from .models import LoginFailure
+from .models import Attempt
 
-WINDOW = dt.timedelta(minutes=15)
-MAX_PER_ACCOUNT = 5
-MAX_PER_ADDRESS = 20
+#: Attempts older than this are forgotten.
+WINDOW = dt.timedelta(hours=24)
+#: An address stays known to an account this long after a login or a password reset from it.
+KNOWN_FOR = dt.timedelta(days=90)
+KNOWN = "login.known"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``free`` attempts within :data:`WINDOW`, then a wait after the latest one that starts at
+    ``first_wait`` and doubles with each further attempt, up to ``max_wait``."""
+
+    free: int
+    first_wait: dt.timedelta = dt.timedelta(minutes=1)
+    max_wait: dt.timedelta = dt.timedelta(hours=1)
+
+    def wait(self, times: list[dt.datetime], now: dt.datetime) -> dt.timedelta:
+        """The wait left, given the earlier attempts' times, newest first."""
+        over = len(times) - self.free
+        if over < 0:
+            return dt.timedelta(0)
+        delay = min(self.first_wait * 2 ** min(over, 30), self.max_wait)
+        return max(times[0] + delay - now, dt.timedelta(0))
+
+
+#: Tiers: ``pair`` (this account from this address), ``address``, ``account``.
+LOGIN = {"pair": Limit(5), "address": Limit(20), "account": Limit(50)}
+REGISTER = {"address": Limit(5, dt.timedelta(minutes=15), dt.timedelta(hours=24)),
+            "account": Limit(3, dt.timedelta(hours=1), dt.timedelta(hours=24))}
+#: Resent verification links and password reset mails: per address and per email.
+MAIL = {"address": Limit(10, dt.timedelta(minutes=5), dt.timedelta(hours=24)),
+        "account": Limit(3, dt.timedelta(minutes=15), dt.timedelta(hours=24))}
+#: Invitations and join requests by a logged-in user.
+MEMBER = {"account": Limit(20, dt.timedelta(minutes=15), dt.timedelta(hours=24))}
 
 
 def client_address(request) -> str | None:
-    """The peer address (``REMOTE_ADDR``); a reverse proxy must set it, e.g. with uWSGI/gunicorn
-    forwarding, rather than trusting a client-supplied header here."""
+    """The peer address (``REMOTE_ADDR``) that throttles count by: an IPv6 address stands for
+    its /64 network (one subscriber's). Behind a reverse proxy the WSGI server must set
+    ``REMOTE_ADDR`` from the proxy; a client-supplied header is never trusted here."""
     raw = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
     try:
-        return str(ipaddress.ip_address(raw))
+        address = ipaddress.ip_address(raw)
     except ValueError:
         return None
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
-def _key(username: str) -> str:
-    return (username or "").strip().lower()[:150]
+def account_key(name: str) -> str:
+    return (name or "").strip().lower()[:254]
 
 
-def _wait_minutes(*, username: str, address: str | None, now: dt.datetime,
-                  exclude: int) -> int:
-    """Minutes to wait when the account or the address has used up its attempts, else 0."""
-    recent = LoginFailure.objects.filter(at__gt=now - WINDOW).exclude(pk=exclude)
-    for qs, limit in ((recent.filter(username=_key(username)), MAX_PER_ACCOUNT),
-                      (recent.filter(address=address) if address else None, MAX_PER_ADDRESS)):
-        if qs is None:
-            continue
-        times = list(qs.order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            wait = times[-1] + WINDOW - now
-            return max(1, int(wait.total_seconds() // 60) + 1)
+def _minutes(wait: dt.timedelta) -> int:
+    return max(1, math.ceil(wait.total_seconds() / 60))
+
+
+def attempt_start(scope: str, *, account: str, address: str | None, limits: dict[str, Limit],
+                  now: dt.datetime | None = None) -> int:
+    """Record an attempt before its work; 0 to go ahead, or the minutes to wait."""
+    now = now or timezone.now()
+    account = account_key(account)
+    row = Attempt.objects.create(scope=scope, account=account, address=address, at=now)
+    recent = Attempt.objects.filter(scope=scope, at__gt=now - WINDOW).exclude(pk=row.pk)
+    by_address = {"address": address} if address else {"address__isnull": True}
+    tiers = {"pair": recent.filter(account=account, **by_address),
+             "address": recent.filter(**by_address), "account": recent.filter(account=account)}
+    wait = dt.timedelta(0)
+    for tier, limit in limits.items():
+        times = list(tiers[tier].order_by("-at").values_list("at", flat=True)[:limit.free + 31])
+        wait = max(wait, limit.wait(times, now))
+    if wait:
+        row.delete()
+        return _minutes(wait)
     return 0
 
 
-def attempt_start(*, username: str, address: str | None, now: dt.datetime | None = None) -> int:
-    """Count a login attempt *before* its password is checked; return 0 to go ahead, or the
-    minutes to wait when throttled.
-
-    The attempt is written (and committed) first and the earlier ones counted after, so of
-    simultaneous attempts at most the limit get through: each sees every attempt committed
-    before its own. A throttled attempt is removed again, so hammering does not extend the wait.
-    """
+def forget_old(now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
-    row = LoginFailure.objects.create(username=_key(username), address=address, at=now)
-    minutes = _wait_minutes(username=username, address=address, now=now, exclude=row.pk)
-    if minutes:
-        row.delete()
-    return minutes
+    Attempt.objects.filter(at__lt=now - WINDOW).exclude(scope=KNOWN).delete()
+    Attempt.objects.filter(scope=KNOWN, at__lt=now - KNOWN_FOR).delete()
 
 
-def attempt_failed(now: dt.datetime | None = None) -> None:
-    """The attempt's row stays as the failure; failures older than the window are dropped."""
-    LoginFailure.objects.filter(at__lt=(now or timezone.now()) - WINDOW).delete()
+def rate_limit(scope: str, *, account: str, address: str | None, limits: dict[str, Limit],
+               now: dt.datetime | None = None) -> int:
+    """An attempt that always counts (a registration, a mail sent): 0 or the minutes to wait."""
+    forget_old(now)
+    return attempt_start(scope, account=account, address=address, limits=limits, now=now)
 
 
-@transaction.atomic
-def failures_clear(*, username: str) -> None:
-    """A successful login forgets the account's failures (not the address's)."""
-    LoginFailure.objects.filter(username=_key(username)).delete()
+# --- logins ---------------------------------------------------------------------------------
+
+
+def _known(account: str, address: str | None, now: dt.datetime) -> bool:
+    return address is not None and Attempt.objects.filter(
+        scope=KNOWN, account=account_key(account), address=address,
+        at__gt=now - KNOWN_FOR).exists()
+
+
+def login_attempt_start(*, username: str, address: str | None,
+                        now: dt.datetime | None = None) -> int:
+    """Count a login *before* its password is checked: 0 to go ahead, or the minutes to wait."""
+    now = now or timezone.now()
+    limits = {"pair": LOGIN["pair"]} if _known(username, address, now) else LOGIN
+    return attempt_start("login", account=username, address=address, limits=limits, now=now)
+
+
+def login_failed(now: dt.datetime | None = None) -> None:
+    """The attempt's row stays as the failure; old rows are dropped."""
+    forget_old(now)
+
+
+def _remember(account: str, address: str | None, now: dt.datetime) -> None:
+    if address is None:
+        return
+    if not Attempt.objects.filter(scope=KNOWN, account=account, address=address).update(at=now):
+        Attempt.objects.create(scope=KNOWN, account=account, address=address, at=now)
+
+
+def login_succeeded(*, username: str, address: str | None,
+                    now: dt.datetime | None = None) -> None:
+    """Forget this account's failures from this address; the address becomes known to it."""
+    account = account_key(username)
+    Attempt.objects.filter(scope="login", account=account, address=address).delete()
+    _remember(account, address, now or timezone.now())
+
+
+def login_unlock(*, username: str, address: str | None, now: dt.datetime | None = None) -> None:
+    """After a password reset: forget every failure of the account; the address becomes known."""
+    account = account_key(username)
+    Attempt.objects.filter(scope="login", account=account).delete()
+    _remember(account, address, now or timezone.now())

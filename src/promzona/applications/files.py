@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from promzona.core.errors import InputError
+from promzona.core.filenames import safe_filename
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -64,3 +65,13 @@ def upload_kind(upload: Any) -> str:
             _("Only PDF, DOCX, XLSX, PNG and JPEG files are accepted."), field="file"
         )
     return kind
+
+
+def download_name(name: str | None, content_type: str, fallback: str) -> str:
+    """The name a download is saved under: the client's name without its own extension, plus
+    the extension of the type detected from the content (``invoice.html`` holding a PDF is
+    served as ``invoice.pdf``)."""
+    ext = next((e for ctype, e in KINDS.values() if ctype == content_type), "bin")
+    stem = safe_filename(name)
+    stem = stem.rsplit(".", 1)[0].rstrip(" ._") if "." in stem else stem
+    return f"{stem or fallback}.{ext}"

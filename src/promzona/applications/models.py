@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.utilities import NEED_KEYS
 
+from .files import download_name
+
 
 def validate_needs(value) -> None:
     """``needs`` maps each of the five need keys to a non-negative number; nothing else."""
@@ -149,6 +151,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        return download_name(self.original_name, self.content_type, f"attachment-{self.pk}")
 
 
 class Reservation(models.Model):

@@ -22,8 +22,8 @@ def is_reviewer(user: Any) -> bool:
 
 
 def is_member(user: Any, app: Application) -> bool:
-    """An investor of the application's organisation, who acts for it."""
-    return bool(getattr(user, "is_authenticated", False) and user.role == "investor"
+    """A user of the application's organisation who acts for it (the organisation confirmed)."""
+    return bool(getattr(user, "acts_for_organisation", False)
                 and user.organisation_id == app.organisation_id)
 
 

@@ -10,7 +10,6 @@ operations never wait on each other in a cycle. On SQLite every write transactio
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
+from promzona.core.filenames import safe_filename
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.news.events import article_draft_from_event
@@ -185,9 +185,9 @@ def application_create(
     now: dt.datetime | None = None,
 ) -> Application:
     """A draft application of the actor's organisation (investors only)."""
-    if not (getattr(actor, "is_authenticated", False) and actor.role == "investor"
-            and actor.organisation_id):
-        raise Forbidden(_("Only investors of an organisation may apply."))
+    if not getattr(actor, "acts_for_organisation", False):
+        raise Forbidden(_("Only users of an organisation confirmed by the zone office may "
+                          "apply."))
     app = Application(
         organisation_id=actor.organisation_id, created_by=actor, project_name=project_name,
         description=description, sector=_sector(sector), investment_kzt=investment_kzt,
@@ -370,7 +370,7 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
         raise Conflict(_("A closed application takes no more attachments."))
     kind = files.upload_kind(upload)
     content_type, ext = files.KINDS[kind]
-    name = os.path.basename(str(upload.name or "file"))[:200]
+    name = safe_filename(upload.name) or f"{kind}.{ext}"
     att = Attachment(application=application, original_name=name, content_type=content_type,
                      size=upload.size, uploaded_by=actor, uploaded_at=now or timezone.now())
     # The stored name is ours: the extension follows the content, never the client.

@@ -41,8 +41,6 @@ def _get(request, pk):
         raise Http404(exc.message) from exc
 
 
-def _is_applicant(user) -> bool:
-    return user.role == "investor" and bool(user.organisation_id)
 
 
 @login_required
@@ -60,13 +58,16 @@ def application_list(request):
         if d["q"]:
             qs = qs.filter(Q(project_name__icontains=d["q"]) |
                            Q(organisation__name__icontains=d["q"]) |
-                           Q(organisation__bin=d["q"]))
+                           Q(organisation__bin=d["q"]) |
+                           Q(organisation__registration_number=d["q"].upper()))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    user = request.user
     return render(request, "applications/list.html", {
         "applications": page, "page": page, "query": query.urlencode(), "filters": filters,
-        "can_create": _is_applicant(request.user), "sees_all": selectors.sees_all(request.user),
+        "can_create": user.acts_for_organisation, "sees_all": selectors.sees_all(user),
+        "awaits_confirmation": user.role == "investor" and not user.acts_for_organisation,
     })
 
 
@@ -89,7 +90,7 @@ def _prefill(request, plots) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request):
-    if not _is_applicant(request.user):
+    if not request.user.acts_for_organisation:
         raise PermissionDenied
     plots = plots_visible_to(request.user)
     form = ApplicationForm(request.POST or None, plots=plots, initial=_prefill(request, plots))
@@ -257,9 +258,11 @@ def attachment_download(request, pk):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     response = FileResponse(att.file.open("rb"), as_attachment=True,
-                            filename=att.original_name, content_type=att.content_type)
+                            filename=att.download_name, content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # Should a browser render it all the same, nothing in it may run or load.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

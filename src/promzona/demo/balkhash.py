@@ -15,7 +15,7 @@ from django.utils import timezone
 from pyproj import Transformer
 
 from promzona.accounts.models import Organisation, User
-from promzona.accounts.services import organisation_create, user_create
+from promzona.accounts.services import organisation_confirm, organisation_create, user_create
 from promzona.zones import services
 from promzona.zones.models import (
     AnchorEnterprise,
@@ -339,8 +339,11 @@ def _load_people() -> None:
         ("ТОО «Сарыарка Логистик» (демо)", "050840001233", "office@logistic.example"),
         ("ТОО «ПромСтройМатериалы» (демо)", "990340001111", "psm@example.org"),
     ]:
-        orgs[bin_] = Organisation.objects.filter(bin=bin_).first() or organisation_create(
-            actor=None, name=name, bin=bin_, email=email)
+        org = Organisation.objects.filter(bin=bin_).first() or organisation_create(
+            actor=None, name=name, number=bin_, email=email)
+        if not org.is_confirmed:
+            organisation_confirm(actor=None, organisation=org, note=NOTE)
+        orgs[bin_] = org
     for a in DEMO_ACCOUNTS:
         if User.objects.filter(username=a.username).exists():
             continue

@@ -16,6 +16,7 @@ from django.views.defaults import page_not_found
 
 from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.core.errors import InputError, NotFound
+from promzona.core.filenames import safe_filename
 from promzona.core.sinks import csv_text, xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
@@ -120,8 +121,8 @@ def passport_pdf(request, zone_slug: str, code: str):
     today = timezone.localdate()
     body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
     resp = HttpResponse(body, content_type="application/pdf")
-    name = f"passport-{plot.zone.slug}-{plot.code}.pdf"
-    resp["Content-Disposition"] = content_disposition_header(True, name)  # a code is data
+    name = safe_filename(f"passport-{plot.zone.slug}-{plot.code}.pdf")
+    resp["Content-Disposition"] = content_disposition_header(True, name)
     return resp
 
 
