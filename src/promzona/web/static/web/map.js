@@ -48,7 +48,9 @@
     onEachFeature: function (f, layer) {
       byId[f.id] = layer;
       layer.bindTooltip(f.properties.code + " · " + f.properties.status_label);
-      layer.on("click", function () { window.location.href = f.properties.url; });
+      if (f.properties.url) {
+        layer.on("click", function () { window.location.href = f.properties.url; });
+      }
       layer.on("mouseover", function () { highlight(f.id, true); });
       layer.on("mouseout", function () { highlight(f.id, false); });
     }
