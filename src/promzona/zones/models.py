@@ -197,7 +197,7 @@ class MapFeature(GeoFeature):
 
     def validated_shape(self):
         try:
-            return geo.parse_geojson(self.geometry, allowed=self.geometry_kind)
+            return geo.check_size(geo.parse_geojson(self.geometry, allowed=self.geometry_kind))
         except GeometryError as exc:
             raise ValidationError(
                 {"geometry": _("Invalid geometry: %(reason)s") % {"reason": exc.message}}
