@@ -10,7 +10,7 @@ import time
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from promzona.core.geodata import files
@@ -57,6 +57,25 @@ def test_the_clean_job_removes_only_what_is_older_than_its_use(imports_dir):
     assert not any(p.exists() for p in old)
     assert (imports_dir / "n3w").exists() and (imports_dir / "work" / "promzona-import-new").exists()
     call_command("imports", "clean", stdout=io.StringIO())  # nothing left to do: no error
+
+
+def test_the_clean_job_removes_a_planted_link_not_what_it_points_to(imports_dir, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("x")
+    (imports_dir / "work").mkdir(parents=True)
+    for link in (imports_dir / "evil", imports_dir / "work" / "evil"):
+        link.symlink_to(outside, target_is_directory=True)
+        old = time.time() - uploads.PREVIEW_SECONDS - 5
+        os.utime(link, (old, old), follow_symlinks=False)
+    call_command("imports", "clean", stdout=io.StringIO())
+    assert not (imports_dir / "evil").is_symlink() and not (imports_dir / "work" / "evil").exists()
+    assert (outside / "keep.txt").exists()
+
+
+def test_the_clean_job_refuses_an_unknown_action(imports_dir):
+    with pytest.raises(CommandError):
+        call_command("imports", "wipe", stdout=io.StringIO())
 
 
 def test_start_up_removes_left_overs(imports_dir):
