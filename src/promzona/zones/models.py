@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from promzona.core import geometry as geo
 from promzona.core.errors import GeometryError
 from promzona.core.utilities import UTILITY_KINDS
-
-from .validators import validate_code
+from promzona.zones.validators import validate_code
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
