@@ -89,3 +89,25 @@ def test_nearest_distance_picks_the_closest_target_and_zero_when_touching():
     assert d < geo.distance_m(plot, far)
     assert geo.nearest_distance_m(plot, [shapely.Point(75.0005, 46.8005)]) == 0
     assert geo.nearest_distance_m(plot, []) is None
+
+
+def _circle(n, lon=75.0, lat=46.86, r=0.001):
+    import numpy as np
+
+    ring = [[lon + r * np.cos(t), lat + r * np.sin(t)]
+            for t in np.linspace(0, 2 * np.pi, n, endpoint=False)]
+    return ring + [ring[0]]
+
+
+@pytest.mark.parametrize("validate,make", [
+    (geo.validate_polygon, lambda n: {"type": "Polygon", "coordinates": [_circle(n)]}),
+    (geo.validate_polygon, lambda n: {"type": "MultiPolygon", "coordinates": [
+        [_circle(n // 2)], [_circle(n - n // 2, lon=75.01)]]}),
+    (geo.validate_line, lambda n: {"type": "LineString", "coordinates": _circle(n)[:-1]}),
+    (lambda d: geo.prepare_polygon(shapely.geometry.shape(d)),
+     lambda n: {"type": "Polygon", "coordinates": [_circle(n)]}),
+], ids=["polygon", "multipolygon", "line", "imported-polygon"])
+def test_geometries_over_the_vertex_limit_are_refused(validate, make):
+    assert validate(make(geo.MAX_VERTICES - 2))
+    with pytest.raises(GeometryError, match=f"at most {geo.MAX_VERTICES}"):
+        validate(make(geo.MAX_VERTICES + 1))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import stat
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from django.core.management import CommandError, call_command
 from pyproj import Transformer
 
 from promzona.audit.models import AuditEntry
-from promzona.core.geodata import files
+from promzona.core.geodata import files, sandbox
 from promzona.geodata.services import ImportRefused, export_layer, import_file
 from promzona.zones.models import Plot
 
@@ -207,7 +206,7 @@ def test_export_then_import_round_trip_loses_nothing(fmt, demo, tmp_path):
                  stdout=io.StringIO())
     db = {p.code: p for p in Plot.objects.filter(zone=demo)}
     with files.opened(target) as ds:
-        table = files.read_table(ds, crs="EPSG:4326" if fmt == "csv" else None)
+        table = sandbox.read_table(ds, crs="EPSG:4326" if fmt == "csv" else None)
     assert len(table) == len(db)
     code_col = "code"
     for i in range(len(table)):
@@ -240,7 +239,7 @@ def test_export_of_sources_and_lines_and_unknown_format(demo, tmp_path):
     out = export_layer(objects=UtilitySource.objects.all(), layer="sources", fmt="geojson",
                        path=tmp_path / "s.geojson")
     with files.opened(out) as ds:
-        assert len(files.read_table(ds)) == UtilitySource.objects.count()
+        assert len(sandbox.read_table(ds)) == UtilitySource.objects.count()
     with pytest.raises(files.InputError):
         export_layer(objects=[], layer="plots", fmt="dwg", path=tmp_path / "x.dwg")
 
@@ -264,15 +263,6 @@ def test_sources_import_creates_points_through_feature_save(demo, tmp_path):
 
 
 # --- hostile files ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch):
-    """Temporary folders of the import go here, so the test can see they are removed."""
-    area = tmp_path / "tmparea"
-    area.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(area))
-    return area
 
 
 def _zip_with(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> Path:

@@ -7,7 +7,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from promzona.geodata import staff
+from promzona.geodata import staff, uploads
 from promzona.zones.models import Plot
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES
 
@@ -48,7 +48,7 @@ def test_unconfirmed_previews_are_removed_after_an_hour(staff_client, demo, tmp_
     path, _ = make_file("gpkg", tmp_path, demo, prefix="OLD")
     token = _upload(staff_client, path).context["confirm"]
     stale = staff.UPLOADS / token
-    old = time.time() - staff.PREVIEW_SECONDS - 10
+    old = time.time() - uploads.PREVIEW_SECONDS - 10
     os.utime(stale, (old, old))
     fresh = _upload(staff_client, path).context["confirm"]
     assert not stale.exists() and (staff.UPLOADS / fresh).exists()

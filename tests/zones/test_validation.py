@@ -97,3 +97,21 @@ def test_database_refuses_over_commitment_bypassing_services(demo):
 def test_database_refuses_negative_capacity_bypassing_services(demo):
     with pytest.raises(IntegrityError), transaction.atomic():
         UtilitySource.objects.filter(code="GRS-1").update(capacity=-1)
+
+
+def test_a_geometry_over_the_vertex_limit_is_refused_on_save(demo):
+    import numpy as np
+
+    from promzona.core.geometry import MAX_VERTICES
+    from promzona.zones.models import MapFeature
+
+    x, y = demo.shape().centroid.coords[0]
+    ring = [[x + 1e-4 * np.cos(t), y + 1e-4 * np.sin(t)]
+            for t in np.linspace(0, 2 * np.pi, MAX_VERTICES + 1, endpoint=False)]
+    polygon = {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+    assert_refused(new_plot(demo, geometry=polygon), "geometry", "at most 10000")
+    road = MapFeature(zone=demo, kind="road", name="x",
+                      geometry={"type": "LineString", "coordinates": ring})
+    with pytest.raises(InputError, match="at most 10000"):
+        feature_save(actor=None, obj=road)
+    assert not MapFeature.objects.filter(name="x").exists()

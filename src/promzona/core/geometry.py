@@ -24,6 +24,9 @@ from .errors import GeometryError
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString")
 POINT = ("Point",)
+#: Most vertices one geometry may have, on every input path (admin, import, API): a cadastral
+#: polygon has tens to hundreds; a million would weigh megabytes on every page that shows it.
+MAX_VERTICES = 10_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ def _check_coordinates(geom: BaseGeometry) -> None:
                 f"Coordinates look projected (metres), not WGS 84 degrees: {_fmt(x, y)}."
             )
         raise GeometryError(f"Coordinates out of range for WGS 84 (lon, lat): {_fmt(x, y)}.")
+
+
+def check_size(geom: BaseGeometry) -> BaseGeometry:
+    """Refuse a geometry with more than :data:`MAX_VERTICES` vertices."""
+    n = shapely.get_num_coordinates(geom)
+    if n > MAX_VERTICES:
+        raise GeometryError(f"The geometry has {n} vertices; at most {MAX_VERTICES} are accepted.")
+    return geom
 
 
 def parse_geojson(data: Any, *, allowed: tuple[str, ...]) -> BaseGeometry:
@@ -108,7 +119,7 @@ def validate_polygon(data: Any) -> BaseGeometry:
             problem = "malformed coordinates"
         if problem:
             raise GeometryError(f"Invalid polygon: {problem}.")
-    geom = parse_geojson(data, allowed=POLYGONAL)
+    geom = check_size(parse_geojson(data, allowed=POLYGONAL))
     return normalise_polygon(geom)
 
 
@@ -134,7 +145,7 @@ def _explain(geom: BaseGeometry) -> str:
 
 
 def validate_line(data: Any) -> BaseGeometry:
-    geom = parse_geojson(data, allowed=LINEAR)
+    geom = check_size(parse_geojson(data, allowed=LINEAR))
     if not geom.is_valid or geom.length == 0:
         raise GeometryError("Invalid line: it needs at least two distinct positions.")
     return geom
@@ -223,6 +234,7 @@ def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseG
         geom = shapely.force_2d(geom)
     if geom.geom_type == "MultiPolygon" and len(geom.geoms) == 1:
         geom = geom.geoms[0]
+    check_size(geom)
     _check_coordinates(geom)
     if not geom.is_valid and repair:
         fixed = shapely.make_valid(geom)

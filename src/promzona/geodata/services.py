@@ -23,6 +23,7 @@ from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
 from promzona.core.geodata.mapping import LAYER_FIELDS, coerce, guess_mapping
+from promzona.geodata.uploads import read_upload
 from promzona.zones import services as zone_services
 from promzona.zones.models import MapFeature, Plot, Sector, UtilityLine, UtilitySource, Zone
 
@@ -92,8 +93,7 @@ def import_file(
                          field="layer")
     if layer != "zones" and zone is None:
         raise InputError("Name the zone to import into.", field="zone")
-    with files.opened(Path(path), name=name) as dataset:
-        table = files.read_table(dataset, layer=source_layer, crs=crs)
+    table = read_upload(Path(path), name=name, layer=source_layer, crs=crs)
     if on_total:
         on_total(len(table))
     if layer == "plots":

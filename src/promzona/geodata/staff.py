@@ -4,13 +4,10 @@ published plots. Thin: parse the form, call the service, render."""
 from __future__ import annotations
 
 import json
-import secrets
 import tempfile
-import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -26,9 +23,8 @@ from promzona.zones.models import Zone
 
 from .selectors import layer_objects
 from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
+from .uploads import UPLOADS, imports_clean, upload_store
 
-UPLOADS = Path(settings.PROMZONA_VAR_DIR) / "imports"
-PREVIEW_SECONDS = 3600
 CONTENT_TYPES = {
     "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
     "shp": "application/zip", "kml": "application/vnd.google-earth.kml+xml",
@@ -79,20 +75,6 @@ class ImportForm(forms.Form):
         return f
 
 
-def _store(upload) -> str:
-    """Keep the upload under a random name until it is confirmed; return that name."""
-    UPLOADS.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cutoff = time.time() - PREVIEW_SECONDS
-    for old in UPLOADS.iterdir():  # previews never confirmed
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    with open(UPLOADS / token, "xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token
-
-
 @importers_only
 @require_http_methods(["GET", "POST"])
 def import_page(request):
@@ -102,7 +84,8 @@ def import_page(request):
     if request.method == "POST" and request.POST.get("confirm"):
         pending = request.session.pop("geodata_import", None)
         token = request.POST.get("confirm")
-        if not pending or pending["token"] != token or not token.isalnum():
+        if (not pending or pending["token"] != token or not token.isalnum()
+                or not (UPLOADS / token).is_file()):
             ctx["error"] = _("This preview has expired; upload the file again.")
             status = 400
         else:
@@ -124,7 +107,8 @@ def import_page(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            token = _store(d["file"])
+            imports_clean()  # previews never confirmed
+            token = upload_store(d["file"])
             try:
                 report = import_file(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
@@ -132,7 +116,6 @@ def import_page(request):
                     repair=d["repair"], mapping=d["mapping"],
                     source_layer=d["source_layer"] or None)
             except PromzonaError as exc:
-                (UPLOADS / token).unlink(missing_ok=True)
                 ctx["error"], status = exc.message, 400
             else:
                 ctx["report"] = report
@@ -143,7 +126,8 @@ def import_page(request):
                         "repair": d["repair"], "mapping": d["mapping"],
                         "source_layer": d["source_layer"] or None}
                     ctx["confirm"] = token
-                else:
+            finally:  # kept only for a preview that can be confirmed
+                if ctx.get("confirm") != token:
                     (UPLOADS / token).unlink(missing_ok=True)
         else:
             status = 400

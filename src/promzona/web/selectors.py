@@ -13,12 +13,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.web.links import passport_url
 from promzona.web.templatetags.portal import km
 from promzona.zones import selectors as zsel
 from promzona.zones.models import (
@@ -134,7 +134,7 @@ def plot_feature(plot: Plot) -> dict[str, Any]:
             "code": plot.code, "name": plot.name, "status": plot.status,
             "status_label": str(plot.get_status_display()), "zone": plot.zone.slug,
             "area_ha": float(plot.declared_area_ha),
-            "url": reverse("web:passport", args=[plot.zone.slug, plot.code]),
+            "url": passport_url(plot),
         },
     }
 

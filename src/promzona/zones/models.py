@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from promzona.core import geometry as geo
 from promzona.core.errors import GeometryError
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.zones.validators import validate_code
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -195,7 +196,7 @@ class MapFeature(GeoFeature):
 
     def validated_shape(self):
         try:
-            return geo.parse_geojson(self.geometry, allowed=self.geometry_kind)
+            return geo.check_size(geo.parse_geojson(self.geometry, allowed=self.geometry_kind))
         except GeometryError as exc:
             raise ValidationError(
                 {"geometry": _("Invalid geometry: %(reason)s") % {"reason": exc.message}}
@@ -241,7 +242,7 @@ class Plot(Translated, GeoFeature):
 
     name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="plots")
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     cadastral_number = models.CharField(
         _("cadastral number"), max_length=32, unique=True, null=True, blank=True
     )
@@ -389,7 +390,7 @@ class UtilitySource(Translated, GeoFeature):
 
     geometry_kind = geo.POINT
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="sources")
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     kind = models.CharField(_("kind"), max_length=16, choices=UtilityKindChoices.choices)
     capacity = models.DecimalField(
         _("capacity"), max_digits=16, decimal_places=3, validators=NON_NEGATIVE,
@@ -481,7 +482,7 @@ class UtilityLine(GeoFeature):
 
     geometry_kind = geo.LINEAR
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="lines")
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UtilityKindChoices.choices)
     source = models.ForeignKey(

@@ -1,8 +1,8 @@
-"""Reading GIS files safely: size and archive checks, content sniffing, reading with pyogrio.
+"""Taking in GIS files safely: size, archive and content checks; the table read from them.
 
-Everything here is Django-free. :func:`opened` copies or extracts an upload into a private
-temporary folder (mode 0700) and removes it afterwards; :func:`read_table` reads a layer into
-plain arrays with geometries transformed to WGS 84 (lon, lat).
+Everything here is Django-free. :func:`opened` copies an upload, or extracts the one dataset
+of an archive, into a private temporary folder (mode 0700) and removes it afterwards; the
+dataset is then read in a sandboxed child process (:mod:`.sandbox`), never in this one.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
-import pyogrio
 import pyogrio.raw
 import shapely
 from pyproj import CRS, Transformer
@@ -27,11 +27,17 @@ from pyproj.exceptions import CRSError
 from ..errors import InputError
 from ..sinks import spreadsheet_row
 
+
+def gettext_noop(s: str) -> str:
+    """Marks a message for extraction; interfaces translate it (see :meth:`FileRefused.translate`)."""
+    return s
+
+
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 200
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 
-#: Extension -> (kind of content expected, whether it is an archive to unpack).
+#: Extension -> kind of content expected (checked by :func:`sniff`).
 FORMATS: dict[str, str] = {
     ".gpkg": "sqlite",
     ".zip": "zip",  # a zipped Shapefile (or any single dataset inside)
@@ -43,13 +49,51 @@ FORMATS: dict[str, str] = {
     ".fgb": "fgb",
     ".csv": "text",
 }
+#: Extension of the dataset read -> the only GDAL driver allowed to open it.
+DRIVERS: dict[str, str] = {
+    ".gpkg": "GPKG",
+    ".shp": "ESRI Shapefile",
+    ".kml": "LIBKML",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".fgb": "FlatGeobuf",
+    ".csv": "CSV",
+    ".xlsx": "XLSX",
+}
 DATASET_SUFFIXES = (".shp", ".gpkg", ".kml", ".geojson", ".json", ".fgb", ".csv")
+#: The files of a Shapefile that are extracted with its .shp (nothing else is).
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+#: What reading a lying or damaged archive raises (zipfile, zlib and the OS underneath).
+ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+                  ValueError, NotImplementedError, RuntimeError)
+MIB = 1024 * 1024
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    if not params:
+        return template
+    try:
+        return template % params
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return template
 
 
 class FileRefused(InputError):
-    """The file is refused before anything is read from it (size, archive, content)."""
+    """The file is refused as a whole (size, archive, content, layers, CRS, limits): nothing
+    is imported. The message is ``template % params``, so an interface can translate it."""
 
     code = "file_refused"
+
+    def __init__(self, template: str, *, field: str | None = None, details: Any = None,
+                 **params: Any):
+        super().__init__(_format(template, params), field=field, details=details)
+        self.template, self.params = template, params
+
+    def translate(self, gettext: Callable[[str], str]) -> FileRefused:
+        """Re-word the message in the caller's language."""
+        self.message = _format(gettext(self.template), self.params)
+        self.args = (self.message,)
+        return self
 
 
 @dataclass
@@ -86,10 +130,9 @@ def sniff(path: Path, suffix: str) -> None:
     """Refuse a file whose content does not match its extension."""
     kind = FORMATS.get(suffix)
     if kind is None:
-        raise FileRefused(
-            f"Unsupported file type {suffix or '(none)'!s:.20}; use one of "
-            f"{', '.join(sorted(FORMATS))}."
-        )
+        raise FileRefused(gettext_noop("Unsupported file type %(suffix)s; use one of "
+                                       "%(formats)s."),
+                          suffix=suffix[:20] or "(none)", formats=", ".join(sorted(FORMATS)))
     with open(path, "rb") as fh:
         head = fh.read(4096)
     ok = {
@@ -101,7 +144,8 @@ def sniff(path: Path, suffix: str) -> None:
         "text": b"\x00" not in head and _is_utf8(head),
     }[kind]
     if not ok:
-        raise FileRefused(f"The content of the file does not look like a {suffix} file.")
+        raise FileRefused(gettext_noop("The content of the file does not look like a "
+                                       "%(suffix)s file."), suffix=suffix)
 
 
 def _is_utf8(head: bytes) -> bool:
@@ -112,57 +156,94 @@ def _is_utf8(head: bytes) -> bool:
     return True
 
 
+def _damaged(exc: BaseException) -> FileRefused:
+    return FileRefused(gettext_noop("The archive is damaged or not a ZIP file (%(reason)s)."),
+                       reason=str(exc)[:200] or type(exc).__name__)
+
+
 def check_zip(path: Path) -> list[zipfile.ZipInfo]:
     """The archive's entries, after refusing bombs, traversal, absolute paths and symlinks."""
     try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise FileRefused("The archive is damaged or not a ZIP file.") from exc
-    with zf:
-        infos = zf.infolist()
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except ARCHIVE_ERRORS as exc:
+        raise _damaged(exc) from exc
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise FileRefused(
-            f"The archive has {len(infos)} entries; at most {MAX_ZIP_ENTRIES} are accepted."
-        )
+        raise FileRefused(gettext_noop("The archive has %(n)s entries; at most %(max)s are "
+                                       "accepted."), n=len(infos), max=MAX_ZIP_ENTRIES)
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise FileRefused(
-            f"The archive would unpack to {total // (1024 * 1024)} MiB; at most "
-            f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MiB are accepted."
-        )
+        raise FileRefused(gettext_noop("The archive would unpack to %(mib)s MiB; at most "
+                                       "%(max)s MiB are accepted."),
+                          mib=total // MIB, max=MAX_UNCOMPRESSED_BYTES // MIB)
     for info in infos:
         name = info.filename.replace("\\", "/")
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
-            raise FileRefused(f"The archive has an unsafe path: {info.filename!s:.80}.")
+            raise FileRefused(gettext_noop("The archive has an unsafe path: %(name)s."),
+                              name=info.filename[:80])
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise FileRefused(f"The archive contains a symbolic link: {info.filename!s:.80}.")
+            raise FileRefused(gettext_noop("The archive contains a symbolic link: %(name)s."),
+                              name=info.filename[:80])
     return infos
 
 
-def _extract(path: Path, infos: list[zipfile.ZipInfo], dest: Path) -> None:
-    """Extract regular files only, never writing more than the headers announced."""
-    with zipfile.ZipFile(path) as zf:
-        for info in infos:
-            if info.is_dir():
-                continue
-            target = (dest / info.filename.replace("\\", "/")).resolve()
-            if dest.resolve() not in target.parents:
-                raise FileRefused(f"The archive has an unsafe path: {info.filename!s:.80}.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "xb") as out:
-                remaining = info.file_size
-                while chunk := src.read(min(1 << 20, remaining + 1)):
-                    remaining -= len(chunk)
-                    if remaining < 0:
-                        raise FileRefused("An archive entry is larger than its header says.")
-                    out.write(chunk)
+def _suffix(info: zipfile.ZipInfo) -> str:
+    return PurePosixPath(info.filename.replace("\\", "/")).suffix.lower()
+
+
+def _members(infos: list[zipfile.ZipInfo], *, kmz: bool) -> list[zipfile.ZipInfo]:
+    """The archive's one dataset (a Shapefile with its .shx, .dbf, .prj and .cpg): nothing else
+    of the archive is extracted, so no side file reaches the reader."""
+    entries = [i for i in infos if not i.is_dir()]
+    wanted = (".kml",) if kmz else DATASET_SUFFIXES
+    found = sorted((i for i in entries if _suffix(i) in wanted), key=lambda i: i.filename)
+    if not found:
+        raise FileRefused(gettext_noop("The archive contains no dataset (.shp, .gpkg, .kml, "
+                                       ".geojson, …)."))
+    if len(found) > 1 and not kmz:
+        found = [i for i in found if _suffix(i) == ".shp"]
+        if len(found) != 1:
+            raise FileRefused(gettext_noop("The archive contains more than one dataset; "
+                                           "upload one at a time."))
+    main = found[0]
+    if _suffix(main) != ".shp":
+        return [main]
+    stem = main.filename[: -len(".shp")].lower()
+    return [main] + [i for i in entries if i is not main and _suffix(i) in SHAPEFILE_PARTS
+                     and i.filename[: -len(_suffix(i))].lower() == stem]
+
+
+def _extract(path: Path, members: list[zipfile.ZipInfo], dest: Path) -> Path:
+    """Extract ``members`` flat into ``dest``, never writing more than their headers announce;
+    return the path of the first."""
+    out_paths = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in members:
+                target = dest / PurePosixPath(info.filename.replace("\\", "/")).name
+                with zf.open(info) as src, open(target, "xb") as out:
+                    remaining = info.file_size
+                    while chunk := src.read(min(MIB, remaining + 1)):
+                        remaining -= len(chunk)
+                        if remaining < 0:
+                            raise FileRefused(gettext_noop("An archive entry is larger than "
+                                                           "its header says."))
+                        out.write(chunk)
+                out_paths.append(target)
+    except FileRefused:
+        raise
+    except ARCHIVE_ERRORS as exc:
+        raise _damaged(exc) from exc
+    return out_paths[0]
 
 
 @contextlib.contextmanager
-def opened(source: Path, *, name: str | None = None) -> Iterator[Path]:
-    """Yield the path of the dataset to read, in a private temporary folder removed afterwards.
+def opened(source: Path, *, name: str | None = None, workdir: Path | None = None
+           ) -> Iterator[Path]:
+    """Yield the path of the dataset to read, in a private temporary folder (inside
+    ``workdir`` when given) removed afterwards, whatever happens.
 
     ``name`` is the original file name (uploads are stored under random names); its extension
     decides the format, and the content must match it.
@@ -171,19 +252,17 @@ def opened(source: Path, *, name: str | None = None) -> Iterator[Path]:
     suffix = Path(name or source.name).suffix.lower()
     size = source.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise FileRefused(
-            f"The file is {size // (1024 * 1024)} MiB; at most "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB are accepted."
-        )
+        raise FileRefused(gettext_noop("The file is %(mib)s MiB; at most %(max)s MiB are "
+                                       "accepted."), mib=size // MIB, max=MAX_FILE_BYTES // MIB)
     if size == 0:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(gettext_noop("The file is empty."))
     sniff(source, suffix)
-    tmp = Path(tempfile.mkdtemp(prefix="promzona-import-"))  # mode 0700
+    if workdir is not None:
+        Path(workdir).mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = Path(tempfile.mkdtemp(prefix="promzona-import-", dir=workdir))  # mode 0700
     try:
         if suffix in (".zip", ".kmz"):
-            infos = check_zip(source)
-            _extract(source, infos, tmp)
-            yield _dataset_in(tmp, kmz=suffix == ".kmz")
+            yield _extract(source, _members(check_zip(source), kmz=suffix == ".kmz"), tmp)
         else:
             if suffix == ".xlsx":  # a ZIP too: refuse bombs before GDAL unpacks it
                 check_zip(source)
@@ -194,118 +273,12 @@ def opened(source: Path, *, name: str | None = None) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _dataset_in(folder: Path, *, kmz: bool) -> Path:
-    found = sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in ((".kml",) if kmz else DATASET_SUFFIXES)
-    )
-    if not found:
-        raise FileRefused("The archive contains no dataset (.shp, .gpkg, .kml, .geojson, …).")
-    if len(found) > 1 and not kmz:
-        shp = [p for p in found if p.suffix.lower() == ".shp"]
-        if len(shp) != 1:
-            raise FileRefused("The archive contains more than one dataset; upload one at a time.")
-        return shp[0]
-    return found[0]
-
-
 def parse_crs(text: str) -> CRS:
     try:
         return CRS.from_user_input(text)
     except CRSError as exc:
-        raise InputError(f"Unknown CRS {text!s:.60}.", field="crs") from exc
-
-
-WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "геометрия")
-LON_NAMES = ("lon", "long", "lng", "longitude", "x", "долгота")
-LAT_NAMES = ("lat", "latitude", "y", "широта")
-
-
-def _column(names: list[str], wanted: tuple[str, ...]) -> str | None:
-    lowered = {n.lower().strip(): n for n in names}
-    return next((lowered[w] for w in wanted if w in lowered), None)
-
-
-def read_table(path: Path, *, layer: str | None = None, crs: str | None = None) -> Table:
-    """Read one layer into a :class:`Table` in WGS 84: ``layer``, or the file's only one (a file
-    with several layers and none named is refused with their names).
-
-    The file's CRS is used when it has one; ``crs`` names it when it has none (CSV, XLSX,
-    Shapefile without .prj) and overrides it otherwise. Without either, the file is refused.
-    """
-    suffix = path.suffix.lower()
-    tabular = suffix in (".csv", ".xlsx")
-    try:
-        names = [str(x) for x in pyogrio.list_layers(path)[:, 0]]
-        if layer is None and len(names) > 1:
-            shown = ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
-            raise FileRefused(f"The file has {len(names)} layers ({shown}); name the one to "
-                              "import.", details={"layers": names[:200]})
-        if layer is not None and layer not in names:
-            raise FileRefused(f"The file has no layer {layer!r:.60}; its layers: "
-                              f"{', '.join(names[:20])}.", details={"layers": names[:200]})
-        if layer is None:
-            layer = names[0] if names else None
-        kwargs: dict[str, Any] = {"layer": layer}
-        if tabular:
-            kwargs["read_geometry"] = False
-        if suffix == ".xlsx":
-            kwargs.update(HEADERS="FORCE", FIELD_TYPES="STRING")
-        meta, _fids, wkb, field_data = pyogrio.raw.read(path, **kwargs)
-    except FileRefused:
-        raise
-    except Exception as exc:  # noqa: BLE001 - GDAL fails in many ways on a hostile file
-        raise FileRefused(f"The file cannot be read as a GIS dataset: {exc}"[:300]) from exc
-    names = [str(n) for n in meta["fields"]]
-    columns = {n: np.asarray(col) for n, col in zip(names, field_data, strict=True)}
-    if tabular:
-        wkb = None
-        geoms = _geometries_from_columns(columns, names)
-    else:
-        if wkb is None:
-            raise FileRefused("The layer has no geometry.")
-        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-    file_crs = meta.get("crs")
-    if crs:
-        source = parse_crs(crs)
-    elif file_crs:
-        source = parse_crs(file_crs)
-    else:
-        raise InputError(
-            "The file does not say which coordinate reference system it uses; name it "
-            "(for example EPSG:4326 or EPSG:32643).", field="crs",
-        )
-    geoms = to_wgs84(geoms, source)
-    return Table(
-        geometries=geoms, columns=columns, crs=source.to_string(), layer=str(layer or ""),
-        fields=[n for n in names if n not in _geometry_columns(names)] if tabular else names,
-    )
-
-
-def _geometry_columns(names: list[str]) -> set[str]:
-    return {c for c in (_column(names, WKT_NAMES), _column(names, LON_NAMES),
-                        _column(names, LAT_NAMES)) if c}
-
-
-def _geometries_from_columns(columns: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
-    wkt = _column(names, WKT_NAMES)
-    if wkt:
-        text = np.array([str(v) if v not in (None, "") else None for v in columns[wkt]],
-                        dtype=object)
-        return shapely.from_wkt(text, on_invalid="ignore")
-    lon, lat = _column(names, LON_NAMES), _column(names, LAT_NAMES)
-    if lon and lat:
-        try:
-            x = np.asarray(columns[lon], dtype=float)
-            y = np.asarray(columns[lat], dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise InputError("The longitude/latitude columns hold values that are not numbers.") \
-                from exc
-        return shapely.points(x, y)
-    raise InputError(
-        "The table has neither a WKT column (wkt, geometry) nor longitude/latitude columns "
-        "(lon/lat, x/y, долгота/широта)."
-    )
+        raise FileRefused(gettext_noop("Unknown CRS %(crs)s."), field="crs", crs=text[:60]) \
+            from exc
 
 
 def to_wgs84(geoms: np.ndarray, source: CRS) -> np.ndarray:

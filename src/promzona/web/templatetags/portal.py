@@ -1,5 +1,7 @@
 from django import template
 
+from promzona.web import links
+
 register = template.Library()
 
 
@@ -24,3 +26,7 @@ def money(value):
     if value is None or value == "":
         return "—"
     return f"{float(value):,.0f}".replace(",", "\u202f")
+
+
+register.filter("passport_url", links.passport_url)
+register.filter("zone_url", links.zone_url)

@@ -60,9 +60,11 @@
       byId[f.id] = layer;
       layer.bindTooltip(text([f.properties.code, f.properties.name, f.properties.status_label]
                              .filter(Boolean).join(" · ")));
-      layer.on("click", function () {  // only a path on this site, never a javascript: URL
-        if (/^\/(?!\/)/.test(f.properties.url)) window.location.href = f.properties.url;
-      });
+      if (f.properties.url) {
+        layer.on("click", function () {  // only a path on this site, never a javascript: URL
+          if (/^\/(?!\/)/.test(f.properties.url)) window.location.href = f.properties.url;
+        });
+      }
       layer.on("mouseover", function () { highlight(f.id, true); });
       layer.on("mouseout", function () { highlight(f.id, false); });
     }
