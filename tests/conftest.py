@@ -21,6 +21,35 @@ def english():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def service_settings():
+    """Tasks run where they are enqueued (django-tasks' immediate backend), as a worker would
+    run them (the worker itself is tested on the database backend); links in mail point at a
+    site other than the test client's ``testserver``."""
+    from django.test import override_settings
+
+    with override_settings(TASKS={"default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            PROMZONA_BASE_URL="https://zone.example.kz"):
+        yield
+
+
+@pytest.fixture
+def fresh_caches(django_db_blocker):
+    """Empty every cache before and after the test. The caches are tables of the test
+    database, emptied outside the test's transaction (also for tests without the database)."""
+    from django.core.cache import caches
+
+    def clear():
+        with django_db_blocker.unblock():
+            for cache in caches.all():
+                cache.clear()
+
+    clear()
+    yield
+    clear()
+
+
 @pytest.fixture
 def client():
     """Django's test client, asking for English like a browser set to it."""

@@ -213,10 +213,13 @@ NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, ed
     ("GET", "news-photo/<int:pk>/<str:name>", "/news-photo/{art_draft_pk}/{draft_photo}",
      404, 404, 404, 200, 404, 404, 200),
     ("GET", "sitemap.xml", "/sitemap.xml", 200, 200, 200, 200, 200, 200, 200),
+    # Prometheus metrics: by address (PROMZONA_METRICS_ALLOW; the test client is 127.0.0.1).
+    ("GET", "metrics", "/metrics", 200, 200, 200, 200, 200, 200, 200),
 ]
 
 API = [
     ("GET", "/api/health", "/api/health", 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/health/ready", "/api/health/ready", 200, 200, 200, 200, 200, 200),
     ("POST", "/api/match", "/api/match", 422, 422, 422, 422, 422, 422),
     ("GET", "/api/applications", "/api/applications", 401, 200, 200, 200, 200, 200),
     ("POST", "/api/applications", "/api/applications", 401, 422, 422, 422, 422, 422),

@@ -1,31 +1,34 @@
-"""A limit on costly requests per caller address: a fixed window counted in Django's cache.
-
-With the default local-memory cache each server process counts on its own (the limit applies
-per process); configure a shared cache (e.g. Redis) to count across processes. Logins have
-their own, stricter throttle in :mod:`promzona.accounts.throttle`, whose ``client_address``
-this uses.
+"""A limit on costly requests per caller address: a sliding window counted in the database,
+so every app server sees the same counts. Logins have their own, stricter throttle in
+:mod:`promzona.accounts.throttle`, whose rows (``Attempt``) and ``client_address`` this uses.
 """
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 
-from django.core.cache import cache
+from django.utils import timezone
 
+from promzona.accounts.models import Attempt
 from promzona.accounts.throttle import client_address
 
 
 def rate_limit_wait(request, *, scope: str, limit: int, window: int,
-                    now: float | None = None) -> int:
+                    now: dt.datetime | None = None) -> int:
     """Count one request of the caller's address in ``scope``; return 0 to go ahead, or the
-    seconds until its window of ``window`` seconds, already holding ``limit`` requests, ends."""
-    now = time.time() if now is None else now
-    start = int(now // window) * window
-    key = f"rate:{scope}:{client_address(request) or '-'}:{start}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    return 0 if count <= limit else max(1, int(start + window - now))
+    seconds until one of the ``limit`` requests of the last ``window`` seconds leaves it.
+
+    The request is written before the earlier ones are counted, so of simultaneous requests
+    on any number of servers at most ``limit`` go ahead; a refused one is removed again."""
+    now = now or timezone.now()
+    scope = f"rate.{scope}"[:32]
+    address = client_address(request)
+    row = Attempt.objects.create(scope=scope, account="", address=address, at=now)
+    since = now - dt.timedelta(seconds=window)
+    Attempt.objects.filter(scope=scope, at__lte=since).delete()
+    times = list(Attempt.objects.filter(scope=scope, address=address, at__gt=since)
+                 .exclude(pk=row.pk).order_by("-at").values_list("at", flat=True)[:limit])
+    if len(times) < limit:
+        return 0
+    row.delete()
+    return max(1, int((times[-1] - since).total_seconds()) + 1)

@@ -8,9 +8,11 @@
 ``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps; its origin
                            is allowed for images in the Content-Security-Policy.
 ``PROMZONA_OFFER_RATE``    offer PDFs one address may have rendered anonymously (``10/600``).
+The rest (mail, proxies, tasks, logs, metrics) is in the settings table of ``docs/deploy.md``.
 """
 
 import importlib.util
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -77,9 +79,14 @@ INSTALLED_APPS = [
     "promzona.works",
     "promzona.projects",
     "promzona.outbox",
+    "promzona.ops",
+    "django_tasks",
+    "django_tasks_db",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one: every answer gets the policies, errors of the middleware below included.
     "csp.middleware.CSPMiddleware",
@@ -94,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
     "promzona.middleware.ApiMethodNotAllowedMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"
@@ -182,11 +190,42 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-EMAIL_BACKEND = os.environ.get(
-    "PROMZONA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# Mail: SMTP when ``PROMZONA_SMTP_HOST`` is set, else printed to the console.
+EMAIL_HOST = os.environ.get("PROMZONA_SMTP_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get("PROMZONA_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("PROMZONA_SMTP_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("PROMZONA_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PROMZONA_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _flag("PROMZONA_SMTP_STARTTLS")
+EMAIL_USE_SSL = _flag("PROMZONA_SMTP_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise RuntimeError("PROMZONA_SMTP_STARTTLS and PROMZONA_SMTP_SSL exclude each other.")
+# Seconds; a stuck mail server must not hold a worker.
+EMAIL_TIMEOUT = int(os.environ.get("PROMZONA_SMTP_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("PROMZONA_FROM_EMAIL", "promzona@localhost")
-EMAIL_TIMEOUT = 10  # seconds; a stuck mail server must not hold a request or the outbox
+
+# Background work (django-tasks): the database backend, run by ``promzona worker``;
+# ``PROMZONA_TASKS=immediate`` runs each task at once in the process that enqueues it.
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[os.environ.get("PROMZONA_TASKS", "database")]}}
+
+# Reverse proxies whose ``X-Forwarded-For`` names the client (addresses or networks,
+# comma-separated); any other peer is the client itself.
+def _networks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(a.strip(), strict=False)
+                for a in os.environ.get(name, default).split(",") if a.strip()]
+    except ValueError as exc:
+        raise RuntimeError(f"{name}: {exc}") from None
+
+
+PROMZONA_TRUSTED_PROXIES = _networks("PROMZONA_TRUSTED_PROXIES", "")
+# Who may read ``/metrics`` (Prometheus): addresses or networks, comma-separated.
+PROMZONA_METRICS_ALLOW = _networks("PROMZONA_METRICS_ALLOW", "127.0.0.1,::1")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -204,11 +243,21 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard error, one JSON object a line (``PROMZONA_LOG_FORMAT=text`` for plain
+# lines); ``PROMZONA_LOG_LEVEL`` (``INFO``).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": os.environ.get(
+                                 "PROMZONA_LOG_FORMAT", "json" if PRODUCTION else "text")}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PROMZONA_LOG_LEVEL", "INFO")},
 }
 
 # Map settings shared by the admin preview and the portal.
@@ -251,11 +300,13 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
+# In the database, so every app server shares them (the table is made by a migration).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "promzona_cache", "OPTIONS": {"MAX_ENTRIES": 5000}},
     # Rendered offer PDFs (about 200 KB each), apart so they cannot crowd out the pages.
-    "offers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "offers",
-               "OPTIONS": {"MAX_ENTRIES": 100}},
+    "offers": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+               "LOCATION": "promzona_cache_offers", "OPTIONS": {"MAX_ENTRIES": 100}},
 }
 # Offer PDFs one address may have rendered without logging in: (count, per seconds). Cached
 # answers do not count. ``PROMZONA_OFFER_RATE=10/600``.
@@ -263,5 +314,8 @@ PROMZONA_OFFER_RATE = tuple(
     int(n) for n in os.environ.get("PROMZONA_OFFER_RATE", "10/600").split("/", 1))
 # A passport whose key facts were verified longer ago than this is flagged as stale.
 PROMZONA_STALE_AFTER_DAYS = int(os.environ.get("PROMZONA_STALE_AFTER_DAYS", "365"))
-# Where the site is reached, for links in mail sent by jobs (no request to take the host from).
-PROMZONA_SITE_URL = os.environ.get("PROMZONA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the site is reached: every link in an email is made from it, never from a request's Host.
+PROMZONA_BASE_URL = os.environ.get("PROMZONA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_base = urlsplit(PROMZONA_BASE_URL)
+if _base.scheme not in ("http", "https") or not _base.netloc or _base[2:] != ("", "", ""):
+    raise RuntimeError("PROMZONA_BASE_URL must be http(s)://host[:port], with no path.")

@@ -8,6 +8,7 @@ from promzona.accounts.urls import password_reset_urlpatterns
 from promzona.api.main import api
 from promzona.news import views as news_views
 from promzona.news.feeds import SITEMAPS
+from promzona.ops.views import metrics
 from promzona.web import views as web_views
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("sectors/", include("promzona.sectors.urls")),
     path("instructions/", include("promzona.instructions.urls")),
     path("news-photo/<int:pk>/<str:name>", news_views.photo, name="news-photo"),
+    path("metrics", metrics, name="metrics"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("works/", include("promzona.works.urls")),
     path("projects/", include("promzona.projects.urls")),

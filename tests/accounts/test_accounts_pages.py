@@ -21,7 +21,7 @@ CLAIMED_BIN = "180140005227"  # the demo's «Балхаш МеталлСерви
 
 
 def _link(body: str) -> str:
-    return re.search(r"http://testserver(\S+)", body).group(1)
+    return re.search(r"https://zone\.example\.kz(\S+)", body).group(1)
 
 
 def _unmasked(content: bytes) -> str:

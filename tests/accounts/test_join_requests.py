@@ -23,7 +23,7 @@ def _registrant(username, *, number="180140005227", country="KZ", name="Балх
     with translation.override(language):
         services.investor_register(organisation_name=name, country=country, number=number,
                                    username=username, email=f"{username}@example.kz",
-                                   password=PASSWORD, absolute_url=lambda p: p)
+                                   password=PASSWORD)
     if verified:
         User.objects.filter(username=username).update(is_active=True)
     return JoinRequest.objects.get(user__username=username)

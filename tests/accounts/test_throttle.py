@@ -152,7 +152,7 @@ def _reset_password(client, email, new, address):
 
     client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
     outbox_send()  # what the job sends (the test's transaction never commits)
-    link = re.search(r"http://testserver(\S+)", mail.outbox[-1].body).group(1)
+    link = re.search(r"https://zone\.example\.kz(\S+)", mail.outbox[-1].body).group(1)
     r = client.get(link, follow=True, REMOTE_ADDR=address)
     form_url = r.redirect_chain[-1][0]
     r = client.post(form_url, {"new_password1": new, "new_password2": new}, REMOTE_ADDR=address)

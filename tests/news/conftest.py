@@ -27,14 +27,9 @@ XSS = [
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings, tmp_path, fresh_caches):
     """Photos are written to a directory of the test's own; no page cached by another test."""
-    from django.core.cache import cache
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -159,6 +162,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
+        base = urlsplit(settings.PROMZONA_BASE_URL)  # the link's site, never the request's Host
+        context = {**context, "protocol": base.scheme, "domain": base.netloc}
         mail_enqueue(to=[to_email], subject=loader.render_to_string(subject_template_name, context),
                      body=loader.render_to_string(email_template_name, context))
 

@@ -9,7 +9,6 @@ Only users of a confirmed organisation act for it (``User.acts_for_organisation`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from promzona.audit.models import AuditEntry
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.core.organisations import HOME_COUNTRY
-from promzona.outbox.services import mail_enqueue
+from promzona.outbox.services import absolute_link, mail_enqueue
 
 from . import throttle
 from .models import JoinRequest, Organisation, Role, User, organisation_identifier
@@ -47,9 +46,6 @@ MAX_NOTE = 2000
 VERIFY_SALT = "promzona.accounts.verify"
 INVITE_SALT = "promzona.accounts.invite"
 TOKEN_MAX_AGE = 3 * 24 * 3600
-
-#: Builds an absolute URL from a path (``request.build_absolute_uri``).
-AbsoluteUrl = Callable[[str], str]
 
 
 def staff_group() -> Group:
@@ -194,17 +190,17 @@ def user_password_set(*, user: User, password: str, address: str | None,
 # --- registration, verification ------------------------------------------------------------
 
 
-def _verify_link(user: User, absolute_url: AbsoluteUrl) -> str:
+def _verify_link(user: User) -> str:
     token = signing.dumps({"u": user.pk}, salt=VERIFY_SALT)
-    return absolute_url(reverse("accounts:verify", args=[token]))
+    return absolute_link(reverse("accounts:verify", args=[token]))
 
 
-def _send_verification(user: User, absolute_url: AbsoluteUrl) -> None:
+def _send_verification(user: User) -> None:
     _send(_("Confirm your promzona account"),
           _("Follow this link within three days to confirm your email address:\n\n%(url)s\n\n"
             "Then the zone office checks that you represent the organisation you named and "
             "confirms your registration; we will email you.")
-          % {"url": _verify_link(user, absolute_url)}, user.email)
+          % {"url": _verify_link(user)}, user.email)
 
 
 def _join_request_open(*, actor: Any, user: User, organisation_name: str, country: str,
@@ -222,7 +218,7 @@ def _join_request_open(*, actor: Any, user: User, organisation_name: str, countr
 
 def investor_register(
     *, organisation_name: str, country: str, number: str, username: str, email: str,
-    password: str, absolute_url: AbsoluteUrl, now: dt.datetime | None = None,
+    password: str, now: dt.datetime | None = None,
 ) -> None:
     """Register a person for an organisation: an inactive user (until the emailed link is
     followed) and a join request for the zone office, whether or not the identifier is known.
@@ -244,7 +240,7 @@ def investor_register(
         except IntegrityError:  # taken by a simultaneous registration
             user = None
     if user is not None:
-        _send_verification(user, absolute_url)
+        _send_verification(user)
         return
     make_password(password)  # the same work as a registration
     _send(_("Your promzona registration"),
@@ -252,9 +248,9 @@ def investor_register(
             "name “%(username)s”, which is taken. If the account is yours, log in (%(login)s) or "
             "reset its password (%(reset)s). Otherwise register again with another user name: "
             "%(register)s")
-          % {"username": username, "login": absolute_url(reverse("login")),
-             "reset": absolute_url(reverse("password_reset")),
-             "register": absolute_url(reverse("accounts:register"))}, email)
+          % {"username": username, "login": absolute_link(reverse("login")),
+             "reset": absolute_link(reverse("password_reset")),
+             "register": absolute_link(reverse("accounts:register"))}, email)
 
 
 def _ever_verified(user: User) -> bool:
@@ -280,7 +276,7 @@ def user_verify(*, token: str) -> User:
     return user
 
 
-def verification_resend(*, email: str, absolute_url: AbsoluteUrl) -> int:
+def verification_resend(*, email: str) -> int:
     """Send a fresh link to each account at ``email`` that has never been verified; the
     caller answers the same whether there is one or not. Returns the number sent."""
     waiting = [u for u in User.objects.filter(email__iexact=email, is_active=False,
@@ -288,7 +284,7 @@ def verification_resend(*, email: str, absolute_url: AbsoluteUrl) -> int:
                if not _ever_verified(u)]
     with transaction.atomic():
         for user in waiting:
-            _send_verification(user, absolute_url)
+            _send_verification(user)
     return len(waiting)
 
 
@@ -388,7 +384,7 @@ def join_request_reject(*, actor: User | None, join_request: JoinRequest, note: 
 
 
 @transaction.atomic
-def colleague_invite(*, actor: User, email: str, join_url: Any) -> str:
+def colleague_invite(*, actor: User, email: str) -> str:
     """Email a link by which a colleague joins the actor's (confirmed) organisation."""
     if not getattr(actor, "acts_for_organisation", False):
         raise Forbidden(_("Only users of a confirmed organisation invite colleagues."))
@@ -398,7 +394,8 @@ def colleague_invite(*, actor: User, email: str, join_url: Any) -> str:
     _send(_("Join %(org)s on promzona") % {"org": actor.organisation.name},
           _("%(who)s invites you to %(org)s on promzona. Follow this link within three days:"
             "\n\n%(url)s") % {"who": actor.get_username(), "org": actor.organisation.name,
-                              "url": join_url(token)}, email)
+                              "url": absolute_link(reverse("accounts:join", args=[token]))},
+          email)
     return token
 
 

@@ -18,6 +18,7 @@ import ipaddress
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from .models import Attempt
@@ -58,18 +59,45 @@ MAIL = {"address": Limit(10, dt.timedelta(minutes=5), dt.timedelta(hours=24)),
 MEMBER = {"account": Limit(20, dt.timedelta(minutes=15), dt.timedelta(hours=24))}
 
 
-def client_address(request) -> str | None:
-    """The peer address (``REMOTE_ADDR``) that throttles count by: an IPv6 address stands for
-    its /64 network (one subscriber's). Behind a reverse proxy the WSGI server must set
-    ``REMOTE_ADDR`` from the proxy; a client-supplied header is never trusted here."""
-    raw = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
+def _ip(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        address = ipaddress.ip_address(raw)
+        return ipaddress.ip_address(raw.strip())
     except ValueError:
         return None
+
+
+def address_in(address, networks) -> bool:
+    """Whether ``address`` lies in one of ``networks`` (``ipaddress`` networks)."""
+    return any(address.version == net.version and address in net for net in networks)
+
+
+def _trusted(address) -> bool:
+    return address_in(address, settings.PROMZONA_TRUSTED_PROXIES)
+
+
+def client_ip(request) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The client's address: the peer (``REMOTE_ADDR``), or, when the peer is one of
+    ``PROMZONA_TRUSTED_PROXIES``, the nearest address in ``X-Forwarded-For`` that is not a
+    trusted proxy (what a client writes there itself is never reached)."""
+    address = _ip(request.META.get("REMOTE_ADDR") or "") if request is not None else None
+    forwarded = (request.META.get("HTTP_X_FORWARDED_FOR") or "").strip() if address else ""
+    if forwarded and _trusted(address):
+        for hop in reversed(forwarded.split(",")):
+            address = _ip(hop)
+            if address is None or not _trusted(address):
+                break
+    if address is not None and address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def client_address(request) -> str | None:
+    """The address that throttles count by (:func:`client_ip`); an IPv6 address stands for its
+    /64 network (one subscriber's)."""
+    address = client_ip(request)
+    if address is None:
+        return None
     if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return str(address)
 

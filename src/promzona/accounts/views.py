@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,8 +56,7 @@ def register(request):
             return refused
         services.investor_register(
             organisation_name=d["organisation_name"], country=d["country"], number=d["number"],
-            username=d["username"], email=d["email"], password=d["password1"],
-            absolute_url=request.build_absolute_uri)
+            username=d["username"], email=d["email"], password=d["password1"])
         return render(request, "accounts/message.html", {
             "title": _("Check your email"),
             "text": _("We sent a message to %(email)s. Follow its link to confirm your address; "
@@ -98,7 +96,7 @@ def verify_resend(request):
         refused = _throttled(request, form, "verify.resend", email, throttle.MAIL, title, button)
         if refused:
             return refused
-        services.verification_resend(email=email, absolute_url=request.build_absolute_uri)
+        services.verification_resend(email=email)
         return render(request, "accounts/message.html", {
             "title": _("Check your email"),
             "text": _("If an account at this address waits for confirmation, a new link is on "
@@ -160,8 +158,7 @@ def invite(request):
         if refused:
             return refused
         services.colleague_invite(
-            actor=request.user, email=form.cleaned_data["email"],
-            join_url=lambda t: request.build_absolute_uri(reverse("accounts:join", args=[t])))
+            actor=request.user, email=form.cleaned_data["email"])
         messages.success(request, _("Invitation sent."))
         return redirect("accounts:invite")
     return _form_page(request, form, title, button)

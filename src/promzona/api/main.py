@@ -10,6 +10,7 @@ from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
 from promzona.instructions.api import router as instructions_router
 from promzona.matching.api import router as matching_router
+from promzona.ops.health import readiness
 from promzona.projects.api import router as projects_router
 from promzona.works.api import router as works_router
 
@@ -59,8 +60,17 @@ def _http_error(request, exc: HttpError):
 
 @api.get("/health", auth=None, tags=["meta"])
 def health(request):
-    """Liveness check."""
+    """Liveness: the process answers (touches nothing else)."""
     return {"status": "ok"}
+
+
+@api.get("/health/ready", auth=None, tags=["meta"], response={200: dict, 503: dict})
+def health_ready(request):
+    """Readiness: the database answers, every migration is applied and a worker was seen
+    lately; 503 with the failing checks otherwise."""
+    checks = readiness()
+    ready = all(state == "ok" for state in checks.values())
+    return (200 if ready else 503), {"status": "ok" if ready else "unavailable", "checks": checks}
 
 
 api.add_router("/match", matching_router)

@@ -88,6 +88,6 @@ def feed_ical(user: Any, *, today: dt.date, now: dt.datetime) -> bytes:
             _("Executor: %(body)s") % {"body": instr.executor.name},
             _("Status: %(status)s") % {"status": instr.get_status_display()},
         ]))
-        event.add("url", settings.PROMZONA_SITE_URL + reverse("instructions:detail", args=[instr.pk]))
+        event.add("url", settings.PROMZONA_BASE_URL + reverse("instructions:detail", args=[instr.pk]))
         cal.add_component(event)
     return cal.to_ical()

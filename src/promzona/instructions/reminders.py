@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from promzona.audit.services import audit_record
 from promzona.core import instructions as rules
-from promzona.outbox.services import mail_enqueue
+from promzona.outbox.services import absolute_link, mail_enqueue
 
 from .models import Digest, Instruction
 
@@ -59,7 +59,7 @@ def plan(*, today: dt.date) -> dict[Any, dict[str, dict[str, list[Instruction]]]
 
 
 def _line(instr: Instruction, today: dt.date) -> str:
-    url = settings.PROMZONA_SITE_URL + reverse("instructions:detail", args=[instr.pk])
+    url = absolute_link(reverse("instructions:detail", args=[instr.pk]))
     return _("  № %(number)s “%(title)s”, deadline %(deadline)s (%(days)s days), %(status)s: %(url)s") % {
         "number": instr.number, "title": instr.title[:120], "deadline": instr.deadline.isoformat(),
         "days": (instr.deadline - today).days, "status": instr.get_status_display(), "url": url}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from promzona.audit.services import audit_record
 from promzona.core.errors import Forbidden, InputError
 from promzona.core.matching import MatchRequest
-from promzona.outbox.services import mail_enqueue
+from promzona.outbox.services import absolute_link, mail_enqueue
 from promzona.zones.models import Plot
 
 from .models import Alerted, Notice, SavedSearch
@@ -99,7 +99,8 @@ def _announce(search: SavedSearch, plot: Plot, now: dt.datetime) -> int:
             audit_record(actor=None, action="saved_search.alerted", obj=search,
                          after={"plot": plot.pk}, now=now)
             if search.user.email:
-                mail_enqueue(to=[search.user.email], subject=text, body=f"{text}\n{url}", now=now)
+                mail_enqueue(to=[search.user.email], subject=text,
+                             body=f"{text}\n{absolute_link(url)}", now=now)
     except IntegrityError:  # announced meanwhile by a concurrent run
         return 0
     return 1

@@ -1,4 +1,4 @@
-"""Run the alerts after a committed change that may give saved searches new matches.
+"""Queue the alerts after a committed change that may give saved searches new matches.
 
 Connected in :class:`~promzona.matching.apps.MatchingConfig`; at most one run per transaction.
 ``promzona alerts`` does the same from cron (e.g. for changes made outside the services).
@@ -27,6 +27,6 @@ def audit_entry_saved(sender, instance, created, **kwargs) -> None:
 
 
 def _run() -> None:
-    from .services import alerts_run
+    from .tasks import alerts
 
-    alerts_run()
+    alerts.enqueue()

@@ -1,10 +1,12 @@
 """Sending email: :func:`mail_enqueue` is the one way promzona sends mail.
 
-A message is written in the caller's transaction (so a rolled-back change sends nothing), sent
-once that transaction commits, and, when sending fails, kept and retried with growing delays by
-:func:`outbox_send` (``promzona outbox send``, run from cron or a timer). A failing mail server
-therefore never turns a committed change into an error page. Staff see what is waiting or has
-failed in the admin. Moving the sending onto a task queue changes only :func:`mail_enqueue`.
+A message is written in the caller's transaction (so a rolled-back change sends nothing); once
+that transaction commits, a task (:mod:`promzona.outbox.tasks`) sends it on the worker and, when
+sending fails, schedules the next attempt with a growing delay. The table stays the durable
+record: :func:`outbox_send` (``promzona outbox send``, from a timer) sends whatever is due that
+no task took. A failing mail server therefore never turns a committed change into an error
+page. Staff see what is waiting or has failed in the admin. Links in mail are made by
+:func:`absolute_link` from ``PROMZONA_BASE_URL``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -57,6 +60,12 @@ def _addresses(to: Iterable[str]) -> list[str]:
     return sorted(set(good))
 
 
+def absolute_link(path: str) -> str:
+    """The address of ``path`` (``/plots/…``) on the site, for mail: from ``PROMZONA_BASE_URL``,
+    never from the Host of a request."""
+    return settings.PROMZONA_BASE_URL + path
+
+
 def mail_enqueue(*, to: Iterable[str], subject: str, body: str,
                  now: dt.datetime | None = None) -> OutgoingEmail | None:
     """Queue an email to ``to``, sent when the current transaction commits.
@@ -73,8 +82,33 @@ def mail_enqueue(*, to: Iterable[str], subject: str, body: str,
         message = OutgoingEmail.objects.create(
             to=recipients, subject=single_line(subject, max_length=SUBJECT_LENGTH), body=body,
             created_at=now, next_attempt_at=now)
-    transaction.on_commit(lambda: outbox_send(ids=[message.pk], now=now), robust=True)
+    transaction.on_commit(lambda: _send_later(message.pk, due=now), robust=True)
     return message
+
+
+def _send_later(pk: int, *, due: dt.datetime, defer: bool = False) -> None:
+    """Hand the message, due at ``due``, to the task queue; with ``defer``, to be run then
+    (where the backend cannot defer, ``promzona outbox send`` sends it)."""
+    from .tasks import email_send
+
+    task = email_send
+    if defer:
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=due)
+    task.enqueue(pk, due.isoformat())
+
+
+def email_send_one(pk: int, *, now: dt.datetime | None = None) -> str | None:
+    """Send message ``pk`` if it is due at ``now`` (the task's work): ``sent``, ``retry`` (the
+    next attempt is scheduled), ``failed``, or ``None`` when it was not due or is taken."""
+    now = max(now or timezone.now(), timezone.now())
+    counts = outbox_send(ids=[pk], now=now)
+    outcome = next((k for k, n in counts.items() if n), None)
+    if outcome == "retry":
+        _send_later(pk, defer=True,
+                    due=OutgoingEmail.objects.values_list("next_attempt_at", flat=True).get(pk=pk))
+    return outcome
 
 
 def outbox_send(*, now: dt.datetime | None = None, ids: list[int] | None = None,
@@ -138,5 +172,6 @@ def outbox_retry(*, actor: Any, messages: Iterable[OutgoingEmail],
         audit_record(actor=actor, action="email.retried", obj=message,
                      before={"status": S.FAILED, "last_error": message.last_error},
                      after={"status": S.PENDING}, now=now)
+        transaction.on_commit(lambda pk=message.pk: _send_later(pk, due=now), robust=True)
         count += 1
     return count

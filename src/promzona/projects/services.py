@@ -28,7 +28,7 @@ from promzona.audit.services import audit_record, snapshot
 from promzona.core.deadlines import add_months
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.matching.models import Notice
-from promzona.outbox.services import mail_enqueue
+from promzona.outbox.services import absolute_link, mail_enqueue
 from promzona.works.inputs import day, money, person, text, whole
 from promzona.works.selectors import oversees
 from promzona.zones.models import Plot
@@ -310,6 +310,7 @@ def obligations_warn(*, now: dt.datetime | None = None) -> int:
                          after={"milestone": milestone.kind, "due_on": milestone.due_on})
             recipients = sorted({u.email for u in people if u.email})
             if recipients:
-                mail_enqueue(to=recipients, subject=text, body=f"{text}\n{url}", now=now)
+                mail_enqueue(to=recipients, subject=text, body=f"{text}\n{absolute_link(url)}",
+                             now=now)
             count += 1
     return count
