@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-db lint bench demo messages clean
+.PHONY: run dev test test-db lint bench demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo as production runs it: gunicorn (static files by WhiteNoise) and the task worker.
 run: $(STAMP)
 	$(BIN)/promzona demo
 	$(BIN)/promzona collectstatic --noinput --verbosity 0
 	@echo "promzona: http://127.0.0.1:$(PORT)/"
-	$(BIN)/promzona runserver 127.0.0.1:$(PORT) --noreload
+	$(BIN)/promzona worker --verbosity 0 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  PROMZONA_BIND=127.0.0.1:$(PORT) PROMZONA_BASE_URL=$${PROMZONA_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+# Django's auto-reloading development server; tasks run at once in it (no worker needed).
+dev: $(STAMP)
+	$(BIN)/promzona demo
+	PROMZONA_TASKS=immediate PROMZONA_BASE_URL=$${PROMZONA_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/promzona runserver 127.0.0.1:$(PORT)
 
 demo: $(STAMP)
 	$(BIN)/promzona demo

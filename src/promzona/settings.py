@@ -174,6 +174,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+# Where ``promzona backup`` writes (``PROMZONA_BACKUP_DIR``).
+PROMZONA_BACKUP_DIR = Path(os.environ.get("PROMZONA_BACKUP_DIR", VAR_DIR / "backups")).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
