@@ -206,3 +206,26 @@ def test_the_admin_login_is_throttled_too(client, demo):
                     REMOTE_ADDR="10.9.9.8")
     _, throttled = _login(client, "demo-manager", DEMO_PASSWORD, "10.9.9.8")
     assert throttled
+
+
+# --- the client's address behind a reverse proxy ---------------------------------------------
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("trusted, peer, forwarded, expected", [
+    ([], "198.51.100.1", "203.0.113.9", "198.51.100.1"),  # no proxy trusted: the header is ignored
+    (["127.0.0.1"], "198.51.100.1", "203.0.113.9", "198.51.100.1"),  # the peer is no proxy
+    (["127.0.0.1"], "127.0.0.1", "203.0.113.9", "203.0.113.9"),
+    (["127.0.0.1"], "127.0.0.1", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # forged hop unreached
+    (["127.0.0.1", "10.0.0.0/8"], "127.0.0.1", "203.0.113.9, 10.1.2.3", "203.0.113.9"),
+    (["127.0.0.1"], "127.0.0.1", "", "127.0.0.1"),  # the proxy's own request
+    (["127.0.0.1"], "127.0.0.1", "not-an-address", None),
+    (["::1"], "::1", "2001:db8:1:2::99", "2001:db8:1:2::"),
+])
+def test_the_client_address_comes_from_a_trusted_proxy_only(settings, trusted, peer, forwarded,
+                                                            expected):
+    import ipaddress
+
+    settings.PROMZONA_TRUSTED_PROXIES = [ipaddress.ip_network(n) for n in trusted]
+    request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+    assert throttle.client_address(request) == expected

@@ -1,7 +1,7 @@
 """The JSON API under ``/api/``: one NinjaAPI, one error format, routers from each app."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -70,7 +70,8 @@ def health_ready(request):
     lately; 503 with the failing checks otherwise."""
     checks = readiness()
     ready = all(state == "ok" for state in checks.values())
-    return (200 if ready else 503), {"status": "ok" if ready else "unavailable", "checks": checks}
+    return Status(200 if ready else 503,
+                  {"status": "ok" if ready else "unavailable", "checks": checks})
 
 
 api.add_router("/match", matching_router)
