@@ -20,6 +20,15 @@ def _upload(client, path, name=None, **extra):
     return client.post("/staff/import/", data)
 
 
+def _confirm(client, token, capture):
+    """Confirm a preview: the import is queued, run by the worker (here, at commit), and its
+    page shows the outcome."""
+    with capture(execute=True):
+        r = client.post("/staff/import/", {"confirm": token})
+    assert r.status_code == 302, r.status_code
+    return client.get(r["Location"])
+
+
 def test_import_page_is_for_staff_only(investor_client, manager_client, demo):
     assert Client().get("/staff/import/").status_code == 302
     assert investor_client.get("/staff/import/").status_code == 403
@@ -27,14 +36,17 @@ def test_import_page_is_for_staff_only(investor_client, manager_client, demo):
     assert manager_client.get("/staff/export/plots.csv").status_code == 200
 
 
-def test_staff_dry_run_then_confirm_imports(staff_client, demo, tmp_path):
+def test_staff_dry_run_then_confirm_imports(staff_client, demo, tmp_path,
+                                           django_capture_on_commit_callbacks):
     path, _ = make_file("gpkg", tmp_path, demo, prefix="WEB")
     r = _upload(staff_client, path)
     assert r.status_code == 200 and "2 to create, 0 to update, 0 refused" in r.content.decode()
     assert not Plot.objects.filter(code="WEB-1").exists()
     token = r.context["confirm"]
-    r = staff_client.post("/staff/import/", {"confirm": token})
-    assert r.status_code == 200 and r.context["report"].written
+    r = _confirm(staff_client, token, django_capture_on_commit_callbacks)
+    assert r.status_code == 200 and r.context["report"]["written"]
+    assert r.context["job"].status == "done" and "Imported" in r.content.decode()
+    assert 'http-equiv="refresh"' not in r.content.decode()
     assert Plot.objects.get(code="WEB-1").name_ru == "Участок «Север»"
     again = staff_client.post("/staff/import/", {"confirm": token})  # a preview is used once
     assert again.status_code == 400
@@ -89,11 +101,12 @@ def test_staff_export_includes_drafts_and_public_download_does_not(staff_client,
     assert Client().get("/staff/export/plots.geojson").status_code == 302
 
 
-def test_mapping_on_the_upload_page(staff_client, demo, tmp_path):
+def test_mapping_on_the_upload_page(staff_client, demo, tmp_path,
+                                    django_capture_on_commit_callbacks):
     path, _ = make_file("gpkg", tmp_path, demo, prefix="MAP")
     r = _upload(staff_client, path, mapping='{"name_en": "Наименование"}')
     assert r.status_code == 200 and "Наименование → name_en" in r.content.decode()
-    staff_client.post("/staff/import/", {"confirm": r.context["confirm"]})
+    _confirm(staff_client, r.context["confirm"], django_capture_on_commit_callbacks)
     assert Plot.objects.get(code="MAP-1").name_en == "Участок «Север»"
     for bad in ("{not json", "[1, 2]", '{"code": 5}'):
         r = _upload(staff_client, path, mapping=bad)
@@ -102,13 +115,14 @@ def test_mapping_on_the_upload_page(staff_client, demo, tmp_path):
     assert r.status_code == 400 and "not in the file" in r.context["error"]
 
 
-def test_upload_of_a_several_layer_file_names_the_layer(staff_client, demo, tmp_path):
+def test_upload_of_a_several_layer_file_names_the_layer(staff_client, demo, tmp_path,
+                                                       django_capture_on_commit_callbacks):
     path = _two_layer_gpkg(tmp_path, demo)
     r = _upload(staff_client, path)
     assert r.status_code == 400 and "cadastre, buildings" in r.content.decode()
     r = _upload(staff_client, path, source_layer="buildings")
     assert r.status_code == 200 and "1 to create" in r.content.decode()
-    r = staff_client.post("/staff/import/", {"confirm": r.context["confirm"]})
+    r = _confirm(staff_client, r.context["confirm"], django_capture_on_commit_callbacks)
     assert r.status_code == 200 and Plot.objects.filter(code="L-BLDG").exists()
     assert not Plot.objects.filter(code="L-PLOT").exists()
 

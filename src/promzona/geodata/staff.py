@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -21,9 +21,11 @@ from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
 from promzona.zones.models import Zone
 
+from .jobs import import_job_start
+from .models import ImportJob
 from .selectors import layer_objects
-from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
-from .uploads import UPLOADS, imports_clean, upload_store
+from .services import EXPORT_FORMATS, LAYERS, export_layer, import_file
+from .uploads import UPLOADS, imports_clean, progress_read, upload_store
 
 CONTENT_TYPES = {
     "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
@@ -88,20 +90,9 @@ def import_page(request):
                 or not (UPLOADS / token).is_file()):
             ctx["error"] = _("This preview has expired; upload the file again.")
             status = 400
-        else:
-            path = UPLOADS / token
-            try:
-                zone = Zone.objects.filter(slug=pending["zone"]).first()
-                ctx["report"] = import_file(
-                    actor=request.user, path=path, name=pending["name"], layer=pending["layer"],
-                    zone=zone, crs=pending["crs"] or None, repair=pending["repair"],
-                    mapping=pending["mapping"], source_layer=pending.get("source_layer"))
-            except ImportRefused as exc:
-                ctx["report"], status = exc.report, 400
-            except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
-            finally:
-                path.unlink(missing_ok=True)
+        else:  # the worker imports it; its page shows the progress and then the report
+            job = import_job_start(actor=request.user, token=token, preview=pending)
+            return redirect("geodata:import-job", pk=job.pk)
         form = ImportForm()
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -134,8 +125,18 @@ def import_page(request):
     else:
         form = ImportForm()
     ctx.update(form=form, formats=sorted(FORMATS), export_formats=list(EXPORT_FORMATS),
-               layers=LAYERS)
+               layers=LAYERS, jobs=ImportJob.objects.select_related("user")[:10])
     return render(request, "geodata/import.html", ctx, status=status)
+
+
+@importers_only
+def import_job(request, pk: int):
+    """A confirmed import: waiting or running (the page reloads itself), then its report."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    done, total = progress_read(job.options["token"]) if not job.finished else (0, None)
+    return render(request, "geodata/import_job.html", {
+        "job": job, "report": job.report, "done": done, "total": total,
+        "percent": 100 * done // total if total else None})
 
 
 def _download(objs, layer: str, fmt: str) -> HttpResponse:

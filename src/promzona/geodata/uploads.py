@@ -71,3 +71,21 @@ def imports_clean(*, now: float | None = None) -> list[Path]:
                 continue
             removed.append(entry)
     return removed
+
+
+def progress_write(token: str, done: int, total: int | None) -> None:
+    """Record how far the import of upload ``token`` is (read by the status page, also on
+    another app server: the folder is shared). Written whole or not at all."""
+    target = UPLOADS / f"{token}.progress"
+    partial = UPLOADS / f"{token}.progress.{secrets.token_hex(4)}"
+    partial.write_text(f"{done} {total if total is not None else ''}")
+    partial.replace(target)
+
+
+def progress_read(token: str) -> tuple[int, int | None]:
+    """(rows done, rows in all or ``None`` while the file is read)."""
+    try:
+        done, _, total = (UPLOADS / f"{token}.progress").read_text().partition(" ")
+        return int(done), int(total) if total.strip() else None
+    except (OSError, ValueError):
+        return 0, None

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ogc/collections/<str:name>/items", views.items, name="ogc-items"),
     path("ogc/collections/<str:name>/items/<str:pk>", views.item, name="ogc-item"),
     path("staff/import/", staff.import_page, name="import"),
+    path("staff/import/<int:pk>/", staff.import_job, name="import-job"),
     path("staff/export/<str:layer>.<str:fmt>", staff.export_download, name="export"),
     path("download/plots.<str:fmt>", staff.public_plots, name="public-plots"),
 ]

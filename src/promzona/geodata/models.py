@@ -1,0 +1,43 @@
+"""A confirmed import, run by the worker: its state and, once done, its report."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    """One confirmed import of an uploaded file; progress is on disk while it runs
+    (:func:`promzona.geodata.uploads.progress_read`), the report here once it ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("refused, nothing imported")
+        FAILED = "failed", _("failed, nothing imported")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="+", verbose_name=_("started by"))
+    name = models.CharField(_("file"), max_length=255)
+    layer = models.CharField(_("layer"), max_length=32)
+    options = models.JSONField(_("options"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.layer}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
