@@ -20,10 +20,11 @@ NEEDS = {"power_kw": 5, "water_m3_day": 0, "sewage_m3_day": 0, "heat_gcal_h": 0,
 
 
 class Visitor(HttpUser):
-    """Someone on the portal: the map, a passport, a match, the API; a static file."""
+    """Someone on the portal: the map, a passport, a match, the API; a static file. Reads each
+    page for 5 to 15 seconds."""
 
     weight = 20
-    wait_time = between(1, 3)
+    wait_time = between(5, 15)
 
     @task(4)
     def home(self):
@@ -50,7 +51,7 @@ class Investor(HttpUser):
     """An investor's company creating and submitting an application now and then."""
 
     weight = 1
-    wait_time = between(5, 10)
+    wait_time = between(10, 20)
 
     @task
     def apply(self):
@@ -68,7 +69,7 @@ class Staff(HttpUser):
     """The zone office reserving a plot for an application and releasing it again."""
 
     weight = 1
-    wait_time = between(3, 6)
+    wait_time = between(5, 10)
 
     def on_start(self):
         self.auth = {"Authorization": f"Bearer {os.environ['BENCH_STAFF_TOKEN']}"}

@@ -254,8 +254,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "pythonjsonlogger.json.JsonFormatter",
-                 "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
-                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+                 "fmt": "%(levelname)s %(name)s %(process)d %(message)s", "timestamp": True,
+                 "rename_fields": {"levelname": "level", "name": "logger"}},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler",
