@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
-from promzona.sectors import charts, exports, selectors
-
-PDF_COLUMNS = {
-    "kazakhstan": ["rank", "product", "name", "density", "pci", "cog", "score"],
-    "balkhash": ["rank", "sector", "name_ru", "direction", "localisable_kzt", "contrib_demand",
-                 "contrib_density", "contrib_hosting", "contrib_priority", "score"],
-}
-
+from promzona.core.errors import InputError
+from promzona.sectors import charts, reports, selectors
+from promzona.sectors.models import ReportJob
 
 #: Logged-in managers and zone office staff (and superusers); others get 403.
 analysts_only = role_required(Role.MANAGER, Role.STAFF)
-
-
-def _illustrative_note() -> str:
-    return _("Illustrative data: the Balkhash employment, purchases and hosting scores are "
-             "invented for the demo, not official statistics.")
 
 
 @analysts_only
@@ -40,8 +30,8 @@ def index(request):
             localisable_bn=lambda d: d["localisable_kzt"] / 1e9).to_dict("records"),
         "shift_share": b.shift_share.to_dict("records"),
         "weights": b.weights,
-        "illustrative_note": _illustrative_note(),
-        "formats": ["csv", "xlsx", "pdf"],
+        "illustrative_note": reports.illustrative_note(),
+        "formats": ["xlsx", "pdf"],
     }
     return render(request, "sectors/index.html", ctx)
 
@@ -59,25 +49,42 @@ def figure(request, name: str):
 
 @analysts_only
 def export(request, table: str, fmt: str):
-    if table not in selectors.TABLES or fmt not in ("csv", "xlsx", "pdf"):
+    """CSV at once (small and cheap)."""
+    if table not in selectors.TABLES or fmt != "csv":
         raise Http404
-    df, title, illustrative = selectors.export_table(table)
-    note = _illustrative_note() if illustrative else _(
-        "Source: world trade 1998-2000 (R package economiccomplexity 2.0.0, Open Trade Statistics); "
-        "computed by promzona.")
-    if fmt == "csv":
-        body, ctype = exports.csv_bytes(df, note=note), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = exports.xlsx_file(df, title=title, note=note)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        images = []
-        if table == "kazakhstan":
-            lang = translation.get_language() or settings.LANGUAGE_CODE
-            cache = settings.PROMZONA_VAR_DIR / "cache" / "sectors"
-            images = [charts.figure_png(name, lang, cache) for name in charts.RENDERERS]
-        body = exports.pdf_file(df, title=title, note=note, columns=PDF_COLUMNS[table], images=images)
-        ctype = "application/pdf"
-    resp = HttpResponse(body, content_type=ctype)
+    resp = HttpResponse(reports.render(table, fmt), content_type=reports.CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'
     return resp
+
+
+@analysts_only
+@require_POST
+def report_start(request):
+    """Queue an XLSX or PDF report; its page follows it."""
+    try:
+        job = reports.report_start(actor=request.user, table=request.POST.get("table", ""),
+                                   fmt=request.POST.get("fmt", ""))
+    except InputError as exc:
+        return HttpResponseBadRequest(exc.message)
+    return redirect("sectors:report", pk=job.pk)
+
+
+def _own(request, pk: int) -> ReportJob:
+    return get_object_or_404(ReportJob, pk=pk, user=request.user)
+
+
+@analysts_only
+def report(request, pk: int):
+    """The report being prepared (the page reloads itself), then its download link."""
+    return render(request, "sectors/report.html", {"job": _own(request, pk)})
+
+
+@analysts_only
+def report_file(request, pk: int):
+    job = _own(request, pk)
+    path = reports.reports_dir() / job.file
+    if job.status != ReportJob.Status.DONE or not job.file or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True,
+                        filename=f"promzona-{job.table}.{job.fmt}",
+                        content_type=reports.CONTENT_TYPES[job.fmt])
