@@ -52,3 +52,11 @@ def test_a_migration_not_applied_makes_the_site_unready(client):
 def test_immediate_tasks_need_no_worker(client):
     r = client.get("/api/health/ready")
     assert r.status_code == 200 and "worker" not in r.json()["checks"]
+
+
+def test_staff_see_the_background_tasks_in_the_admin(staff_client):
+    assert staff_client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200
+
+
+def test_managers_do_not_see_the_background_tasks(manager_client):
+    assert manager_client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 302

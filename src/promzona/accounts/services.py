@@ -38,7 +38,9 @@ STAFF_APPS = ("zones", "accounts", "instructions", "news")
 # Models of other apps that are the zone's parameters, edited in the admin like zone data.
 STAFF_MODELS = (("projects", "obligationrule"),)
 # Written only by the services (review pages, API, commands); staff see them in the admin.
-VIEW_APPS = ("audit", "applications", "matching", "works", "projects", "outbox")
+# django_tasks_database: the background tasks (waiting, done, failed with the traceback).
+VIEW_APPS = ("audit", "applications", "matching", "works", "projects", "outbox",
+             "django_tasks_database")
 # In the accounts app, but written only by services (the registrations queue, the throttle).
 SERVICE_ONLY_MODELS = ("joinrequest", "attempt")
 MAX_NOTE = 2000
