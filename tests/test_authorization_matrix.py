@@ -120,7 +120,7 @@ API = [
     ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}",
      401, 200, 404, 200, 200),
     ("PATCH", "/api/applications/{application_id}", "/api/applications/{app_a}",
-     401, 422, 422, 422, 422),
+     401, 409, 404, 403, 403),
     ("POST", "/api/applications/{application_id}/submit", "/api/applications/{app_a}/submit",
      401, 409, 404, 403, 403),
     ("POST", "/api/applications/{application_id}/start_review",

@@ -104,7 +104,7 @@ def test_create_and_transitions_over_the_api(client, users, tokens, published_pl
     app_id = r.json()["id"]
     assert call(client, "post", "/api/applications", tokens["staff"], payload).status_code == 403
     bad = dict(payload, needs={"power_kw": -3})
-    assert call(client, "post", "/api/applications", tokens["a"], bad).status_code == 400
+    assert call(client, "post", "/api/applications", tokens["a"], bad).status_code == 422
     url = f"/api/applications/{app_id}"
     assert call(client, "post", f"{url}/submit", tokens["b"], {}).status_code == 404
     assert call(client, "post", f"{url}/start_review", tokens["a"], {}).status_code == 403
@@ -121,8 +121,9 @@ def test_unknown_reservation_is_404_in_the_error_format(client, tokens):
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 
 
-def test_needs_beyond_the_ledgers_three_decimals_are_400(client, tokens, published_plot):
+def test_needs_beyond_the_ledgers_three_decimals_are_refused(client, tokens, published_plot):
     body = {"project_name": "P", "sector": "C25", "investment_kzt": 1, "jobs_planned": 1,
             "needs": {"power_kw": 0.0001}}
     r = call(client, "post", "/api/applications", tokens["a"], body)
-    assert r.status_code == 400 and "three decimals" in r.json()["error"]["message"]
+    assert r.status_code == 422
+    assert r.json()["error"]["details"][0]["loc"][-2:] == ["needs", "power_kw"]

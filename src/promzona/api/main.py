@@ -4,19 +4,57 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
 from promzona.matching.api import router as matching_router
 
-api = NinjaAPI(
+from .schemas import ErrorOut
+
+#: Answers any operation can give: bad input (400: not a JSON object, a NUL, a business rule;
+#: 422: the schema), a refused token (401) and a body over the size limit (413).
+COMMON_ERRORS = {
+    "400": "Invalid input", "401": "Missing or refused credentials",
+    "413": "Request body too large", "422": "The request does not match the schema",
+}
+
+
+class JsonObjectParser(Parser):
+    """Every request body of this API is a JSON object: a list, string, number or null is
+    refused (400) before any operation sees it."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+
+class PromzonaAPI(NinjaAPI):
+    """Adds the errors common to every operation to its documented answers."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        # ErrorOut is a component: the routers name it in their own answers (schemas.answers).
+        ref = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for status, text in COMMON_ERRORS.items():
+                    operation["responses"].setdefault(status, {
+                        "description": text, "content": {"application/json": {"schema": ref}}})
+        return schema
+
+
+api = PromzonaAPI(
     title="promzona API",
     version="1",
     description="Plots, zones, utilities, matching and reservations of an industrial zone. "
     'Errors are `{"error": {"code", "message", "details"}}` with a 4xx status; non-public '
     "calls take `Authorization: Bearer <token>` (`promzona token create USERNAME`).",
     urls_namespace="api",
+    parser=JsonObjectParser(),
 )
 
 
@@ -49,7 +87,10 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return error_response(request, exc.status_code, "error", str(exc))
+    if exc.status_code == 400:  # ninja's only 400: the body is not parsed (see JsonObjectParser)
+        return error_response(request, 400, "invalid", "The request body must be a JSON object.")
+    return error_response(request, exc.status_code, "forbidden" if exc.status_code == 403 else "error",
+                          str(exc))
 
 
 @api.get("/health", auth=None, tags=["meta"])

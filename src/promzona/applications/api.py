@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
+from promzona.api.schemas import StrictIn, answers
 from promzona.core.errors import NotFound
 from promzona.zones.selectors import plots_visible_to
 
@@ -31,17 +32,39 @@ class ApplicationOut(Schema):
     preferred_plots: list[int]
 
 
-class ApplicationIn(Schema):
-    project_name: str = Field(..., max_length=255)
+class NeedsIn(StrictIn):
+    """Each need in its unit, at most three decimals (the ledger's precision); absent is 0."""
+
+    power_kw: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
+    water_m3_day: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
+    sewage_m3_day: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
+    heat_gcal_h: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
+    gas_m3_h: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
+
+
+class ApplicationIn(StrictIn):
+    project_name: str = Field(..., min_length=1, max_length=255)
     description: str = Field("", max_length=20000)
     sector: str = Field(..., max_length=10)
-    investment_kzt: Decimal = Field(..., ge=0, max_digits=18, decimal_places=2)
+    investment_kzt: Decimal = Field(..., ge=0, max_digits=18, decimal_places=2, strict=False)
     jobs_planned: int = Field(..., ge=0, le=10**7)
-    needs: dict[str, Any] = {}
+    needs: NeedsIn = Field(default_factory=NeedsIn)
     preferred_plots: list[int] = Field([], max_length=10)
 
 
-class TransitionIn(Schema):
+class ApplicationPatch(ApplicationIn):
+    """The fields to change; a field not sent keeps its value (``null`` is not a value)."""
+
+    project_name: str = Field(None, min_length=1, max_length=255)
+    description: str = Field(None, max_length=20000)
+    sector: str = Field(None, max_length=10)
+    investment_kzt: Decimal = Field(None, ge=0, max_digits=18, decimal_places=2, strict=False)
+    jobs_planned: int = Field(None, ge=0, le=10**7)
+    needs: NeedsIn = None
+    preferred_plots: list[int] = Field(None, max_length=10)
+
+
+class TransitionIn(StrictIn):
     comment: str = Field("", max_length=5000)
 
 
@@ -51,10 +74,10 @@ class CommitmentOut(Schema):
     amount: Decimal
 
 
-class ReservationIn(Schema):
-    plot_id: int
-    application_id: int
-    expires_at: dt.datetime | None = None
+class ReservationIn(StrictIn):
+    plot_id: int = Field(..., ge=1, le=2**62)
+    application_id: int = Field(..., ge=1, le=2**62)
+    expires_at: dt.datetime | None = Field(None, strict=False)
 
 
 class ReservationOut(Schema):
@@ -97,24 +120,33 @@ def application_list(request, status: str | None = None):
     return [_application(a) for a in qs]
 
 
-@router.post("/applications", response={201: ApplicationOut})
+def _fields(payload: StrictIn) -> dict[str, Any]:
+    """The fields the caller sent, as the services take them."""
+    fields = payload.model_dump(exclude_unset=True)
+    if "needs" in fields:
+        fields["needs"] = payload.needs.model_dump()
+    return fields
+
+
+@router.post("/applications", response=answers({201: ApplicationOut}, 403))
 def application_create(request, payload: ApplicationIn):
     """An investor starts a draft application for its organisation."""
-    app = services.application_create(actor=request.auth, **payload.dict())
+    app = services.application_create(actor=request.auth, **payload.model_dump())
     return Status(201, _application(app))
 
 
-@router.get("/applications/{int:application_id}", response=ApplicationOut)
+@router.get("/applications/{int:application_id}", response=answers({200: ApplicationOut}, 404))
 def application_detail(request, application_id: int):
     return _application(application_get(user=request.auth, pk=application_id))
 
 
-@router.patch("/applications/{int:application_id}", response=ApplicationOut)
-def application_update(request, application_id: int, payload: ApplicationIn):
-    """Edit a draft (the applicant only)."""
+@router.patch("/applications/{int:application_id}",
+              response=answers({200: ApplicationOut}, 403, 404, 409))
+def application_update(request, application_id: int, payload: ApplicationPatch):
+    """Edit a draft (the applicant only): only the fields sent change."""
     app = application_get(user=request.auth, pk=application_id)
     return _application(services.application_update(
-        actor=request.auth, application=app, **payload.dict()
+        actor=request.auth, application=app, **_fields(payload)
     ))
 
 
@@ -134,12 +166,13 @@ def _transition_view(name: str):
 
 
 for _name in TRANSITIONS:
-    router.post(f"/applications/{{int:application_id}}/{_name}", response=ApplicationOut)(
+    router.post(f"/applications/{{int:application_id}}/{_name}",
+                response=answers({200: ApplicationOut}, 403, 404, 409))(
         _transition_view(_name)
     )
 
 
-@router.post("/reservations", response={201: ReservationOut})
+@router.post("/reservations", response=answers({201: ReservationOut}, 403, 404, 409))
 def reservation_create(request, payload: ReservationIn):
     """Staff reserve a plot for an application: 201, or 409 when the plot is taken or a utility
     source lacks capacity."""
@@ -161,7 +194,8 @@ def reservation_list(request, status: str | None = None):
     return [_reservation(r) for r in qs[:1000]]
 
 
-@router.post("/reservations/{int:reservation_id}/release", response=ReservationOut)
+@router.post("/reservations/{int:reservation_id}/release",
+             response=answers({200: ReservationOut}, 403, 404, 409))
 def reservation_release(request, reservation_id: int):
     """Staff release an active reservation."""
     r = reservations_visible_to(request.auth).filter(pk=reservation_id).first()

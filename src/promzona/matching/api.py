@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from promzona.api.auth import Anonymous, TokenAuth
+from promzona.api.schemas import answers
 from promzona.core.errors import InputError
 from promzona.core.matching import MatchRequest
 
@@ -141,17 +142,7 @@ class MatchOut(Schema):
     excluded: list[ExcludedOut]
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict | list | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-@router.post("", auth=MATCH_AUTH, response={200: MatchOut, 400: ErrorOut, 422: ErrorOut})
+@router.post("", auth=MATCH_AUTH, response=answers({200: MatchOut}))
 def match_plots(request, body: MatchIn):
     """Rank the plots the caller may see for an investor's request.
 
