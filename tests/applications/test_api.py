@@ -97,7 +97,7 @@ def test_reservation_of_unpublished_plot_is_400(client, users, tokens, demo):
 
 
 def test_create_and_transitions_over_the_api(client, users, tokens, published_plot):
-    payload = {"project_name": "Cement", "sector": "C23", "investment_kzt": "5000000",
+    payload = {"project_name": "Cement", "sector": "C23", "investment_kzt": 5000000,
                "jobs_planned": 40, "needs": {"power_kw": 50}, "preferred_plots": []}
     r = call(client, "post", "/api/applications", tokens["a"], payload)
     assert r.status_code == 201, r.content

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from promzona.applications.api import router as applications_router
@@ -11,13 +12,14 @@ from promzona.core.errors import PromzonaError
 from promzona.geodata.api import router as geodata_router
 from promzona.matching.api import router as matching_router
 
+from .auth import Anonymous
 from .schemas import ErrorOut
 
 #: Answers any operation can give: bad input (400: not a JSON object, a NUL, a business rule;
 #: 422: the schema), a refused token (401) and a body over the size limit (413).
 COMMON_ERRORS = {
-    "400": "Invalid input", "401": "Missing or refused credentials",
-    "413": "Request body too large", "422": "The request does not match the schema",
+    400: "Invalid input", 401: "Missing or refused credentials",
+    413: "Request body too large", 422: "The request does not match the schema",
 }
 
 
@@ -32,11 +34,22 @@ class JsonObjectParser(Parser):
         return data
 
 
-class PromzonaAPI(NinjaAPI):
-    """Adds the errors common to every operation to its documented answers."""
+class _OpenAPI(OpenAPISchema):
+    def operation_security(self, operation):
+        security = super().operation_security(operation)
+        if security and any(isinstance(a, Anonymous) for a in operation.auth_callbacks):
+            security.append({})  # credentials are optional: anonymous callers are served too
+        return security
 
-    def get_openapi_schema(self, *args, **kwargs):
-        schema = super().get_openapi_schema(*args, **kwargs)
+
+class PromzonaAPI(NinjaAPI):
+    """Documents optional credentials as optional, and adds the errors common to every
+    operation to its documented answers."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = _OpenAPI(self, path_prefix)
         # ErrorOut is a component: the routers name it in their own answers (schemas.answers).
         ref = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
         for path in schema["paths"].values():

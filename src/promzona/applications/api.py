@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
-from promzona.api.schemas import StrictIn, answers
+from promzona.api.schemas import Id, StrictIn, answers, number, whole
 from promzona.core.errors import NotFound
 from promzona.zones.selectors import plots_visible_to
 
@@ -32,36 +32,41 @@ class ApplicationOut(Schema):
     preferred_plots: list[int]
 
 
-class NeedsIn(StrictIn):
-    """Each need in its unit, at most three decimals (the ledger's precision); absent is 0."""
+Need = number(below=10**12, places=3)  # the ledger keeps three decimals
+Kzt = number(below=10**16, places=2)
+Jobs = whole(minimum=0, maximum=10**7)
 
-    power_kw: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
-    water_m3_day: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
-    sewage_m3_day: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
-    heat_gcal_h: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
-    gas_m3_h: Decimal = Field(Decimal(0), ge=0, lt=10**12, decimal_places=3, strict=False)
+
+class NeedsIn(StrictIn):
+    """Each need in its unit; absent is 0."""
+
+    power_kw: Need = Decimal(0)
+    water_m3_day: Need = Decimal(0)
+    sewage_m3_day: Need = Decimal(0)
+    heat_gcal_h: Need = Decimal(0)
+    gas_m3_h: Need = Decimal(0)
 
 
 class ApplicationIn(StrictIn):
     project_name: str = Field(..., min_length=1, max_length=255)
     description: str = Field("", max_length=20000)
     sector: str = Field(..., max_length=10)
-    investment_kzt: Decimal = Field(..., ge=0, max_digits=18, decimal_places=2, strict=False)
-    jobs_planned: int = Field(..., ge=0, le=10**7)
+    investment_kzt: Kzt
+    jobs_planned: Jobs
     needs: NeedsIn = Field(default_factory=NeedsIn)
-    preferred_plots: list[int] = Field([], max_length=10)
+    preferred_plots: list[Id] = Field([], max_length=10)
 
 
-class ApplicationPatch(ApplicationIn):
+class ApplicationPatch(StrictIn):
     """The fields to change; a field not sent keeps its value (``null`` is not a value)."""
 
     project_name: str = Field(None, min_length=1, max_length=255)
     description: str = Field(None, max_length=20000)
     sector: str = Field(None, max_length=10)
-    investment_kzt: Decimal = Field(None, ge=0, max_digits=18, decimal_places=2, strict=False)
-    jobs_planned: int = Field(None, ge=0, le=10**7)
+    investment_kzt: Kzt = None
+    jobs_planned: Jobs = None
     needs: NeedsIn = None
-    preferred_plots: list[int] = Field(None, max_length=10)
+    preferred_plots: list[Id] = Field(None, max_length=10)
 
 
 class TransitionIn(StrictIn):
@@ -75,8 +80,8 @@ class CommitmentOut(Schema):
 
 
 class ReservationIn(StrictIn):
-    plot_id: int = Field(..., ge=1, le=2**62)
-    application_id: int = Field(..., ge=1, le=2**62)
+    plot_id: Id
+    application_id: Id
     expires_at: dt.datetime | None = Field(None, strict=False)
 
 
