@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from promzona.core.errors import InputError, MethodNotAllowed, PromzonaError, TooLarge
 
@@ -48,12 +48,12 @@ def _declared_length(request) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-#: Error pages Django renders itself under /api/ (an unknown path, a crash), in the API's format.
+#: Error pages Django renders itself under /api/ (a suspicious request, a crash), in the API's
+#: format (an unknown path is answered by ``web.views.not_found``).
 _STATUS_ERRORS = {
-    400: ("invalid", _lazy("The request is malformed.")),
-    403: ("forbidden", _lazy("You may not do this.")),
-    404: ("not_found", _lazy("There is no such API endpoint.")),
-    500: ("server_error", _lazy("An internal error occurred; it has been logged.")),
+    400: ("invalid", gettext_lazy("The request is malformed.")),
+    403: ("forbidden", gettext_lazy("You may not do this.")),
+    500: ("server_error", gettext_lazy("An internal error occurred; it has been logged.")),
 }
 
 
@@ -80,7 +80,8 @@ class ApiJsonErrorsMiddleware:
             error = MethodNotAllowed(_("Method %(method)s is not allowed here; use %(allowed)s.") % {
                 "method": request.method[:10], "allowed": response.get("Allow", "—")})
         else:
-            code, message = _STATUS_ERRORS.get(response.status_code, ("error", _lazy("Error.")))
+            code, message = _STATUS_ERRORS.get(
+                response.status_code, ("error", gettext_lazy("The request failed.")))
             error = PromzonaError(str(message))
             error.code = code
         json_response = JsonResponse(error.as_dict(), status=response.status_code)
