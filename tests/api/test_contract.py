@@ -142,3 +142,26 @@ def test_openapi_lists_the_error_answers_of_every_operation():
                 assert "404" in answers, (method, path)
             if method != "get" and path != "/api/match":
                 assert "403" in answers, (method, path)
+
+
+def test_too_many_query_fields_is_a_json_400(client, tokens):
+    query = "&".join(f"f{i}=1" for i in range(3000))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert_error_format(client.get(f"/api/plots?{query}"), 400)
+
+
+@pytest.mark.parametrize("length", ["abc", "-5", "1e9"])
+def test_malformed_content_length_is_a_json_400(client, tokens, length):
+    r = client.generic("POST", "/api/reservations", b"{}", content_type="application/json",
+                       CONTENT_LENGTH=length, HTTP_AUTHORIZATION=f"Bearer {tokens['staff']}")
+    assert_error_format(r, 400)
+
+
+def test_a_crash_is_a_json_500(tokens, monkeypatch):
+    def crash(user):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("promzona.applications.api.applications_visible_to", crash)
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    r = send(client, "get", "/api/applications", "", tokens["staff"])
+    assert_error_format(r, 500)
+    assert "boom" not in r.content.decode()
