@@ -60,8 +60,8 @@ _STATUS_ERRORS = {
 class ApiJsonErrorsMiddleware:
     """Every answer under ``/api/`` is JSON, errors included. A body larger than
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with 413 before anything reads it; an error page
-    that Django or ninja render themselves (an unknown path, a wrong method — keeping ``Allow``
-    —, a crash) becomes ``{"error": {"code", "message", "details"}}`` with the same status."""
+    that Django or ninja render themselves (a wrong method — keeping ``Allow`` —, a suspicious
+    request, a crash) becomes ``{"error": {"code", "message", "details"}}`` with its status."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,14 +77,13 @@ class ApiJsonErrorsMiddleware:
                 "application/json"):
             return response
         if response.status_code == 405:
-            error = MethodNotAllowed(_("Method %(method)s is not allowed here; use %(allowed)s.") % {
-                "method": request.method[:10], "allowed": response.get("Allow", "—")})
+            body = MethodNotAllowed(_("Method %(method)s is not allowed here; use %(allowed)s.") % {
+                "method": request.method[:10], "allowed": response.get("Allow", "—")}).as_dict()
         else:
             code, message = _STATUS_ERRORS.get(
                 response.status_code, ("error", gettext_lazy("The request failed.")))
-            error = PromzonaError(str(message))
-            error.code = code
-        json_response = JsonResponse(error.as_dict(), status=response.status_code)
+            body = {"error": {"code": code, "message": str(message), "details": None}}
+        json_response = JsonResponse(body, status=response.status_code)
         if response.has_header("Allow"):
             json_response["Allow"] = response["Allow"]
         return json_response
