@@ -16,11 +16,27 @@ from .auth import Anonymous
 from .schemas import ErrorOut
 
 #: Answers any operation can give: bad input (400: not a JSON object, a NUL, a business rule;
-#: 422: the schema), a refused token (401) and a body over the size limit (413).
+#: 422: the schema), missing or refused credentials (401) and a body over the size limit (413).
 COMMON_ERRORS = {
     400: "Invalid input", 401: "Missing or refused credentials",
     413: "Request body too large", 422: "The request does not match the schema",
 }
+#: Answers of operations that name an object in their path: it is not there, or not yours.
+PATH_ERRORS = {404: "No such object, or not visible to the caller"}
+#: Answers of writes that need a known caller: a role that may not, a state that forbids it.
+WRITE_ERRORS = {403: "The caller's role may not do this",
+                409: "The current state does not allow it (taken, exhausted, wrong status)"}
+
+
+def _error_answers(path: str, method: str, operation: dict) -> dict[int, str]:
+    """The error answers an operation documents, by the rules above."""
+    answers = dict(COMMON_ERRORS)
+    if "{" in path:
+        answers |= PATH_ERRORS
+    security = operation.get("security") or []
+    if method != "get" and security and {} not in security:
+        answers |= WRITE_ERRORS
+    return answers
 
 
 class JsonObjectParser(Parser):
@@ -43,8 +59,8 @@ class _OpenAPI(OpenAPISchema):
 
 
 class PromzonaAPI(NinjaAPI):
-    """Documents optional credentials as optional, and adds the errors common to every
-    operation to its documented answers."""
+    """Documents optional credentials as optional, and every operation's error answers: those
+    of :func:`_error_answers`' rules plus any its route names (``schemas.answers``)."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
@@ -52,9 +68,9 @@ class PromzonaAPI(NinjaAPI):
         schema = _OpenAPI(self, path_prefix)
         # ErrorOut is a component: the routers name it in their own answers (schemas.answers).
         ref = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
-        for path in schema["paths"].values():
-            for operation in path.values():
-                for status, text in COMMON_ERRORS.items():
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                for status, text in _error_answers(path, method, operation).items():
                     operation["responses"].setdefault(status, {
                         "description": text, "content": {"application/json": {"schema": ref}}})
         return schema

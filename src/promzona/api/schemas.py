@@ -60,7 +60,6 @@ class ErrorOut(Schema):
 
 
 def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
-    """An operation's documented answers: ``ok`` plus each error status in the error format.
-    The statuses every operation can give (400, 401, 413, 422) are added for all of them by
-    :class:`promzona.api.main.PromzonaAPI`."""
+    """An operation's documented answers: ``ok`` plus each error status in the error format
+    that the rules of :func:`promzona.api.main._error_answers` do not already give it."""
     return ok | {status: ErrorOut for status in errors}

@@ -133,20 +133,19 @@ def _fields(payload: StrictIn) -> dict[str, Any]:
     return fields
 
 
-@router.post("/applications", response=answers({201: ApplicationOut}, 403))
+@router.post("/applications", response={201: ApplicationOut})
 def application_create(request, payload: ApplicationIn):
     """An investor starts a draft application for its organisation."""
     app = services.application_create(actor=request.auth, **payload.model_dump())
     return Status(201, _application(app))
 
 
-@router.get("/applications/{int:application_id}", response=answers({200: ApplicationOut}, 404))
+@router.get("/applications/{int:application_id}", response=ApplicationOut)
 def application_detail(request, application_id: int):
     return _application(application_get(user=request.auth, pk=application_id))
 
 
-@router.patch("/applications/{int:application_id}",
-              response=answers({200: ApplicationOut}, 403, 404, 409))
+@router.patch("/applications/{int:application_id}", response=ApplicationOut)
 def application_update(request, application_id: int, payload: ApplicationPatch):
     """Edit a draft (the applicant only): only the fields sent change."""
     app = application_get(user=request.auth, pk=application_id)
@@ -171,13 +170,12 @@ def _transition_view(name: str):
 
 
 for _name in TRANSITIONS:
-    router.post(f"/applications/{{int:application_id}}/{_name}",
-                response=answers({200: ApplicationOut}, 403, 404, 409))(
+    router.post(f"/applications/{{int:application_id}}/{_name}", response=ApplicationOut)(
         _transition_view(_name)
     )
 
 
-@router.post("/reservations", response=answers({201: ReservationOut}, 403, 404, 409))
+@router.post("/reservations", response=answers({201: ReservationOut}, 404))
 def reservation_create(request, payload: ReservationIn):
     """Staff reserve a plot for an application: 201, or 409 when the plot is taken or a utility
     source lacks capacity."""
@@ -199,8 +197,7 @@ def reservation_list(request, status: str | None = None):
     return [_reservation(r) for r in qs[:1000]]
 
 
-@router.post("/reservations/{int:reservation_id}/release",
-             response=answers({200: ReservationOut}, 403, 404, 409))
+@router.post("/reservations/{int:reservation_id}/release", response=ReservationOut)
 def reservation_release(request, reservation_id: int):
     """Staff release an active reservation."""
     r = reservations_visible_to(request.auth).filter(pk=reservation_id).first()

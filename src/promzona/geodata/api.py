@@ -7,7 +7,6 @@ from typing import Any
 from ninja import Router
 
 from promzona.api.auth import OPTIONAL_AUTH
-from promzona.api.schemas import answers
 from promzona.core.errors import NotFound
 
 from . import features as feat
@@ -26,8 +25,7 @@ def plots(request):
     return _collection("plots", request)
 
 
-@router.get("/plots/{plot_id}", auth=OPTIONAL_AUTH, summary="One plot (GeoJSON Feature)",
-            response=answers({200: dict[str, Any]}, 404))
+@router.get("/plots/{plot_id}", auth=OPTIONAL_AUTH, summary="One plot (GeoJSON Feature)")
 def plot(request, plot_id: int):
     found = feat.features("plots", feat.LAYERS["plots"].queryset(request.user)
                          .filter(pk=plot_id))
