@@ -144,6 +144,11 @@ def test_openapi_lists_the_error_answers_of_every_operation():
                 assert "403" in answers, (method, path)
 
 
+@pytest.mark.parametrize("query", ["status=draft&status=submitted", "status=a&status=a"])
+def test_a_single_valued_query_parameter_given_twice_is_refused(client, tokens, query):
+    assert_error_format(send(client, "get", f"/api/applications?{query}", "", tokens["staff"]), 422)
+
+
 def test_too_many_query_fields_is_a_json_400(client, tokens):
     query = "&".join(f"f{i}=1" for i in range(3000))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
     assert_error_format(client.get(f"/api/plots?{query}"), 400)

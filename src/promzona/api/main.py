@@ -39,15 +39,24 @@ def _error_answers(path: str, method: str, operation: dict) -> dict[int, str]:
     return answers
 
 
-class JsonObjectParser(Parser):
+class StrictParser(Parser):
     """Every request body of this API is a JSON object: a list, string, number or null is
-    refused (400) before any operation sees it."""
+    refused (400) before any operation sees it. A single-valued query parameter given twice
+    is refused (422) rather than one of its values silently chosen."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         return data
+
+    def parse_querydict(self, data, list_fields, request):
+        repeated = sorted(k for k, values in data.lists() if len(values) > 1 and k not in list_fields)
+        if repeated:
+            raise NinjaValidationError([
+                {"type": "repeated", "loc": ["query", key[:100]], "msg": "given more than once"}
+                for key in repeated[:20]])
+        return super().parse_querydict(data, list_fields, request)
 
 
 class _OpenAPI(OpenAPISchema):
@@ -83,7 +92,7 @@ api = PromzonaAPI(
     'Errors are `{"error": {"code", "message", "details"}}` with a 4xx status; non-public '
     "calls take `Authorization: Bearer <token>` (`promzona token create USERNAME`).",
     urls_namespace="api",
-    parser=JsonObjectParser(),
+    parser=StrictParser(),
 )
 
 
@@ -116,7 +125,7 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    if exc.status_code == 400:  # ninja's only 400: the body is not parsed (see JsonObjectParser)
+    if exc.status_code == 400:  # ninja's only 400: the body is not parsed (see StrictParser)
         return error_response(request, 400, "invalid", "The request body must be a JSON object.")
     return error_response(request, exc.status_code, "forbidden" if exc.status_code == 403 else "error",
                           str(exc))
