@@ -170,3 +170,8 @@ def test_a_crash_is_a_json_500(tokens, monkeypatch):
     r = send(client, "get", "/api/applications", "", tokens["staff"])
     assert_error_format(r, 500)
     assert "boom" not in r.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/applications?status=nonsense", "/api/reservations?status=x"])
+def test_unknown_status_filter_is_refused_not_an_empty_list(client, tokens, url):
+    assert_error_format(send(client, "get", url, "", tokens["staff"]), 422)

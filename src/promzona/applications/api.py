@@ -116,7 +116,7 @@ def _reservation(r: Reservation) -> dict[str, Any]:
 
 
 @router.get("/applications", response=list[ApplicationOut])
-def application_list(request, status: str | None = None):
+def application_list(request, status: Application.Status | None = None):
     """The applications the caller may see: staff and managers all, an investor its own
     organisation's."""
     qs = applications_visible_to(request.auth).prefetch_related("preferred")
@@ -190,7 +190,7 @@ def reservation_create(request, payload: ReservationIn):
 
 
 @router.get("/reservations", response=list[ReservationOut])
-def reservation_list(request, status: str | None = None):
+def reservation_list(request, status: Reservation.Status | None = None):
     qs = reservations_visible_to(request.auth)
     if status:
         qs = qs.filter(status=status)
