@@ -55,6 +55,18 @@ def test_patch_changes_only_the_fields_sent(client, users, tokens, published_plo
     assert [p.plot_id for p in app.preferred.all()] == [published_plot.pk]
 
 
+def test_patch_of_needs_replaces_the_needs_and_keeps_the_rest(client, users, tokens, published_plot):
+    app = make_application(users["a"], submit=False, preferred=[published_plot.pk],
+                           needs={"power_kw": 120.5, "water_m3_day": 3})
+    r = send(client, "patch", f"/api/applications/{app.pk}", '{"needs": {"heat_gcal_h": 0.25}}',
+             tokens["a"])
+    assert r.status_code == 200, r.content
+    assert r.json()["needs"] == {"power_kw": 0, "water_m3_day": 0, "sewage_m3_day": 0,
+                                 "heat_gcal_h": 0.25, "gas_m3_h": 0}
+    assert r.json()["preferred_plots"] == [published_plot.pk]
+    assert r.json()["project_name"] == app.project_name
+
+
 @pytest.mark.parametrize("body", ['{"needs": null}', '{"project_name": null}',
                                   '{"preferred_plots": null}', '{"jobs_planned": "7"}',
                                   '{"jobs_planned": true}', '{"nonsense": 1}', "[]", "null"])

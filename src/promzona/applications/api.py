@@ -58,7 +58,8 @@ class ApplicationIn(StrictIn):
 
 
 class ApplicationPatch(StrictIn):
-    """The fields to change; a field not sent keeps its value (``null`` is not a value)."""
+    """The fields to change; a field not sent keeps its value (``null`` is not a value).
+    ``needs``, when sent, is the whole set: a need it does not name is 0."""
 
     project_name: str = Field(None, min_length=1, max_length=255)
     description: str = Field(None, max_length=20000)
@@ -125,14 +126,6 @@ def application_list(request, status: Application.Status | None = None):
     return [_application(a) for a in qs]
 
 
-def _fields(payload: StrictIn) -> dict[str, Any]:
-    """The fields the caller sent, as the services take them."""
-    fields = payload.model_dump(exclude_unset=True)
-    if "needs" in fields:
-        fields["needs"] = payload.needs.model_dump()
-    return fields
-
-
 @router.post("/applications", response={201: ApplicationOut})
 def application_create(request, payload: ApplicationIn):
     """An investor starts a draft application for its organisation."""
@@ -150,7 +143,7 @@ def application_update(request, application_id: int, payload: ApplicationPatch):
     """Edit a draft (the applicant only): only the fields sent change."""
     app = application_get(user=request.auth, pk=application_id)
     return _application(services.application_update(
-        actor=request.auth, application=app, **_fields(payload)
+        actor=request.auth, application=app, **payload.model_dump(exclude_unset=True)
     ))
 
 
