@@ -222,7 +222,7 @@ API = [
     ("POST", "/api/applications", "/api/applications", 401, 422, 422, 422, 422, 422),
     ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}", 401, 200, 404, 200, 200, 404),
     ("PATCH", "/api/applications/{application_id}", "/api/applications/{app_a}",
-     401, 422, 422, 422, 422, 422),
+     401, 409, 404, 403, 403, 404),
     ("POST", "/api/applications/{application_id}/submit", "/api/applications/{app_a}/submit",
      401, 409, 404, 403, 403, 404),
     ("POST", "/api/applications/{application_id}/start_review", "/api/applications/{app_a}/start_review",
