@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "promzona.web",
     "promzona.matching",
     "promzona.sectors",
+    "promzona.optimise",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("promzona.geodata.urls")),
     path("", include("promzona.matching.urls")),
     path("sectors/", include("promzona.sectors.urls")),
+    path("optimise/", include("promzona.optimise.urls")),
     path("", include("promzona.web.urls")),
 ]
 

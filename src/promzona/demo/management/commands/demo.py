@@ -1,8 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import timezone
 
-from promzona.demo import balkhash
+from promzona.demo import balkhash, competition
 
 
 class Command(BaseCommand):
@@ -11,6 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0, interactive=False)
         if balkhash.load(today=timezone.localdate()):
+            # The demo investors' notification emails would only clutter the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                competition.load(today=timezone.localdate())
             self.stdout.write(self.style.SUCCESS(
                 "Loaded the Balkhash demo (illustrative data). Demo accounts are listed on the "
                 "login page."))
