@@ -40,6 +40,16 @@ def fits(need: float, free: float) -> bool:
     return need <= free + TOLERANCE * max(1.0, abs(free))
 
 
+def fit_mask(need: np.ndarray, src: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Per element: ``need`` fits in the free capacity of source ``src`` (−1: no source,
+    which only a need of 0 fits)."""
+    ok = need <= 0
+    has = (src >= 0) & ~ok
+    room = free[src[has]]
+    ok[has] = need[has] <= room + TOLERANCE * np.maximum(1.0, np.abs(room))
+    return ok
+
+
 @dataclass(frozen=True)
 class Application:
     id: str
@@ -287,10 +297,7 @@ class Arrays:
         area = self.area[plots]
         keep = (area >= app.area_min) & (area <= app.area_max)
         for k in np.nonzero(self.need[a] > 0)[0]:
-            src = self.source_of[plots, k]
-            ok = src >= 0
-            room = np.where(ok, free[np.maximum(src, 0)], -np.inf)
-            keep &= ok & (self.need[a, k] <= room + TOLERANCE * np.maximum(1.0, np.abs(room)))
+            keep &= fit_mask(np.full(len(plots), self.need[a, k]), self.source_of[plots, k], free)
         return plots[keep]
 
 

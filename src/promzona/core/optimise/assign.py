@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-from .allocation import KINDS, TOLERANCE, AllocationInstance, Arrays, candidates
+from .allocation import KINDS, TOLERANCE, AllocationInstance, Arrays, candidates, fit_mask
 from .milp import DEFAULT_GAP, Rows, maximise, relative_gap
 from .text import Reason, baseline_json, rounded
 
@@ -91,10 +91,7 @@ def _pairs(arr: Arrays, cand: list[np.ndarray], free: np.ndarray, pinned: dict[i
                         or [np.zeros(0, dtype=np.int64)])
     keep = np.ones(len(ai), dtype=bool)  # pins took capacity: a pair may no longer fit alone
     for k in range(len(KINDS)):
-        need = arr.need[ai, k]
-        src = arr.source_of[pi, k]
-        room = free[np.maximum(src, 0)]
-        keep &= (need <= 0) | (need <= room + TOLERANCE * np.maximum(1.0, room))
+        keep &= fit_mask(arr.need[ai, k], arr.source_of[pi, k], free)
     return ai[keep], pi[keep]
 
 
@@ -302,19 +299,20 @@ def reasons(arr: Arrays, cand: list[np.ndarray], state: _State) -> dict[str, Rea
 
 
 def _competition(arr: Arrays, a: int, fit_alone: np.ndarray, state: _State, users) -> Reason:
-    """The plots that would fit alone went to others, or their sources filled up."""
+    """The plots that would fit alone went to others, or their sources filled up. A taken plot
+    is named only when its sources still have room for the application (the plot itself is
+    then what it lacks)."""
     plots, apps, sources = arr.inst.plots, arr.inst.applications, arr.inst.sources
     held = state.taken[fit_alone] >= 0
+    roomy = arr.fitting(a, fit_alone[held], state.free)
     parts = []
-    if held.any():
+    if len(roomy):
         parts.append(Reason("taken", {"pairs": [(plots[p].id, apps[state.taken[p]].id)
-                                                for p in fit_alone[held]]}))
-    open_plots = fit_alone[~held]
+                                                for p in roomy]}))
     short: dict[int, int] = {}
     for k in np.nonzero(arr.need[a] > 0)[0]:
-        src = arr.source_of[open_plots, k]
-        room = state.free[src]
-        lacking = arr.need[a, k] > room + TOLERANCE * np.maximum(1.0, np.abs(room))
+        src = arr.source_of[fit_alone, k]
+        lacking = ~fit_mask(np.full(len(src), arr.need[a, k]), src, state.free)
         for s in np.unique(src[lacking]):
             short.setdefault(int(s), int(k))
     for s, k in sorted(short.items(), key=lambda sk: sources[sk[0]].id):
