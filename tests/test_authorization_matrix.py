@@ -4,7 +4,8 @@ Adding a route without a line here fails ``test_every_route_has_an_entry``. One 
 ``(METHOD, pattern, sample path, anonymous, investor A, investor B, staff, manager)``. Sample
 paths may use ``{app_a}`` (investor A's submitted application, with an active reservation and
 an attachment), ``{res_a}``, ``{att_a}``, ``{plot}`` / ``{plot_code}`` (a published
-plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``. Each cell runs in a
+plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``,
+``{scenario}`` (a saved build-plan scenario). Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
@@ -24,6 +25,7 @@ from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
 from promzona.applications import services
+from promzona.optimise import services as optimise_services
 from promzona.zones.models import Plot
 
 ROLES = ("anon", "a", "b", "staff", "manager")
@@ -85,6 +87,22 @@ WEB = [
      302, 403, 403, 404, 404),
     ("GET", "sectors/export/<slug:table>.<str:fmt>", "/sectors/export/nothing.csv",
      302, 403, 403, 404, 404),
+    ("GET", "optimise/", "/optimise/", 302, 403, 403, 200, 200),
+    ("GET", "optimise/<slug:zone_slug>/plan/", "/optimise/{zone}/plan/", 302, 403, 403, 200, 200),
+    ("GET", "optimise/<slug:zone_slug>/scenarios/", "/optimise/{zone}/scenarios/",
+     302, 403, 403, 200, 200),
+    ("GET", "optimise/<slug:zone_slug>/scenarios/new/", "/optimise/{zone}/scenarios/new/",
+     302, 403, 403, 200, 403),
+    ("GET", "optimise/<slug:zone_slug>/scenarios/<int:pk>/",
+     "/optimise/{zone}/scenarios/{scenario}/", 302, 403, 403, 200, 200),
+    ("POST", "optimise/<slug:zone_slug>/scenarios/<int:pk>/delete/",
+     "/optimise/{zone}/scenarios/{scenario}/delete/", 302, 403, 403, 302, 403),
+    ("GET", "optimise/<slug:zone_slug>/allocation/", "/optimise/{zone}/allocation/",
+     302, 403, 403, 200, 200),
+    ("POST", "optimise/<slug:zone_slug>/allocation/confirm/",
+     "/optimise/{zone}/allocation/confirm/", 302, 403, 403, 302, 403),
+    ("GET", "optimise/<slug:zone_slug>/<slug:what>.<str:fmt>", "/optimise/{zone}/plan.xlsx",
+     302, 403, 403, 200, 200),
     ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{plot_code}/",
      200, 200, 200, 200, 200),
     ("GET", "plots/<slug:zone_slug>/<str:code>/", "/plots/{zone}/{draft_code}/",
@@ -212,8 +230,12 @@ def world(demo, settings, tmp_path):
     att = services.attachment_add(actor=users["a"], application=app,
                                   upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
     draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
+    scenario = optimise_services.scenario_create(
+        actor=users["staff"], zone=demo, name="Matrix", periods=2, budget=None, discount_rate=0,
+        carry_over=True)
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
-           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code}
+           "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
+           "scenario": scenario.pk}
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()

@@ -108,6 +108,8 @@ class ScenarioForm(PlanForm):
             value = d.get(f"value_{code}")
             if value is not None and value != self.ctx.default_values[code]:
                 values[code] = value
+            if f"requires_{code}" not in self.data:  # not sent: the default
+                continue
             text = d.get(f"requires_{code}") or ""
             listed = list(dict.fromkeys(w.strip() for w in text.split(",") if w.strip()))
             unknown = [w for w in listed if w not in works]

@@ -180,6 +180,23 @@ class _State:
         for k in np.nonzero(self.arr.need[a] > 0)[0]:
             self.free[self.arr.source_of[p, k]] -= self.arr.need[a, k]
 
+    def release(self, a: int) -> int:
+        p = self.plot_of.pop(a)
+        self.taken[p] = -1
+        for k in np.nonzero(self.arr.need[a] > 0)[0]:
+            self.free[self.arr.source_of[p, k]] += self.arr.need[a, k]
+        return p
+
+    def prefer(self, cand: list[np.ndarray], pinned: dict[int, int]) -> None:
+        """Move each application to the plot it prefers most among those still possible (the
+        value is the same: ties in the optimum go to the applicants' own order)."""
+        for a in sorted(self.plot_of):
+            if a in pinned:
+                continue
+            current = self.release(a)
+            self.assign(a, int(self.arr.fitting(a, cand[a][self.taken[cand[a]] < 0], self.free)[0])
+                        if current in cand[a] else current)
+
     def try_assign(self, a: int, plots: np.ndarray) -> bool:
         if a in self.plot_of:
             return True
@@ -251,6 +268,7 @@ def solve_allocation(inst: AllocationInstance, *, time_limit: float = 60.0,
     best = max([state, *base.values()], key=lambda s: s.objective())  # solver first on ties
     for a in fcfs_order(inst):  # nothing that still fits is left out (values of 0 included)
         best.try_assign(a, cand[a])
+    best.prefer(cand, pinned)
     objective = best.objective()
     bound = max(bound + float(sum(arr.value[a] for a in pinned)), objective)
     return AllocationResult(
@@ -271,11 +289,7 @@ def _repair(state: _State) -> None:
         s = over[0]
         users = [a for a, p in state.plot_of.items()
                  if any(arr.source_of[p, k] == s and arr.need[a, k] > 0 for k in range(len(KINDS)))]
-        a = min(users, key=lambda u: arr.value[u])
-        p = state.plot_of.pop(a)
-        state.taken[p] = -1
-        for k in np.nonzero(arr.need[a] > 0)[0]:
-            state.free[arr.source_of[p, k]] += arr.need[a, k]
+        state.release(min(users, key=lambda u: arr.value[u]))
 
 
 # --- reasons -------------------------------------------------------------------------------

@@ -188,6 +188,36 @@ def spending(inst: PlanInstance, starts: dict[str, int]) -> list[float]:
     return out
 
 
+def left_shift(inst: PlanInstance, starts: dict[str, int]) -> dict[str, int]:
+    """Start each work as early as its requirements and the budget allow, keeping the others
+    where they are (a tie in value goes to the earlier plan; the value never drops)."""
+    out = dict(starts)
+    spent = spending(inst, out)
+    cum_budget = [sum(inst.budget[: t + 1]) for t in range(inst.periods)]
+
+    def affordable(cost: float, t: int, s: int) -> bool:
+        if not inst.carry_over:
+            return spent[t - 1] + cost <= inst.budget[t - 1] * (1 + BUDGET_TOLERANCE) + BUDGET_TOLERANCE
+        running = sum(spent[: t - 1])
+        for tau in range(t, s):  # periods whose cumulative spending grows by the move
+            running += spent[tau - 1]
+            if running + cost > cum_budget[tau - 1] * (1 + BUDGET_TOLERANCE) + BUDGET_TOLERANCE:
+                return False
+        return True
+
+    for w in sorted(out, key=lambda w: (out[w], inst.work_index[w])):
+        work = inst.works[inst.work_index[w]]
+        ready = max((out[r] + inst.works[inst.work_index[r]].duration for r in work.requires),
+                    default=1)
+        for t in range(ready, out[w]):
+            if affordable(work.cost, t, out[w]):
+                spent[out[w] - 1] -= work.cost
+                spent[t - 1] += work.cost
+                out[w] = t
+                break
+    return out
+
+
 def useful_works(inst: PlanInstance) -> set[int]:
     """Works some plot of positive value needs, directly or through another work."""
     clos = closures(inst)

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .milp import DEFAULT_GAP, Rows, maximise, relative_gap
-from .plan import PlanInstance, baselines, closures, complete, evaluate, spending
+from .plan import (
+    PlanInstance,
+    baselines,
+    closures,
+    complete,
+    evaluate,
+    left_shift,
+    spending,
+)
 from .text import Reason, baseline_json
 
 BASELINES = ("cheapest_first", "best_value_per_cost")
@@ -238,7 +246,7 @@ def solve_plan(inst: PlanInstance, *, time_limit: float = 60.0,
     first = max(base, key=lambda k: scored[k].objective)
     res = maximise(model.value, matrix, np.asarray(model.rows.upper), integer=model.integer,
                    time_limit=time_limit, gap=gap, start=model.start(inst, base[first]))
-    candidates = {"solver": prune(inst, _starts(inst, model.ix, res.x))
+    candidates = {"solver": left_shift(inst, prune(inst, _starts(inst, model.ix, res.x)))
                   if res.x is not None else {}, **base}
     scored["solver"] = evaluate(inst, candidates["solver"])
     best = max(candidates, key=lambda k: scored[k].objective)  # the solver first on ties
