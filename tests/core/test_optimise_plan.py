@@ -172,3 +172,18 @@ def test_a_long_cycle_is_named_whole():
     works = [work(f"W{i}", 1, 1, [f"W{(i + 1) % 4}"]) for i in range(4)]
     with pytest.raises(InputError, match="W0 → W1 → W2 → W3 → W0"):
         parse_plan(plan(2, [1, 1], works, []))
+
+
+def test_a_baseline_work_that_unlocks_nothing_says_so_and_the_plan_drops_it():
+    # cheapest first starts the cheap half of what P needs; the dear half never fits in time
+    data = plan(2, [3, 3], [work("CHEAP", 2), work("DEAR", 5, 1), work("OTHER", 3)],
+                [plot("P", 10, ["CHEAP", "DEAR"]), plot("Q", 4, ["OTHER"])], rate=0.1,
+                carry=False)
+    result, inst = solve(data)
+    out = plan_json(inst, result)
+    cheapest = next(b for b in out["baselines"] if b["name"] == "cheapest_first")
+    row = next(r for r in cheapest["schedule"] if r["work"] == "CHEAP")
+    assert row["code"] == "unlocks_nothing"
+    assert row["explanation"] == ("completes in period 1 but unlocks nothing: the other works "
+                                  "its plots need are not complete by the horizon")
+    assert "CHEAP" not in {r["work"] for r in out["schedule"]}

@@ -241,7 +241,7 @@ def solve_plan(inst: PlanInstance, *, time_limit: float = 60.0,
     model = _build(inst)
     matrix = model.rows.matrix(len(model.value))
     build_seconds = time.perf_counter() - started
-    base = {name: prune(inst, s) for name, s in baselines(inst).items()}
+    base = baselines(inst)  # as the rules give them: works that unlock nothing included
     scored = {k: evaluate(inst, s) for k, s in base.items()}
     first = max(base, key=lambda k: scored[k].objective)
     res = maximise(model.value, matrix, np.asarray(model.rows.upper), integer=model.integer,
@@ -254,7 +254,7 @@ def solve_plan(inst: PlanInstance, *, time_limit: float = 60.0,
     bound = None if res.bound is None else max(res.bound + model.free_value, outcome.objective)
     return PlanResult(
         status=res.status, objective=outcome.objective, bound=bound,
-        gap=relative_gap(outcome.objective, bound), starts=candidates[best],
+        gap=relative_gap(outcome.objective, bound), starts=prune(inst, candidates[best]),
         unlocked=outcome.unlocked, values=outcome.values,
         baselines={k: (scored[k].objective, base[k]) for k in base},
         model=PlanModelStats(len(model.value), int(model.integer.sum()), matrix.shape[0],
@@ -289,21 +289,21 @@ def work_rows(inst: PlanInstance, starts: dict[str, int],
         for r in p.requires:
             if t is not None and done.get(r) == t:
                 unlocks[r].append(p.id)
+    needed = {r for w in starts for r in inst.works[inst.work_index[w]].requires}
     rows = []
     for w in sorted(starts, key=lambda w: (starts[w], inst.work_index[w])):
-        reason = Reason("unlocks", {"period": done[w], "plots": unlocks[w]}) if unlocks[w] \
-            else Reason("unlocks_nothing", {"period": done[w]})
+        code = "unlocks" if unlocks[w] else "unlocks_later" if w in needed else "unlocks_nothing"
         rows.append({"work": w, "start": starts[w], "complete": done[w],
                      "cost": inst.works[inst.work_index[w]].cost, "unlocks": unlocks[w],
-                     "reason": reason})
+                     "reason": Reason(code, {"period": done[w], "plots": unlocks[w]})})
     return rows
 
 
 def plan_json(inst: PlanInstance, result: PlanResult, tr: Callable[[str], str] = str) -> dict:
     """The plan as the contract's JSON, with the baselines, spending and explanations."""
     def schedule(starts, unlocked):
-        return [{**{k: v for k, v in r.items() if k != "reason"}, "explanation": r["reason"].text(tr)}
-                for r in work_rows(inst, starts, unlocked)]
+        return [{**{k: v for k, v in r.items() if k != "reason"}, "code": r["reason"].code,
+                 "explanation": r["reason"].text(tr)} for r in work_rows(inst, starts, unlocked)]
 
     out = {"status": result.status, "objective": round(result.objective, 6),
            "gap": None if result.gap is None else round(result.gap, 6),

@@ -36,7 +36,10 @@ TEXT: dict[str, str] = {
                               "{unit} left, {need} {unit} needed"),
     "more": gettext_noop("{names} and {n} more"),
     "unlocks": gettext_noop("completes in period {period} and unlocks {plots}"),
-    "unlocks_nothing": gettext_noop("completes in period {period}; needed by later works"),
+    "unlocks_later": gettext_noop("completes in period {period}; needed by later works"),
+    "unlocks_nothing": gettext_noop("completes in period {period} but unlocks nothing: the "
+                                    "other works its plots need are not complete by the "
+                                    "horizon"),
     "baseline_fcfs": gettext_noop("first come, first served"),
     "baseline_greedy_value": gettext_noop("greedy by value"),
     "baseline_cheapest_first": gettext_noop("cheapest work first"),
