@@ -187,3 +187,14 @@ def test_a_baseline_work_that_unlocks_nothing_says_so_and_the_plan_drops_it():
     assert row["explanation"] == ("completes in period 1 but unlocks nothing: the other works "
                                   "its plots need are not complete by the horizon")
     assert "CHEAP" not in {r["work"] for r in out["schedule"]}
+
+
+def test_a_work_finished_before_its_partner_says_which_plots_it_helps_unlock():
+    result, inst = solve(plan(3, [10, 10, 10], [work("A", 5), work("B", 10)],
+                              [plot("P", 10, ["A", "B"])], rate=0.1))
+    rows = {r["work"]: r for r in plan_json(inst, result)["schedule"]}
+    assert (rows["A"]["start"], rows["B"]["start"]) == (1, 2)
+    assert rows["A"]["code"] == "unlocks_with" and rows["A"]["helps"] == ["P"]
+    assert rows["A"]["explanation"] == ("completes in period 1; with the works completing after "
+                                        "it, it unlocks P")
+    assert rows["B"]["explanation"] == "completes in period 2 and unlocks P"

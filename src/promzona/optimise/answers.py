@@ -48,9 +48,9 @@ def readable(answer: dict[str, Any]) -> dict[str, Any]:
     out = dict(answer)
 
     def works(rows):
-        return [dict(r, explanation=Reason(r["code"], {"period": r["complete"],
-                                                       "plots": r["unlocks"]}).text(gettext))
-                for r in rows]
+        return [dict(r, explanation=Reason(r["code"], {
+            "period": r["complete"], "plots": r["unlocks"] or r["helps"]}).text(gettext))
+            for r in rows]
 
     if "schedule" in out:
         out["schedule"] = works(out["schedule"])

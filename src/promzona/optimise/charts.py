@@ -111,6 +111,7 @@ def unlock_map(answer: dict, ctx: PlanContext, zone: Zone, *, fmt: str = "svg") 
     ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#7a8490",
                                       linewidths=0.5))
     done = {r["work"]: r["complete"] for r in answer["schedule"]}
+    labelled: dict[tuple, int] = {}  # works ending at the same point get stacked labels
     for key, info in ctx.works.items():
         t = done.get(key)
         colour = "#9aa4ae" if t is None else cmap(norm(t))
@@ -119,8 +120,10 @@ def unlock_map(answer: dict, ctx: PlanContext, zone: Zone, *, fmt: str = "svg") 
                 x, y = zip(*line, strict=True)
                 ax.plot(x, y, color=colour, linewidth=3 if t else 1.2,
                         linestyle="-" if t else "--")
+                spot = (round(x[-1], 4), round(y[-1], 4))
+                labelled[spot] = labelled.get(spot, -1) + 1
                 ax.annotate(key, (x[-1], y[-1]), fontsize=7, color="#333333",
-                            xytext=(3, 2), textcoords="offset points")
+                            xytext=(3, 2 - 9 * labelled[spot]), textcoords="offset points")
         elif info.project is not None and info.project.source is not None:
             lon, lat_ = info.project.source.geometry["coordinates"]
             ax.scatter([lon], [lat_], s=80, marker="^", color=colour, edgecolors="#333333")

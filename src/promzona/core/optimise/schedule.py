@@ -280,22 +280,27 @@ def budget_marginals(inst: PlanInstance, result: PlanResult, *, step: float = 1.
 
 def work_rows(inst: PlanInstance, starts: dict[str, int],
               unlocked: dict[str, int | None]) -> list[dict]:
-    """Per scheduled work: start, completion, cost, and the plots it unlocks (those whose last
-    needed work it is), ordered by start."""
+    """Per scheduled work: start, completion, cost, the plots it unlocks (those whose last
+    needed work it is), those it helps unlock (a later work completes them), and why; ordered
+    by start."""
     done = complete(inst, starts)
     unlocks: dict[str, list[str]] = {w: [] for w in starts}
+    shares: dict[str, list[str]] = {w: [] for w in starts}  # unlocked later by another work
     for p in inst.plots:
         t = unlocked[p.id]
         for r in p.requires:
-            if t is not None and done.get(r) == t:
-                unlocks[r].append(p.id)
+            if t is not None and r in done:
+                (unlocks if done[r] == t else shares)[r].append(p.id)
     needed = {r for w in starts for r in inst.works[inst.work_index[w]].requires}
     rows = []
     for w in sorted(starts, key=lambda w: (starts[w], inst.work_index[w])):
-        code = "unlocks" if unlocks[w] else "unlocks_later" if w in needed else "unlocks_nothing"
+        code = ("unlocks" if unlocks[w] else "unlocks_with" if shares[w]
+                else "unlocks_later" if w in needed else "unlocks_nothing")
         rows.append({"work": w, "start": starts[w], "complete": done[w],
                      "cost": inst.works[inst.work_index[w]].cost, "unlocks": unlocks[w],
-                     "reason": Reason(code, {"period": done[w], "plots": unlocks[w]})})
+                     "helps": shares[w],
+                     "reason": Reason(code, {"period": done[w],
+                                             "plots": unlocks[w] or shares[w]})})
     return rows
 
 

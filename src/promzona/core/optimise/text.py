@@ -36,6 +36,8 @@ TEXT: dict[str, str] = {
                               "{unit} left, {need} {unit} needed"),
     "more": gettext_noop("{names} and {n} more"),
     "unlocks": gettext_noop("completes in period {period} and unlocks {plots}"),
+    "unlocks_with": gettext_noop("completes in period {period}; with the works completing after "
+                                 "it, it unlocks {plots}"),
     "unlocks_later": gettext_noop("completes in period {period}; needed by later works"),
     "unlocks_nothing": gettext_noop("completes in period {period} but unlocks nothing: the "
                                     "other works its plots need are not complete by the "
