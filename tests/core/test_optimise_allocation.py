@@ -10,6 +10,8 @@ from promzona.core.optimise.assign import solve_allocation
 from promzona.core.optimise.checks import load_json
 from promzona.core.optimise.synthetic import allocation_instance
 
+from .instances import REMOVE, changed
+
 pytestmark = pytest.mark.nodb
 
 
@@ -165,22 +167,12 @@ GOOD = {"applications": [{"id": "A1", "value": 1}],
 
 
 def _with(path, value):
-    import copy
-
-    data = copy.deepcopy(GOOD)
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    if value is KeyError:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return data
+    return changed(GOOD, path, value)
 
 
 @pytest.mark.parametrize(("data", "culprit"), [
     ([], "instance: must be an object"),
-    (_with(("sources",), KeyError), "missing key \"sources\""),
+    (_with(("sources",), REMOVE), "missing key \"sources\""),
     (_with(("extra",), 1), "unknown key \"extra\""),
     (_with(("applications",), {}), "applications: must be a list"),
     (_with(("applications", 0, "value"), -1), r"applications\[0\] \(A1\).value: must be a number"),
