@@ -164,15 +164,20 @@ def test_changed_value_changes_the_proposal(staff_client, competition):
 
 @pytest.mark.parametrize(("params", "error"), [
     ({"pin": "garbage"}, "is not an application and a plot"),
-    ({"pin": "A999999:BLK-01"}, "unknown application"),
-    ({"pin": "A1:BLK-99"}, "unknown plot"),
-    ({"forbid": ["A1:X"] * 201}, "At most 200 pairs"),
-    ({"value_A1": "nan"}, "A value is a number from 0"),
-    ({"value_A1": "-1"}, "A value is a number from 0"),
+    ({"pin": "A999999999:BLK-01"}, "unknown application"),
+    ({"pin": "{app}:BLK-99"}, "unknown plot"),
+    ({"forbid": ["{app}:X"] * 201}, "At most 200 pairs"),
+    ({"value_{app}": "nan"}, "A value is a number from 0"),
+    ({"value_{app}": "-1"}, "A value is a number from 0"),
     ({"investment": "2"}, ""),
 ])
 def test_bad_allocation_state_is_a_message(staff_client, competition, params, error):
-    r = staff_client.get(ALLOCATION, params)
+    app = key(competition["Завод горно-шахтного оборудования (демо)"])
+
+    def fill(v):
+        return [fill(x) for x in v] if isinstance(v, list) else v.format(app=app)
+
+    r = staff_client.get(ALLOCATION, {fill(k): fill(v) for k, v in params.items()})
     assert r.status_code == 200
     page = text(r)
     assert 'class="error"' in page and error in page
