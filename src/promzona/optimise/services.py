@@ -1,6 +1,7 @@
 """Writes: build-plan scenarios saved and deleted, an allocation proposal confirmed.
 
-Each runs in one transaction and writes its audit entry; only zone office staff may write.
+Each writes in one transaction with its audit entry (a scenario is solved before it opens);
+only zone office staff may write.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ def _require_staff(actor: Any) -> None:
         raise Forbidden(_("Only zone office staff may do this."))
 
 
-@transaction.atomic
 def scenario_create(
     *, actor: Any, zone: Zone, name: str, periods: int, budget: list[float] | None,
     discount_rate: float, carry_over: bool, kinds: list[str] | None = None,
@@ -61,14 +61,17 @@ def scenario_create(
         raise InputError(_("Plot %(code)s is not in the plan: it is not offerable, or no line "
                            "can serve it (give its required works).")
                          % {"code": unknown[0][:40]}, field="values")
+    # Solved before the transaction: a write lock is not held for the solver's seconds.
     answer = solve_plan_context(ctx, time_limit=SCENARIO_TIME_LIMIT)[2]
-    scenario = PlanScenario.objects.create(
-        zone=zone, name=name, periods=periods, budget=list(ctx.instance["budget"]),
-        discount_rate=discount_rate, carry_over=carry_over, kinds=kinds, values=values or {},
-        requires=requires or {}, result=answer, created_by=actor, created_at=now)
-    audit_record(actor=actor, action="plan_scenario.created", obj=scenario, now=now,
-                 after={"zone": zone.slug, "name": name, "objective": answer["objective"],
-                        "status": answer["status"]})
+    with transaction.atomic():
+        scenario = PlanScenario.objects.create(
+            zone=zone, name=name, periods=periods, budget=list(ctx.instance["budget"]),
+            discount_rate=discount_rate, carry_over=carry_over, kinds=kinds,
+            values=values or {}, requires=requires or {}, result=answer, created_by=actor,
+            created_at=now)
+        audit_record(actor=actor, action="plan_scenario.created", obj=scenario, now=now,
+                     after={"zone": zone.slug, "name": name, "objective": answer["objective"],
+                            "status": answer["status"]})
     return scenario
 
 
