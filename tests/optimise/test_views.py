@@ -284,3 +284,13 @@ def test_reasons_and_baselines_are_written_in_russian(staff_client, competition)
     assert "ей нужно 30 m³/h (газ)" in page
     plan_page = text(staff_client.get(PLAN, HTTP_ACCEPT_LANGUAGE="kk"))
     assert "Коммуникациялар құрылысының жоспары" in plan_page and "кезеңде аяқталып" in plan_page
+
+
+def test_plan_page_skips_the_marginal_values_when_they_would_take_too_long(staff_client,
+                                                                         monkeypatch):
+    from promzona.optimise import answers
+
+    monkeypatch.setattr(answers, "MARGINAL_PAGE_SECONDS", 0.0)
+    page = text(staff_client.get(PLAN))
+    assert "Value of one more unit of budget" not in page
+    assert "The value of more budget is not shown" in page

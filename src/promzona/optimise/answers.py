@@ -18,14 +18,18 @@ from promzona.core.optimise.text import Reason, baseline_label
 from .selectors import AllocationContext, PlanContext
 
 PAGE_TIME_LIMIT = 10.0
+#: A page re-solves once per period for the value of more budget only when that is quick.
+MARGINAL_PAGE_SECONDS = 20.0
 
 
 def solve_plan_context(ctx: PlanContext, *, time_limit: float = PAGE_TIME_LIMIT,
                        marginal_step: float | None = None,
                        ) -> tuple[PlanInstance, PlanResult, dict[str, Any]]:
+    """Solve; with ``marginal_step``, also the value of more budget per period when solving
+    again once per period takes at most :data:`MARGINAL_PAGE_SECONDS`."""
     inst = parse_plan(ctx.instance)
     result = solve_plan(inst, time_limit=time_limit)
-    if marginal_step:
+    if marginal_step and result.model.solve_seconds * inst.periods <= MARGINAL_PAGE_SECONDS:
         result = dataclasses.replace(result, marginals=budget_marginals(
             inst, result, step=marginal_step, time_limit=time_limit))
     return inst, result, plan_json(inst, result)
