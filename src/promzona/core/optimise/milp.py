@@ -70,9 +70,10 @@ class MilpResult:
 
 def maximise(value: np.ndarray, matrix, upper: np.ndarray, *, integer: np.ndarray,
              time_limit: float, gap: float = DEFAULT_GAP, start: np.ndarray | None = None,
-             ) -> MilpResult:
+             heuristic_effort: float = 0.05) -> MilpResult:
     """Maximise ``value · x`` subject to ``matrix · x <= upper``, ``0 <= x <= 1`` and
-    ``x[integer]`` whole; ``start``, when given, is a feasible point to improve on."""
+    ``x[integer]`` whole; ``start``, when given, is a feasible point to improve on;
+    ``heuristic_effort`` is HiGHS's share of effort spent looking for better points."""
     n = len(value)
     started = time.perf_counter()
     if n == 0:
@@ -81,7 +82,8 @@ def maximise(value: np.ndarray, matrix, upper: np.ndarray, *, integer: np.ndarra
     # a banner to standard output before output_flag can be turned off.
     h = highspy._Highs()
     for option, setting in (("output_flag", False), ("threads", 1), ("mip_rel_gap", gap),
-                            ("time_limit", max(float(time_limit), 0.01))):
+                            ("time_limit", max(float(time_limit), 0.01)),
+                            ("mip_heuristic_effort", heuristic_effort)):
         h.setOptionValue(option, setting)
     csc = matrix.tocsc()
     lp = highspy.HighsLp()
