@@ -302,7 +302,7 @@ LEDGER_STATUSES = ("reserved", "allocated")
 # The applications behind the reserved and allocated plots (illustrative):
 # plot, project, sector, investment (KZT), jobs, needs.
 HELD_PLOTS = [
-    ("BLK-05", "Цех металлоконструкций (демо)", "C25", 1_800_000_000, 85,
+    ("BLK-05", "Цех стальных конструкций (демо)", "C25", 1_800_000_000, 85,
      {"power_kw": 900, "water_m3_day": 25, "sewage_m3_day": 20, "heat_gcal_h": 1.2}),
     ("BLK-09", "Ремонт горного оборудования (демо)", "C33", 650_000_000, 40,
      {"power_kw": 400, "water_m3_day": 10, "sewage_m3_day": 8, "heat_gcal_h": 0.6}),
