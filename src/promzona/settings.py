@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "promzona.works",
     "promzona.projects",
     "promzona.outbox",
+    "promzona.optimise",
     "promzona.ops",
     "django_tasks",
     "django_tasks_db",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "promzona.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "promzona.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,7 +102,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
-    "promzona.middleware.ApiMethodNotAllowedMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
