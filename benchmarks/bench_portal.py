@@ -1,7 +1,7 @@
 """The public portal under load: home page and a plot passport, served by a real server.
 
 Sets up a throw-away demo database in a temp ``PROMZONA_VAR_DIR``, starts a real server on
-loopback in its own process (gunicorn, 2 workers x 8 threads, installed by this script with pip;
+loopback in its own process (gunicorn, 2 workers x 8 threads;
 or ``promzona runserver --noreload`` with ``--server runserver``, whose listen backlog of 5
 makes 20 users wait on TCP retries), then (from this process) runs a threaded load
 generator: ``--users`` concurrent users for ``--seconds``, each alternating the home page and a
@@ -105,8 +105,6 @@ def main() -> None:
     ap.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
     args = ap.parse_args()
     bindir = Path(sys.executable).parent
-    if args.server == "gunicorn" and not (bindir / "gunicorn").exists():
-        subprocess.run([str(bindir / "pip"), "install", "--quiet", "gunicorn"], check=True)
     with tempfile.TemporaryDirectory(prefix="promzona-bench-") as var:
         env = dict(os.environ, PROMZONA_VAR_DIR=var, PROMZONA_DEBUG="0")
         subprocess.run([PROMZONA, "demo"], env=env, check=True, capture_output=True)
