@@ -39,6 +39,9 @@ from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
 from promzona.applications import services
+from promzona.enquiries.models import Contact, Enquiry
+from promzona.enquiries.services import enquiry_submit
+from promzona.enquiries.services import form_token as enquiry_form_token
 from promzona.instructions import calendar as instruction_calendar
 from promzona.instructions import services as instruction_services
 from promzona.instructions.models import Body
@@ -181,6 +184,12 @@ WEB = [
      302, 403, 404, 302, 302, 404),
     ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/",
      302, 403, 404, 302, 302, 404),
+    ("GET", "enquiries/", "/enquiries/", 302, 403, 403, 200, 200, 403),
+    ("GET", "enquiries/new/", "/enquiries/new/", 200, 200, 200, 200, 200, 200),
+    ("POST", "enquiries/new/", "/enquiries/new/", 200, 200, 200, 200, 200, 200),
+    ("GET", "enquiries/<int:pk>/", "/enquiries/{enquiry}/", 302, 403, 403, 200, 200, 403),
+    ("POST", "enquiries/<int:pk>/<slug:status>/", "/enquiries/{enquiry}/answered/",
+     302, 403, 403, 302, 403, 403),
 ]
 
 NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
@@ -324,6 +333,11 @@ BODIES = {
     ("POST", "/api/works/{work}/accept"): lambda ids: _filled({"accepted_on": "{today}"}, ids),
     ("POST", "/api/projects/{project}/report"): lambda ids: _filled({"year": "{year}", "investment_kzt": 1,
                                                     "jobs": 1}, ids),
+    ("POST", "/enquiries/new/"): lambda ids: {
+        "to": f"c{ids['contact']}", "name": "Matrix", "email": "matrix@example.com",
+        "message": "Matrix", "website": "",
+        "token": enquiry_form_token(now=timezone.now() - dt.timedelta(seconds=10))},
+    ("POST", "/enquiries/{enquiry}/answered/"): lambda ids: {"note": "Called back"},
 }
 
 
@@ -406,6 +420,7 @@ def world(demo, settings, tmp_path):
            "join_request": join_request.pk, "org_a": users["a"].organisation_id}
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
+    ids |= _enquiries(demo)
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -471,6 +486,17 @@ def _execution(users, demo, *, exclude) -> dict:
             "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
             "report": report.pk, "today": today.isoformat(),
             "year": today.year}
+
+
+def _enquiries(demo) -> dict:
+    """``{contact}``: the demo zone's first contact; ``{enquiry}``: an enquiry to them."""
+    contact = Contact.objects.filter(zone=demo).order_by("position").first()
+    enquiry = enquiry_submit(
+        actor=None, enquiry=Enquiry(zone=demo, contact=contact, name="Matrix", language="en",
+                                    email="matrix@example.com", message="Matrix"),
+        token=enquiry_form_token(now=timezone.now() - dt.timedelta(seconds=10)), honeypot="",
+        now=timezone.now())
+    return {"contact": contact.pk, "enquiry": enquiry.pk}
 
 
 def _png() -> SimpleUploadedFile:
@@ -558,7 +584,8 @@ def test_editor_reaches_nothing_more_elsewhere(newsroom, line):
     gets, or is refused."""
     ids, clients = newsroom
     method, _pattern, sample, anon, _a, b, *_ = line
-    observed = _cell(clients["editor"], method, sample.format(**ids))
+    body = BODIES[(method, sample)](ids) if (method, sample) in BODIES else None
+    observed = _cell(clients["editor"], method, sample.format(**ids), body=body)
     assert observed in (anon, b, 403, 404), (line, observed)
 
 

@@ -38,9 +38,11 @@ def test_offer_english_headings(demo, client):
     assert "Contacts" in text and "invest@balkhash.example" in text
 
 
-def test_offer_with_bad_request_is_400_text(demo, client):
+def test_offer_with_bad_request_is_400_on_our_page_with_labels(demo, client):
     r = client.get("/match/offer.pdf", {"sector": "??", "lang": "xx"})
-    assert r.status_code == 400 and r["Content-Type"].startswith("text/plain")
+    assert r.status_code == 400 and r["Content-Type"].startswith("text/html")
+    page = r.content.decode()
+    assert "Cannot show this" in page and "Sector (OKED):" in page and "__all__" not in page
 
 
 def test_offer_from_saved_search(investor_client):

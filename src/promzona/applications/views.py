@@ -90,8 +90,11 @@ def _prefill(request, plots) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request):
-    if not request.user.acts_for_organisation:
-        raise PermissionDenied
+    if not request.user.acts_for_organisation:  # say why, and what comes next
+        raise PermissionDenied(
+            _("You can apply once the zone office has confirmed you as a user of your "
+              "organisation.") if request.user.role == "investor" else
+            _("Only users of an organisation confirmed by the zone office may apply."))
     plots = plots_visible_to(request.user)
     form = ApplicationForm(request.POST or None, plots=plots, initial=_prefill(request, plots))
     if request.method == "POST" and form.is_valid():

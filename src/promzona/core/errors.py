@@ -65,3 +65,14 @@ class CapacityExceeded(Conflict):
 class MethodNotAllowed(PromzonaError):
     code = "method_not_allowed"
     http_status = 405
+
+
+class RateLimited(PromzonaError):
+    """Too many requests of this kind from this caller; ``retry_after`` seconds to wait."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, **kw: Any):
+        super().__init__(message, **kw)
+        self.retry_after = retry_after

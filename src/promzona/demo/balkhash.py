@@ -29,6 +29,7 @@ from promzona.zones.models import (
     Zone,
 )
 
+from . import contacts as demo_contacts
 from . import instructions as demo_instructions
 from . import news
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
@@ -193,6 +194,7 @@ def load(*, today: dt.date) -> bool:
         save(actor=None, obj=AnchorEnterprise(zone=zone, name_ru=ru, name_kk=kk, name_en=en,
                                               sector_id=sector, employees=employees,
                                               description_ru=NOTE))
+    demo_contacts.load(zone=zone)
     _load_map(zone, x0, y0, x1, y1)
     _load_utilities(zone, x0, y0, x1, y1, today)
     _load_plots(zone, today)

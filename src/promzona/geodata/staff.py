@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,12 +152,12 @@ def _download(objs, layer: str, fmt: str) -> HttpResponse:
 def export_download(request, layer: str, fmt: str):
     """Staff: a whole layer, drafts included."""
     if layer not in LAYERS or fmt not in EXPORT_FORMATS:
-        return HttpResponse(status=404)
+        raise Http404
     return _download(layer_objects(layer, user=request.user, staff=True), layer, fmt)
 
 
 def public_plots(request, fmt: str):
     """Everybody: the plots the caller may see (published ones for the public)."""
     if fmt not in EXPORT_FORMATS:
-        return HttpResponse(status=404)
+        raise Http404
     return _download(layer_objects("plots", user=request.user), "plots", fmt)

@@ -19,6 +19,7 @@ from promzona.core.errors import InputError, NotFound
 from promzona.core.filenames import safe_filename
 from promzona.core.sinks import csv_text, xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
+from promzona.enquiries.selectors import contacts_of
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
 
@@ -110,7 +111,8 @@ def passport(request, zone_slug: str, code: str):
             },
         }, request=request))
         cache.set(key, body, PAGE_CACHE_SECONDS)
-    return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone})
+    return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone,
+                                                 "contacts": contacts_of(plot.zone)})
 
 
 def passport_pdf(request, zone_slug: str, code: str):
@@ -162,7 +164,7 @@ def zone_page(request, slug: str):
         "zone": zone, "summary": sel.zone_summary(request.user, zone),
         "anchors": zone.anchors.select_related("sector"),
         "directions": zone.directions.prefetch_related("sectors"),
-        "sectors": zone.priority_sectors.all(),
+        "sectors": zone.priority_sectors.all(), "contacts": contacts_of(zone),
     })
 
 

@@ -32,7 +32,7 @@ NEAR_TEXT: dict[str, str] = {
     "unit_gas": gettext_noop("m³/h"),
     "n_area_small": gettext_noop("fits with a minimum area of {area} ha"),
     "n_area_large": gettext_noop("fits with a maximum area of {area} ha"),
-    "n_sector": gettext_noop("the zone office decides which sectors a plot takes; ask it"),
+    "n_sector": gettext_noop("the zone office decides which sectors a plot takes"),
     "n_hazard": gettext_noop("the plot takes production of hazard classes {max}–5 only"),
     "n_rail_spur": gettext_noop("fits without a rail spur"),
     "n_dist_rail": gettext_noop("fits with rail at most {dist} m away"),
