@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -9,8 +11,8 @@ from django.db.models import Q, QuerySet
 from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
 from promzona.core.errors import NotFound
-from promzona.core.utilities import UTILITY_KINDS
-from promzona.zones.models import Plot, UtilityLine, UtilitySource
+from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.zones.models import Plot, UtilityKindChoices, UtilityLine, UtilitySource
 from promzona.zones.selectors import can_see_unpublished
 
 from .models import Application, Attachment, Reservation
@@ -99,3 +101,37 @@ def sources_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str
         if line.kind not in best or key < best[line.kind][:2]:
             best[line.kind] = (d, line.pk, line.source)
     return {kind: entry[2] for kind, entry in best.items()}
+
+
+def needs_by_kind(app: Application) -> dict[str, Decimal]:
+    """The application's positive needs by utility kind (power, water...)."""
+    needs = {kind: app.need(key) for key, kind in NEED_KEYS.items()}
+    return {kind: amount for kind, amount in needs.items() if amount > 0}
+
+
+@dataclass(frozen=True)
+class CapacityLine:
+    """One need of an application against the source a reservation of the plot would commit."""
+
+    kind: str
+    label: str
+    unit: str
+    need: Decimal
+    source: UtilitySource | None  # None: no source serves the plot for this kind
+    fits: bool
+
+    @property
+    def short(self) -> Decimal:
+        return max(self.need - self.source.free, Decimal(0)) if self.source else self.need
+
+
+def capacity_check(app: Application, plot: Plot) -> list[CapacityLine]:
+    """For the reviewer: would reserving ``plot`` for ``app`` find the capacity? The sources
+    are those :func:`sources_serving_plot` gives, the ones the reservation commits on."""
+    needs = needs_by_kind(app)
+    serving = sources_serving_plot(plot, list(needs))
+    labels = dict(UtilityKindChoices.choices)
+    return [CapacityLine(kind=kind, label=str(labels[kind]), unit=UTILITY_KINDS[kind].unit,
+                         need=need, source=serving.get(kind),
+                         fits=kind in serving and serving[kind].free >= need)
+            for kind, need in needs.items()]

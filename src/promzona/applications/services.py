@@ -23,7 +23,7 @@ from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
 from promzona.core.filenames import safe_filename
 from promzona.core.numbers import whole_number
-from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.core.utilities import NEED_KEYS
 from promzona.news.events import article_draft_from_event
 from promzona.outbox.services import mail_enqueue
 from promzona.zones import services as zone_services
@@ -31,6 +31,7 @@ from promzona.zones.models import CapacityCommitment, Plot, Sector
 from promzona.zones.selectors import plots_visible_to
 
 from . import files
+from .actions import ALLOWED_FROM
 from .models import (
     Application,
     Attachment,
@@ -39,7 +40,7 @@ from .models import (
     Reservation,
     ReservationCommitment,
 )
-from .selectors import is_member, is_reviewer, sources_serving_plot
+from .selectors import is_member, is_reviewer, needs_by_kind, sources_serving_plot
 
 S = Application.Status
 DEFAULT_RESERVATION_DAYS = 90
@@ -207,7 +208,7 @@ def application_update(*, actor: Any, application: Application, **fields: Any) -
     """Edit a draft; ``fields`` among :data:`EDITABLE_FIELDS` and ``preferred_plots``."""
     app = _locked(application)
     _require_member(actor, app)
-    if app.status != S.DRAFT:
+    if app.status not in ALLOWED_FROM["edit"]:
         raise Conflict(_("Only a draft can be edited."))
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"preferred_plots"}
     if unknown:
@@ -272,7 +273,8 @@ def application_submit(*, actor, application, comment="", now=None) -> Applicati
     app = _locked(application)
     _require_member(actor, app)
     _validated(app)
-    return _transition(actor=actor, application=app, allowed_from=(S.DRAFT,), to=S.SUBMITTED,
+    return _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["submit"],
+                       to=S.SUBMITTED,
                        comment=_comment(comment), now=now)
 
 
@@ -280,7 +282,7 @@ def application_submit(*, actor, application, comment="", now=None) -> Applicati
 def application_start_review(*, actor, application, comment="", now=None) -> Application:
     _require_reviewer(actor)
     app = _locked(application)
-    return _transition(actor=actor, application=app, allowed_from=(S.SUBMITTED,),
+    return _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["start_review"],
                        to=S.UNDER_REVIEW, comment=_comment(comment), now=now)
 
 
@@ -291,11 +293,11 @@ def application_approve(*, actor, application, comment="", now=None) -> Applicat
     now = now or timezone.now()
     app = _locked(application)
     reservation = app.reservations.filter(status=Reservation.Status.ACTIVE).first()
-    if app.status in (S.SUBMITTED, S.UNDER_REVIEW) and reservation is None:
+    if app.status in ALLOWED_FROM["approve"] and reservation is None:
         raise Conflict(_("Reserve a plot for the application before approving it."))
     if reservation is not None and reservation.expires_at <= now:
         raise Conflict(_("The reservation has expired; reserve the plot again."))
-    _transition(actor=actor, application=app, allowed_from=(S.SUBMITTED, S.UNDER_REVIEW),
+    _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["approve"],
                 to=S.APPROVED, comment=_comment(comment), now=now)
     rows = Reservation.objects.filter(pk=reservation.pk, status=Reservation.Status.ACTIVE).update(
         status=Reservation.Status.ALLOCATED, ended_at=now
@@ -328,7 +330,7 @@ def application_reject(*, actor, application, comment, now=None) -> Application:
         raise InputError(_("Say why the application is rejected."), field="comment")
     now = now or timezone.now()
     app = _locked(application)
-    _transition(actor=actor, application=app, allowed_from=(S.SUBMITTED, S.UNDER_REVIEW),
+    _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["reject"],
                 to=S.REJECTED, comment=text, now=now)
     _end_active_reservations(actor=actor, app=app, status=Reservation.Status.RELEASED, now=now)
     return app
@@ -340,7 +342,7 @@ def application_withdraw(*, actor, application, comment="", now=None) -> Applica
     now = now or timezone.now()
     app = _locked(application)
     _require_member(actor, app)
-    _transition(actor=actor, application=app, allowed_from=(S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW),
+    _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["withdraw"],
                 to=S.WITHDRAWN, comment=_comment(comment), now=now)
     _end_active_reservations(actor=actor, app=app, status=Reservation.Status.RELEASED, now=now)
     return app
@@ -366,7 +368,7 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
     """Attach a PDF, DOCX, XLSX, PNG or JPEG of at most 20 MB, its type read from its bytes."""
     if not is_reviewer(actor):
         _require_member(actor, application)
-    if application.status in (S.APPROVED, S.REJECTED, S.WITHDRAWN):
+    if application.status not in ALLOWED_FROM["upload"]:
         raise Conflict(_("A closed application takes no more attachments."))
     kind = files.upload_kind(upload)
     content_type, ext = files.KINDS[kind]
@@ -390,8 +392,7 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
 
 def _needed_sources(plot: Plot, app: Application) -> list[tuple[Any, Decimal]]:
     """(source, amount) for each positive need, ordered by source id (the lock order)."""
-    kinds = {UTILITY_KINDS[code].code: app.need(key) for key, code in NEED_KEYS.items()}
-    kinds = {k: v for k, v in kinds.items() if v > 0}
+    kinds = needs_by_kind(app)
     serving = sources_serving_plot(plot, list(kinds))
     missing = sorted(set(kinds) - set(serving))
     if missing:
@@ -427,7 +428,7 @@ def plot_reserve(
     needed = _needed_sources(plot, application)
     with transaction.atomic():
         app = _locked(application)
-        if app.status not in (S.SUBMITTED, S.UNDER_REVIEW):
+        if app.status not in ALLOWED_FROM["reserve"]:
             raise Conflict(
                 _("Only a submitted application under consideration can hold a plot."),
                 details={"status": app.status},

@@ -27,6 +27,7 @@ from promzona.web.feedback import refused
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
+from .actions import actions_for
 from .files import MAX_ATTACHMENT_BYTES
 from .forms import ApplicationForm, CommentForm, QueueFilter, ReserveForm, UploadForm
 from .models import Reservation
@@ -139,18 +140,25 @@ def application_detail(request, pk):
     app = _get(request, pk)
     user = request.user
     staff = selectors.is_reviewer(user)
+    preferred = list(app.preferred.select_related("plot__zone"))
+    reservations = list(app.reservations.select_related("plot__zone"))
+    active = next((r for r in reservations if r.status == Reservation.Status.ACTIVE), None)
+    actions = actions_for(user, app, active=active)
     return render(request, "applications/detail.html", {
-        "app": app,
-        "preferred": app.preferred.select_related("plot"),
-        "reservations": app.reservations.select_related("plot"),
+        "app": app, "preferred": preferred, "reservations": reservations, "active": active,
         "comments": app.comments.select_related("author"),
         "attachments": app.attachments.all(),
         "history": selectors.application_history(app) if selectors.sees_all(user) else None,
         "is_member": selectors.is_member(user, app),
-        "is_staff": staff,
+        "is_staff": staff, "actions": actions,
+        # The reviewer's check: would a reservation of each preferred plot find the capacity?
+        "capacity": [(p.plot, selectors.capacity_check(app, p.plot)) for p in preferred]
+        if "reserve" in actions else [],
+        "committed": active.commitment_links.select_related("commitment__source")
+        if active is not None and selectors.sees_all(user) else [],
         "comment_form": CommentForm(auto_id=False), "upload_form": UploadForm(),
         "reserve_form": ReserveForm(initial={"plot_code": next(
-            (p.plot.code for p in app.preferred.select_related("plot")), "")}),
+            (p.plot.code for p in preferred), "")}),
     })
 
 
