@@ -23,6 +23,7 @@ from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
 from promzona.core.geodata.mapping import LAYER_FIELDS, coerce, guess_mapping
+from promzona.geodata.preview import area_warning, drawable
 from promzona.geodata.uploads import read_upload
 from promzona.zones import services as zone_services
 from promzona.zones.models import MapFeature, Plot, Sector, UtilityLine, UtilitySource, Zone
@@ -51,6 +52,7 @@ class RowResult:
     action: str  # create | update | refuse
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    shape: Any = field(default=None, repr=False, compare=False)  # WGS 84, for the preview map
 
 
 @dataclass
@@ -73,7 +75,7 @@ class ImportReport:
         return {
             "layer": self.layer, "crs": self.crs, "mapping": self.mapping,
             "dry_run": self.dry_run, "written": self.written, "counts": self.counts,
-            "rows": [r.__dict__ for r in self.rows],
+            "rows": [{k: v for k, v in r.__dict__.items() if k != "shape"} for r in self.rows],
         }
 
 
@@ -198,18 +200,20 @@ def plots_import(
             plot.full_clean(exclude=["zone", "geometry"], validate_unique=False,
                             validate_constraints=False)
         except (ValueError, GeometryError) as exc:
-            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse", str(exc)))
+            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse", str(exc),
+                                         shape=drawable(table.geometries[i])))
             plots.append(None)
             shapes.append(None)
             sectors.append(None)
         except ValidationError as exc:
             report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse",
-                                         _django_reason(exc)))
+                                         _django_reason(exc), shape=drawable(table.geometries[i])))
             plots.append(None)
             shapes.append(None)
             sectors.append(None)
         else:
-            report.rows.append(RowResult(n, code, action))
+            report.rows.append(RowResult(n, code, action, warnings=area_warning(plot, shape),
+                                         shape=shape))
             plots.append(plot)
             shapes.append(shape)
             sectors.append(codes)
@@ -401,8 +405,9 @@ def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen) 
         with transaction.atomic():
             zone_services.feature_save(actor=actor, obj=obj)
     except (ValueError, InputError) as exc:
-        return RowResult(n, str(values.get(key) or ""), "refuse", getattr(exc, "message", str(exc)))
-    return RowResult(n, ident, action)
+        return RowResult(n, str(values.get(key) or ""), "refuse", getattr(exc, "message", str(exc)),
+                         shape=drawable(table.geometries[i]))
+    return RowResult(n, ident, action, shape=g)
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
 from promzona.zones.models import Zone
 
+from .preview import preview_map
 from .selectors import layer_objects
 from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
 from .uploads import UPLOADS, imports_clean, upload_store
@@ -91,7 +92,7 @@ def import_page(request):
         else:
             path = UPLOADS / token
             try:
-                zone = Zone.objects.filter(slug=pending["zone"]).first()
+                zone = ctx["zone"] = Zone.objects.filter(slug=pending["zone"]).first()
                 ctx["report"] = import_file(
                     actor=request.user, path=path, name=pending["name"], layer=pending["layer"],
                     zone=zone, crs=pending["crs"] or None, repair=pending["repair"],
@@ -109,6 +110,7 @@ def import_page(request):
             d = form.cleaned_data
             imports_clean()  # previews never confirmed
             token = upload_store(d["file"])
+            ctx["zone"] = d["zone"]
             try:
                 report = import_file(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
@@ -133,6 +135,8 @@ def import_page(request):
             status = 400
     else:
         form = ImportForm()
+    if ctx.get("report") is not None:
+        ctx["preview"] = preview_map(ctx["report"], zone=ctx.get("zone"))
     ctx.update(form=form, formats=sorted(FORMATS), export_formats=list(EXPORT_FORMATS),
                layers=LAYERS)
     return render(request, "geodata/import.html", ctx, status=status)
