@@ -105,7 +105,7 @@ def test_an_allocation_shows_when_it_was_allocated_not_an_expiry(users, publishe
         .content.decode()
     line = re.search(r'<ul class="reservations">(.*?)</ul>', page, re.S).group(1)
     today = timezone.localdate().isoformat()
-    assert f"Allocated, allocated on {today}" in line and "until" not in line
+    assert f"Allocated, since {today}" in line and "until" not in line
 
 
 def test_the_reviewer_sees_a_capacity_check_of_each_preferred_plot(users, published_plot):
