@@ -81,7 +81,11 @@ KEYS = {
     "gas_m3_h": gettext_lazy("Gas, m³/h"),
 }
 #: Derived or bulky fields whose values say nothing to a reader.
-QUIET = {"min_lon", "min_lat", "max_lon", "max_lat", "geometry", "password"}
+QUIET = {"min_lon", "min_lat", "max_lon", "max_lat", "geometry", "password", "id",
+         "created_at", "updated_at"}
+#: Keys whose values are ids of other objects.
+REFERENCES = {"reservation", "application", "attachment", "extension", "report", "plot",
+              "preferred_plots"}
 MAX_TEXT = 200
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?")
 
@@ -162,9 +166,9 @@ def _when(text: str) -> str | None:
     return formats.date_format(moment, "Y-m-d H:i")
 
 
-def value_text(value: Any, field: models.Field | None = None) -> str:
-    """A stored value as words: choices by their label, dates local, lists and objects
-    spelt out, long text cut."""
+def value_text(value: Any, field: models.Field | None = None, *, reference: bool = False) -> str:
+    """A stored value as words: choices by their label, dates local, references as #id,
+    lists and objects spelt out, long text cut."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -172,7 +176,7 @@ def value_text(value: Any, field: models.Field | None = None) -> str:
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v) for v in value) or "—"
+        return ", ".join(value_text(v, reference=reference) for v in value) or "—"
     if isinstance(value, dict):
         return "; ".join(f"{_label(None, str(k))}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, str):
@@ -186,8 +190,10 @@ def value_text(value: Any, field: models.Field | None = None) -> str:
             if when:
                 return when
         return value if len(value) <= MAX_TEXT else value[:MAX_TEXT] + "…"
-    if isinstance(value, (int, float)) and isinstance(field, models.ForeignKey):
+    if isinstance(value, int) and (reference or isinstance(field, models.ForeignKey)):
         return f"#{value}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return formats.number_format(value) if isinstance(value, (int, float)) else str(value)
 
 
@@ -201,11 +207,11 @@ def readable(entry: AuditEntry) -> HistoryRow:
             if key == "geometry":
                 changes.append(Change(_label(model, key), None, _("changed")))
             continue
-        field = _field(model, key)
+        field, ref = _field(model, key), key in REFERENCES
         changes.append(Change(
             _label(model, key),
-            value_text(before[key], field) if key in before else None,
-            value_text(after[key], field) if key in after else None))
+            value_text(before[key], field, reference=ref) if key in before else None,
+            value_text(after[key], field, reference=ref) if key in after else None))
     actor = _("system") if entry.actor_id is None and entry.actor_label == "system" \
         else entry.actor_label
     return HistoryRow(at=entry.at, actor=actor, action=action_label(entry.action, model),
