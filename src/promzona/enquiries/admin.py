@@ -3,6 +3,7 @@ read there — the inbox marks them, audited."""
 
 from django.contrib import admin
 
+from promzona.audit.admin import ReadOnlyAdmin
 from promzona.zones.admin import ServiceAdmin
 
 from .models import Contact, Enquiry
@@ -17,16 +18,7 @@ class ContactAdmin(ServiceAdmin):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(ReadOnlyAdmin):
     list_display = ("id", "created_at", "name", "organisation", "email", "zone", "status")
     list_filter = ("status", "zone")
     search_fields = ("name", "organisation", "email")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
