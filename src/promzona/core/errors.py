@@ -67,6 +67,11 @@ class MethodNotAllowed(PromzonaError):
     http_status = 405
 
 
+class TooLarge(PromzonaError):
+    code = "too_large"
+    http_status = 413
+
+
 class RateLimited(PromzonaError):
     """Too many requests of this kind from this caller; ``retry_after`` seconds to wait."""
 
