@@ -113,3 +113,21 @@ def test_sentences_are_translated_through_tr():
     [n] = near_misses(out, tr=lambda s: ru.get(s, s))
     assert n.remedy == "подходит при максимальной площади 6,20 га"
     assert n.reason == "area 6,20 ha is above the requested maximum 5,00 ha"
+
+
+def test_the_number_of_patches_checked_is_bounded(monkeypatch):
+    """Each near miss with a patch costs a match; at most ``max_checks`` are run."""
+    import promzona.core.matching.near as near_module
+
+    plots = [plot(i, i * 1000, area_ha=5.0 + i / 10) for i in range(1, 8)]
+    out = match(index(plots=plots), req(area_ha={"max": 5}), today=TODAY)
+    calls = []
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return match(*a, **kw)
+
+    monkeypatch.setattr(near_module, "match", counting)
+    assert len(near_misses(out, limit=2, max_checks=3)) == 2 and len(calls) == 2
+    calls.clear()
+    assert len(near_misses(out, limit=10, max_checks=3)) == 3 and len(calls) == 3

@@ -25,7 +25,8 @@ def test_each_result_is_a_card_with_its_cost_bar_timeline_and_folded_explanation
     card = page[page.index('<li class="card"'):page.index("</ol>")]
     assert card.count('<rect class="seg seg-') >= 6  # land, connections, utilities × 2 cards
     assert "<th scope=\"row\">Administrative procedure</th>" in card
-    assert "<th scope=\"row\">Power</th>" in card and "<th scope=\"row\">Water</th>" in card
+    assert re.search(r'<th scope="row">Power<small class="via">PO-\d · [a-z ]+ · PS-\d</small>', card)
+    assert '<th scope="row">Water<small class="via">WA-' in card
     assert 'class="desired"' in card and 'class="start"' in card
     assert "later than your desired start" in card  # the demo starts after 2027-06-01
     assert '<details class="explain"><summary>How this was worked out</summary>' in card

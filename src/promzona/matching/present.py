@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from promzona.core.matching import MatchOutcome
 from promzona.core.matching.cards import cost_bar, timeline
 from promzona.core.matching.near import apply_patch, near_misses
+from promzona.core.matching.text import TEXT
 from promzona.zones.models import Plot
 
 from .forms import MatchForm
@@ -45,7 +46,10 @@ def cards(outcome: MatchOutcome, results: list[dict[str, Any]], *, today: dt.dat
         start_on = dt.date.fromisoformat(r["start_on"])
         r["bar"] = cost_bar(r["cost_breakdown"])
         r["timeline"] = timeline(today=today, start_on=start_on, ready=ready, start_by=start_by)
-        r["tracks"] = [(str(TRACK_LABELS[t.key]), t) for t in r["timeline"].tracks]
+        via = {u["kind"]: " · ".join((u["line_code"], gettext(TEXT[f"status_{u['line_status']}"]),
+                                      u["source_code"])) for u in r["utilities"]}
+        r["tracks"] = [(str(TRACK_LABELS[t.key]), via.get(t.key, ""), t)
+                       for t in r["timeline"].tracks]
         r["late"] = bool(start_by and start_on > start_by)
 
 

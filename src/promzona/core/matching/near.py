@@ -20,7 +20,22 @@ import numpy as np
 
 from promzona.core.utilities import UTILITY_KINDS
 
-from .engine import R_STATUS, MatchOutcome, match
+from .engine import (
+    R_AREA_LARGE,
+    R_AREA_SMALL,
+    R_BUDGET,
+    R_DIST_AIRPORT,
+    R_DIST_RAIL,
+    R_DIST_ROAD,
+    R_GAP,
+    R_HAZARD,
+    R_NO_PRICE,
+    R_RAIL_SPUR,
+    R_SECTOR,
+    R_STATUS,
+    MatchOutcome,
+    match,
+)
 from .request import MatchRequest
 from .text import TEXT, fmt_num, gettext_noop
 
@@ -115,57 +130,69 @@ def _rel(new: float, old: float) -> float:
     return abs(new - old) / max(abs(old), 1e-9)
 
 
+#: The engine's reason bits and the codes of its sentences (the distance codes end in
+#: ``_unknown`` where the plot's distance is not known).
+BIT_CODES = {R_AREA_SMALL: "area_small", R_AREA_LARGE: "area_large", R_SECTOR: "sector",
+             R_HAZARD: "hazard", R_RAIL_SPUR: "rail_spur", R_DIST_RAIL: "dist_rail",
+             R_DIST_ROAD: "dist_road", R_DIST_AIRPORT: "dist_airport", R_NO_PRICE: "no_price",
+             R_BUDGET: "budget"} | {bit: f"gap_{kind}" for kind, bit in R_GAP.items()}
+
+Remedy = tuple[Callable[[], str], dict[str, Any] | None, float]  # (its words, patch, size)
+
+
 class _Builder:
-    """Turns the one reason of excluded plot ``i`` into a :class:`NearMiss`."""
+    """What it would take to let excluded plot ``i`` in: the patch and its size at once, the
+    words only when the near miss is offered."""
 
     def __init__(self, outcome: MatchOutcome, T: dict[str, str]):
         self.o, self.T = outcome, T
         self.ix, self.req = outcome.index, outcome.request
 
-    def build(self, i: int, code: str, reason: str) -> NearMiss:
-        remedy, patch, size = self._remedy(i, code)
-        p = self.ix.plots[i]
-        return NearMiss(plot_id=p.id, plot_code=p.code, code=code, reason=reason,
-                        remedy=remedy, patch=patch, size=size)
+    def code(self, i: int, bit: int) -> str:
+        code = BIT_CODES[bit]
+        name = code.removeprefix("dist_")
+        if code.startswith("dist_") and getattr(self.ix.plots[i], f"dist_{name}_m") is None:
+            return f"{code}_unknown"
+        return code
 
-    def _remedy(self, i: int, code: str) -> tuple[str, dict[str, Any] | None, float]:
+    def remedy(self, i: int, code: str) -> Remedy:
         T, req, p = self.T, self.req, self.ix.plots[i]
         if code == "area_small":
             area = _floor(p.area_ha, 2)
-            return (T["n_area_small"].format(area=fmt_num(area, 2, T=T)),
+            return (lambda: T["n_area_small"].format(area=fmt_num(area, 2, T=T)),
                     {"area_ha": {"min": area}}, _rel(area, req.area_min_ha or 0.0))
         if code == "area_large":
             area = _ceil(p.area_ha, 2)
-            return (T["n_area_large"].format(area=fmt_num(area, 2, T=T)),
+            return (lambda: T["n_area_large"].format(area=fmt_num(area, 2, T=T)),
                     {"area_ha": {"max": area}}, _rel(area, req.area_max_ha or 0.0))
         if code == "rail_spur":
-            return T["n_rail_spur"], {"rail_spur": False}, 0.5
+            return lambda: T["n_rail_spur"], {"rail_spur": False}, 0.5
         if code.startswith("dist_"):
             name = code.removeprefix("dist_").removesuffix("_unknown")
             if code.endswith("_unknown"):
-                return T["n_dist_unknown"], {"max_distance_m": {name: None}}, 1.0
+                return lambda: T["n_dist_unknown"], {"max_distance_m": {name: None}}, 1.0
             dist = _ceil(getattr(p, f"dist_{name}_m"), -1)
             limit = getattr(req, _DISTANCES[name]) or 0.0
-            return (T[f"n_dist_{name}"].format(dist=fmt_num(dist, T=T)),
+            return (lambda: T[f"n_dist_{name}"].format(dist=fmt_num(dist, T=T)),
                     {"max_distance_m": {name: dist}}, _rel(dist, limit))
         if code == "budget":
             cost = _ceil(float(self.o.total[i]), -3)
-            return (T["n_budget"].format(cost=fmt_num(cost, T=T)), {"budget_kzt": cost},
-                    _rel(cost, req.budget_kzt or 0.0))
+            return (lambda: T["n_budget"].format(cost=fmt_num(cost, T=T)),
+                    {"budget_kzt": cost}, _rel(cost, req.budget_kzt or 0.0))
         if code.startswith("gap_"):
             return self._gap(i, code.removeprefix("gap_"))
         if code == "hazard":
-            return T["n_hazard"].format(max=p.hazard_class_max), None, math.inf
-        return T.get(f"n_{code}", T["n_sector"]), None, math.inf
+            return lambda: T["n_hazard"].format(max=p.hazard_class_max), None, math.inf
+        return lambda: T[f"n_{code}"], None, math.inf
 
-    def _gap(self, i: int, kind: str) -> tuple[str, dict[str, Any] | None, float]:
+    def _gap(self, i: int, kind: str) -> Remedy:
         """The most any source in reach can give, with every planned upgrade."""
         T, ix = self.T, self.ix
         label = T[f"kind_{kind}"]
         pairs = ix.pairs[kind]
         seg = int(np.searchsorted(pairs["seg_plot"], i))
         if seg >= pairs["seg_plot"].size or pairs["seg_plot"][seg] != i:
-            return T["n_gap_no_line"].format(kind=label), None, math.inf
+            return lambda: T["n_gap_no_line"].format(kind=label), None, math.inf
         lo = int(pairs["seg_start"][seg])
         best, best_source = -math.inf, None
         for k in range(lo, lo + int(pairs["seg_len"][seg])):
@@ -176,12 +203,13 @@ class _Builder:
         unit = T[f"unit_{kind}"]
         most = _floor(max(best, 0.0), 3)
         if most <= 0:
-            return (T["n_gap_none"].format(source=best_source.code, kind=label), None,
+            return (lambda: T["n_gap_none"].format(source=best_source.code, kind=label), None,
                     math.inf)
         need = self.req.need(kind)
-        text = T["n_gap_short"].format(source=best_source.code, short=_qty(need - most, T),
-                                       unit=unit, kind=label, most=_qty(most, T))
-        return text, {"needs": {UTILITY_KINDS[kind].need_key: most}}, _rel(most, need)
+        return (lambda: T["n_gap_short"].format(source=best_source.code,
+                                                short=_qty(need - most, T), unit=unit,
+                                                kind=label, most=_qty(most, T)),
+                {"needs": {UTILITY_KINDS[kind].need_key: most}}, _rel(most, need))
 
 
 def _single_reason(bits: np.ndarray) -> np.ndarray:
@@ -189,13 +217,14 @@ def _single_reason(bits: np.ndarray) -> np.ndarray:
     return (bits != 0) & ((bits & (bits - 1)) == 0) & (bits != R_STATUS)
 
 
-def near_misses(outcome: MatchOutcome, *, limit: int = 10,
-                tr: Callable[[str], str] = str) -> list[NearMiss]:
+def near_misses(outcome: MatchOutcome, *, limit: int = 10, tr: Callable[[str], str] = str,
+                max_checks: int | None = None) -> list[NearMiss]:
     """Up to ``limit`` near misses of ``outcome``, those with the smallest change first.
 
     Each patch is checked by matching the patched request over the same plots; a near miss
     whose patch would not let the plot in (another criterion would then fail, e.g. the budget
-    after a larger need) is not offered.
+    after a larger need) is not offered. At most ``max_checks`` (3 × ``limit``) different
+    patches are checked, so a large dataset costs a bounded number of matches.
     """
     T = {k: tr(v) for k, v in (TEXT | NEAR_TEXT).items()}
     positions = outcome.excluded_pos[_single_reason(outcome.reasons[outcome.excluded_pos])]
@@ -203,15 +232,20 @@ def near_misses(outcome: MatchOutcome, *, limit: int = 10,
         return []
     builder = _Builder(outcome, T)
     candidates = []
-    for i in positions.tolist():
-        [reason] = outcome._reasons(i, T)  # the engine's own sentence for its one reason
-        candidates.append(builder.build(i, reason.code, reason.text))
-    candidates.sort(key=lambda n: (n.size, n.plot_id))
-    checker = _Checker(outcome)
+    for i, bit in zip(positions.tolist(), outcome.reasons[positions].tolist(), strict=True):
+        code = builder.code(i, bit)
+        words, patch, size = builder.remedy(i, code)
+        candidates.append((size, int(outcome.index.plot_id[i]), i, code, words, patch))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    checker = _Checker(outcome, max_checks=3 * limit if max_checks is None else max_checks)
     out = []
-    for near in candidates:
-        if near.patch is None or checker.admits(near.patch, near.plot_id):
-            out.append(near)
+    for size, plot_id, i, code, words, patch in candidates:
+        if patch is not None and not checker.admits(patch, plot_id):
+            continue
+        [reason] = outcome._reasons(i, T)  # the engine's own sentence for its one reason
+        assert reason.code == code, (reason.code, code)  # noqa: S101 - BIT_CODES follows it
+        out.append(NearMiss(plot_id=plot_id, plot_code=outcome.index.plots[i].code, code=code,
+                            reason=reason.text, remedy=words(), patch=patch, size=size))
         if len(out) >= limit:
             break
     return out
@@ -220,8 +254,8 @@ def near_misses(outcome: MatchOutcome, *, limit: int = 10,
 class _Checker:
     """Matches patched requests over the outcome's plots, once per distinct patch."""
 
-    def __init__(self, outcome: MatchOutcome):
-        self.o = outcome
+    def __init__(self, outcome: MatchOutcome, *, max_checks: int):
+        self.o, self.checks_left = outcome, max_checks
         ix = outcome.index
         self.visible = np.zeros(ix.size, dtype=bool)
         self.visible[outcome.ranked] = True
@@ -232,6 +266,9 @@ class _Checker:
     def admits(self, patch: dict[str, Any], plot_id: int) -> bool:
         key = repr(sorted(patch.items()))
         if key not in self.results:
+            if self.checks_left <= 0:
+                return False  # not checked: not offered
+            self.checks_left -= 1
             request = MatchRequest.parse(apply_patch(self.body, patch))
             again = match(self.o.index, request, today=self.o.today, visible=self.visible)
             self.results[key] = set(again.result_ids)
