@@ -66,8 +66,8 @@ def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
     other = make_application(users["b"], submit=False)
     r = staff_client.get(reverse("applications:list"), {"status": "submitted"})
     body = r.content.decode()
-    assert f'href="/applications/{mine.pk}/"' in body
-    assert f'href="/applications/{other.pk}/"' not in body
+    assert f'href="{reverse("applications:detail", args=[mine.pk])}"' in body
+    assert f'href="{reverse("applications:detail", args=[other.pk])}"' not in body
     assert staff_client.get(reverse("applications:list"), {"status": "bogus"}).status_code == 200
     staff_client.post(reverse("applications:reserve", args=[mine.pk]),
                       {"plot_code": published_plot.code})

@@ -129,7 +129,7 @@ def test_saved_search_keeps_its_weights(investor_client):
 def test_each_result_links_its_passport_and_an_application_with_the_needs(demo, investor_client):
     html = investor_client.get("/match/", QUERY).content.decode()
     assert '/plots/balkhash/BLK-11/"' in html
-    link = re.search(r'href="(/applications/new/\?plot=\d+&amp;[^"]+)"', html).group(1)
+    link = re.search(r'href="(/en/applications/new/\?plot=\d+&amp;[^"]+)"', html).group(1)
     form = investor_client.get(link.replace("&amp;", "&")).context["form"]
     assert form.initial["preferred_codes"] == "BLK-11"
     assert form.initial["sector"] == "C25" and float(form.initial["power_kw"]) == 500

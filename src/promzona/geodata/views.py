@@ -71,7 +71,7 @@ def _respond(request, doc, title: str, *, kind: str, content_type=ogc.JSON, extr
 
 
 def _base(request) -> str:
-    return request.build_absolute_uri(reverse("geodata:ogc-landing")).rstrip("/")
+    return request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
 
 
 @require_GET

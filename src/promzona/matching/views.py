@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.core.errors import PromzonaError
 from promzona.core.numbers import whole_number
 from promzona.ratelimit import rate_limit_wait
+from promzona.web.links import localised
 from promzona.zones.models import Plot, Zone
 from promzona.zones.selectors import can_see_unpublished, data_version
 
@@ -42,7 +43,7 @@ def match_page(request):
         saved = get_object_or_404(SavedSearch, pk=whole_number(request.GET["saved"]) or 0,
                                   user=user)
         form = MatchForm(MatchForm.initial_from(saved.request))
-        notices_mark_read(actor=user, url=request.get_full_path())
+        notices_mark_read(actor=user, url=localised(request.get_full_path(), settings.LANGUAGE_CODE))
     elif "sector" in request.GET:
         form = MatchForm(request.GET)
     else:

@@ -298,8 +298,8 @@ def obligations_warn(*, now: dt.datetime | None = None) -> int:
                     warned_at=now):
                 continue  # announced meanwhile by a concurrent run
             project = milestone.project
-            url = reverse("projects:detail", args=[project.pk])
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(settings.LANGUAGE_CODE):  # stored: the default language
+                url = reverse("projects:detail", args=[project.pk])
                 text = _("Project #%(id)s “%(name)s”: %(milestone)s was due on %(date)s and is "
                          "overdue.") % {"id": project.pk, "name": project.name[:80],
                                         "milestone": milestone.get_kind_display(),
