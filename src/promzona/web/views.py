@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
 from promzona.accounts.forms import ThrottledAuthenticationForm
+from promzona.core import colours
 from promzona.core.errors import InputError, NotFound
 from promzona.core.filenames import safe_filename
 from promzona.core.sinks import csv_text, xlsx_bytes
@@ -22,8 +28,9 @@ from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
 
-from . import pdf
+from . import maps, pdf
 from . import selectors as sel
+from .models import DEFAULT_COLOUR, Branding
 
 PAGE_CACHE_SECONDS = 300
 DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML"),
@@ -77,13 +84,10 @@ def _home_body(request, zones):
         return render(request, "web/_plot_list.html", {"plots": plots}), 200
     statuses = [(s, label) for s, label in Plot.Status.choices
                 if any(p.status == s for p in visible)]
+    map_data = maps.home_map(zones, visible)
     body = render_to_string("web/_home_body.html", {
-        "form": form, "error": error, "plots": plots, "statuses": statuses,
-        "map_data": {
-            "plots": {"type": "FeatureCollection",
-                      "features": [sel.plot_feature(p) for p in visible]},
-            "base": sel.base_layers(zones),
-        },
+        "form": form, "error": error, "plots": plots, "statuses": statuses, "map_data": map_data,
+        "legend": maps.legend(map_data),
     }, request=request)
     return mark_safe(body), 400 if error else 200  # noqa: S308 - our own rendered template
 
@@ -96,18 +100,17 @@ def passport(request, zone_slug: str, code: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     today = timezone.localdate()
-    key = f"portal:passport:{get_language()}:{plot.pk}:{today}:{sel.page_version()}"
+    audience = int(zsel.can_see_unpublished(request.user))
+    key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}:{sel.page_version()}"
     body = cache.get(key)
     if body is None:
+        neighbours = list(zsel.plots_visible_to(request.user).filter(zone=plot.zone))
+        map_data = maps.passport_map(plot, neighbours)
         body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
             "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
             "utilities": sel.plot_utilities(plot, today=today),
             "sectors": list(plot.permitted_sectors.all()),
-            "map_data": {
-                "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
-                "base": sel.base_layers([plot.zone]),
-                "lines": sel.utility_lines_geojson(plot.zone),
-            },
+            "map_data": map_data, "legend": maps.legend(map_data),
         }, request=request))
         cache.set(key, body, PAGE_CACHE_SECONDS)
     return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone})
@@ -175,6 +178,46 @@ class LoginView(auth_views.LoginView):
         ctx = super().get_context_data(**kwargs)
         ctx["demo_accounts"] = DEMO_ACCOUNTS if demo_loaded() else []
         return ctx
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def brand_css(request, version: str):
+    """The branding's colours as CSS variables over ``site.css``'s defaults (a style sheet, as
+    the Content-Security-Policy allows no inline style). Its address carries the colour."""
+    branding = Branding.objects.first()
+    colour = branding.colour if branding else DEFAULT_COLOUR
+    try:
+        values = colours.shades(colour)
+    except InputError:  # only a raw database edit can store a bad colour
+        values = colours.shades(DEFAULT_COLOUR)
+    css = ":root{" + ";".join(f"--{k}:{v}" for k, v in values.items()) + "}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    if version == colour.lstrip("#").lower():
+        response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def brand_logo(request, sha: str):
+    """The branding's logo (PNG re-encoded on upload); its address changes with the logo."""
+    branding = Branding.objects.filter(logo_sha=sha).exclude(logo_sha="").first()
+    if branding is None:
+        raise Http404
+    response = HttpResponse(bytes(branding.logo), content_type="image/png")
+    response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def russian_unprefixed(request):
+    """An old Russian link (``/ru/news/…``): Russian pages have no prefix now. A permanent
+    redirect to the same page and query; other methods than GET and HEAD keep theirs (308)."""
+    # From the quoted full path, and never "//host": a redirect stays on this site.
+    target = "/" + request.get_full_path()[len("/ru"):].lstrip("/")
+    response = HttpResponsePermanentRedirect(target)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308
+    return response
 
 
 def not_found(request, exception):
