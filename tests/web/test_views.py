@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import re
 import zlib
 
 import pytest
+from django.core.cache import cache
 
 from promzona.web import selectors as sel
 from promzona.zones.models import Plot
@@ -31,7 +33,7 @@ def test_home_lists_only_public_plots(demo, client):
 
 def test_home_links_downloads_that_hold_only_public_plots(demo, client):
     html = client.get("/").content.decode()
-    links = re.findall(r'href="(/download/plots\.\w+)"', html)
+    links = re.findall(r'href="(/en/download/plots\.\w+)"', html)
     assert len(links) == 5 and '/ogc/"' in html
     geojson = client.get(next(u for u in links if u.endswith(".geojson")))
     codes = {f["properties"]["code"] for f in geojson.json()["features"]}
@@ -143,8 +145,7 @@ def test_pdf_passport_embeds_dejavu_and_cyrillic(demo, client):
     assert "BLK-09" in r["Content-Disposition"]
     # The source document "Акт обследования …" is printed in the embedded DejaVu subset.
     assert set("Актобследования") <= _pdf_unicode_chars(r.content)
-    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
-    kk = client.get("/plots/balkhash/BLK-09/passport.pdf")
+    kk = client.get("/kk/plots/balkhash/BLK-09/passport.pdf")
     assert set("Балқаш") <= _pdf_unicode_chars(kk.content)  # the zone's Kazakh name: қ
 
 
@@ -218,13 +219,11 @@ def test_zone_page_summarises_free_land_and_capacity(demo, client):
 
 
 def test_names_follow_language_with_russian_fallback(demo, client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert "Balkhash small industrial zone" in client.get("/zones/balkhash/").content.decode()
-    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
-    html = client.get("/zones/balkhash/").content.decode()
+    assert "Balkhash small industrial zone" in client.get("/en/zones/balkhash/").content.decode()
+    html = client.get("/kk/zones/balkhash/").content.decode()
     assert "«Балқаш» шағын индустриялық аймағы" in html
     # Utility sources have no Kazakh names: the passport falls back to Russian.
-    assert "Подстанция" in client.get("/plots/balkhash/BLK-01/").content.decode()
+    assert "Подстанция" in client.get("/kk/plots/balkhash/BLK-01/").content.decode()
 
 
 def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
@@ -254,11 +253,21 @@ def test_qty_drops_trailing_zeros(value, text):
     assert money(None) == "—" and money(1250000.4) == "1\u202f250\u202f000"
 
 
-def test_tile_layer_only_when_configured(demo, client, settings):
-    assert 'data-tile-url=""' in client.get("/").content.decode()
+def _map_data(html: str) -> dict:
+    return json.loads(html.split('id="map-data" type="application/json">', 1)[1].split("</script>")[0])
+
+
+def test_tile_layers_only_when_configured_each_with_its_credit(demo, client, settings):
+    assert _map_data(client.get("/").content.decode())["tiles"] == []
     settings.PROMZONA_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
-    html = client.get("/").content.decode()
-    assert 'data-tile-url="https://tile.example.org/{z}/{x}/{y}.png"' in html
+    settings.PROMZONA_TILE_ATTRIBUTION = "© Example <b>maps</b>"
+    settings.PROMZONA_SATELLITE_URL = "https://sat.example.org/{z}/{y}/{x}.jpg"
+    cache.clear()  # settings do not change while the site runs; the page body was cached
+    tiles = _map_data(client.get("/").content.decode())["tiles"]
+    assert tiles == [
+        {"name": "Streets", "url": "https://tile.example.org/{z}/{x}/{y}.png",
+         "attribution": "© Example <b>maps</b>"},  # map.js escapes it: the credit is text
+        {"name": "Satellite", "url": "https://sat.example.org/{z}/{y}/{x}.jpg", "attribution": ""}]
 
 
 def test_cached_passport_follows_capacity_and_sectors(demo, client):
@@ -283,7 +292,7 @@ def test_passport_of_a_free_plot_leads_to_an_application(demo, investor_client):
     free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
     taken = Plot.objects.filter(zone=demo, status="occupied").order_by("code").first()
     html = investor_client.get(f"/plots/{demo.slug}/{free.code}/").content.decode()
-    link = re.search(r'href="(/applications/new/\?plot=\d+)"', html).group(1)
+    link = re.search(r'href="(/en/applications/new/\?plot=\d+)"', html).group(1)
     form = investor_client.get(link).context["form"]
     assert form.initial["preferred_codes"] == free.code
     assert "/applications/new/" not in investor_client.get(
@@ -308,10 +317,10 @@ def test_cached_pages_follow_a_reservation_and_a_completed_line(demo, client):
 
     plot = Plot.objects.get(code="BLK-01")
     url = "/plots/balkhash/BLK-01/"
-    assert 'href="/applications/new/?plot=' in client.get(url).content.decode()
+    assert 'href="/en/applications/new/?plot=' in client.get(url).content.decode()
     client.get("/")  # both bodies cached now
     plot_set_status(actor=None, plot=plot, status="reserved")  # a queryset update, as reserving
-    assert 'href="/applications/new/?plot=' not in client.get(url).content.decode()
+    assert 'href="/en/applications/new/?plot=' not in client.get(url).content.decode()
     assert "badge st-reserved" in re.search(rf'data-id="{plot.pk}">.*?</li>',
                                             client.get("/").content.decode(), re.S).group(0)
     line = UtilityLine.objects.filter(zone=demo).exclude(status="existing").order_by("pk").first()

@@ -18,12 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
-from promzona.web.links import passport_url
 from promzona.web.templatetags.portal import km
 from promzona.zones import selectors as zsel
 from promzona.zones.models import (
     InfrastructureProject,
-    MapFeature,
     Plot,
     Sector,
     UtilityKindChoices,
@@ -126,47 +124,10 @@ def _serving(plots: list[Plot], needs: dict[str, Decimal], *, today: dt.date) ->
     return [p for p in plots if serves(p)]
 
 
-def plot_feature(plot: Plot) -> dict[str, Any]:
-    """A plot as a GeoJSON feature with what the map and list need."""
-    return {
-        "type": "Feature", "id": plot.pk, "geometry": plot.geometry,
-        "properties": {
-            "code": plot.code, "name": plot.name, "status": plot.status,
-            "status_label": str(plot.get_status_display()), "zone": plot.zone.slug,
-            "area_ha": float(plot.declared_area_ha),
-            "url": passport_url(plot),
-        },
-    }
-
-
 def page_version() -> str:
     """A short cache key of :func:`promzona.zones.selectors.data_version`: pages cached under
     it show a change (a plot reserved, a line completed, capacity committed) at once."""
     return hashlib.sha1(zsel.data_version().encode()).hexdigest()  # noqa: S324 - not security
-
-
-def base_layers(zones: list[Zone]) -> dict[str, Any]:
-    """The offline base map: zone boundaries and the reference geography, as GeoJSON."""
-    features = [
-        {"type": "Feature", "geometry": z.geometry, "properties": {"kind": "zone", "name": z.name}}
-        for z in zones
-    ]
-    for f in MapFeature.objects.filter(zone__in=zones):
-        features.append({"type": "Feature", "geometry": f.geometry,
-                         "properties": {"kind": f.kind, "name": f.name}})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
-    """The zone's utility lines for the passport's map."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": ln.geometry,
-         "properties": {"kind": ln.kind, "status": ln.status,
-                        "label": " · ".join(x for x in (f"{ln.code} {ln.name}".strip(),
-                                                        str(ln.get_kind_display()),
-                                                        str(ln.get_status_display())))}}
-        for ln in zsel.lines_of_zone(zone)
-    ]}
 
 
 def plot_by_code(user: Any, zone_slug: str, code: str) -> Plot:
