@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pyproj import Transformer
@@ -29,8 +30,8 @@ from promzona.zones.models import (
     Zone,
 )
 
+from . import branding, news
 from . import instructions as demo_instructions
-from . import news
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
 
 NOTE = "Иллюстративные данные демо-версии, не официальные сведения."
@@ -199,6 +200,7 @@ def load(*, today: dt.date) -> bool:
     _load_people()
     demo_instructions.load(zone=zone, today=today)
     news.load(zone=zone, now=timezone.now())
+    branding.load()
     return True
 
 
@@ -295,6 +297,20 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
             capacity_added=Decimal(added), cost_kzt=Decimal(cost), planned_completion=done))
 
 
+#: The one demo plot whose passport is older than the stale period (its warning shows the rule);
+#: plot 9 is flagged by staff for re-verification. Every other passport is current.
+STALE_BY_AGE = 17
+
+
+def _verified_days_ago(n: int) -> int:
+    """How long before the load plot ``n`` was verified: spread within the stale period, so the
+    "needs re-verification" warning shows only where the demo means it to."""
+    period = settings.PROMZONA_STALE_AFTER_DAYS
+    if n == STALE_BY_AGE:
+        return period + 35
+    return 10 + (23 * n) % max(period - 40, 1)
+
+
 #: Plot statuses the demo sets as the reservation services do, not by editing the plot.
 LEDGER_STATUSES = ("reserved", "allocated")
 
@@ -307,7 +323,7 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
         declared = Decimal(str(p["area"]))
         if n == 6:  # a surveying discrepancy the passport must show
             declared = (declared * Decimal("1.08")).quantize(Decimal("0.0001"))
-        verified = today - dt.timedelta(days=30 + 37 * n)
+        verified = today - dt.timedelta(days=_verified_days_ago(n))
         lease = Decimal(ROW_LEASE[row])
         plot = save(actor=None, obj=Plot(
             zone=zone, code=f"BLK-{n:02d}", cadastral_number=f"09-108-001-{100 + n:03d}",
