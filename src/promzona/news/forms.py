@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
@@ -73,8 +75,9 @@ class ArticleForm(forms.Form):
                           f"({LANG_LABELS[lang]})",
                     required=name == "title" and lang == "ru",
                     max_length=model_field.max_length, widget=widget, strip=True)
-        self.fields["body_ru"].help_text = _("Allowed tags: %(tags)s.") % {
-            "tags": ", ".join(sorted(ALLOWED_TAGS))}
+        tags = format_html_join(", ", "<code>{}</code>", ((t,) for t in sorted(ALLOWED_TAGS)))
+        self.fields["body_ru"].help_text = mark_safe(  # noqa: S308 - escaped text, our markup
+            conditional_escape(_("Allowed tags: %(tags)s.")) % {"tags": tags})
 
     def rows(self):
         """Per field, the three language versions, for the side-by-side layout."""
