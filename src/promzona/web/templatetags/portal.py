@@ -30,3 +30,4 @@ def money(value):
 
 register.filter("passport_url", links.passport_url)
 register.filter("zone_url", links.zone_url)
+register.filter("localised", links.localised)
