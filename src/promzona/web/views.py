@@ -26,7 +26,7 @@ from promzona.core.filenames import safe_filename
 from promzona.core.sinks import csv_text, xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
-from promzona.zones.models import Plot, Zone
+from promzona.zones.models import Zone
 
 from . import maps, pdf
 from . import selectors as sel
@@ -82,12 +82,11 @@ def _home_body(request, zones):
         plots = visible
     if request.GET.get("partial") == "list":
         return render(request, "web/_plot_list.html", {"plots": plots}), 200
-    statuses = [(s, label) for s, label in Plot.Status.choices
-                if any(p.status == s for p in visible)]
     map_data = maps.home_map(zones, visible)
     body = render_to_string("web/_home_body.html", {
-        "form": form, "error": error, "plots": plots, "statuses": statuses, "map_data": map_data,
+        "form": form, "error": error, "plots": plots, "map_data": map_data,
         "legend": maps.legend(map_data),
+        "summaries": [sel.zone_summary(request.user, z) for z in zones],
     }, request=request)
     return mark_safe(body), 400 if error else 200  # noqa: S308 - our own rendered template
 
