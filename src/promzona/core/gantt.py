@@ -62,7 +62,8 @@ def _months(lo: dt.date, hi: dt.date) -> list[dt.date]:
 
 def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
            width: int = 1100) -> str:
-    """The chart as one ``<svg>`` element (``role="img"``, titled)."""
+    """The chart as one ``<svg>`` element, titled; a ``group``, not an image, for its rows
+    link to their works and projects."""
     lo, hi = _span(rows, today)
     days = max((hi - lo).days, 1)
     plot_w = width - LABEL_W - 10
@@ -71,7 +72,8 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
     def x(d: dt.date) -> float:
         return round(LABEL_W + plot_w * (d - lo).days / days, 1)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="group" '
+           f'aria-label={quoteattr(title)} '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
            f'font-family="DejaVu Sans, sans-serif" font-size="12">',
            f"<title>{escape(title)}</title>"]
