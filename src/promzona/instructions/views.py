@@ -18,7 +18,7 @@ from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import Forbidden, NotFound, PromzonaError
 
-from . import calendar, selectors, services
+from . import calendar, links, selectors, services
 from .forms import ActionForm, ExtendForm, FilterForm, InstructionForm, ReportForm
 from .models import CalendarFeed, Extension, Instruction, ReportAttachment
 
@@ -138,7 +138,8 @@ def instruction_detail(request, pk):
     return render(request, "instructions/detail.html", {
         "i": instr, "chain": [(p, p.pk in visible) for p in chain],
         "children": instr.children.select_related("executor").order_by("deadline", "id"),
-        "links": selectors.links_of(instr),
+        "links": [{**link, "type_label": links.link_model(link["type"])._meta.verbose_name}
+                  for link in selectors.links_of(instr)],
         "reports": instr.reports.select_related("author", "decided_by").prefetch_related("attachments"),
         "extensions": instr.extensions.select_related("requested_by", "decided_by"),
         "pending": instr.extensions.filter(status=Extension.Status.PENDING).first(),
