@@ -24,7 +24,7 @@ RUN = """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.viol
 
 
 @pytest.fixture
-def site(transactional_db, settings, tmp_path):
+def site(transactional_db):
     """The whole demo, loaded before Playwright starts its event loop; sample addresses."""
     from django.core.cache import cache
     from django.utils import timezone
@@ -34,7 +34,6 @@ def site(transactional_db, settings, tmp_path):
     from promzona.news.models import Article
     from promzona.works.models import Work
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     today = timezone.localdate()
     balkhash.load(today=today)
     execution.load(today=today)
