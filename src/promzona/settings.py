@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "promzona.works",
     "promzona.projects",
     "promzona.outbox",
+    "promzona.optimise",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "promzona.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "promzona.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "promzona.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,7 +98,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
-    "promzona.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"

@@ -43,6 +43,7 @@ urlpatterns = unprefixed_urlpatterns + i18n_patterns(
     path("news/", include("promzona.news.urls")),
     path("works/", include("promzona.works.urls")),
     path("projects/", include("promzona.projects.urls")),
+    path("optimise/", include("promzona.optimise.urls")),
     path("", include("promzona.web.urls")),
     prefix_default_language=False,
 )
