@@ -91,7 +91,8 @@ LINKS_JS = """() => Array.from(document.querySelectorAll(".site-nav a[href], mai
 def language_problems(text: str, lang: str) -> list[str]:
     """The words of ``text`` in another language than ``lang``, and raw codes or Python data."""
     found = []
-    text = re.sub(r"\w+://\S+|\S+@\S+", " ", text)  # addresses are not words
+    # Addresses and file paths are not words.
+    text = re.sub(r"\w+://\S+|\S+@\S+|[\w.-]+(?:/[\w.-]+)+\.\w+", " ", text)
     for pattern, what in RAW:
         for m in pattern.finditer(text):
             if what == "dotted code" and HOSTS.search(m.group(0)):
@@ -121,7 +122,7 @@ def test_language_problems_finds_each_kind_of_defect():
     assert language_problems("__all__: area", "en") == ["Python data: '__all__'"]
     # Codes, addresses, names of formats and the proper names listed stay as they are.
     assert language_problems("BLK-01 · C25 · PS-2 · PDF · info@balkhash.example · "
-                             "https://x.kz/a · promzona · demo-staff", "kk") == []
+                             "https://x.kz/a · promzona · demo-staff · docs/sectors.md", "kk") == []
 
 
 @pytest.fixture

@@ -78,3 +78,27 @@ def test_addresses_without_a_language_keep_the_negotiation(demo):
 ])
 def test_a_stored_link_opens_in_the_readers_language(db, url, lang, expected):
     assert localised(url, lang) == expected
+
+
+def test_names_as_typed_say_their_language_where_it_is_not_the_pages(demo):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load portal %}{{ name|as_written }}")
+    for lang, expected in (("en", '<span lang="ru">Цех &lt;b&gt;металла&lt;/b&gt;</span>'),
+                           ("ru", "Цех &lt;b&gt;металла&lt;/b&gt;"),
+                           ("kk", '<span lang="ru">Цех &lt;b&gt;металла&lt;/b&gt;</span>')):
+        with translation.override(lang):
+            assert template.render(Context({"name": "Цех <b>металла</b>"})) == expected
+    with translation.override("ru"):
+        assert template.render(Context({"name": "Copper plant"})) == '<span lang="en">Copper plant</span>'
+
+
+def test_a_project_named_in_russian_is_marked_on_the_english_pages(demo, manager_client, today):
+    from promzona.demo import execution
+    from promzona.projects.models import Project
+
+    execution.load(today=today)
+    project = Project.objects.order_by("pk").first()
+    body = manager_client.get(f"/projects/{project.pk}/").content.decode()
+    assert f'<span lang="ru">{project.name}</span>' in body

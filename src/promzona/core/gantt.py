@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from .language import written_in
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -88,7 +90,9 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
     for i, r in enumerate(rows):
         y = AXIS_H + i * ROW_H
         label = escape(r.label if len(r.label) <= 34 else r.label[:33] + "…")
-        text = f'<text x="4" y="{y + 17}" fill="{COLOURS["text"]}">{label}</text>'
+        lang = written_in(r.label)  # a name as typed: its language said (WCAG 3.1.2)
+        lang_attr = f" lang={quoteattr(lang)}" if lang else ""
+        text = f'<text x="4" y="{y + 17}" fill="{COLOURS["text"]}"{lang_attr}>{label}</text>'
         out.append(f"<a href={quoteattr(r.href)}>{text}</a>" if r.href else text)
         if r.baseline and (r.baseline[0], r.baseline[1]) != (r.start, r.finish):
             b0, b1 = r.baseline
@@ -100,7 +104,7 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
             share = min(max(r.done_share, 0.0), 1.0)
             edge = (f'stroke="{COLOURS["late"]}" stroke-width="2"' if r.late
                     else f'stroke="{COLOURS["done"]}"')
-            out.append(f'<g class="bar"><title>{label}: {r.start} – {r.finish}, '
+            out.append(f'<g class="bar"{lang_attr}><title>{label}: {r.start} – {r.finish}, '
                        f"{share * 100:.0f}%</title>"
                        f'<rect x="{x0}" y="{y + 5}" width="{w}" height="14" rx="2" '
                        f'fill="{COLOURS["bar"]}" {edge}/>'

@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from promzona.core.language import written_in
 from promzona.web import links
 
 register = template.Library()
@@ -26,6 +29,18 @@ def money(value):
     if value is None or value == "":
         return "—"
     return f"{float(value):,.0f}".replace(",", "\u202f")
+
+
+@register.filter
+def as_written(value):
+    """Text shown as its author typed it (a name, a title, a comment), marked with the language
+    it is written in when that is not the page's: ``<span lang="ru">…</span>`` on an English
+    page (escaped either way)."""
+    text = "" if value is None else str(value)
+    lang = written_in(text)
+    if lang is None or lang == (get_language() or "ru")[:2]:
+        return text
+    return format_html('<span lang="{}">{}</span>', lang, text)
 
 
 register.filter("passport_url", links.passport_url)
