@@ -58,6 +58,8 @@ RAW = [
     (re.compile(r"[{\[]\s*['\"][\w ]+['\"]\s*:|__all__|\bobject at 0x|<built-in"),
      "Python data"),
 ]
+#: Python's own way of printing data is a defect even inside <code> (a JSON example is not).
+PYTHON_REPR = re.compile(r"\{'[\w ]+': |\[\{'|: None[,}]|__all__|\bobject at 0x|<built-in")
 #: Endings of dotted words that are addresses, not codes.
 HOSTS = re.compile(r"\.(org|com|net|kz|ru|example|local|localhost|gov|io|html?)$")
 
@@ -77,7 +79,7 @@ TEXT_JS = """() => {
       if (el.getAttribute(a)) out.push(el.getAttribute(a));
     }
   });
-  return out.join("\\n");
+  return [out.join("\\n"), document.body.innerText];
 }"""
 WIDE_JS = """(width) => Array.from(document.querySelectorAll("body *"))
   .filter(e => e.getBoundingClientRect().right > width + 1 &&
@@ -120,6 +122,8 @@ def test_language_problems_finds_each_kind_of_defect():
         "raw code: 'power_kw'", "dotted code: 'plot.reserved'", "Python data: \"{'status':\"",
         "English on a ru page: 'status'"]
     assert language_problems("__all__: area", "en") == ["Python data: '__all__'"]
+    assert PYTHON_REPR.findall("{'status': 'draft', 'ended_at': None}") == ["{'status': ", ": None}"]
+    assert not PYTHON_REPR.search('{"code": "PLOT_NO"}')  # a JSON example
     # Codes, addresses, names of formats and the proper names listed stay as they are.
     assert language_problems("BLK-01 · C25 · PS-2 · PDF · info@balkhash.example · "
                              "https://x.kz/a · promzona · demo-staff · docs/sectors.md", "kk") == []
@@ -183,7 +187,9 @@ def _crawl(context, base: str, lang: str, problems: dict[str, list[str]]) -> int
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             problems[where].append(f"{width} px wide: {page.evaluate(WIDE_JS, PHONE['width'])}")
-        problems[where] += language_problems(page.evaluate(TEXT_JS), lang)
+        own, everything = page.evaluate(TEXT_JS)
+        problems[where] += language_problems(own, lang)
+        problems[where] += [f"Python data: {m.group(0)!r}" for m in PYTHON_REPR.finditer(everything)]
         problems[where] += [f"console: {e}" for e in errors]
         if depth >= DEPTH:
             continue
