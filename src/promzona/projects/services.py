@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.accounts.models import Role, User
 from promzona.applications import services as application_services
 from promzona.applications.models import Application, Reservation
@@ -140,7 +141,7 @@ def milestone_done(*, actor: Any, milestone: Milestone, done_on: dt.date,
     milestone.refresh_from_db()
     if milestone.done_on is not None:
         raise Conflict(_("This milestone is already done (%(date)s).")
-                       % {"date": milestone.done_on.isoformat()})
+                       % {"date": l10n.day(milestone.done_on)})
     if done_on < project.agreement_on:
         raise InputError(_("A milestone cannot be done before the agreement."), field="done_on")
     milestone.done_on = done_on
@@ -303,7 +304,7 @@ def obligations_warn(*, now: dt.datetime | None = None) -> int:
                 text = _("Project #%(id)s “%(name)s”: %(milestone)s was due on %(date)s and is "
                          "overdue.") % {"id": project.pk, "name": project.name[:80],
                                         "milestone": milestone.get_kind_display(),
-                                        "date": milestone.due_on.isoformat()}
+                                        "date": l10n.day(milestone.due_on)}
             Notice.objects.bulk_create([Notice(user=u, text=text[:500], url=url, created_at=now)
                                         for u in people])
             audit_record(actor=None, action="project.obligation_overdue", obj=project, now=now,

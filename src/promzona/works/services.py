@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
@@ -253,7 +254,7 @@ def work_report_progress(
     last = work.progress.order_by("-reported_on", "-id").first()
     if last is not None and reported_on < last.reported_on:
         raise InputError(_("A report cannot be dated before the last one (%(date)s).")
-                         % {"date": last.reported_on.isoformat()}, field="reported_on")
+                         % {"date": l10n.day(last.reported_on)}, field="reported_on")
     if last is not None and spent is not None and last.spent_kzt is not None \
             and spent < last.spent_kzt:
         raise InputError(_("Money spent to date cannot fall below the last report's %(kzt)s.")
@@ -354,7 +355,7 @@ def work_accept(*, actor: Any, work: Work, accepted_on: dt.date, remarks: str = 
                        details={"percent": str(last.percent) if last else None})
     if accepted_on < last.reported_on:
         raise InputError(_("Acceptance cannot be dated before the last report (%(date)s).")
-                         % {"date": last.reported_on.isoformat()}, field="accepted_on")
+                         % {"date": l10n.day(last.reported_on)}, field="accepted_on")
     still_open = [i.pk for i in work.inspections.all() if i.is_open]
     if still_open:
         raise Conflict(_("Inspection findings are still open; fix them first."),

@@ -45,7 +45,7 @@ from promzona.core.utilities import UTILITY_KINDS
 
 from .data import PlotIn, SourceIn, UpgradeIn, ZoneIn
 from .request import CRITERIA, KINDS, Assumptions, MatchRequest
-from .text import TEXT, fmt_num
+from .text import fmt_date, fmt_month, fmt_num, texts
 
 NEVER = 10**8  # a day ordinal later than any real date
 STATUS_OK = "published"
@@ -426,8 +426,11 @@ class MatchOutcome:
         return self.index.plot_id[self.excluded_pos].tolist()
 
     # ---- materialised rows -----------------------------------------------------------------
-    def results(self, limit: int | None = None, tr: Callable[[str], str] = str) -> list[ResultRow]:
-        T = {k: tr(v) for k, v in TEXT.items()}
+    def results(self, limit: int | None = None, tr: Callable[[str], str] = str,
+                lang: str = "en") -> list[ResultRow]:
+        """The first ``limit`` results, sentences translated by ``tr``, numbers and dates
+        written as ``lang`` writes them."""
+        T = texts(tr, lang)
         rows = []
         n = self.ranked.size if limit is None else min(limit, self.ranked.size)
         for r in range(n):
@@ -445,8 +448,9 @@ class MatchOutcome:
             rows.append(row)
         return rows
 
-    def excluded(self, tr: Callable[[str], str] = str, limit: int | None = None) -> list[Excluded]:
-        T = {k: tr(v) for k, v in TEXT.items()}
+    def excluded(self, tr: Callable[[str], str] = str, limit: int | None = None,
+                 lang: str = "en") -> list[Excluded]:
+        T = texts(tr, lang)
         return [Excluded(plot_id=int(self.index.plot_id[i]), reasons=self._reasons(int(i), T))
                 for i in self.excluded_pos[:limit]]
 
@@ -490,7 +494,7 @@ class MatchOutcome:
     def _gap_text(self, kind: str, i: int, opt: UtilityOption | None, T) -> tuple[str, dt.date | None]:
         """The gap sentence and the date it closes (None: nothing planned closes it)."""
         ix = self.index
-        unit = UTILITY_KINDS[kind].unit
+        unit = T[f"unit_{kind}"]
         need = self.request.need(kind)
         if opt is None:
             return T["gap_no_line"].format(
@@ -504,7 +508,7 @@ class MatchOutcome:
             parts.append(head)
             if ups:
                 parts += [T["gap_upgrade"].format(added=fmt_num(u.capacity_added, T=T), unit=unit,
-                                                         month=u.completion.strftime("%Y-%m"))
+                                                         month=fmt_month(u.completion, T))
                           for u in ups]
             else:
                 parts.append(T["gap_no_upgrade"])
@@ -512,7 +516,7 @@ class MatchOutcome:
             line = ix.lines[ix.line_pos[opt.line_id]]
             parts.append(T["gap_line"].format(
                 line=opt.line_code, status=T[f"status_{opt.line_status}"],
-                date=line.completion.isoformat() if line.completion else "?"))
+                date=fmt_date(line.completion, T)))
         return "; ".join(parts), None if never else opt.ready_on
 
     def _utilities(self, i: int, T) -> tuple[list[UtilityOption], list[Gap]]:
@@ -557,19 +561,19 @@ class MatchOutcome:
             out.append(T["x_utility"].format(
                 kind=T[f"kind_{u.kind}"], line=u.line_code, source=u.source_code,
                 dist=fmt_num(u.distance_m, T=T), cost=fmt_num(u.connection_cost_kzt, T=T),
-                ready=u.ready_on.isoformat(), annual=fmt_num(u.annual_cost_kzt, T=T)))
+                ready=fmt_date(u.ready_on, T), annual=fmt_num(u.annual_cost_kzt, T=T)))
             faster = self._faster(u.kind, i)
             if faster is not None:
                 out.append(T["x_faster"].format(
                     kind=T[f"kind_{u.kind}"], line=faster[0].code,
-                    status=T[f"status_{faster[0].status}"], ready=faster[1].isoformat(),
+                    status=T[f"status_{faster[0].status}"], ready=fmt_date(faster[1], T),
                     cost=fmt_num(faster[2], T=T)))
         if b["incentives_kzt"]:
             out.append(T["x_incentive"].format(total=fmt_num(-b["incentives_kzt"], T=T)))
-        out.append(T["x_start"].format(date=row.start_on.isoformat(),
+        out.append(T["x_start"].format(date=fmt_date(row.start_on, T),
                                               days=row.time_to_start_days))
         if req.start_by is not None and row.start_on > req.start_by:
-            out.append(T["x_late"].format(date=req.start_by.isoformat()))
+            out.append(T["x_late"].format(date=fmt_date(req.start_by, T)))
         if self.priority[i]:
             out.append(T["x_priority"])
         return out
@@ -583,7 +587,7 @@ class MatchOutcome:
             out.append(Reason(code, T[f"r_{code}"].format(**kw)))
 
         if bits & R_STATUS:
-            add("status", status=p.status)
+            out.append(Reason("status", T.get(f"r_status_{p.status}") or T["r_status"]))
         if bits & R_AREA_SMALL:
             add("area_small", area=fmt_num(p.area_ha, 2, T=T),
                 min=fmt_num(req.area_min_ha, 2, T=T))
