@@ -12,7 +12,7 @@ from promzona.zones.models import Plot
 from tests.payloads import FORMULAS
 
 pytestmark = pytest.mark.django_db
-FIELDS = ["name_en", "existing_buildings", "cadastral_number"]
+FIELDS = ["name_en", "existing_buildings_en", "cadastral_number"]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -62,32 +63,48 @@ def spreadsheet_frame(df):
     return df.map(spreadsheet_cell).rename(columns=spreadsheet_cell)
 
 
-def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+def _csv_number(value: Any, decimal: str) -> Any:
+    """A number as the reader's spreadsheet parses it (``3,5`` where the decimal mark is a
+    comma); anything else unchanged."""
+    if decimal == "." or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return str(value).replace(".", decimal)
+
+
+def csv_text(rows: Iterable[Sequence[Any]], *, sep: str = ",", decimal: str = ".") -> str:
     """Rows as CSV text; every text field is quoted (so a ``;`` inside one cannot start a new
-    cell where ``;`` is the separator) and made safe; numbers are written unquoted."""
+    cell where ``;`` is the separator) and made safe; numbers are written with the ``decimal``
+    mark (bare with a point, quoted with a comma: spreadsheets read both as numbers), dates as
+    ISO 8601."""
     buf = io.StringIO()
-    writer = csv.writer(buf, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    writer = csv.writer(buf, delimiter=sep, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(spreadsheet_row("" if v is None else v for v in row))
+        writer.writerow(_csv_number(v, decimal) for v in
+                        spreadsheet_row("" if v is None else v for v in row))
     return buf.getvalue()
 
 
-def frame_csv(df) -> str:
-    """A pandas frame as CSV text with pandas' number format: the header line as it is (column
-    names are ours), the rows as :func:`csv_text` writes them."""
+def frame_csv(df, *, sep: str = ",", decimal: str = ".") -> str:
+    """A pandas frame as CSV text with pandas' number format: the header line made safe, the
+    rows as :func:`csv_text` writes them."""
     safe = spreadsheet_frame(df)
     head = io.StringIO()
-    csv.writer(head, lineterminator="\n").writerow(safe.columns)
+    csv.writer(head, delimiter=sep, lineterminator="\n").writerow(safe.columns)
     return head.getvalue() + safe.to_csv(index=False, header=False, quoting=csv.QUOTE_NONNUMERIC,
-                                         lineterminator="\n")
+                                         lineterminator="\n", sep=sep, decimal=decimal)
 
 
 def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "data",
                bold_rows: Iterable[int] = (), fill_rows: Iterable[int] = (),
-               widths: dict[str, float] | None = None) -> bytes:
+               widths: dict[str, float] | None = None,
+               row_formats: dict[int, str] | None = None,
+               column_formats: dict[int, str] | None = None) -> bytes:
     """An XLSX workbook of one sheet. Text is made safe and stored as text (never a formula);
-    numbers are numeric cells. ``bold_rows``/``fill_rows`` are 0-based row indexes to set in
-    bold or highlight; ``widths`` maps column letters to widths."""
+    numbers are numeric cells, dates date cells. ``bold_rows``/``fill_rows`` are 0-based row
+    indexes to set in bold or highlight; ``widths`` maps column letters to widths;
+    ``row_formats``/``column_formats`` map 0-based row or column indexes to the Excel number
+    format of their numeric cells (``"#,##0.00"``: the reader's spreadsheet shows its own
+    separators)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -96,6 +113,13 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "data",
     ws.title = single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______"))
     for row in rows:
         ws.append(spreadsheet_row(row))
+    for r, row in enumerate(ws.iter_rows()):
+        for c, cell in enumerate(row):
+            fmt = (row_formats or {}).get(r) or (column_formats or {}).get(c)
+            if fmt and cell.data_type == "n" and cell.value is not None:
+                cell.number_format = fmt
+            elif cell.is_date:
+                cell.number_format = "yyyy-mm-dd"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF4D6")
     for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
         for index in rows_to_style:
