@@ -253,7 +253,8 @@ PERMISSIONS_POLICY = (
 )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered offer PDFs (about 200 KB each), apart so they cannot crowd out the pages.
+    # Rendered offer and passport PDFs (about 200 KB each), apart so they cannot crowd out
+    # the pages.
     "offers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "offers",
                "OPTIONS": {"MAX_ENTRIES": 100}},
 }
