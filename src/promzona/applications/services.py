@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
 from promzona.core.filenames import safe_filename
@@ -27,7 +27,7 @@ from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.news.events import article_draft_from_event
 from promzona.outbox.services import mail_enqueue
 from promzona.zones import services as zone_services
-from promzona.zones.models import CapacityCommitment, Plot, Sector
+from promzona.zones.models import CapacityCommitment, Plot, Sector, UtilityKindChoices
 from promzona.zones.selectors import plots_visible_to
 
 from . import files
@@ -152,15 +152,6 @@ def _preferred_plots(actor: Any, plot_ids: Any) -> list[Plot]:
     return [found[i] for i in ids]
 
 
-def _validated(app: Application) -> None:
-    try:
-        app.full_clean(exclude=["organisation", "created_by"])
-    except ValidationError as exc:
-        details = exc.message_dict
-        field, messages = next(iter(details.items()))
-        raise InputError(f"{field}: {messages[0]}", field=field, details=details) from exc
-
-
 def _set_preferred(app: Application, plots: list[Plot]) -> None:
     app.preferred.all().delete()
     PreferredPlot.objects.bulk_create(
@@ -193,7 +184,7 @@ def application_create(
         description=description, sector=_sector(sector), investment_kzt=investment_kzt,
         jobs_planned=jobs_planned, needs=_clean_needs(needs),
     )
-    _validated(app)
+    zone_services.validated(app, exclude=["organisation", "created_by"])
     plots = _preferred_plots(actor, preferred_plots)
     app.save()
     _set_preferred(app, plots)
@@ -222,7 +213,7 @@ def application_update(*, actor: Any, application: Application, **fields: Any) -
         fields["needs"] = _clean_needs(fields["needs"])
     for name, value in fields.items():
         setattr(app, name, value)
-    _validated(app)
+    zone_services.validated(app, exclude=["organisation", "created_by"])
     app.save()
     if plots is not None:
         _set_preferred(app, plots)
@@ -271,7 +262,7 @@ def _comment(comment: Any) -> str:
 def application_submit(*, actor, application, comment="", now=None) -> Application:
     app = _locked(application)
     _require_member(actor, app)
-    _validated(app)
+    zone_services.validated(app, exclude=["organisation", "created_by"])
     return _transition(actor=actor, application=app, allowed_from=(S.DRAFT,), to=S.SUBMITTED,
                        comment=_comment(comment), now=now)
 
@@ -396,7 +387,8 @@ def _needed_sources(plot: Plot, app: Application) -> list[tuple[Any, Decimal]]:
     missing = sorted(set(kinds) - set(serving))
     if missing:
         raise CapacityExceeded(
-            _("No utility source serves this plot for: %(kinds)s.") % {"kinds": ", ".join(missing)},
+            _("No utility source serves this plot for: %(kinds)s.") % {
+                "kinds": ", ".join(str(UtilityKindChoices(k).label) for k in missing)},
             details={"missing": missing},
         )
     return sorted(((serving[k], amount) for k, amount in kinds.items()), key=lambda p: p[0].pk)
@@ -459,7 +451,7 @@ def plot_reserve(
                      after=snapshot(reservation))
         with _site_language():
             body = _("Plot %(plot)s is reserved for this application until %(date)s.") % {
-                "plot": current.code, "date": timezone.localtime(expires_at).date().isoformat()}
+                "plot": current.code, "date": l10n.day(expires_at)}
         _notify(actor=actor, app=app, transition="reserved", now=now, body=body)
     return reservation
 

@@ -34,6 +34,8 @@ from . import news
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
 
 NOTE = "Иллюстративные данные демо-версии, не официальные сведения."
+NOTE_KK = "Демо-нұсқаның иллюстративтік деректері, ресми мәліметтер емес."
+NOTE_EN = "Illustrative demo data, not official information."
 
 # (code, ru, kk, en)
 SECTORS = [
@@ -164,7 +166,11 @@ def load(*, today: dt.date) -> bool:
         kind=Zone.Kind.SMALL, status=Zone.Status.FORMING,
         geometry=_rect(x0, y0, x1 - x0, y1 - y0),
         municipality="г. Балхаш, Карагандинская область",
+        municipality_kk="Балқаш қ., Қарағанды облысы",
+        municipality_en="Balkhash, Karaganda region",
         management_company="ТОО «Управляющая компания МПЗ Балхаш» (демо)",
+        management_company_kk="«Балқаш ШИА басқарушы компаниясы» ЖШС (демо)",
+        management_company_en="Balkhash SIZ Management Company LLP (demo)",
         description_ru=("Малая промзона на свободных участках промышленных земель рядом с "
                         "медеплавильным заводом; будет расширена до полноценной индустриальной "
                         "зоны. " + NOTE),
@@ -178,8 +184,11 @@ def load(*, today: dt.date) -> bool:
         incentives_en=("A reduced lease rate for 5 years; connection to the networks built by "
                        "the akimat; help with connection conditions (illustrative)."),
         contact_name="Отдел предпринимательства и промышленности (демо)",
+        contact_name_kk="Кәсіпкерлік және өнеркәсіп бөлімі (демо)",
+        contact_name_en="Department of Entrepreneurship and Industry (demo)",
         contact_email="invest@balkhash.example", contact_phone="+7 000 000 00 00",
-        contact_address="г. Балхаш (демо)", admin_procedure_days=45, is_illustrative=True,
+        contact_address="г. Балхаш (демо)", contact_address_kk="Балқаш қ. (демо)",
+        contact_address_en="Balkhash (demo)", admin_procedure_days=45, is_illustrative=True,
     ))
     for pos, (ru, kk, en, codes) in enumerate(DIRECTIONS):
         d = PriorityDirection.objects.create(zone=zone, position=pos, name_ru=ru, name_kk=kk, name_en=en)
@@ -192,7 +201,8 @@ def load(*, today: dt.date) -> bool:
     ]:
         save(actor=None, obj=AnchorEnterprise(zone=zone, name_ru=ru, name_kk=kk, name_en=en,
                                               sector_id=sector, employees=employees,
-                                              description_ru=NOTE))
+                                              description_ru=NOTE, description_kk=NOTE_KK,
+                                              description_en=NOTE_EN))
     _load_map(zone, x0, y0, x1, y1)
     _load_utilities(zone, x0, y0, x1, y1, today)
     _load_plots(zone, today)
@@ -234,24 +244,31 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
     def point(x, y):
         return {"type": "Point", "coordinates": _wgs([(x, y)])[0]}
 
-    specs = [  # code, kind, ru, en, capacity, committed, tariff, operator, location
-        ("PS-1", "power", "Подстанция ПС-1 110/10 кВ", "Substation PS-1 110/10 kV", 6300, 5000,
+    specs = [  # code, kind, (ru, kk, en), capacity, committed, tariff, operator, location
+        ("PS-1", "power", ("Подстанция ПС-1 110/10 кВ", "ПС-1 110/10 кВ қосалқы станциясы",
+                           "Substation PS-1 110/10 kV"), 6300, 5000,
          "32.5", "РЭК (демо)", point(x0 - 200, y1 - 100)),
-        ("PS-2", "power", "Подстанция ПС-2 35/10 кВ", "Substation PS-2 35/10 kV", 16000, 12800,
+        ("PS-2", "power", ("Подстанция ПС-2 35/10 кВ", "ПС-2 35/10 кВ қосалқы станциясы",
+                           "Substation PS-2 35/10 kV"), 16000, 12800,
          "32.5", "РЭК (демо)", point(x1 + 150, y0 + 200)),
-        ("VZ-1", "water", "Водовод от водозабора ВЗ-1", "Water intake VZ-1", 2400, 1900, "185",
+        ("VZ-1", "water", ("Водовод от водозабора ВЗ-1", "ВЗ-1 су тартқышынан су құбыры",
+                           "Water intake VZ-1"), 2400, 1900, "185",
          "Водоканал (демо)", point(x0 - 400, y0 - 300)),
-        ("TEC-1", "heat", "ТЭЦ медеплавильного завода", "Smelter CHP", 40, "31.5", "9800",
+        ("TEC-1", "heat", ("ТЭЦ медеплавильного завода", "Мыс балқыту зауытының ЖЭО",
+                           "Smelter CHP"), 40, "31.5", "9800",
          "ТЭЦ БМЗ (демо)", point(x0 - 800, y1 + 200)),
-        ("KNS-1", "sewage", "КНС-1 и очистные сооружения", "Pumping station KNS-1 and treatment",
+        ("KNS-1", "sewage", ("КНС-1 и очистные сооружения", "КСС-1 және тазарту құрылыстары",
+                             "Pumping station KNS-1 and treatment"),
          1500, 600, "140", "Водоканал (демо)", point(x1 + 300, y0 - 400)),
-        ("GRS-1", "gas", "ГРС (планируется)", "Gas distribution station (planned)", 0, 0, "60",
+        ("GRS-1", "gas", ("ГРС (планируется)", "ГТС (жоспарланған)",
+                          "Gas distribution station (planned)"), 0, 0, "60",
          "QazaqGaz (демо)", point(x1 + 800, y1 + 300)),
     ]
     sources = {}
-    for code, kind, ru, en, cap, committed, tariff, operator, loc in specs:
+    for code, kind, (ru, kk, en), cap, committed, tariff, operator, loc in specs:
         s = save(actor=None, obj=UtilitySource(
-            zone=zone, code=code, kind=kind, name_ru=ru, name_en=en, capacity=Decimal(str(cap)),
+            zone=zone, code=code, kind=kind, name_ru=ru, name_kk=kk, name_en=en,
+            capacity=Decimal(str(cap)),
             tariff_kzt=Decimal(tariff), operator=operator, geometry=loc))
         if Decimal(str(committed)) > 0:
             services.capacity_commit(actor=None, source=s, amount=committed,
@@ -282,16 +299,16 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
                 status=status, planned_completion=done, geometry=_line(pts),
                 connection_fixed_cost_kzt=Decimal(fixed), connection_cost_per_km_kzt=Decimal(per_km),
                 connection_lead_days=lead))
-    for ru, en, src, added, cost, done in [
-        ("Реконструкция ПС-2: +10 000 кВт", "PS-2 upgrade: +10,000 kW", "PS-2", 10000,
+    for ru, kk, en, src, added, cost, done in [
+        ("Реконструкция ПС-2", "ПС-2 қайта құру", "PS-2 upgrade", "PS-2", 10000,
          "2400000000", dt.date(2027, 6, 30)),
-        ("Строительство ГРС и газопровода", "Gas station and pipeline", "GRS-1", 5000,
-         "3100000000", dt.date(today.year + 1, 12, 31)),
-        ("Второй водовод ВЗ-1: +1 500 м³/сут", "Second VZ-1 main: +1,500 m³/day", "VZ-1", 1500,
+        ("Строительство ГРС и газопровода", "ГТС пен газ құбырын салу", "Gas station and pipeline",
+         "GRS-1", 5000, "3100000000", dt.date(today.year + 1, 12, 31)),
+        ("Второй водовод ВЗ-1", "ВЗ-1 екінші су құбыры", "Second VZ-1 main", "VZ-1", 1500,
          "900000000", dt.date(today.year + 1, 9, 30)),
     ]:
         save(actor=None, obj=InfrastructureProject(
-            zone=zone, name_ru=ru, name_en=en, status="planned", source=sources[src],
+            zone=zone, name_ru=ru, name_kk=kk, name_en=en, status="planned", source=sources[src],
             capacity_added=Decimal(added), cost_kzt=Decimal(cost), planned_completion=done))
 
 
@@ -312,7 +329,8 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
         plot = save(actor=None, obj=Plot(
             zone=zone, code=f"BLK-{n:02d}", cadastral_number=f"09-108-001-{100 + n:03d}",
             name_ru=f"Участок №{n}", name_kk=f"№{n} учаске", name_en=f"Plot {n}",
-            description_ru=NOTE, declared_area_ha=declared,
+            description_ru=NOTE, description_kk=NOTE_KK, description_en=NOTE_EN,
+            declared_area_ha=declared,
             status=Plot.Status.PUBLISHED if status in LEDGER_STATUSES else status,
             geometry=_rect(p["x"], p["y"], p["w"], p["h"]),
             ownership=Plot.Ownership.STATE if n % 3 else Plot.Ownership.MUNICIPAL,
@@ -321,10 +339,16 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
             deal_sale=n % 4 == 0, sale_price_kzt=(declared * lease * 8) if n % 4 == 0 else None,
             deal_free_use=row == 3 and n % 2 == 0,
             existing_buildings="Склад 600 м² (требует ремонта)" if n in (3, 10) else "",
+            existing_buildings_kk="600 м² қойма (жөндеуді қажет етеді)" if n in (3, 10) else "",
+            existing_buildings_en="Warehouse of 600 m² (needs repair)" if n in (3, 10) else "",
             rail_spur=row == 0,
             available_from=today + dt.timedelta(days=90) if status == "draft" else None,
             source_document=f"Акт обследования №{n}/МПЗ (демо)",
+            source_document_kk=f"№{n}/ШИА тексеру актісі (демо)",
+            source_document_en=f"Survey report No. {n}/SIZ (demo)",
             verified_by="Отдел земельных отношений (демо)",
+            verified_by_kk="Жер қатынастары бөлімі (демо)",
+            verified_by_en="Land Relations Department (demo)",
             verified_at=verified, needs_reverification=n == 9,
         ))
         plot.permitted_sectors.set(ROW_SECTORS[row])

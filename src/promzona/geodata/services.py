@@ -124,12 +124,6 @@ def _assign(obj, name: str, value: Any) -> None:
     setattr(obj, name, value)
 
 
-def _django_reason(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
-
-
 def plots_import(
     *, actor: Any, zone: Zone, table: files.Table, mapping: dict[str, str] | None = None,
     dry_run: bool = False, repair: bool = False, progress: Progress = None,
@@ -204,7 +198,7 @@ def plots_import(
             sectors.append(None)
         except ValidationError as exc:
             report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse",
-                                         _django_reason(exc)))
+                                         "; ".join(zone_services.field_errors(exc, Plot))))
             plots.append(None)
             shapes.append(None)
             sectors.append(None)

@@ -155,9 +155,10 @@ class Article(models.Model):
 class ArticleLink(models.Model):
     """An object the article is about: a plot, a zone, a work, an instruction (any model)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
+    article = models.ForeignKey(Article,
+                                verbose_name=_("article"), on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
+    object_id = models.CharField(_("object id"), max_length=64)
 
     class Meta:
         verbose_name = _("article link")
@@ -178,7 +179,8 @@ class Comment(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(Article,
+                                verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments")
     name = models.CharField(_("name"), max_length=80)
     email = models.EmailField(_("email (never shown)"), blank=True)
     text = models.TextField(_("comment"), max_length=3000)

@@ -15,12 +15,13 @@ from django import forms
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from promzona import l10n
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.web.links import passport_url
-from promzona.web.templatetags.portal import km
 from promzona.zones import selectors as zsel
+from promzona.zones.fields import SectorChoiceField
 from promzona.zones.models import (
     InfrastructureProject,
     MapFeature,
@@ -43,8 +44,8 @@ class PlotFilterForm(forms.Form):
                                   max_value=BIG, max_digits=16, decimal_places=4)
     area_max = forms.DecimalField(label=_("Area to, ha"), required=False, min_value=0,
                                   max_value=BIG, max_digits=16, decimal_places=4)
-    sector = forms.ModelChoiceField(label=_("Sector allowed"), required=False,
-                                    queryset=Sector.objects.all(), empty_label=_("any"))
+    sector = SectorChoiceField(label=_("Sector allowed"), required=False,
+                               queryset=Sector.objects.all(), empty_label=_("any"))
     hazard_class = forms.TypedChoiceField(
         label=_("Hazard class of your production"), required=False, coerce=int, empty_value=None,
         choices=[("", _("any"))] + [(str(i), str(i)) for i in range(1, 6)])
@@ -78,7 +79,8 @@ def parse_filters(params: Any) -> dict[str, Any]:
     form = PlotFilterForm(params)
     if not form.is_valid():
         field_name, messages = next(iter(form.errors.items()))
-        raise InputError(f"{field_name}: {messages[0]}", field=field_name,
+        label = form.fields[field_name].label if field_name in form.fields else ""
+        raise InputError(f"{label}: {messages[0]}" if label else messages[0], field=field_name,
                          details=form.errors.get_json_data())
     return form.cleaned_data
 
@@ -162,9 +164,9 @@ def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": ln.geometry,
          "properties": {"kind": ln.kind, "status": ln.status,
-                        "label": " · ".join(x for x in (f"{ln.code} {ln.name}".strip(),
-                                                        str(ln.get_kind_display()),
-                                                        str(ln.get_status_display())))}}
+                        "label": " · ".join(x for x in (
+                            ln.code, ln.source.name if ln.source else "",
+                            str(ln.get_kind_display()), str(ln.get_status_display())) if x)}}
         for ln in zsel.lines_of_zone(zone)
     ]}
 
@@ -242,48 +244,61 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
     return [found[i] for i in ids]
 
 
-def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[str], bool]]:
-    """(label, one value per plot, whether the values differ) for the comparison table.
+@dataclass
+class CompareRow:
+    """One fact of the comparison: its label, one value per plot (a number, a date or text, as
+    exports need them) and the decimals its numbers are shown with."""
 
-    Per utility kind, the row shows the connection ready soonest (distance, cost, date).
-    """
+    label: str
+    values: list[Any]
+    digits: int = 0
 
-    def yes_no(v: bool) -> str:
-        return str(_("yes")) if v else str(_("no"))
+    @property
+    def differs(self) -> bool:
+        return len({str(v) for v in self.values}) > 1
 
-    def num(v: Any, digits: int = 2) -> str:
-        return "—" if v is None else f"{float(v):,.{digits}f}".replace(",", " ")
+    @property
+    def shown(self) -> list[str]:
+        """The values as the page's language writes them."""
+        return [l10n.cell(v, self.digits) for v in self.values]
+
+
+def compare_rows(plots: list[Plot], *, today: dt.date) -> list[CompareRow]:
+    """The comparison table. Per utility kind, the row shows the connection ready soonest
+    (distance, cost, date)."""
+
+    def offered(flag: bool, value: Any) -> Any:
+        return value if flag else str(_("not offered"))
+
+    def kilometres(metres: float | None) -> float | None:
+        return None if metres is None else round(metres / 1000, 1)
 
     specs = [
-        (_("Zone"), lambda p: p.zone.name),
-        (_("Name"), lambda p: p.name),
-        (_("Cadastral number"), lambda p: p.cadastral_number or "—"),
-        (_("Status"), lambda p: str(p.get_status_display())),
-        (_("Declared area, ha"), lambda p: num(p.declared_area_ha, 4)),
-        (_("Computed area, ha"), lambda p: num(p.computed_area_ha, 4)),
-        (_("Land category"), lambda p: str(p.get_land_category_display())),
-        (_("Permitted sectors"), lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
+        (_("Zone"), 0, lambda p: p.zone.name),
+        (_("Name"), 0, lambda p: p.name),
+        (_("Cadastral number"), 0, lambda p: p.cadastral_number or "—"),
+        (_("Status"), 0, lambda p: str(p.get_status_display())),
+        (_("Declared area, ha"), 4, lambda p: p.declared_area_ha),
+        (_("Computed area, ha"), 4, lambda p: p.computed_area_ha),
+        (_("Land category"), 0, lambda p: str(p.get_land_category_display())),
+        (_("Permitted sectors"), 0, lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
          or str(_("any the zone allows"))),
-        (_("Most hazardous class allowed"), lambda p: str(p.hazard_class_max)),
-        (_("Ownership"), lambda p: str(p.get_ownership_display())),
-        (_("Lease, KZT/ha/year"), lambda p: num(p.lease_price_kzt_ha_year, 0) if p.deal_lease
-         else str(_("not offered"))),
-        (_("Sale price, KZT"), lambda p: num(p.sale_price_kzt, 0) if p.deal_sale
-         else str(_("not offered"))),
-        (_("Temporary free use"), lambda p: yes_no(p.deal_free_use)),
-        (_("Rail spur"), lambda p: yes_no(p.rail_spur)),
-        (_("Existing buildings"), lambda p: p.existing_buildings or "—"),
-        (_("To rail, km"), lambda p: km(p.dist_rail_m)),
-        (_("To road, km"), lambda p: km(p.dist_road_m)),
-        (_("To airport, km"), lambda p: km(p.dist_airport_m)),
-        (_("To town centre, km"), lambda p: km(p.dist_town_centre_m)),
-        (_("Verified on"), lambda p: p.verified_at.isoformat() if p.verified_at else "—"),
-        (_("Needs re-verification"), lambda p: yes_no(p.is_stale())),
+        (_("Most hazardous class allowed"), 0, lambda p: p.hazard_class_max),
+        (_("Ownership"), 0, lambda p: str(p.get_ownership_display())),
+        (_("Lease, KZT/ha/year"), 0, lambda p: offered(p.deal_lease, p.lease_price_kzt_ha_year)),
+        (_("Sale price, KZT"), 0, lambda p: offered(p.deal_sale, p.sale_price_kzt)),
+        (_("Temporary free use"), 0, lambda p: p.deal_free_use),
+        (_("Rail spur"), 0, lambda p: p.rail_spur),
+        (_("Existing buildings"), 0, lambda p: l10n.noted(p, "existing_buildings") or "—"),
+        (_("To rail, km"), 1, lambda p: kilometres(p.dist_rail_m)),
+        (_("To road, km"), 1, lambda p: kilometres(p.dist_road_m)),
+        (_("To airport, km"), 1, lambda p: kilometres(p.dist_airport_m)),
+        (_("To town centre, km"), 1, lambda p: kilometres(p.dist_town_centre_m)),
+        (_("Verified on"), 0, lambda p: p.verified_at),
+        (_("Needs re-verification"), 0, lambda p: p.is_stale(today)),
     ]
-    rows = []
-    for label, get in specs:
-        values = [str(get(p)) for p in plots]
-        rows.append((str(label), values, len(set(values)) > 1))
+    rows = [CompareRow(str(label), [get(p) for p in plots], digits)
+            for label, digits, get in specs]
     links: dict = {}
     options = [zsel.plot_connections(p, today=today, links=links) for p in plots]
     for kind, label in UtilityKindChoices.choices:
@@ -295,10 +310,9 @@ def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[s
                 continue
             c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
             values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
-                "m": f"{c.distance_m:.0f}", "kzt": num(c.cost_kzt, 0),
-                "date": c.ready_on.isoformat()}))
-        rows.append((str(_("%(kind)s: soonest connection") % {"kind": label}), values,
-                     len(set(values)) > 1))
+                "m": l10n.num(c.distance_m), "kzt": l10n.money(c.cost_kzt),
+                "date": l10n.day(c.ready_on)}))
+        rows.append(CompareRow(str(_("%(kind)s: soonest connection") % {"kind": label}), values))
     return rows
 
 

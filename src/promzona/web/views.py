@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -14,16 +14,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
+from promzona import l10n
 from promzona.accounts.forms import ThrottledAuthenticationForm
 from promzona.core.errors import InputError, NotFound
 from promzona.core.filenames import safe_filename
-from promzona.core.sinks import csv_text, xlsx_bytes
+from promzona.core.sinks import xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
 
 from . import pdf
 from . import selectors as sel
+from .links import passport_url
 
 PAGE_CACHE_SECONDS = 300
 DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML"),
@@ -119,7 +121,12 @@ def passport_pdf(request, zone_slug: str, code: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     today = timezone.localdate()
-    body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
+    url = request.build_absolute_uri(passport_url(plot))
+    key = f"portal:passport.pdf:{get_language()}:{plot.pk}:{today}:{sel.page_version()}:{url}"
+    body = caches["offers"].get(key)
+    if body is None:
+        body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today, url=url)
+        caches["offers"].set(key, body, PAGE_CACHE_SECONDS)
     resp = HttpResponse(body, content_type="application/pdf")
     name = safe_filename(f"passport-{plot.zone.slug}-{plot.code}.pdf")
     resp["Content-Disposition"] = content_disposition_header(True, name)
@@ -138,16 +145,20 @@ def compare(request):
     except NotFound as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
     rows = sel.compare_rows(plots, today=timezone.localdate())
-    header = [_("Plot")] + [p.code for p in plots]
-    table = [header] + [[label, *values] for label, values, _differs in rows]
+    table = [[_("Plot"), *(p.code for p in plots)]] + [[r.label, *r.values] for r in rows]
     if fmt == "csv":
-        resp = HttpResponse(csv_text(table).encode("utf-8-sig"),
-                            content_type="text/csv; charset=utf-8")
+        try:
+            body = l10n.csv_bytes(table, choice=request.GET.get("sep"))
+        except InputError as exc:
+            return _bad_request(request, exc)
+        resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.csv"'
         return resp
     if fmt == "xlsx":
         body = xlsx_bytes(table, sheet=_("Comparison"), bold_rows=[0], widths={"A": 34},
-                          fill_rows=[n for n, (*_row, differs) in enumerate(rows, 1) if differs])
+                          fill_rows=[n for n, r in enumerate(rows, 1) if r.differs],
+                          row_formats={n: l10n.number_format(r.digits)
+                                       for n, r in enumerate(rows, 1)})
         resp = HttpResponse(
             body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.xlsx"'

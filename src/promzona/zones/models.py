@@ -38,8 +38,19 @@ class Translated(models.Model):
         abstract = True
 
     def translated(self, field: str, lang: str | None = None) -> str:
+        """``field`` in ``lang`` (the active language), else the Russian original: the
+        ``_ru`` field, or the field without a suffix where the original has none."""
         lang = (lang or get_language() or "ru")[:2]
-        return getattr(self, f"{field}_{lang}", "") or getattr(self, f"{field}_ru", "")
+        original = getattr(self, f"{field}_ru", None)
+        if original is None:
+            original = getattr(self, field, "")
+        return (getattr(self, f"{field}_{lang}", "") if lang != "ru" else "") or original or ""
+
+    def is_fallback(self, field: str, lang: str | None = None) -> bool:
+        """Whether :meth:`translated` shows the Russian original for want of ``lang``'s text."""
+        lang = (lang or get_language() or "ru")[:2]
+        return lang != "ru" and not getattr(self, f"{field}_{lang}", "") and bool(
+            self.translated(field, "ru"))
 
     @property
     def name(self) -> str:
@@ -120,7 +131,13 @@ class Zone(Translated, GeoFeature):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     municipality = models.CharField(_("municipality"), max_length=255)
+    municipality_kk = models.CharField(_("municipality (Kazakh)"), max_length=255, blank=True)
+    municipality_en = models.CharField(_("municipality (English)"), max_length=255, blank=True)
     management_company = models.CharField(_("management company"), max_length=255, blank=True)
+    management_company_kk = models.CharField(_("management company (Kazakh)"), max_length=255,
+                                             blank=True)
+    management_company_en = models.CharField(_("management company (English)"), max_length=255,
+                                             blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -131,9 +148,15 @@ class Zone(Translated, GeoFeature):
         Sector, verbose_name=_("priority sectors"), blank=True, related_name="priority_in"
     )
     contact_name = models.CharField(_("contact person"), max_length=255, blank=True)
+    contact_name_kk = models.CharField(_("contact person (Kazakh)"), max_length=255, blank=True)
+    contact_name_en = models.CharField(_("contact person (English)"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     contact_address = models.CharField(_("contact address"), max_length=500, blank=True)
+    contact_address_kk = models.CharField(_("contact address (Kazakh)"), max_length=500,
+                                          blank=True)
+    contact_address_en = models.CharField(_("contact address (English)"), max_length=500,
+                                          blank=True)
     website = models.URLField(_("website"), blank=True)
     admin_procedure_days = models.PositiveIntegerField(
         _("administrative procedure (days)"),
@@ -163,7 +186,8 @@ class Zone(Translated, GeoFeature):
 class PriorityDirection(Translated):
     """One of a zone's priority directions (e.g. metalworking) and the OKED codes it covers."""
 
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="directions")
+    zone = models.ForeignKey(Zone,
+                             verbose_name=_("zone"), on_delete=models.CASCADE, related_name="directions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), related_name="directions")
 
@@ -185,7 +209,8 @@ class MapFeature(GeoFeature):
         AIRPORT = "airport", _("Airport")
 
     geometry_kind = geo.POLYGONAL + geo.LINEAR + geo.POINT
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="map_features")
+    zone = models.ForeignKey(Zone,
+                             verbose_name=_("zone"), on_delete=models.CASCADE, related_name="map_features")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255, blank=True)
 
@@ -207,7 +232,7 @@ class MapFeature(GeoFeature):
 
 
 class AnchorEnterprise(Translated):
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="anchors")
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="anchors")
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
@@ -290,6 +315,8 @@ class Plot(Translated, GeoFeature):
     )
     deal_free_use = models.BooleanField(_("temporary free use possible"), default=False)
     existing_buildings = models.TextField(_("existing buildings"), blank=True)
+    existing_buildings_kk = models.TextField(_("existing buildings (Kazakh)"), blank=True)
+    existing_buildings_en = models.TextField(_("existing buildings (English)"), blank=True)
     rail_spur = models.BooleanField(_("rail spur on or at the plot"), default=False)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     dist_rail_m = models.FloatField(_("distance to rail (m)"), null=True, editable=False)
@@ -297,7 +324,13 @@ class Plot(Translated, GeoFeature):
     dist_airport_m = models.FloatField(_("distance to airport (m)"), null=True, editable=False)
     dist_town_centre_m = models.FloatField(_("distance to town centre (m)"), null=True, editable=False)
     source_document = models.CharField(_("source document"), max_length=255, blank=True)
+    source_document_kk = models.CharField(_("source document (Kazakh)"), max_length=255,
+                                          blank=True)
+    source_document_en = models.CharField(_("source document (English)"), max_length=255,
+                                          blank=True)
     verified_by = models.CharField(_("verified by"), max_length=255, blank=True)
+    verified_by_kk = models.CharField(_("verified by (Kazakh)"), max_length=255, blank=True)
+    verified_by_en = models.CharField(_("verified by (English)"), max_length=255, blank=True)
     verified_at = models.DateField(_("verified on"), null=True, blank=True)
     needs_reverification = models.BooleanField(
         _("needs re-verification"), default=False,
@@ -347,14 +380,16 @@ class Plot(Translated, GeoFeature):
         if self.pk is None and self.status in (self.Status.RESERVED, self.Status.ALLOCATED):
             raise ValidationError({"status": _(
                 "A new plot cannot start %(status)s: plots are reserved and allocated through "
-                "the applications review.") % {"status": self.status}}, code="ledger_status")
+                "the applications review.") % {"status": self.Status(self.status).label}},
+                code="ledger_status")
         if self.pk is not None:
             stored = Plot.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored is not None and self.is_ledger_change(stored, self.status):
                 raise ValidationError({"status": _(
                     "The status cannot be edited from %(before)s to %(after)s: plots are "
                     "reserved, allocated and released through the applications review."
-                ) % {"before": stored, "after": self.status}}, code="ledger_status")
+                ) % {"before": self.Status(stored).label, "after": self.Status(self.status).label}},
+                    code="ledger_status")
         shape = self.validated_shape()
         if self.zone_id and self.zone.geometry:
             zone_shape = self.zone.shape()
@@ -380,6 +415,13 @@ class UtilityKindChoices(models.TextChoices):
     GAS = "gas", _("Gas (m³/h)")
 
 
+#: A request's or application's need of each utility, as forms and pages label it.
+NEED_LABELS = {
+    "power_kw": _("Power, kW"), "water_m3_day": _("Water, m³/day"),
+    "sewage_m3_day": _("Sewage, m³/day"), "heat_gcal_h": _("Heat, Gcal/h"), "gas_m3_h": _("Gas, m³/h"),
+}
+
+
 class UtilitySource(Translated, GeoFeature):
     """A capacity node (substation, water intake, CHP, gas station, treatment plant).
 
@@ -389,7 +431,7 @@ class UtilitySource(Translated, GeoFeature):
     """
 
     geometry_kind = geo.POINT
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="sources")
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="sources")
     code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     kind = models.CharField(_("kind"), max_length=16, choices=UtilityKindChoices.choices)
     capacity = models.DecimalField(
@@ -453,7 +495,8 @@ class CapacityCommitment(models.Model):
         ACTIVE = "active", _("Active")
         RELEASED = "released", _("Released")
 
-    source = models.ForeignKey(UtilitySource, on_delete=models.PROTECT, related_name="commitments")
+    source = models.ForeignKey(UtilitySource,
+                               verbose_name=_("source"), on_delete=models.PROTECT, related_name="commitments")
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=3)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     holder = models.CharField(_("held for"), max_length=255)
@@ -481,7 +524,7 @@ class UtilityLine(GeoFeature):
         PLANNED = "planned", _("Planned")
 
     geometry_kind = geo.LINEAR
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="lines")
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="lines")
     code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UtilityKindChoices.choices)
@@ -531,7 +574,9 @@ class InfrastructureProject(Translated):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="infrastructure_projects")
+    zone = models.ForeignKey(Zone,
+                             verbose_name=_("zone"), on_delete=models.PROTECT,
+                             related_name="infrastructure_projects")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     source = models.ForeignKey(
         UtilitySource, verbose_name=_("source upgraded"), on_delete=models.PROTECT,

@@ -7,11 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
@@ -20,14 +22,30 @@ from promzona.news.events import article_draft_from_event
 from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource
 
 
-def validated(obj: models.Model) -> None:
-    """``full_clean`` with Django's errors turned into :class:`InputError` naming the field."""
+def field_errors(exc: ValidationError, model: type[models.Model]) -> list[str]:
+    """Django's errors as sentences, each led by its field's label (never a field name or
+    ``__all__``): "Status: …", "The plot lies outside its zone's boundary."."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    out = []
+    for field, messages in exc.message_dict.items():
+        try:
+            label = str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            label = ""
+        out += [f"{label[:1].upper()}{label[1:]}: {m}" if label else m for m in messages]
+    return out
+
+
+def validated(obj: models.Model, *, exclude: list[str] | None = None) -> None:
+    """``full_clean`` with Django's errors turned into :class:`InputError` naming the field by
+    its label."""
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=exclude)
     except ValidationError as exc:
         details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        field, messages = next(iter(details.items()))
-        raise InputError(f"{field}: {messages[0]}", field=field, details=details) from exc
+        field = next(iter(details))
+        raise InputError(field_errors(exc, type(obj))[0], field=field, details=details) from exc
 
 
 def _fill_bbox(obj: GeoFeature, shape) -> None:
@@ -148,7 +166,9 @@ def capacity_commit(
     if rows == 0:
         source.refresh_from_db()
         raise CapacityExceeded(
-            f"{source.code} has {source.free} {source.unit} free; {amount} requested.",
+            _("%(source)s has %(free)s free; %(requested)s requested.") % {
+                "source": source.code, "free": l10n.qty(source.free, source.unit),
+                "requested": l10n.qty(amount, source.unit)},
             details={"source": source.code, "free": str(source.free), "requested": str(amount)},
         )
     commitment = CapacityCommitment.objects.create(
