@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.zones.models import NEED_LABELS
@@ -47,12 +48,12 @@ class Application(models.Model):
     """An investor's request for a plot and utilities."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("application status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("application status", "Under review")
+        APPROVED = "approved", pgettext_lazy("application status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("application status", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
@@ -178,10 +179,10 @@ class Reservation(models.Model):
     """A plot held for an application until ``expires_at``; on approval, an allocation."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        RELEASED = "released", _("Released")
-        EXPIRED = "expired", _("Expired")
-        ALLOCATED = "allocated", _("Allocated")
+        ACTIVE = "active", pgettext_lazy("reservation status", "Active")
+        RELEASED = "released", pgettext_lazy("reservation status", "Released")
+        EXPIRED = "expired", pgettext_lazy("reservation status", "Expired")
+        ALLOCATED = "allocated", pgettext_lazy("reservation status", "Allocated")
 
     plot = models.ForeignKey(
         "zones.Plot", verbose_name=_("plot"), on_delete=models.PROTECT, related_name="reservations"

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from promzona.core import instructions as rules
 from promzona.zones.models import Translated
@@ -42,10 +43,10 @@ class Body(Translated):
 
 class Instruction(models.Model):
     class Status(models.TextChoices):
-        ISSUED = rules.ISSUED, _("Issued")
-        IN_PROGRESS = rules.IN_PROGRESS, _("In progress")
-        REPORTED = rules.REPORTED, _("Reported")
-        ACCEPTED = rules.ACCEPTED, _("Accepted (closed)")
+        ISSUED = rules.ISSUED, pgettext_lazy("instruction status", "Issued")
+        IN_PROGRESS = rules.IN_PROGRESS, pgettext_lazy("instruction status", "In progress")
+        REPORTED = rules.REPORTED, pgettext_lazy("instruction status", "Reported")
+        ACCEPTED = rules.ACCEPTED, pgettext_lazy("instruction status", "Accepted (closed)")
 
     number = models.CharField(_("number"), max_length=50)
     issued_on = models.DateField(_("date"))
@@ -188,9 +189,9 @@ class Extension(models.Model):
     """A deadline extension: requested with a reason, granted or refused by the controller."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        GRANTED = "granted", _("granted")
-        REFUSED = "refused", _("refused")
+        PENDING = "pending", pgettext_lazy("extension status", "pending")
+        GRANTED = "granted", pgettext_lazy("extension status", "granted")
+        REFUSED = "refused", pgettext_lazy("extension status", "refused")
 
     instruction = models.ForeignKey(Instruction, verbose_name=_("instruction"), on_delete=models.PROTECT,
                                     related_name="extensions")

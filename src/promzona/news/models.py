@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.models import Translated
@@ -58,10 +58,10 @@ class Version:
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        REVIEW = "review", _("In review")
-        PUBLISHED = "published", _("Published")
-        UNPUBLISHED = "unpublished", _("Unpublished")
+        DRAFT = "draft", pgettext_lazy("article status", "Draft")
+        REVIEW = "review", pgettext_lazy("article status", "In review")
+        PUBLISHED = "published", pgettext_lazy("article status", "Published")
+        UNPUBLISHED = "unpublished", pgettext_lazy("article status", "Unpublished")
 
     slug = models.SlugField(_("address"), unique=True, max_length=90)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
@@ -175,9 +175,9 @@ class Comment(models.Model):
     """A reader's comment: invisible until the newsroom approves it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting moderation")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("comment status", "Awaiting moderation")
+        APPROVED = "approved", pgettext_lazy("comment status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("comment status", "Rejected")
 
     article = models.ForeignKey(Article,
                                 verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments")

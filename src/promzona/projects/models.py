@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -63,8 +64,8 @@ class ObligationRule(models.Model):
 
 class Project(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        TERMINATED = "terminated", _("Terminated")
+        ACTIVE = "active", pgettext_lazy("project status", "Active")
+        TERMINATED = "terminated", pgettext_lazy("project status", "Terminated")
 
     application = models.OneToOneField(
         "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT,
@@ -178,9 +179,9 @@ class Report(models.Model):
     """The investor's actual figures for a year; they count once staff confirm them."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+        CONFIRMED = "confirmed", pgettext_lazy("report status", "Confirmed")
+        REJECTED = "rejected", pgettext_lazy("report status", "Rejected")
 
     project = models.ForeignKey(Project,
                                 verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")

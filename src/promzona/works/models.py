@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -35,10 +36,10 @@ class Work(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        ACCEPTED = "accepted", _("Accepted")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("work status", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("work status", "In progress")
+        ACCEPTED = "accepted", pgettext_lazy("work status", "Accepted")
+        CANCELLED = "cancelled", pgettext_lazy("work status", "Cancelled")
 
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT,
                              related_name="works")

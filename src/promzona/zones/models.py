@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core import geometry as geo
@@ -123,9 +123,9 @@ class Zone(Translated, GeoFeature):
         PARK = "industrial_park", _("Industrial park")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        FORMING = "forming", _("Forming")
-        OPERATING = "operating", _("Operating")
+        PLANNED = "planned", pgettext_lazy("zone status", "Planned")
+        FORMING = "forming", pgettext_lazy("zone status", "Forming")
+        OPERATING = "operating", pgettext_lazy("zone status", "Operating")
 
     slug = models.SlugField(_("slug"), unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -248,12 +248,12 @@ class Plot(Translated, GeoFeature):
     """A land plot and its passport."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Free (published)")
-        RESERVED = "reserved", _("Reserved")
-        ALLOCATED = "allocated", _("Allocated")
-        OCCUPIED = "occupied", _("Occupied")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("plot status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("plot status", "Free (published)")
+        RESERVED = "reserved", pgettext_lazy("plot status", "Reserved")
+        ALLOCATED = "allocated", pgettext_lazy("plot status", "Allocated")
+        OCCUPIED = "occupied", pgettext_lazy("plot status", "Occupied")
+        WITHDRAWN = "withdrawn", pgettext_lazy("plot status", "Withdrawn")
 
     class LandCategory(models.TextChoices):
         INDUSTRIAL = "industrial", _("Industry, transport and other non-agricultural land")
@@ -492,8 +492,8 @@ class CapacityCommitment(models.Model):
     """One line of a source's capacity ledger."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        RELEASED = "released", _("Released")
+        ACTIVE = "active", pgettext_lazy("capacity commitment status", "Active")
+        RELEASED = "released", pgettext_lazy("capacity commitment status", "Released")
 
     source = models.ForeignKey(UtilitySource,
                                verbose_name=_("source"), on_delete=models.PROTECT, related_name="commitments")
@@ -519,9 +519,9 @@ class UtilityLine(GeoFeature):
     """A network segment (power line, water main, heat pipe, sewer, gas pipe)."""
 
     class Status(models.TextChoices):
-        EXISTING = "existing", _("Existing")
-        UNDER_CONSTRUCTION = "under_construction", _("Under construction")
-        PLANNED = "planned", _("Planned")
+        EXISTING = "existing", pgettext_lazy("utility line status", "Existing")
+        UNDER_CONSTRUCTION = "under_construction", pgettext_lazy("utility line status", "Under construction")
+        PLANNED = "planned", pgettext_lazy("utility line status", "Planned")
 
     geometry_kind = geo.LINEAR
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="lines")
@@ -569,10 +569,10 @@ class InfrastructureProject(Translated):
     """Engineering works of the administration: new lines, capacity upgrades."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("infrastructure project status", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("infrastructure project status", "In progress")
+        COMPLETED = "completed", pgettext_lazy("infrastructure project status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("infrastructure project status", "Cancelled")
 
     zone = models.ForeignKey(Zone,
                              verbose_name=_("zone"), on_delete=models.PROTECT,
