@@ -22,7 +22,7 @@ def plot_map_png(plot: Plot, *, size_mm: tuple[float, float] = (180, 100)) -> by
     labels = {
         "plot": _("This plot"), "plots": _("Other plots"), "zone": _("Zone boundary"),
         "existing": _("existing line"), "planned": _("line under construction or planned"),
-        "m": l10n.unit("m"), "km": l10n.unit("km"), "north": pgettext("compass", "N"),
+        "m": pgettext("unit", "m"), "km": pgettext("unit", "km"), "north": pgettext("compass", "N"),
         "power": _("Power"), "water": _("Water"), "sewage": _("Sewage"), "heat": _("Heat"),
         "gas": _("Gas"),
     }
