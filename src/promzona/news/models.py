@@ -56,6 +56,15 @@ class Version:
     fallback: bool  # the reader's language is missing: this is the Russian text
 
 
+#: The events drafts are written from, as the newsroom reads them.
+EVENT_LABELS = {
+    "plot.published": _("a plot offered to investors"),
+    "application.approved": _("an application approved"),
+    "work.accepted": _("works accepted"),
+    "instruction.accepted": _("an instruction executed"),
+}
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("article status", "Draft")
@@ -132,6 +141,11 @@ class Article(models.Model):
         """The photo's address on this site ("" without a photo)."""
         stored = self.photo_thumb if thumb else self.photo
         return reverse("news-photo", args=[self.pk, stored.name.rsplit("/", 1)[-1]]) if stored else ""
+
+    @property
+    def event_label(self) -> str:
+        """The event this draft was written from, in the reader's language."""
+        return str(EVENT_LABELS.get(self.event_code, self.event_code))
 
     @property
     def thumb_path(self) -> str:
