@@ -359,3 +359,17 @@ def test_unknown_api_path_is_404_in_the_error_format_and_site_paths_get_the_page
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and "text/html" in page["Content-Type"]
+
+
+@pytest.mark.parametrize("query,message", [
+    ("area_min=5&area_max=1", "The minimum area is above the maximum."),
+    ("area_min=abc", "Area from, ha: Enter a number."),
+])
+def test_a_bad_filter_says_what_is_wrong_without_field_codes(demo, client, query, message):
+    html = client.get(f"/?{query}").content.decode()
+    assert message in html and "__all__" not in html and "area_min:" not in html
+
+
+def test_the_sector_filter_names_sectors_in_the_pages_language(demo, client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "C24.44 Мыс өндірісі" in html and "Производство меди" not in html
