@@ -23,8 +23,10 @@ CSV_CHOICES = {"comma": (",", "."), "semicolon": (";", ",")}
 
 
 def lang() -> str:
-    """The active language as :mod:`promzona.core.formats` knows it (ru, kk or en)."""
-    return formats.lang_of(translation.get_language())
+    """The active language as :mod:`promzona.core.formats` knows it (ru, kk or en); English
+    where translation is switched off (management commands), as the messages then are."""
+    code = translation.get_language()
+    return "en" if code is None else formats.lang_of(code)
 
 
 def num(value: Number | None, digits: int = 0, *, trim: bool = False) -> str:

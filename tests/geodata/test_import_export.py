@@ -485,7 +485,7 @@ def test_csv_rows_with_unreadable_geometry_or_values_are_refused(demo, tmp_path)
     assert "declared_area_ha: not a number" in reasons[1]
     assert "hazard_class_max: not a whole number" in reasons[2]
     assert "rail_spur: not yes/no" in reasons[3]
-    assert "hazard_class_max" in reasons[4]
+    assert "Most hazardous class allowed:" in reasons[4]  # the field's label, not its name
     assert "Expected a Polygon" in reasons[5]
 
 

@@ -294,10 +294,9 @@ def test_tile_layer_only_when_configured(demo, client, settings):
 def test_cached_passport_follows_capacity_and_sectors(demo, client):
     from decimal import Decimal
 
+    from promzona import l10n
     from promzona.zones.models import UtilitySource
     from promzona.zones.services import capacity_commit
-
-    from promzona import l10n
 
     url = "/plots/balkhash/BLK-01/"
     vz = UtilitySource.objects.get(code="VZ-1")
