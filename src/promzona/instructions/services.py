@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.accounts.models import User
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
@@ -345,7 +346,7 @@ def instruction_extension_request(*, actor: Any, instruction: Instruction, new_d
     if instr.status == S.ACCEPTED or not instr.on_control:
         raise Conflict(_("Only an open instruction on control can be extended."))
     if new_deadline <= instr.deadline:
-        raise InputError(_("The new deadline must be later than %(d)s.") % {"d": instr.deadline},
+        raise InputError(_("The new deadline must be later than %(d)s.") % {"d": l10n.day(instr.deadline)},
                          field="new_deadline")
     if new_deadline > instr.issued_on + dt.timedelta(days=366 * MAX_YEARS):
         raise InputError(_("The deadline is more than %(n)s years away.") % {"n": MAX_YEARS},

@@ -115,7 +115,8 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
             story += [Spacer(1, 3), pdf_layout.banner(
                 _("Illustrative demo data: the figures are not real."), WIDTH)]
     buf = io.BytesIO()
-    footer = pdf_layout.footer(f"promzona · {_('Commercial offer')} · {l10n.day(today)}",
+    label = _("Commercial offer")
+    footer = pdf_layout.footer(f"promzona · {label} · {l10n.day(today)}",
                                page_label=lambda n: _("page %(n)s") % {"n": n})
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                       topMargin=15 * mm, bottomMargin=16 * mm, title="promzona offer",
