@@ -23,10 +23,11 @@ from xml.sax.saxutils import escape
 def pdf_text(value: Any) -> str:
     """``value`` as reportlab paragraph text that shows literally: ``&``, ``<``, ``>`` become
     entities, so ``<img src=…>``, ``<font>`` or a stray ``&`` are printed, never parsed.
-    Control characters (which reportlab cannot set) become spaces."""
+    Control characters (which reportlab cannot set) become spaces; a narrow no-break space
+    (CLDR's, in "2027 г.") becomes a no-break space, since reportlab breaks lines at it."""
     text = "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c
                    for c in str(value))
-    return escape(text)
+    return escape(text.replace("\u202f", "\u00a0"))
 
 
 def paragraph(value: Any, style) -> Any:
