@@ -164,9 +164,9 @@ def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": ln.geometry,
          "properties": {"kind": ln.kind, "status": ln.status,
-                        "label": " · ".join(x for x in (
-                            ln.code, ln.source.name if ln.source else "",
-                            str(ln.get_kind_display()), str(ln.get_status_display())) if x)}}
+                        "label": " · ".join(x for x in (f"{ln.code} {ln.name}".strip(),
+                                                        str(ln.get_kind_display()),
+                                                        str(ln.get_status_display())))}}
         for ln in zsel.lines_of_zone(zone)
     ]}
 
