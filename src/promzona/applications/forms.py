@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.utilities import UTILITY_KINDS
-from promzona.zones.fields import SectorChoiceField
+from promzona.zones.forms import SectorChoiceField
 from promzona.zones.models import NEED_LABELS, Sector
 
 from .files import MAX_ATTACHMENT_BYTES

@@ -106,28 +106,39 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "data",
     ``row_formats``/``column_formats`` map 0-based row or column indexes to the Excel number
     format of their numeric cells (``"#,##0.00"``: the reader's spreadsheet shows its own
     separators)."""
+    return xlsx_sheets([(sheet, rows, bold_rows, fill_rows, row_formats, column_formats)],
+                       widths=widths)
+
+
+def xlsx_sheets(sheets: Iterable[tuple], *, widths: dict[str, float] | None = None) -> bytes:
+    """An XLSX workbook of several sheets, each ``(name, rows, bold_rows, fill_rows)`` and
+    optionally ``row_formats, column_formats``, written as :func:`xlsx_bytes` writes its one
+    sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______"))
-    for row in rows:
-        ws.append(spreadsheet_row(row))
-    for r, row in enumerate(ws.iter_rows()):
-        for c, cell in enumerate(row):
-            fmt = (row_formats or {}).get(r) or (column_formats or {}).get(c)
-            if fmt and cell.data_type == "n" and cell.value is not None:
-                cell.number_format = fmt
-            elif cell.is_date:
-                cell.number_format = "yyyy-mm-dd"
+    wb.remove(wb.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF4D6")
-    for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
-        for index in rows_to_style:
-            for cell in ws[index + 1]:
-                setattr(cell, attr, style)
-    for column, width in (widths or {}).items():
-        ws.column_dimensions[column].width = width
+    for sheet, rows, bold_rows, fill_rows, *formats in sheets:
+        row_formats, column_formats = (*formats, None, None)[:2]
+        ws = wb.create_sheet(
+            single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______")))
+        for row in rows:
+            ws.append(spreadsheet_row(row))
+        for r, row in enumerate(ws.iter_rows()):
+            for c, cell in enumerate(row):
+                fmt = (row_formats or {}).get(r) or (column_formats or {}).get(c)
+                if fmt and cell.data_type == "n" and cell.value is not None:
+                    cell.number_format = fmt
+                elif cell.is_date:
+                    cell.number_format = "yyyy-mm-dd"
+        for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
+            for index in rows_to_style:
+                for cell in ws[index + 1]:
+                    setattr(cell, attr, style)
+        for column, width in (widths or {}).items():
+            ws.column_dimensions[column].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -20,7 +20,7 @@ from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
-from promzona.zones.fields import ZoneChoiceField
+from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .selectors import layer_objects

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
 from promzona.core.richtext import ALLOWED_TAGS
-from promzona.zones.fields import ZoneChoiceField
+from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .models import LANGS, Article, Comment, Rubric

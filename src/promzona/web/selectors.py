@@ -21,7 +21,7 @@ from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.web.links import passport_url
 from promzona.zones import selectors as zsel
-from promzona.zones.fields import SectorChoiceField
+from promzona.zones.forms import SectorChoiceField
 from promzona.zones.models import (
     InfrastructureProject,
     MapFeature,

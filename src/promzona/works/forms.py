@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
-from promzona.zones.fields import ZoneChoiceField
+from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import InfrastructureProject, UtilityLine, Zone
 
 from .inputs import day
