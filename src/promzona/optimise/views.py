@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from promzona import l10n
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.core.errors import Forbidden, PromzonaError
@@ -289,11 +290,12 @@ def export(request, zone_slug: str, what: str, fmt: str):
             raise Http404
         names = {k: a.project_name for k, a in ctx.applications.items()}
         tables = exports.allocation_tables(answer, names, answers.unassigned_sentences(result))
+    status = _("optimal") if answer["status"] == "optimal" else _("time limit")
     summary = [_("Status: %(status)s; objective %(objective)s.")
-               % {"status": answer["status"], "objective": f"{answer['objective']:.2f}"}]
+               % {"status": status, "objective": l10n.num(answer["objective"], 2)}]
     summary += [_("%(rule)s: %(objective)s; the optimum gains %(gain)s.")
-                % {"rule": b["label"], "objective": f"{b['objective']:.2f}",
-                   "gain": f"{b['gain']:.2f}"} for b in answer["baselines"]]
+                % {"rule": b["label"], "objective": l10n.num(b["objective"], 2),
+                   "gain": l10n.num(b["gain"], 2)} for b in answer["baselines"]]
     if fmt == "xlsx":
         body, ctype = exports.xlsx(title, note, tables), XLSX
     else:
