@@ -306,7 +306,8 @@ def application_approve(*, actor, application, comment="", now=None) -> Applicat
     if plot.status != Plot.Status.RESERVED:
         raise Conflict(_("The plot is no longer reserved (it is %(status)s).")
                        % {"status": plot.get_status_display()})
-    zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.ALLOCATED)
+    zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.ALLOCATED,
+                                  now=now)
     audit_record(actor=actor, action="reservation.allocated", obj=reservation, now=now,
                  before={"status": "active"}, after={"status": "allocated"})
     # An agreement signed is news: a draft for the newsroom, never published by itself.
@@ -357,7 +358,7 @@ def comment_add(*, actor, application, body, now=None) -> Comment:
     c = Comment.objects.create(application=application, author=actor, body=text,
                                created_at=now or timezone.now())
     audit_record(actor=actor, action="application.commented", obj=application,
-                 after={"comment": c.pk})
+                 now=c.created_at, after={"comment": c.pk})
     return c
 
 
@@ -377,7 +378,7 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
     att.file.save(f"{application.pk}.{ext}", upload, save=False)
     try:
         att.save()
-        audit_record(actor=actor, action="attachment.added", obj=application,
+        audit_record(actor=actor, action="attachment.added", obj=application, now=att.uploaded_at,
                      after={"attachment": att.pk, "name": name, "type": kind, "size": upload.size})
     except BaseException:
         att.file.delete(save=False)  # the row is rolled back: no orphan file either
@@ -445,7 +446,8 @@ def plot_reserve(
                 )
         except IntegrityError as exc:
             raise Conflict(_("The plot or the application is already held.")) from exc
-        zone_services.plot_set_status(actor=actor, plot=current, status=Plot.Status.RESERVED)
+        zone_services.plot_set_status(actor=actor, plot=current, status=Plot.Status.RESERVED,
+                                      now=now)
         for source, amount in needed:
             commitment = zone_services.capacity_commit(
                 actor=actor, source=source, amount=amount, now=now,
@@ -480,7 +482,8 @@ def _reservation_end(*, actor, reservation: Reservation, status: str, now,
         zone_services.capacity_release(actor=actor, commitment=commitment, now=now)
     plot = Plot.objects.select_for_update().get(pk=reservation.plot_id)
     if plot.status in (Plot.Status.RESERVED, Plot.Status.ALLOCATED, Plot.Status.OCCUPIED):
-        zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.PUBLISHED)
+        zone_services.plot_set_status(actor=actor, plot=plot, status=Plot.Status.PUBLISHED,
+                                      now=now)
     reservation.status = status
     reservation.ended_at = now
     audit_record(actor=actor, action=f"reservation.{status}", obj=reservation, now=now,

@@ -151,7 +151,7 @@ def milestone_done(*, actor: Any, milestone: Milestone, done_on: dt.date,
     if milestone.kind == MilestoneKind.OPERATION:
         plot = Plot.objects.select_for_update().get(pk=project.allocation.plot_id)
         if plot.status == Plot.Status.ALLOCATED:
-            plot_set_status(actor=actor, plot=plot, status=Plot.Status.OCCUPIED)
+            plot_set_status(actor=actor, plot=plot, status=Plot.Status.OCCUPIED, now=now)
     return milestone
 
 
