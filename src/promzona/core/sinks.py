@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -88,21 +89,52 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "data",
     """An XLSX workbook of one sheet. Text is made safe and stored as text (never a formula);
     numbers are numeric cells. ``bold_rows``/``fill_rows`` are 0-based row indexes to set in
     bold or highlight; ``widths`` maps column letters to widths."""
+    return xlsx_book([Sheet(sheet, list(rows), bold_rows=tuple(bold_rows),
+                            fill_rows=tuple(fill_rows), widths=widths or {})])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of :func:`xlsx_book`. ``formats`` maps a column letter to the number format of
+    its numeric cells (``"#,##0"``, ``"0.0%"``), ``row_formats`` a 0-based row index to that of
+    the row's numeric cells (it wins over the column's)."""
+
+    name: str
+    rows: Sequence[Sequence[Any]]
+    bold_rows: Sequence[int] = ()
+    fill_rows: Sequence[int] = ()
+    widths: dict[str, float] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    row_formats: dict[int, str] = field(default_factory=dict)
+
+
+def xlsx_book(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX workbook of several sheets, each written as :func:`xlsx_bytes` writes one, and
+    each numeric cell of a formatted column given its number format."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______"))
-    for row in rows:
-        ws.append(spreadsheet_row(row))
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF4D6")
-    for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
-        for index in rows_to_style:
-            for cell in ws[index + 1]:
-                setattr(cell, attr, style)
-    for column, width in (widths or {}).items():
-        ws.column_dimensions[column].width = width
+    for n, spec in enumerate(sheets):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = single_line(spec.name, max_length=31).translate(
+            str.maketrans("[]:*?/\\", "_______"))
+        for row in spec.rows:
+            ws.append(spreadsheet_row(row))
+        for rows_to_style, attr, style in ((spec.bold_rows, "font", bold),
+                                           (spec.fill_rows, "fill", fill)):
+            for index in rows_to_style:
+                for cell in ws[index + 1]:
+                    setattr(cell, attr, style)
+        for column, width in spec.widths.items():
+            ws.column_dimensions[column].width = width
+        targets = [ws[column] for column in spec.formats] + [ws[i + 1] for i in spec.row_formats]
+        styles = list(spec.formats.values()) + list(spec.row_formats.values())
+        for cells, number_format in zip(targets, styles, strict=True):
+            for cell in cells:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.number_format = number_format
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
