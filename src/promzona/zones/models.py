@@ -317,6 +317,12 @@ class Plot(Translated, GeoFeature):
             ),
             models.CheckConstraint(condition=Q(declared_area_ha__gt=0), name="plot_area_positive"),
         ]
+        indexes = [
+            # Covers the land figures (count and hectares by zone and status) without reading
+            # the plots' rows (``dashboard.selectors``).
+            models.Index(fields=["zone", "status", "computed_area_ha", "declared_area_ha"],
+                         name="plot_zone_status_area"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_ru}".strip()
