@@ -27,7 +27,12 @@ from .answer import answer_json
 from .forms import MatchForm, SaveSearchForm
 from .models import Notice, SavedSearch
 from .selectors import match_for
-from .services import notices_mark_read, saved_search_create, saved_search_delete
+from .services import (
+    enquiry_record,
+    notices_mark_read,
+    saved_search_create,
+    saved_search_delete,
+)
 
 RESULTS_SHOWN = 20
 EXCLUDED_SHOWN = 500
@@ -66,6 +71,7 @@ def match_page(request):
     answer = None
     if form.is_bound and form.is_valid():
         outcome = match_for(user, form.match_request, today=timezone.localdate())
+        enquiry_record(actor=user, request=form.match_request)
         answer = answer_json(outcome, limit=RESULTS_SHOWN, excluded_limit=EXCLUDED_SHOWN)
         answer["total"] = len(outcome.result_ids)
         answer["excluded_total"] = len(outcome.excluded_pos)
