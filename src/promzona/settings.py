@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "promzona.works",
     "promzona.projects",
     "promzona.outbox",
+    "promzona.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
+from promzona.dashboard.api import router as dashboard_router
 from promzona.geodata.api import router as geodata_router
 from promzona.instructions.api import router as instructions_router
 from promzona.matching.api import router as matching_router
@@ -69,3 +70,4 @@ api.add_router("/", applications_router)
 api.add_router("/", instructions_router)
 api.add_router("/", works_router)
 api.add_router("/", projects_router)
+api.add_router("/", dashboard_router)

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -175,6 +176,12 @@ class LoginView(auth_views.LoginView):
         ctx = super().get_context_data(**kwargs)
         ctx["demo_accounts"] = DEMO_ACCOUNTS if demo_loaded() else []
         return ctx
+
+    def get_default_redirect_url(self):
+        """Staff and managers land on the dashboard; everybody else on the map."""
+        if zsel.can_see_unpublished(self.request.user):
+            return reverse("dashboard:index")
+        return super().get_default_redirect_url()
 
 
 def not_found(request, exception):
