@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -148,11 +149,19 @@ def _zone_extent() -> tuple[float, float, float, float]:
 
 
 @transaction.atomic
+def recorded_at(today: dt.date) -> dt.datetime:
+    """When the demo's zone, utilities and plots were "recorded": early in the year four years
+    ago, before the oldest application of the execution demo, so their history reads as it
+    would have been kept (the dashboard's figures of past days come from it)."""
+    return timezone.make_aware(dt.datetime.combine(dt.date(today.year - 4, 1, 10), dt.time(12)))
+
+
 def load(*, today: dt.date) -> bool:
     """Load the demo; return False (and change nothing) when it is already there."""
     if Zone.objects.filter(slug=DEMO_ZONE_SLUG).exists():
         return False
-    save = services.feature_save
+    recorded = recorded_at(today)
+    save = partial(services.feature_save, now=recorded)
     for code, ru, kk, en in SECTORS:
         save(actor=None, obj=Sector(code=code, name_ru=ru, name_kk=kk, name_en=en))
     x0, y0, x1, y1 = _zone_extent()
@@ -193,17 +202,18 @@ def load(*, today: dt.date) -> bool:
         save(actor=None, obj=AnchorEnterprise(zone=zone, name_ru=ru, name_kk=kk, name_en=en,
                                               sector_id=sector, employees=employees,
                                               description_ru=NOTE))
-    _load_map(zone, x0, y0, x1, y1)
-    _load_utilities(zone, x0, y0, x1, y1, today)
-    _load_plots(zone, today)
+    _load_map(zone, x0, y0, x1, y1, recorded)
+    _load_utilities(zone, x0, y0, x1, y1, today, recorded)
+    _load_plots(zone, today, recorded)
     _load_people()
     demo_instructions.load(zone=zone, today=today)
     news.load(zone=zone, now=timezone.now())
     return True
 
 
-def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
-    save = services.feature_save
+def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float,
+              recorded: dt.datetime) -> None:
+    save = partial(services.feature_save, now=recorded)
     tc_x, tc_y = _FROM_WGS84.transform(74.99, 46.85)
     ap_x, ap_y = _FROM_WGS84.transform(75.00, 46.89)
     features = [
@@ -228,8 +238,8 @@ def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
 LINE_STATUS_RU = {"existing": "сеть", "under_construction": "строится", "planned": "проект"}
 
 
-def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
-    save = services.feature_save
+def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> None:
+    save = partial(services.feature_save, now=recorded)
 
     def point(x, y):
         return {"type": "Point", "coordinates": _wgs([(x, y)])[0]}
@@ -254,7 +264,7 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
             zone=zone, code=code, kind=kind, name_ru=ru, name_en=en, capacity=Decimal(str(cap)),
             tariff_kzt=Decimal(tariff), operator=operator, geometry=loc))
         if Decimal(str(committed)) > 0:
-            services.capacity_commit(actor=None, source=s, amount=committed,
+            services.capacity_commit(actor=None, source=s, amount=committed, now=recorded,
                                      holder="Действующие потребители (демо)")
         sources[code] = s
     # Lines: existing along the north road, under construction in the middle, planned south.
@@ -299,8 +309,8 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> None:
 LEDGER_STATUSES = ("reserved", "allocated")
 
 
-def _load_plots(zone: Zone, today: dt.date) -> None:
-    save = services.feature_save
+def _load_plots(zone: Zone, today: dt.date, recorded: dt.datetime) -> None:
+    save = partial(services.feature_save, now=recorded)
     for p in plot_layout():
         n, row = p["n"], p["row"]
         status = STATUS_CYCLE[n - 1]
@@ -329,7 +339,7 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
         ))
         plot.permitted_sectors.set(ROW_SECTORS[row])
         if status in LEDGER_STATUSES:  # only the reservation services set these (no edit can)
-            services.plot_set_status(actor=None, plot=plot, status=status)
+            services.plot_set_status(actor=None, plot=plot, status=status, now=recorded)
 
 
 def _load_people() -> None:
