@@ -161,7 +161,7 @@ def meters(title: str, items: Sequence[Meter], *, width: float = 560,
 def columns(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
             *, hrefs: Sequence[str] = (), width: float = 560, height: float = 220) -> Chart:
     """Grouped columns: one group per category, one column per series, with a legend."""
-    left, bottom, top = 70, 36, 24
+    left, bottom, top = 86, 36, 24
     plot_w, plot_h = width - left - 10, height - bottom - top
     peak = max((v for _n, vs in series for v in vs), default=0.0) or 1.0
     scale = _nice(peak)
@@ -186,7 +186,7 @@ def columns(title: str, categories: Sequence[str], series: Sequence[tuple[str, S
 def lines(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
           *, percent: bool = False, width: float = 560, height: float = 200) -> Chart:
     """One line per series over the ``x_labels`` (months), with dots and a legend."""
-    left, bottom, top = 70, 36, 16
+    left, bottom, top = 86, 36, 16
     plot_w, plot_h = width - left - 16, height - bottom - top
     peak = max((v for _n, vs in series for v in vs), default=0.0)
     scale = 1.0 if percent and peak <= 1.0 else _nice(peak or 1.0)
@@ -224,16 +224,17 @@ def _y_axis(left, top, plot_w, plot_h, scale, *, percent=False) -> list:
         y = top + plot_h * (1 - k / 4)
         out.append(Line(((left, y), (left + plot_w, y))))
         label = f"{value * 100:.0f}%" if percent else _short(value)
-        out.append(Text(left - 6, y + 4, label, anchor="end", size=10, fill=MUTED))
+        out.append(Text(left - 6, y + 4, label, anchor="end", size=9, fill=MUTED))
     return out
 
 
 def _short(value: float) -> str:
-    """``2.5 bn``, ``750 M``, ``12 k`` for an axis."""
-    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
-        if abs(value) >= size:
-            return f"{value / size:g}{suffix}"
-    return f"{value:g}"
+    """An axis label in any language: whole numbers grouped, fractions as they are.
+
+    >>> _short(2_500_000_000.0), _short(0.25)
+    ('2 500 000 000', '0.25')
+    """
+    return number(value) if float(value).is_integer() else f"{value:g}"
 
 
 def _legend(names: Sequence[str], x: float, y: float) -> list:

@@ -211,6 +211,8 @@ def sections(r: Monthly) -> list[tuple[str, list[tuple[str, str]], list[list[Any
 def _cell(value: Any, kind: str, lang: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):  # already written as the report prints it
+        return value
     return number(value, kind, lang) if kind != "text" else ("" if value is None else str(value))
 
 
@@ -272,7 +274,7 @@ def _chart(chart: c.Chart, width: float):
 
 def monthly_pdf(r: Monthly) -> bytes:
     """The report as PDF: headline figures with the month's change, charts, tables."""
-    from reportlab.platypus import CondPageBreak, Spacer
+    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
     with translation.override(r.lang):
         title = r.title
@@ -288,19 +290,18 @@ def monthly_pdf(r: Monthly) -> bytes:
                 story += [Spacer(1, 4), paragraph(_("Demo: the figures are illustrative, not "
                                                     "real data."), st["warn"])]
             story += [paragraph(_("At a glance"), st["h2"]), _table(
-                [(_("Figure"), "text"), (_("End of the month before"), "text"),
-                 (_("End of the month"), "text"), (_("Change"), "text")],
+                [(_("Figure"), "text"), (_("End of the month before"), "count"),
+                 (_("End of the month"), "count"), (_("Change"), "count")],
                 [[label, number(b, kind, r.lang), number(a, kind, r.lang),
                   "" if a is None or b is None else number(a - b, kind, r.lang)]
                  for label, kind, b, a in headline(r)], w, st, r.lang)]
             f = r.figures
-            story += [CondPageBreak(200), paragraph(_("Charts"), st["h2"]),
-                      _chart(charts.land(f), w), Spacer(1, 6), _chart(charts.capacity(f), w),
-                      Spacer(1, 6), _chart(charts.funnel(f), w), Spacer(1, 6),
-                      _chart(charts.investment(f), w), Spacer(1, 6),
-                      _chart(charts.instructions(f, r.bodies), w)]
-            for chart in charts.trends(r.points):
-                story += [Spacer(1, 6), _chart(chart, w)]
+            story += [CondPageBreak(200), paragraph(_("Charts"), st["h2"])]
+            for chart in [charts.land(f), charts.capacity(f), charts.funnel(f),
+                          charts.investment(f), charts.works(f), charts.instructions(f, r.bodies),
+                          *charts.trends(r.points)]:
+                story += [KeepTogether([paragraph(chart.title, st["head"]), _chart(chart, w),
+                                        Spacer(1, 8)])]
             for name, columns, rows in sections(r):
                 story += [CondPageBreak(90), paragraph(name, st["h2"])]
                 story.append(_table(columns, rows, w, st, r.lang) if rows

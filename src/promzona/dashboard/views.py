@@ -32,10 +32,14 @@ overseers = role_required("staff", "manager")
 PAGE_SIZE = 50
 
 
+class ZoneChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Zone) -> str:
+        return obj.name  # in the page's language
+
+
 class ScopeForm(forms.Form):
-    zone = forms.ModelChoiceField(label=gettext_lazy("Zone"), required=False, to_field_name="slug",
-                                  queryset=Zone.objects.all(),
-                                  empty_label=gettext_lazy("All zones"))
+    zone = ZoneChoice(label=gettext_lazy("Zone"), required=False, to_field_name="slug",
+                      queryset=Zone.objects.all(), empty_label=gettext_lazy("All zones"))
     as_of = forms.DateField(label=gettext_lazy("As of"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
 
