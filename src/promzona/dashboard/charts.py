@@ -39,12 +39,15 @@ def land(f: kpi.Figures, link: Link = no_link) -> c.Chart:
         for s in kpi.PLOT_STATUSES], unit=_("ha"))
 
 
-def capacity(f: kpi.Figures, link: Link = no_link) -> c.Chart:
+def capacity(f: kpi.Figures, link: Link = no_link, *, alerts_only: bool = False) -> c.Chart:
+    """Each source's committed share; ``alerts_only``: the sources near exhaustion (the
+    whole region has hundreds of sources; each zone's page shows all of its own)."""
     return c.meters(_("Committed share of each utility source"), [
-        c.Meter(s.code, s.capacity, s.committed, link("source", source=s.id),
-                alert=s.near_exhaustion,
+        c.Meter(f"{s.zone} {s.code}" if alerts_only else s.code, s.capacity, s.committed,
+                link("source", source=s.id), alert=s.near_exhaustion,
                 note=_("%(free)s %(unit)s free") % {"free": c.number(s.free, 1), "unit": s.unit})
-        for s in f.sources])
+        for s in f.sources if s.near_exhaustion or not alerts_only], label_w=170 if alerts_only
+        else 120)
 
 
 def funnel(f: kpi.Figures, link: Link = no_link) -> c.Chart:

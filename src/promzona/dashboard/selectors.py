@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -55,7 +55,6 @@ from promzona.zones.models import (
     UtilitySource,
     Zone,
 )
-from promzona.zones.selectors import data_version
 
 from .models import Snapshot
 
@@ -109,7 +108,8 @@ def local_days():
 
 
 def _float(value: Any) -> float:
-    return 0.0 if value is None else float(str(value))
+    """A Decimal, a number, or a number written in the audit trail's JSON, as a float."""
+    return 0.0 if value is None else float(value)
 
 
 def gather(*, days: Sequence[dt.date], zone: Zone | None = None,
@@ -221,14 +221,20 @@ def _upgrades(since: dt.datetime):
     return upgrades
 
 
-def application_zones() -> dict[int, int]:
+def application_zones(reservations: list[tuple[int, Any, int]] | None = None) -> dict[int, int]:
     """Each application's zone: that of the plot it holds or last held, else of its first
-    preferred plot. Applications without a plot belong to no zone (they count for all)."""
+    preferred plot. Applications without a plot belong to no zone (they count for all).
+    ``reservations``: the rows of :func:`_reservations` when already read."""
     out = {app: zone for app, zone in PreferredPlot.objects.order_by("-position")
            .values_list("application_id", "plot__zone_id")}
-    out |= {app: zone for app, zone in Reservation.objects.order_by("created_at", "id")
-            .values_list("application_id", "plot__zone_id")}
+    out |= {app: zone for app, _at, zone in reservations or _reservations()}
     return out
+
+
+def _reservations() -> list[tuple[int, Any, int]]:
+    """``(application, created_at, zone)`` of every reservation, oldest first."""
+    return list(Reservation.objects.order_by("created_at", "id").values_list(
+        "application_id", "created_at", "plot__zone_id"))
 
 
 def _funnel(records: Records, *, zone_id, **_: Any) -> None:
@@ -239,8 +245,8 @@ def _funnel(records: Records, *, zone_id, **_: Any) -> None:
             .order_by("at", "id").values_list("object_id", "action", "at"):
         if object_id.isdigit():
             stages[int(object_id)].setdefault(STAGE_ACTIONS[action], _day(at))
-    for app, at in Reservation.objects.order_by("created_at", "id").values_list(
-            "application_id", "created_at"):
+    reservations = _reservations()
+    for app, at, _zone in reservations:
         stages[app].setdefault("reserved", _day(at))
     milestone = {MilestoneKind.CONSTRUCTION_START: "projects_in_construction",
                  MilestoneKind.OPERATION: "projects_in_operation"}
@@ -248,7 +254,7 @@ def _funnel(records: Records, *, zone_id, **_: Any) -> None:
             kind__in=list(milestone), done_on__isnull=False).values_list(
             "project__application_id", "kind", "done_on", "project__created_at"):
         stages[app][milestone[kind]] = max(done, _day(created))  # counts once recorded
-    zones = application_zones()
+    zones = application_zones(reservations)
     for app, dates in stages.items():
         if zone_id is None or zones.get(app) == zone_id:
             records.journeys.append((zones.get(app), app, kpi.Journey(**dates)))
@@ -421,10 +427,11 @@ CACHE_SECONDS = 600
 
 def board(*, zone: Zone | None, day: dt.date, per_zone: bool = False) -> Board:
     """The figures of ``zone`` (or all zones, with each zone's when ``per_zone``) on ``day``,
-    kept in the cache under the data's version (:func:`promzona.zones.selectors.data_version`:
-    every service write leaves an audit entry), the day and the language of the names."""
+    kept in the cache under the newest audit entry (every service that changes what the figures
+    read writes one, in its transaction), the day and the language of the names."""
+    version = AuditEntry.objects.aggregate(newest=Max("id"))["newest"]
     key = "dashboard:" + hashlib.sha1(  # noqa: S324 - a cache key, not security
-        f"{zone.pk if zone else ''}|{day}|{per_zone}|{get_language()}|{data_version()}"
+        f"{zone.pk if zone else ''}|{day}|{per_zone}|{get_language()}|{version}"
         .encode()).hexdigest()
     found = cache.get(key)
     if found is not None:

@@ -116,7 +116,8 @@ def index(request):
     return render(request, "dashboard/index.html", {
         "form": form, "zone": zone, "day": day, "today": timezone.localdate(), "f": f,
         "query": _query(zone, day),
-        "charts": {"land": svg(charts.land(f, link)), "capacity": svg(charts.capacity(f, link)),
+        "charts": {"land": svg(charts.land(f, link)),
+                   "capacity": svg(charts.capacity(f, link, alerts_only=zone is None)),
                    "funnel": svg(charts.funnel(f, link)),
                    "investment": svg(charts.investment(f, link)),
                    "works": svg(charts.works(f, link)),
@@ -135,7 +136,9 @@ def _rows(f, board, link) -> dict:
     return {
         "land_rows": [(s, statuses[s], f.land.count_by_status[s], f.land.area_ha_by_status[s],
                        link("plots", status=s)) for s in kpi.PLOT_STATUSES],
-        "source_rows": [(s, link("source", source=s.id)) for s in f.sources],
+        "source_rows": [(s, link("source", source=s.id)) for s in f.sources
+                        if s.near_exhaustion or board.zones == ()],
+        "sources_near": sum(s.near_exhaustion for s in f.sources),
         "funnel_rows": [(labels[s], f.funnel.counts[s], f.funnel.conversion.get(s),
                          f.funnel.median_days.get(s), link("funnel", stage=s))
                         for s in kpi.FUNNEL if f.funnel.counts[s] is not None],
