@@ -4,10 +4,12 @@ implementation that asks the database one query per figure.
 Generates (with ``bulk_create``, seeded, in a throw-away database) 100 zones, 100,000 plots,
 500 utility sources with their ledger, 10,000 applications with their dated transitions and
 reservations, 2,000 investor projects, 2,000 works with plans and progress reports, 5,000
-instructions with their events, and the audit trail the services would have written — three
-years of history ending today. Then, as a manager: ``GET /dashboard/`` (all zones, with the
-12-month trends) and ``GET /api/kpi`` (all zones, today; and one zone 90 days ago), each
-``--runs`` times after a warm-up, through Django's test client (middleware, templates, JSON).
+instructions with their events, and the audit trail the services would have written: three
+years of history ending today. Then it times ``promzona snapshot``'s work (the trends' 12
+month ends for every zone) and, as a manager, ``GET /dashboard/`` (all zones, every zone's
+row, the 12-month trends) and ``GET /api/kpi`` (all zones today; one zone 90 days ago), each
+``--runs`` times after a warm-up through Django's test client (middleware, templates, JSON):
+computed (the cache emptied first), then again from the cache.
 Baseline in the same run: :func:`plain_orm`, today's figures with one ORM query per figure
 (no history, no trends); the ratio is the API's p95 to the baseline's. The plain answers are
 compared with the API's, so the two cannot drift apart unnoticed.
@@ -390,12 +392,15 @@ def worker(runs: int, scale: float) -> dict:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from promzona.accounts.models import User
+    from promzona.core.kpi import month_ends
+    from promzona.dashboard.services import snapshots_take
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
@@ -405,28 +410,39 @@ def worker(runs: int, scale: float) -> dict:
         with connection.cursor() as c:
             c.execute("ANALYZE")
     today = timezone.localdate()
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    t0 = time.perf_counter()
+    made["snapshots"] = snapshots_take(actor=None, days=month_ends(today, 12)[:-1])
+    made["snapshot_s"] = round(time.perf_counter() - t0, 1)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="bench-manager"))
     past = (today - dt.timedelta(days=90)).isoformat()
     targets = {"dashboard": "/dashboard/", "api_kpi": "/api/kpi",
                "api_kpi_zone_past": f"/api/kpi?zone=zone-001&as_of={past}"}
     times: dict[str, list[float]] = {k: [] for k in targets}
+    times |= {f"{k}_cached": [] for k in targets}
     times["plain_orm"] = []
+    cpu_times: dict[str, list[float]] = {}
     answers = {}
     for i in range(runs + 2):
         for name, url in targets.items():
-            t = time.perf_counter()
-            r = client.get(url)
-            elapsed = (time.perf_counter() - t) * 1000
-            assert r.status_code == 200, (url, r.status_code)
-            if name == "api_kpi":
-                answers["api"] = r.json()
-            if i >= 2:
-                times[name].append(elapsed)
-        t = time.perf_counter()
+            for run in (name, f"{name}_cached"):  # computed (cache emptied), then from the cache
+                if run == name:
+                    cache.clear()
+                t, cpu = time.perf_counter(), time.process_time()
+                r = client.get(url)
+                elapsed = (time.perf_counter() - t) * 1000
+                cpu = (time.process_time() - cpu) * 1000
+                assert r.status_code == 200, (url, r.status_code)
+                if name == "api_kpi":
+                    answers["api"] = r.json()
+                if i >= 2:
+                    times[run].append(elapsed)
+                    cpu_times.setdefault(run, []).append(cpu)
+        t, cpu = time.perf_counter(), time.process_time()
         answers["plain"] = plain_orm(today)
         if i >= 2:
             times["plain_orm"].append((time.perf_counter() - t) * 1000)
+            cpu_times.setdefault("plain_orm", []).append((time.process_time() - cpu) * 1000)
     api, plain = answers["api"], answers["plain"]
     agree = {
         "count_by_status": api["plots"]["count_by_status"] == plain["count_by_status"],
@@ -437,7 +453,9 @@ def worker(runs: int, scale: float) -> dict:
         "approved": api["funnel"]["approved"] == plain["funnel"]["approved"],
     }
     return {"vendor": connection.vendor, "made": made, "agree": agree,
-            **{k: {"p50": statistics.median(v), "p95": pct(v, 0.95)} for k, v in times.items()}}
+            "load": os.getloadavg()[0],
+            **{k: {"p50": statistics.median(v), "p95": pct(v, 0.95),
+                   "cpu_p95": pct(cpu_times[k], 0.95)} for k, v in times.items()}}
 
 
 def run_leg(env: dict, args) -> dict:
@@ -455,11 +473,18 @@ def report(r: dict) -> None:
           f"{made['applications']} applications, {made['projects']} projects, {made['works']} "
           f"works, {made['instructions']} instructions, {made['audit_entries']} audit entries "
           f"(generated in {made['generated_s']} s)")
-    for name in ("dashboard", "api_kpi", "api_kpi_zone_past", "plain_orm"):
-        print(f"{'':>12}{name:<18} p50 {r[name]['p50']:7.1f} ms   p95 {r[name]['p95']:7.1f} ms")
+    print(f"{'':>12}promzona snapshot (12 month ends, every zone): {made['snapshots']} stored "
+          f"in {made['snapshot_s']} s; load average {r['load']:.1f} on {os.cpu_count()} CPUs "
+          "(others' work slows the wall-clock figures; on SQLite the CPU column is the query "
+          "too, on PostgreSQL the server's share is not in it)")
+    for name in ("dashboard", "dashboard_cached", "api_kpi", "api_kpi_cached", "api_kpi_zone_past",
+                 "api_kpi_zone_past_cached", "plain_orm"):
+        print(f"{'':>12}{name:<26} p50 {r[name]['p50']:7.1f} ms   p95 {r[name]['p95']:7.1f} ms"
+              f"   (this process's CPU: p95 {r[name]['cpu_p95']:7.1f} ms)")
     print(f"{'':>12}ratio /api/kpi p95 to the plain ORM's: "
           f"{r['api_kpi']['p95'] / r['plain_orm']['p95']:.2f}; "
-          f"dashboard goal p95 < 300 ms: {'met' if r['dashboard']['p95'] < 300 else 'NOT met'}; "
+          f"dashboard goal p95 < 300 ms (computed, cache emptied): "
+          f"{'met' if r['dashboard']['p95'] < 300 else 'NOT met'}; "
           f"figures agree with the plain ORM's: {r['agree']}")
 
 

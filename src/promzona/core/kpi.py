@@ -20,7 +20,6 @@ Plain data in, plain data out; the day is always passed in. Selectors gather the
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import statistics
@@ -476,13 +475,3 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     first = dt.date(year, month, 1)
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return first, nxt - dt.timedelta(days=1)
-
-
-def count_by(days: Sequence[dt.date], as_of: Sequence[dt.date]) -> list[int]:
-    """For each day of ``as_of``, how many of ``days`` are on or before it.
-
-    >>> count_by([dt.date(2026, 1, 5), dt.date(2026, 2, 1)], [dt.date(2026, 1, 31)])
-    [1]
-    """
-    ordered = sorted(days)
-    return [bisect.bisect_right(ordered, d) for d in as_of]

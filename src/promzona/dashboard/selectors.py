@@ -1,7 +1,7 @@
 """Reads for the dashboard: the dated records of the zones, and their figures on any day.
 
 Nothing is stored for the dashboard. The figures of a day are computed from the records that
-carry dates (docs/dashboard.md, "Any date"):
+carry dates (docs/dashboard.md, "Any past day"):
 
 * plots and utility sources are today's rows rolled back through the audit trail
   (:class:`promzona.audit.selectors.History`), committed capacity through the ledger's dated
@@ -116,7 +116,7 @@ def gather(*, days: Sequence[dt.date], zone: Zone | None = None,
            sections: Sequence[str] = ("plots", "sources", "funnel", "projects", "works",
                                       "instructions")) -> Records:
     """The records behind the figures of ``days``, for one zone or all; ``sections`` limits
-    what is read. (Who may see them is the interfaces' check: :func:`oversees`.)"""
+    what is read. (Who may see them is the interfaces' check: staff and managers.)"""
     days = sorted(set(days))
     zones = {z.pk: z for z in (Zone.objects.filter(pk=zone.pk) if zone else Zone.objects.all())}
     records = Records(days=days, zones=zones)
@@ -239,22 +239,29 @@ def _reservations() -> list[tuple[int, Any, int]]:
 
 def _funnel(records: Records, *, zone_id, **_: Any) -> None:
     _day = local_days()
+    reservations = _reservations()
+    zones = application_zones(reservations)
+    entries = AuditEntry.objects.filter(object_type=Application._meta.label_lower,
+                                        action__in=list(STAGE_ACTIONS))
+    milestones = Milestone.objects.filter(kind__in=[MilestoneKind.CONSTRUCTION_START,
+                                                    MilestoneKind.OPERATION],
+                                          done_on__isnull=False)
+    if zone_id is not None:  # only the zone's applications are read
+        mine = [app for app, zone in zones.items() if zone == zone_id]
+        entries = entries.filter(object_id__in=[str(app) for app in mine])
+        milestones = milestones.filter(project__application_id__in=mine)
     stages: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for object_id, action, at in AuditEntry.objects.filter(
-            object_type=Application._meta.label_lower, action__in=list(STAGE_ACTIONS)) \
-            .order_by("at", "id").values_list("object_id", "action", "at"):
+    for object_id, action, at in entries.order_by("at", "id").values_list(
+            "object_id", "action", "at"):
         if object_id.isdigit():
             stages[int(object_id)].setdefault(STAGE_ACTIONS[action], _day(at))
-    reservations = _reservations()
     for app, at, _zone in reservations:
         stages[app].setdefault("reserved", _day(at))
     milestone = {MilestoneKind.CONSTRUCTION_START: "projects_in_construction",
                  MilestoneKind.OPERATION: "projects_in_operation"}
-    for app, kind, done, created in Milestone.objects.filter(
-            kind__in=list(milestone), done_on__isnull=False).values_list(
+    for app, kind, done, created in milestones.values_list(
             "project__application_id", "kind", "done_on", "project__created_at"):
         stages[app][milestone[kind]] = max(done, _day(created))  # counts once recorded
-    zones = application_zones(reservations)
     for app, dates in stages.items():
         if zone_id is None or zones.get(app) == zone_id:
             records.journeys.append((zones.get(app), app, kpi.Journey(**dates)))
