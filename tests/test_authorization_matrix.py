@@ -9,7 +9,8 @@ an attachment), ``{res_a}``, ``{att_a}``, ``{join_request}`` (a registrant's pen
 plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``,
 ``{work}`` (a line work reported 100% done, with a photo ``{photo}``), ``{inspection}`` (an
 open finding on another work), ``{project}`` (investor A's project, an obligation overdue, with
-milestone ``{milestone}`` and a submitted report ``{report}``). Each cell runs in a
+milestone ``{milestone}`` and a submitted report ``{report}``), ``{scenario}`` (a saved
+build-plan scenario). Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
@@ -45,6 +46,7 @@ from promzona.instructions.models import Body
 from promzona.news import comments as news_comments
 from promzona.news import services as news_services
 from promzona.news.events import rubric_for
+from promzona.optimise import services as optimise_services
 from promzona.projects import services as project_services
 from promzona.projects.models import ObligationRule
 from promzona.works import services as work_services
@@ -188,6 +190,22 @@ WEB = [
      "/dashboard/report/{year}-{month}.pdf?lang=en", 302, 403, 403, 200, 200, 403),
     ("GET", "dashboard/register/<slug:what>.<slug:fmt>", "/dashboard/register/plots.xlsx",
      302, 403, 403, 200, 200, 403),
+    ("GET", "optimise/", "/optimise/", 302, 403, 403, 200, 200, 403),
+    ("GET", "optimise/<slug:zone_slug>/plan/", "/optimise/{zone}/plan/", 302, 403, 403, 200, 200, 403),
+    ("GET", "optimise/<slug:zone_slug>/scenarios/", "/optimise/{zone}/scenarios/",
+     302, 403, 403, 200, 200, 403),
+    ("GET", "optimise/<slug:zone_slug>/scenarios/new/", "/optimise/{zone}/scenarios/new/",
+     302, 403, 403, 200, 403, 403),
+    ("GET", "optimise/<slug:zone_slug>/scenarios/<int:pk>/",
+     "/optimise/{zone}/scenarios/{scenario}/", 302, 403, 403, 200, 200, 403),
+    ("POST", "optimise/<slug:zone_slug>/scenarios/<int:pk>/delete/",
+     "/optimise/{zone}/scenarios/{scenario}/delete/", 302, 403, 403, 302, 403, 403),
+    ("GET", "optimise/<slug:zone_slug>/allocation/", "/optimise/{zone}/allocation/",
+     302, 403, 403, 200, 200, 403),
+    ("POST", "optimise/<slug:zone_slug>/allocation/confirm/",
+     "/optimise/{zone}/allocation/confirm/", 302, 403, 403, 302, 403, 403),
+    ("GET", "optimise/<slug:zone_slug>/<slug:what>.<str:fmt>", "/optimise/{zone}/plan.xlsx",
+     302, 403, 403, 200, 200, 403),
 ]
 
 NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
@@ -229,7 +247,7 @@ API = [
     ("POST", "/api/applications", "/api/applications", 401, 422, 422, 422, 422, 422),
     ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}", 401, 200, 404, 200, 200, 404),
     ("PATCH", "/api/applications/{application_id}", "/api/applications/{app_a}",
-     401, 422, 422, 422, 422, 422),
+     401, 409, 404, 403, 403, 404),
     ("POST", "/api/applications/{application_id}/submit", "/api/applications/{app_a}/submit",
      401, 409, 404, 403, 403, 404),
     ("POST", "/api/applications/{application_id}/start_review", "/api/applications/{app_a}/start_review",
@@ -405,13 +423,17 @@ def world(demo, settings, tmp_path):
     att = services.attachment_add(actor=users["a"], application=app,
                                   upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
     draft = Plot.objects.filter(zone=demo, status="draft").order_by("code").first()
+    scenario = optimise_services.scenario_create(
+        actor=users["staff"], zone=demo, name="Matrix", periods=2, budget=None, discount_rate=0,
+        carry_over=True)
     registrant = account_services.user_create(actor=None, username="matrix-registrant",
                                               password="matrix-registrant-pw", role="investor")
     join_request = account_services.join_request_create(
         actor=registrant, organisation_name="Matrix", country="KZ", number="180140005227")
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
-           "join_request": join_request.pk, "org_a": users["a"].organisation_id}
+           "join_request": join_request.pk, "org_a": users["a"].organisation_id,
+           "scenario": scenario.pk}
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
     clients = {"anon": Client()}

@@ -1,14 +1,17 @@
-"""Request hygiene around every view: NUL characters refused up front; API errors that Django
-or ninja answer themselves put into the API's JSON error format; the Permissions-Policy header."""
+"""Request hygiene around every view: NUL characters refused up front; oversized API bodies
+refused before they are read; API errors that Django or ninja answer themselves put into the
+API's JSON error format; the Permissions-Policy header."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from promzona.core.errors import InputError, MethodNotAllowed
+from promzona.core.errors import InputError, MethodNotAllowed, PromzonaError, TooLarge
 
 
 def _carries_nul(request) -> bool:
@@ -39,24 +42,63 @@ class RefuseNulMiddleware:
         return render(request, "web/error.html", {"message": error.message}, status=400)
 
 
-class ApiMethodNotAllowedMiddleware:
-    """A wrong HTTP method on an API path answers in the API's JSON error format (ninja's own
-    405 is plain text), keeping the ``Allow`` header."""
+def _declared_length(request) -> int | None:
+    """The request's Content-Length as a number (0 when absent), None when it is malformed."""
+    text = request.META.get("CONTENT_LENGTH") or "0"
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+#: Error pages Django renders itself under /api/ (a suspicious request, a crash), in the API's
+#: format (an unknown path is answered by ``web.views.not_found``).
+_STATUS_ERRORS = {
+    400: ("invalid", gettext_lazy("The request is malformed.")),
+    403: ("forbidden", gettext_lazy("You may not do this.")),
+    500: ("server_error", gettext_lazy("An internal error occurred; it has been logged.")),
+}
+
+
+class ApiJsonErrorsMiddleware:
+    """Every answer under ``/api/`` is JSON, errors included. A body larger than
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with 413 before anything reads it; an error page
+    that Django or ninja render themselves (a wrong method — keeping ``Allow`` —, a suspicious
+    request, a crash) becomes ``{"error": {"code", "message", "details"}}`` with its status."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        refusal = self._refuse_unread(request)
+        if refusal is not None:
+            return JsonResponse(refusal.as_dict(), status=refusal.http_status)
         response = self.get_response(request)
-        if response.status_code != 405 or not request.path_info.startswith("/api/"):
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+                "application/json"):
             return response
-        error = MethodNotAllowed(_("Method %(method)s is not allowed here; use %(allowed)s.") % {
-            "method": request.method[:10], "allowed": response.get("Allow", "—")})
-        json_response = JsonResponse(error.as_dict(), status=error.http_status)
+        if response.status_code == 405:
+            body = MethodNotAllowed(_("Method %(method)s is not allowed here; use %(allowed)s.") % {
+                "method": request.method[:10], "allowed": response.get("Allow", "—")}).as_dict()
+        else:
+            code, message = _STATUS_ERRORS.get(
+                response.status_code, ("error", gettext_lazy("The request failed.")))
+            body = {"error": {"code": code, "message": str(message), "details": None}}
+        json_response = JsonResponse(body, status=response.status_code)
         if response.has_header("Allow"):
             json_response["Allow"] = response["Allow"]
         return json_response
 
+    @staticmethod
+    def _refuse_unread(request) -> PromzonaError | None:
+        """A body that must not be read (too large, or of an unreadable length), as an error."""
+        length = _declared_length(request)
+        with translation.override(translation.get_language_from_request(request)):
+            if length is None:
+                return InputError(_("The Content-Length header is not a number."))
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                return TooLarge(_("The request body is larger than %(mb)s MB.") % {
+                    "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20})
+        return None
 
 class PermissionsPolicyMiddleware:
     """Sends ``settings.PERMISSIONS_POLICY`` as the ``Permissions-Policy`` header on every

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "promzona.works",
     "promzona.projects",
     "promzona.outbox",
+    "promzona.optimise",
     "promzona.dashboard",
 ]
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "promzona.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "promzona.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,7 +96,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
-    "promzona.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"

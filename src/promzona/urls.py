@@ -28,6 +28,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("works/", include("promzona.works.urls")),
     path("projects/", include("promzona.projects.urls")),
+    path("optimise/", include("promzona.optimise.urls")),
     path("dashboard/", include("promzona.dashboard.urls")),
     path("", include("promzona.web.urls")),
 ]

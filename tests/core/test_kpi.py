@@ -124,8 +124,9 @@ def test_investment_sums_plans_against_confirmed_actuals_by_year_and_direction()
 
 
 def test_plan_vs_actual_takes_per_year_the_latest_report_confirmed_before_the_cutoff():
-    confirmed = [kpi.Confirmed(2025, 80.0, 8, T, 1), kpi.Confirmed(2025, 90.0, 9, T + dt.timedelta(days=2), 2),
-                 kpi.Confirmed(2026, 10.0, 12, T + dt.timedelta(days=1), 3)]
+    day = dt.timedelta(days=1)
+    confirmed = [kpi.Confirmed(2025, 80.0, 8, T, 1), kpi.Confirmed(2025, 90.0, 9, T + 2 * day, 2),
+                 kpi.Confirmed(2026, 10.0, 12, T + day, 3)]
     plan = [(2025, 100.0, 10), (2026, 200.0, 20)]
     years, planned_jobs, actual_jobs = kpi.plan_vs_actual(
         plan, confirmed, cutoff=T + dt.timedelta(days=1, hours=1), as_of=dt.date(2026, 3, 11))

@@ -76,3 +76,36 @@ def test_demo_news_is_illustrative_sourced_and_credited(demo):
     assert shown.filter(publish_at__date="2025-09-08", slug__contains="governor").exists()
     drafts = Article.objects.filter(event_code__gt="")
     assert drafts.exists() and set(drafts.values_list("status", flat=True)) == {"draft"}
+
+
+def test_every_held_plot_has_its_application_and_reservation(demo):
+    from promzona.applications.models import Reservation
+
+    held = Plot.objects.filter(zone=demo, status__in=["reserved", "allocated"])
+    assert sorted(held.values_list("code", flat=True)) == [
+        "BLK-05", "BLK-09", "BLK-14", "BLK-21", "BLK-24"]
+    for plot in held:
+        r = Reservation.objects.get(plot=plot, status__in=["active", "allocated"])
+        assert r.status == ("active" if plot.status == "reserved" else "allocated")
+        assert r.application.status == ("under_review" if r.status == "active" else "approved")
+        assert r.commitment_links.count() == 4  # power, water, sewage, heat
+
+
+def test_every_reserved_demo_plot_can_be_released(demo):
+    from promzona.accounts.models import User
+    from promzona.applications.models import Reservation
+    from promzona.applications.services import reservation_release
+
+    staff = User.objects.get(username="demo-staff")
+    before = {s.code: s.committed for s in UtilitySource.objects.filter(zone=demo)}
+    released = {}
+    for r in Reservation.objects.filter(plot__zone=demo, status="active"):
+        for link in r.commitment_links.select_related("commitment__source"):
+            code = link.commitment.source.code
+            released[code] = released.get(code, 0) + link.commitment.amount
+        reservation_release(actor=staff, reservation=r)
+        r.plot.refresh_from_db()
+        assert r.plot.status == "published"
+    assert released
+    after = {s.code: s.committed for s in UtilitySource.objects.filter(zone=demo)}
+    assert after == {code: before[code] - released.get(code, 0) for code in before}

@@ -1,6 +1,7 @@
 """Authentication for the API: a Bearer token, or the browser's session (with CSRF)."""
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from .services import token_user
 
@@ -11,6 +12,16 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser's session, with its CSRF check — tried only for a logged-in caller offering
+    no token, so an anonymous or bad-token call is 401, never a CSRF 403."""
+
+    def __call__(self, request):
+        if request.headers.get("Authorization") or not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 class Anonymous:
@@ -25,6 +36,6 @@ class Anonymous:
 
 
 #: Public calls: a token or a session identifies the caller when present.
-OPTIONAL_AUTH = [TokenAuth(), django_auth, Anonymous()]
+OPTIONAL_AUTH = [TokenAuth(), SessionAuth(), Anonymous()]
 #: Calls that need a known caller.
-REQUIRED_AUTH = [TokenAuth(), django_auth]
+REQUIRED_AUTH = [TokenAuth(), SessionAuth()]

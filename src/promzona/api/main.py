@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
@@ -14,7 +16,80 @@ from promzona.matching.api import router as matching_router
 from promzona.projects.api import router as projects_router
 from promzona.works.api import router as works_router
 
-api = NinjaAPI(
+from .auth import Anonymous
+from .schemas import ErrorOut
+
+#: Answers any operation can give: bad input (400: not a JSON object, a NUL, a business rule;
+#: 422: the schema), missing or refused credentials (401) and a body over the size limit (413).
+COMMON_ERRORS = {
+    400: "Invalid input", 401: "Missing or refused credentials",
+    413: "Request body too large", 422: "The request does not match the schema",
+}
+#: Answers of operations that name an object in their path: it is not there, or not yours.
+PATH_ERRORS = {404: "No such object, or not visible to the caller"}
+#: Answers of writes that need a known caller: a role that may not, a state that forbids it.
+WRITE_ERRORS = {403: "The caller's role may not do this",
+                409: "The current state does not allow it (taken, exhausted, wrong status)"}
+
+
+def _error_answers(path: str, method: str, operation: dict) -> dict[int, str]:
+    """The error answers an operation documents, by the rules above."""
+    answers = dict(COMMON_ERRORS)
+    if "{" in path:
+        answers |= PATH_ERRORS
+    security = operation.get("security") or []
+    if method != "get" and security and {} not in security:
+        answers |= WRITE_ERRORS
+    return answers
+
+
+class StrictParser(Parser):
+    """Every request body of this API is a JSON object: a list, string, number or null is
+    refused (400) before any operation sees it. A single-valued query parameter given twice
+    is refused (422) rather than one of its values silently chosen."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        repeated = sorted(k for k, values in data.lists() if len(values) > 1 and k not in list_fields)
+        if repeated:
+            raise NinjaValidationError([
+                {"type": "repeated", "loc": ["query", key[:100]], "msg": "given more than once"}
+                for key in repeated[:20]])
+        return super().parse_querydict(data, list_fields, request)
+
+
+class _OpenAPI(OpenAPISchema):
+    def operation_security(self, operation):
+        security = super().operation_security(operation)
+        if security and any(isinstance(a, Anonymous) for a in operation.auth_callbacks):
+            security.append({})  # credentials are optional: anonymous callers are served too
+        return security
+
+
+class PromzonaAPI(NinjaAPI):
+    """Documents optional credentials as optional, and every operation's error answers: those
+    of :func:`_error_answers`' rules plus any its route names (``schemas.answers``)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = _OpenAPI(self, path_prefix)
+        # ErrorOut is a component: the routers name it in their own answers (schemas.answers).
+        ref = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                for status, text in _error_answers(path, method, operation).items():
+                    operation["responses"].setdefault(status, {
+                        "description": text, "content": {"application/json": {"schema": ref}}})
+        return schema
+
+
+api = PromzonaAPI(
     title="promzona API",
     version="1",
     description="Plots, zones, utilities, matching and reservations of an industrial zone. "
@@ -23,6 +98,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # Swagger UI from ninja's bundled static files; no badge fetched from the validator service.
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=StrictParser(),
 )
 
 
@@ -55,7 +131,10 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return error_response(request, exc.status_code, "error", str(exc))
+    if exc.status_code == 400:  # ninja's only 400: the body is not parsed (see StrictParser)
+        return error_response(request, 400, "invalid", "The request body must be a JSON object.")
+    return error_response(request, exc.status_code, "forbidden" if exc.status_code == 403 else "error",
+                          str(exc))
 
 
 @api.get("/health", auth=None, tags=["meta"])

@@ -1,4 +1,5 @@
-"""Shared pieces of the API's schemas: strict request bodies, the error answer, pages.
+"""What every API operation shares: strict request bodies, JSON numbers and dates, the one
+error format, pages.
 
 Request bodies derive from :class:`StrictIn`: an unknown key is refused (``extra="forbid"``)
 and values are not coerced (``"5"`` is not a number, ``1`` is not ``true``, a number is not a
@@ -10,12 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, Strict
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 MAX_PAGE = 200
+
+
+class StrictIn(Schema):
+    """A request body: a JSON object with exactly the documented keys and types (no unknown
+    keys, no "5" for 5, no 1 for true)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def _iso_date(value: Any) -> dt.date:
@@ -30,10 +39,37 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Number = Annotated[float, Strict()]
 Integer = Annotated[int, Strict()]
 Text = Annotated[str, Strict()]
+def _json_number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a JSON number")
+    return Decimal(str(value))
 
 
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid", strict=True)
+def _json_whole(value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():  # JSON Schema: 5.0 is an integer
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    return value
+
+
+def number(*, below: int, places: int) -> Any:
+    """A JSON number from 0 to below ``below`` with at most ``places`` decimals, as an exact
+    ``Decimal`` — validated and documented alike."""
+    return Annotated[Decimal, BeforeValidator(_json_number),
+                     Field(ge=0, lt=below, decimal_places=places),
+                     WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": below,
+                                     "multipleOf": 10**-places})]
+
+
+def whole(*, minimum: int, maximum: int) -> Any:
+    """A JSON integer from ``minimum`` to ``maximum``."""
+    return Annotated[int, BeforeValidator(_json_whole), Field(ge=minimum, le=maximum),
+                     WithJsonSchema({"type": "integer", "minimum": minimum, "maximum": maximum})]
+
+
+#: A row id.
+Id = whole(minimum=1, maximum=2**62)
 
 
 class ErrorBody(Schema):
@@ -59,3 +95,9 @@ def page(rows: Sequence, query: PageQuery, render: Callable[[Any], Any]) -> dict
     """One page: ``{"count", "limit", "offset", "items"}``, rendering only that page's rows."""
     return {"count": len(rows), "limit": query.limit, "offset": query.offset,
             "items": [render(r) for r in rows[query.offset:query.offset + query.limit]]}
+
+
+def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's documented answers: ``ok`` plus each error status in the error format
+    that the rules of :func:`promzona.api.main._error_answers` do not already give it."""
+    return ok | {status: ErrorOut for status in errors}

@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
+from promzona.api.schemas import Id, StrictIn, answers, number, whole
 from promzona.core.errors import NotFound
 from promzona.zones.selectors import plots_visible_to
 
@@ -31,17 +32,45 @@ class ApplicationOut(Schema):
     preferred_plots: list[int]
 
 
-class ApplicationIn(Schema):
-    project_name: str = Field(..., max_length=255)
+Need = number(below=10**12, places=3)  # the ledger keeps three decimals
+Kzt = number(below=10**16, places=2)
+Jobs = whole(minimum=0, maximum=10**7)
+
+
+class NeedsIn(StrictIn):
+    """Each need in its unit; absent is 0."""
+
+    power_kw: Need = Decimal(0)
+    water_m3_day: Need = Decimal(0)
+    sewage_m3_day: Need = Decimal(0)
+    heat_gcal_h: Need = Decimal(0)
+    gas_m3_h: Need = Decimal(0)
+
+
+class ApplicationIn(StrictIn):
+    project_name: str = Field(..., min_length=1, max_length=255)
     description: str = Field("", max_length=20000)
     sector: str = Field(..., max_length=10)
-    investment_kzt: Decimal = Field(..., ge=0, max_digits=18, decimal_places=2)
-    jobs_planned: int = Field(..., ge=0, le=10**7)
-    needs: dict[str, Any] = {}
-    preferred_plots: list[int] = Field([], max_length=10)
+    investment_kzt: Kzt
+    jobs_planned: Jobs
+    needs: NeedsIn = Field(default_factory=NeedsIn)
+    preferred_plots: list[Id] = Field([], max_length=10)
 
 
-class TransitionIn(Schema):
+class ApplicationPatch(StrictIn):
+    """The fields to change; a field not sent keeps its value (``null`` is not a value).
+    ``needs``, when sent, is the whole set: a need it does not name is 0."""
+
+    project_name: str = Field(None, min_length=1, max_length=255)
+    description: str = Field(None, max_length=20000)
+    sector: str = Field(None, max_length=10)
+    investment_kzt: Kzt = None
+    jobs_planned: Jobs = None
+    needs: NeedsIn = None
+    preferred_plots: list[Id] = Field(None, max_length=10)
+
+
+class TransitionIn(StrictIn):
     comment: str = Field("", max_length=5000)
 
 
@@ -51,10 +80,10 @@ class CommitmentOut(Schema):
     amount: Decimal
 
 
-class ReservationIn(Schema):
-    plot_id: int
-    application_id: int
-    expires_at: dt.datetime | None = None
+class ReservationIn(StrictIn):
+    plot_id: Id
+    application_id: Id
+    expires_at: dt.datetime | None = Field(None, strict=False)
 
 
 class ReservationOut(Schema):
@@ -88,7 +117,7 @@ def _reservation(r: Reservation) -> dict[str, Any]:
 
 
 @router.get("/applications", response=list[ApplicationOut])
-def application_list(request, status: str | None = None):
+def application_list(request, status: Application.Status | None = None):
     """The applications the caller may see: staff and managers all, an investor its own
     organisation's."""
     qs = applications_visible_to(request.auth).prefetch_related("preferred")
@@ -100,7 +129,7 @@ def application_list(request, status: str | None = None):
 @router.post("/applications", response={201: ApplicationOut})
 def application_create(request, payload: ApplicationIn):
     """An investor starts a draft application for its organisation."""
-    app = services.application_create(actor=request.auth, **payload.dict())
+    app = services.application_create(actor=request.auth, **payload.model_dump())
     return Status(201, _application(app))
 
 
@@ -110,11 +139,11 @@ def application_detail(request, application_id: int):
 
 
 @router.patch("/applications/{int:application_id}", response=ApplicationOut)
-def application_update(request, application_id: int, payload: ApplicationIn):
-    """Edit a draft (the applicant only)."""
+def application_update(request, application_id: int, payload: ApplicationPatch):
+    """Edit a draft (the applicant only): only the fields sent change."""
     app = application_get(user=request.auth, pk=application_id)
     return _application(services.application_update(
-        actor=request.auth, application=app, **payload.dict()
+        actor=request.auth, application=app, **payload.model_dump(exclude_unset=True)
     ))
 
 
@@ -139,7 +168,7 @@ for _name in TRANSITIONS:
     )
 
 
-@router.post("/reservations", response={201: ReservationOut})
+@router.post("/reservations", response=answers({201: ReservationOut}, 404))
 def reservation_create(request, payload: ReservationIn):
     """Staff reserve a plot for an application: 201, or 409 when the plot is taken or a utility
     source lacks capacity."""
@@ -154,7 +183,7 @@ def reservation_create(request, payload: ReservationIn):
 
 
 @router.get("/reservations", response=list[ReservationOut])
-def reservation_list(request, status: str | None = None):
+def reservation_list(request, status: Reservation.Status | None = None):
     qs = reservations_visible_to(request.auth)
     if status:
         qs = qs.filter(status=status)

@@ -79,6 +79,23 @@ def application_history(app: Application) -> QuerySet[AuditEntry]:
     )
 
 
+def lines_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilityLine]:
+    """The utility line that serves ``plot`` for each utility kind (see
+    :func:`sources_serving_plot` for the rule); its source serves the plot."""
+    wanted = set(kinds) if kinds is not None else set(UTILITY_KINDS)
+    shape = plot.shape()
+    best: dict[str, tuple[float, int, UtilityLine]] = {}
+    lines = UtilityLine.objects.filter(
+        zone_id=plot.zone_id, kind__in=wanted, source__isnull=False
+    ).select_related("source")
+    for line in lines:
+        d = geo.distance_m(shape, line.shape())
+        key = (d, line.pk)
+        if line.kind not in best or key < best[line.kind][:2]:
+            best[line.kind] = (d, line.pk, line)
+    return {kind: entry[2] for kind, entry in best.items()}
+
+
 def sources_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilitySource]:
     """The utility sources that serve ``plot``, one per utility kind.
 
@@ -87,15 +104,4 @@ def sources_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str
     holds capacity the plot will draw once connected. Lines without a source are ignored. Ties
     in distance go to the line with the lower id. Kinds with no line in the zone are absent.
     """
-    wanted = set(kinds) if kinds is not None else set(UTILITY_KINDS)
-    shape = plot.shape()
-    best: dict[str, tuple[float, int, UtilitySource]] = {}
-    lines = UtilityLine.objects.filter(
-        zone_id=plot.zone_id, kind__in=wanted, source__isnull=False
-    ).select_related("source")
-    for line in lines:
-        d = geo.distance_m(shape, line.shape())
-        key = (d, line.pk)
-        if line.kind not in best or key < best[line.kind][:2]:
-            best[line.kind] = (d, line.pk, line.source)
-    return {kind: entry[2] for kind, entry in best.items()}
+    return {kind: line.source for kind, line in lines_serving_plot(plot, kinds).items()}

@@ -65,3 +65,8 @@ class CapacityExceeded(Conflict):
 class MethodNotAllowed(PromzonaError):
     code = "method_not_allowed"
     http_status = 405
+
+
+class TooLarge(PromzonaError):
+    code = "too_large"
+    http_status = 413

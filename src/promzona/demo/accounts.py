@@ -18,6 +18,9 @@ class DemoAccount:
     role_label: str
     organisation_bin: str | None = None
     password: str = DEMO_PASSWORD
+    #: False for the account behind the demo's own applications: loading their history
+    #: (submitted, reserved, approved) would otherwise print a pile of emails.
+    has_email: bool = True
 
 
 DEMO_ACCOUNTS = [
@@ -27,6 +30,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("demo-investor", "investor", _("Investor"), "180140005227"),
     DemoAccount("demo-investor2", "investor", _("Investor (another company)"), "050840001233"),
     DemoAccount("demo-executor", "executor", _("Executor (city department)")),
+    DemoAccount("demo-investor3", "investor", _("Investor (holds the reserved and allocated plots)"),
+                "990340001111", has_email=False),
 ]
 
 

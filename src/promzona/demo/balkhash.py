@@ -203,9 +203,10 @@ def load(*, today: dt.date) -> bool:
                                               sector_id=sector, employees=employees,
                                               description_ru=NOTE))
     _load_map(zone, x0, y0, x1, y1, recorded)
-    _load_utilities(zone, x0, y0, x1, y1, today, recorded)
+    committed = _load_utilities(zone, x0, y0, x1, y1, today, recorded)
     _load_plots(zone, today, recorded)
     _load_people()
+    _load_ledger(zone, committed, today, recorded)
     demo_instructions.load(zone=zone, today=today)
     news.load(zone=zone, now=timezone.now())
     return True
@@ -238,7 +239,9 @@ def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float,
 LINE_STATUS_RU = {"existing": "сеть", "under_construction": "строится", "planned": "проект"}
 
 
-def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> None:
+def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> dict[str, Decimal]:
+    """Sources, lines and projects; returns each source's committed capacity to be (see
+    :func:`_load_ledger`)."""
     save = partial(services.feature_save, now=recorded)
 
     def point(x, y):
@@ -258,15 +261,12 @@ def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> None:
         ("GRS-1", "gas", "ГРС (планируется)", "Gas distribution station (planned)", 0, 0, "60",
          "QazaqGaz (демо)", point(x1 + 800, y1 + 300)),
     ]
-    sources = {}
+    sources, committed_by_code = {}, {}
     for code, kind, ru, en, cap, committed, tariff, operator, loc in specs:
-        s = save(actor=None, obj=UtilitySource(
+        sources[code] = save(actor=None, obj=UtilitySource(
             zone=zone, code=code, kind=kind, name_ru=ru, name_en=en, capacity=Decimal(str(cap)),
             tariff_kzt=Decimal(tariff), operator=operator, geometry=loc))
-        if Decimal(str(committed)) > 0:
-            services.capacity_commit(actor=None, source=s, amount=committed, now=recorded,
-                                     holder="Действующие потребители (демо)")
-        sources[code] = s
+        committed_by_code[code] = Decimal(str(committed))
     # Lines: existing along the north road, under construction in the middle, planned south.
     mid_y = (y0 + y1) / 2
     kinds = [("power", "PS-2", "2500000", "18000000", 120), ("water", "VZ-1", "1200000", "9000000", 60),
@@ -303,10 +303,26 @@ def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> None:
         save(actor=None, obj=InfrastructureProject(
             zone=zone, name_ru=ru, name_en=en, status="planned", source=sources[src],
             capacity_added=Decimal(added), cost_kzt=Decimal(cost), planned_completion=done))
+    return committed_by_code
 
 
-#: Plot statuses the demo sets as the reservation services do, not by editing the plot.
+#: Plot statuses only the reservation services set: the demo reaches them through those services.
 LEDGER_STATUSES = ("reserved", "allocated")
+
+# The applications behind the reserved and allocated plots (illustrative):
+# plot, project, sector, investment (KZT), jobs, needs.
+HELD_PLOTS = [
+    ("BLK-05", "Цех стальных конструкций (демо)", "C25", 1_800_000_000, 85,
+     {"power_kw": 900, "water_m3_day": 25, "sewage_m3_day": 20, "heat_gcal_h": 1.2}),
+    ("BLK-09", "Ремонт горного оборудования (демо)", "C33", 650_000_000, 40,
+     {"power_kw": 400, "water_m3_day": 10, "sewage_m3_day": 8, "heat_gcal_h": 0.6}),
+    ("BLK-14", "Производство полимерной упаковки (демо)", "C22", 1_200_000_000, 60,
+     {"power_kw": 750, "water_m3_day": 30, "sewage_m3_day": 25, "heat_gcal_h": 0.9}),
+    ("BLK-21", "Инжиниринговый центр (демо)", "M71", 150_000_000, 25,
+     {"power_kw": 120, "water_m3_day": 4, "sewage_m3_day": 4, "heat_gcal_h": 0.2}),
+    ("BLK-24", "Склад и сервис спецтехники (демо)", "H52", 400_000_000, 30,
+     {"power_kw": 250, "water_m3_day": 6, "sewage_m3_day": 5, "heat_gcal_h": 0.4}),
+]
 
 
 def _load_plots(zone: Zone, today: dt.date, recorded: dt.datetime) -> None:
@@ -338,8 +354,41 @@ def _load_plots(zone: Zone, today: dt.date, recorded: dt.datetime) -> None:
             verified_at=verified, needs_reverification=n == 9,
         ))
         plot.permitted_sectors.set(ROW_SECTORS[row])
-        if status in LEDGER_STATUSES:  # only the reservation services set these (no edit can)
-            services.plot_set_status(actor=None, plot=plot, status=status, now=recorded)
+
+
+def _load_ledger(zone: Zone, committed: dict[str, Decimal], today: dt.date,
+                 recorded: dt.datetime) -> None:
+    """Reserve and allocate the plots the status cycle holds, through the services (each has
+    an application and a reservation that can be released), a month ago, then commit the rest
+    of each source's load to its existing consumers (recorded with the zone)."""
+    from promzona.applications import services as apps
+
+    def at(days_ago: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago),
+                                                       dt.time(12)))
+
+    staff = User.objects.get(username="demo-staff")
+    applicant = User.objects.get(username="demo-investor3")
+    for code, project, sector, investment, jobs, needs in HELD_PLOTS:
+        plot = Plot.objects.get(zone=zone, code=code)
+        status = STATUS_CYCLE[int(code[4:]) - 1]
+        assert status in LEDGER_STATUSES, code
+        app = apps.application_create(
+            actor=applicant, project_name=project, sector=sector, investment_kzt=investment,
+            jobs_planned=jobs, needs=needs, preferred_plots=[plot.pk], description=NOTE,
+            now=at(45))
+        apps.application_submit(actor=applicant, application=app, now=at(45))
+        apps.application_start_review(actor=staff, application=app, now=at(40))
+        apps.plot_reserve(actor=staff, plot=plot, application=app, now=at(30),
+                          expires_at=at(30) + dt.timedelta(days=90))
+        if status == "allocated":
+            apps.application_approve(actor=staff, application=app, now=at(20))
+    for source in UtilitySource.objects.filter(zone=zone):
+        rest = committed[source.code] - source.committed
+        assert rest >= 0, source.code  # the held plots fit in each source's illustrative load
+        if rest > 0:
+            services.capacity_commit(actor=None, source=source, amount=rest, now=recorded,
+                                     holder="Действующие потребители (демо)")
 
 
 def _load_people() -> None:
@@ -358,5 +407,5 @@ def _load_people() -> None:
         if User.objects.filter(username=a.username).exists():
             continue
         user_create(actor=None, username=a.username, password=a.password, role=a.role,
-                    email=f"{a.username}@example.org",
+                    email=f"{a.username}@example.org" if a.has_email else "",
                     organisation=orgs.get(a.organisation_bin) if a.organisation_bin else None)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from promzona.api.auth import Anonymous, TokenAuth
-from promzona.api.schemas import ErrorOut
 from promzona.core.errors import InputError
 from promzona.core.matching import MatchRequest
 
@@ -143,7 +142,7 @@ class MatchOut(Schema):
     excluded: list[ExcludedOut]
 
 
-@router.post("", auth=MATCH_AUTH, response={200: MatchOut, 400: ErrorOut, 422: ErrorOut})
+@router.post("", auth=MATCH_AUTH, response={200: MatchOut})
 def match_plots(request, body: MatchIn):
     """Rank the plots the caller may see for an investor's request.
 

@@ -24,6 +24,8 @@ from promzona.core.errors import GeometryError
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.zones.validators import validate_code
 
+from .fields import ThousandthsField
+
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
@@ -391,20 +393,19 @@ class UtilitySource(Translated, GeoFeature):
 
     ``committed`` is the sum of active :class:`CapacityCommitment` rows, maintained by
     :func:`promzona.zones.services.capacity_commit` with one conditional UPDATE; the database
-    refuses ``committed > capacity`` with a check constraint.
+    refuses ``committed > capacity`` with a check constraint. Amounts are exact thousandths
+    (:class:`~promzona.zones.fields.ThousandthsField`) on every database.
     """
 
     geometry_kind = geo.POINT
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="sources")
     code = models.CharField(_("code"), max_length=32, validators=[validate_code])
     kind = models.CharField(_("kind"), max_length=16, choices=UtilityKindChoices.choices)
-    capacity = models.DecimalField(
-        _("capacity"), max_digits=16, decimal_places=3, validators=NON_NEGATIVE,
+    capacity = ThousandthsField(
+        _("capacity"), validators=NON_NEGATIVE,
         help_text=_("In the kind's unit: kW, m³/day, Gcal/h or m³/h."),
     )
-    committed = models.DecimalField(
-        _("committed"), max_digits=16, decimal_places=3, default=Decimal("0"), editable=False
-    )
+    committed = ThousandthsField(_("committed"), default=Decimal("0"), editable=False)
     tariff_kzt = models.DecimalField(
         _("tariff (KZT per unit consumed)"), max_digits=12, decimal_places=3, default=Decimal("0"),
         validators=NON_NEGATIVE, help_text=_("Per kWh, m³, Gcal or m³ of gas."),
@@ -460,7 +461,7 @@ class CapacityCommitment(models.Model):
         RELEASED = "released", _("Released")
 
     source = models.ForeignKey(UtilitySource, on_delete=models.PROTECT, related_name="commitments")
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=3)
+    amount = ThousandthsField(_("amount"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     holder = models.CharField(_("held for"), max_length=255)
     created_at = models.DateTimeField(_("created at"))

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils import timezone
 
 from promzona.audit.services import audit_record, changed, snapshot
@@ -17,6 +17,7 @@ from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
 from promzona.news.events import article_draft_from_event
 
+from .fields import ThousandthsField, from_thousandths, to_thousandths
 from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource
 
 
@@ -125,27 +126,38 @@ def plot_set_status(*, actor: Any, plot: Plot, status: str,
     return plot
 
 
+def _exact_amount(amount: Decimal | int | str) -> Decimal:
+    """A positive ledger amount with at most three decimals, or :class:`InputError`."""
+    try:
+        exact = from_thousandths(to_thousandths(amount))
+    except ValueError:
+        raise InputError("A commitment is a number with at most three decimals.",
+                         field="amount") from None
+    if exact <= 0:
+        raise InputError("A commitment must be a positive amount.", field="amount")
+    return exact
+
+
 @transaction.atomic
 def capacity_commit(
     *,
     actor: Any,
     source: UtilitySource,
-    amount: Decimal | int | float,
+    amount: Decimal | int | str,
     holder: str,
     now: dt.datetime | None = None,
 ) -> CapacityCommitment:
     """Commit ``amount`` of ``source``'s capacity, or raise :class:`CapacityExceeded`.
 
     A single conditional UPDATE decides, so concurrent commits can never over-commit; the
-    check constraint on the table is the second line of defence.
+    check constraint on the table is the second line of defence. Amounts are exact thousandths.
     """
-    amount = Decimal(str(amount))
-    if amount <= 0:
-        raise InputError("A commitment must be a positive amount.", field="amount")
+    amount = _exact_amount(amount)
     now = now or timezone.now()
+    value = Value(amount, output_field=ThousandthsField())
     rows = UtilitySource.objects.filter(
-        pk=source.pk, committed__lte=F("capacity") - amount
-    ).update(committed=F("committed") + amount)
+        pk=source.pk, committed__lte=F("capacity") - value
+    ).update(committed=F("committed") + value)
     if rows == 0:
         source.refresh_from_db()
         raise CapacityExceeded(
@@ -174,10 +186,10 @@ def capacity_release(
     ).update(status=CapacityCommitment.Status.RELEASED, released_at=now)
     if rows == 0:
         raise Conflict("This commitment was already released.")
-    UtilitySource.objects.filter(pk=commitment.source_id).update(
-        committed=F("committed") - commitment.amount
-    )
     commitment.refresh_from_db()
+    UtilitySource.objects.filter(pk=commitment.source_id).update(
+        committed=F("committed") - Value(commitment.amount, output_field=ThousandthsField())
+    )
     source = commitment.source
     source.refresh_from_db(fields=["committed"])
     audit_record(

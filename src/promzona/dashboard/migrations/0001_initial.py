@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('zones', '0003_plot_land_index'),
+        ('zones', '0004_plot_land_index'),
     ]
 
     operations = [

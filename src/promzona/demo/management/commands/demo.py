@@ -1,10 +1,11 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from promzona.core.kpi import month_ends
 from promzona.dashboard.services import snapshots_take
-from promzona.demo import balkhash, execution
+from promzona.demo import balkhash, competition, execution
 
 
 class Command(BaseCommand):
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         loaded = balkhash.load(today=today)
         if loaded:
+            # The demo investors' notification emails would only clutter the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                competition.load(today=today)
             self.stdout.write(self.style.SUCCESS(
                 "Loaded the Balkhash demo (illustrative data). Demo accounts are listed on the "
                 "login page."))

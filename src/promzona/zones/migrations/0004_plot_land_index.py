@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zones', '0002_code_character_set'),
+        ('zones', '0003_ledger_thousandths'),
     ]
 
     operations = [

@@ -1,0 +1,47 @@
+"""Staff review the allocation proposal in Chromium: pin a pair, solve again, confirm."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def competitors(transactional_db):
+    """The demo and its competing applications, loaded before Playwright starts its event loop
+    (Django refuses database calls then)."""
+    from django.utils import timezone
+
+    from promzona.demo import balkhash, competition
+
+    balkhash.load(today=timezone.localdate())
+    competition.load(today=timezone.localdate())
+
+
+@pytest.fixture
+def browser(competitors):
+    with chromium() as b:
+        yield b
+
+
+def test_pin_solve_again_and_confirm(live_server, browser):
+    page = browser.new_context(locale="en-US").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "demo-staff")
+    page.fill("input[name=password]", "balkhash-demo-2026")
+    page.click("form.stack button[type=submit]")
+    page.goto(f"{live_server.url}/optimise/balkhash/allocation/")
+    assert "163.75" in page.locator(".glance").inner_text()
+    row = page.locator("tr", has_text="Логистический склад (демо)")
+    assert "BLK-13" in row.inner_text()
+    row.locator("a", has_text="pin").click()
+    assert "pinned" in page.locator("main").inner_text()
+    assert "163.75" in page.locator(".glance").inner_text()  # the same optimum, now pinned
+    page.click("form[action$='/allocation/confirm/'] button")
+    assert "3 plots reserved for their applications." in page.locator("main").inner_text()
+    assert "No application" not in page.locator("main").inner_text()
+    remaining = page.locator("tbody tr").all_inner_texts()
+    assert len(remaining) == 3 and not any("BLK-" in r for r in remaining)
