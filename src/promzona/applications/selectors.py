@@ -1,4 +1,4 @@
-"""Reads: who sees which application, and which utility sources serve a plot."""
+"""Reads: who sees which application and its reservations."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from promzona.audit.models import AuditEntry
-from promzona.core import geometry as geo
 from promzona.core.errors import NotFound
-from promzona.core.utilities import UTILITY_KINDS
-from promzona.zones.models import Plot, UtilityLine, UtilitySource
 from promzona.zones.selectors import can_see_unpublished
 
 from .models import Application, Attachment, Reservation
@@ -77,31 +74,3 @@ def application_history(app: Application) -> QuerySet[AuditEntry]:
         Q(object_type=Application._meta.label_lower, object_id=str(app.pk))
         | Q(object_type=Reservation._meta.label_lower, object_id__in=reservation_ids)
     )
-
-
-def lines_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilityLine]:
-    """The utility line that serves ``plot`` for each utility kind (see
-    :func:`sources_serving_plot` for the rule); its source serves the plot."""
-    wanted = set(kinds) if kinds is not None else set(UTILITY_KINDS)
-    shape = plot.shape()
-    best: dict[str, tuple[float, int, UtilityLine]] = {}
-    lines = UtilityLine.objects.filter(
-        zone_id=plot.zone_id, kind__in=wanted, source__isnull=False
-    ).select_related("source")
-    for line in lines:
-        d = geo.distance_m(shape, line.shape())
-        key = (d, line.pk)
-        if line.kind not in best or key < best[line.kind][:2]:
-            best[line.kind] = (d, line.pk, line)
-    return {kind: entry[2] for kind, entry in best.items()}
-
-
-def sources_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilitySource]:
-    """The utility sources that serve ``plot``, one per utility kind.
-
-    The rule: for each kind, the source feeding the **nearest utility line of that kind** to the
-    plot, whatever the line's status (existing, under construction or planned) — a reservation
-    holds capacity the plot will draw once connected. Lines without a source are ignored. Ties
-    in distance go to the line with the lower id. Kinds with no line in the zone are absent.
-    """
-    return {kind: line.source for kind, line in lines_serving_plot(plot, kinds).items()}

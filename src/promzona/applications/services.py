@@ -24,6 +24,7 @@ from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputErr
 from promzona.core.filenames import safe_filename
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.matching.selectors import sources_serving_plot
 from promzona.news.events import article_draft_from_event
 from promzona.outbox.services import mail_enqueue
 from promzona.zones import services as zone_services
@@ -39,7 +40,7 @@ from .models import (
     Reservation,
     ReservationCommitment,
 )
-from .selectors import is_member, is_reviewer, sources_serving_plot
+from .selectors import is_member, is_reviewer
 
 S = Application.Status
 DEFAULT_RESERVATION_DAYS = 90
@@ -388,11 +389,12 @@ def attachment_add(*, actor, application, upload, now=None) -> Attachment:
 # --- reservations --------------------------------------------------------------------------
 
 
-def _needed_sources(plot: Plot, app: Application) -> list[tuple[Any, Decimal]]:
-    """(source, amount) for each positive need, ordered by source id (the lock order)."""
+def _needed_sources(plot: Plot, app: Application, *, today: dt.date) -> list[tuple[Any, Decimal]]:
+    """(source, amount) for each positive need, ordered by source id (the lock order): the
+    sources a match of these needs quotes for the plot."""
     kinds = {UTILITY_KINDS[code].code: app.need(key) for key, code in NEED_KEYS.items()}
     kinds = {k: v for k, v in kinds.items() if v > 0}
-    serving = sources_serving_plot(plot, list(kinds))
+    serving = sources_serving_plot(plot, {k: float(v) for k, v in kinds.items()}, today=today)
     missing = sorted(set(kinds) - set(serving))
     if missing:
         raise CapacityExceeded(
@@ -407,7 +409,8 @@ def plot_reserve(
     now: dt.datetime | None = None,
 ) -> Reservation:
     """Staff reserve a published plot for an application and commit its needs on each source
-    serving the plot (see :func:`sources_serving_plot`) — all in one transaction, or nothing.
+    serving the plot (:func:`~promzona.matching.selectors.sources_serving_plot`: the sources
+    a match of the application's needs quotes) — all in one transaction, or nothing.
 
     Raises :class:`Conflict` when the plot or the application is already held,
     :class:`CapacityExceeded` (a Conflict) when a source lacks capacity, :class:`InputError`
@@ -424,7 +427,7 @@ def plot_reserve(
     if expires_at > now + dt.timedelta(days=MAX_RESERVATION_DAYS):
         raise InputError(_("A reservation lasts at most three years."), field="expires_at")
     # The geometry work happens before the write transaction, to keep the lock short.
-    needed = _needed_sources(plot, application)
+    needed = _needed_sources(plot, application, today=timezone.localdate(now))
     with transaction.atomic():
         app = _locked(application)
         if app.status not in (S.SUBMITTED, S.UNDER_REVIEW):

@@ -175,7 +175,8 @@ def _proposal(request, zone: Zone, form: AllocationForm):
             messages.error(request, error[0])
         return None, None, None
     d = form.cleaned_data
-    ctx = selectors.allocation_instance(zone, weights=form.weights(), values=d["values"])
+    ctx = selectors.allocation_instance(zone, today=timezone.localdate(), weights=form.weights(),
+                                       values=d["values"])
     try:
         _, result, answer = answers.solve_allocation_context(
             ctx, pinned=d["pinned"], forbidden=d["forbidden"])

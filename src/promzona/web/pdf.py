@@ -80,7 +80,8 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
     rows = [(_("Utility"), _("Line"), _("Distance, m"), _("Connection cost, KZT"), _("Ready on"),
              _("Source"), _("Free at source"))]
     for u in utilities:
-        rows.append((u.kind_label, f"{u.line_code} ({u.status_label})", f"{u.distance_m:.0f}",
+        serves = f" · {_('serves the plot')}" if u.serves else ""
+        rows.append((u.kind_label, f"{u.line_code} ({u.status_label}){serves}", f"{u.distance_m:.0f}",
                      money(u.cost_kzt), u.ready_on.isoformat(), u.source.name if u.source else "—",
                      f"{qty(u.source.free)} {u.unit}" if u.source else "—"))
     story.append(table(rows, [22 * mm, 30 * mm, 18 * mm, 26 * mm, 20 * mm, 32 * mm, 22 * mm]))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.matching.selectors import plot_connection_options, plot_serving
 from promzona.web.links import passport_url
 from promzona.web.templatetags.portal import km
 from promzona.zones import selectors as zsel
@@ -110,18 +111,13 @@ def plots_filtered(user: Any, filters: dict[str, Any], *, today: dt.date) -> lis
 
 
 def _serving(plots: list[Plot], needs: dict[str, Decimal], *, today: dt.date) -> list[Plot]:
-    """The plots where, per kind, some source feeding a line near the plot has the free
-    capacity asked for. Sources and lines are read once, not once per plot."""
-    free = {s.pk: s.free for s in UtilitySource.objects.filter(
-        zone_id__in={p.zone_id for p in plots})}
-    links: dict = {}
+    """The plots whose serving source of each kind (the one a match of these needs quotes)
+    has the free capacity asked for now."""
+    wanted = {k: float(v) for k, v in needs.items()}
 
     def serves(plot: Plot) -> bool:
-        options = zsel.plot_connections(plot, today=today, links=links)
-        return all(
-            any(free.get(c.line.source_id, Decimal(0)) >= amount
-                for c in options.get(kind, []) if c.line.source_id)
-            for kind, amount in needs.items())
+        chosen = plot_serving(plot, wanted, today=today)
+        return all(k in chosen and chosen[k].free_now >= wanted[k] for k in wanted)
 
     return [p for p in plots if serves(p)]
 
@@ -188,11 +184,13 @@ class UtilityRow:
     cost_kzt: float
     ready_on: dt.date
     source: UtilitySource | None
+    serves: bool = False  # the option that serves the plot (the one a reservation commits on)
     upgrades: list[InfrastructureProject] = field(default_factory=list)
 
 
 def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
-    """The passport's utilities table: per kind the nearest line of each status."""
+    """The passport's utilities table: per kind every connection option (the nearest line of
+    each source and status), the one that serves marked."""
     sources = {s.pk: s for s in zsel.sources_of_zone(plot.zone)}
     upgrades: dict[int, list[InfrastructureProject]] = {}
     for p in InfrastructureProject.objects.filter(
@@ -203,17 +201,17 @@ def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
     rows = []
     status_labels = dict(UtilityLine.Status.choices)
     kind_labels = dict(UtilityKindChoices.choices)
-    for kind, conns in zsel.plot_connections(plot, today=today).items():
-        for c in conns:
+    for kind, (options, chosen) in plot_connection_options(plot, today=today).items():
+        for n, o in enumerate(options):
             rows.append(UtilityRow(
-                kind=kind, kind_label=str(kind_labels[kind]), unit=UTILITY_KINDS[kind].unit,
-                status=c.line.status, status_label=str(status_labels[c.line.status]),
-                line_code=c.line.code, distance_m=c.distance_m, cost_kzt=c.cost_kzt,
-                ready_on=c.ready_on, source=sources.get(c.line.source_id),
-                upgrades=upgrades.get(c.line.source_id, []),
+                kind=kind, kind_label=str(kind_labels[kind]), unit=o.unit,
+                status=o.line_status, status_label=str(status_labels[o.line_status]),
+                line_code=o.line_code, distance_m=o.distance_m, cost_kzt=o.connection_cost_kzt,
+                ready_on=o.ready_on, source=sources.get(o.source_id), serves=n == chosen,
+                upgrades=upgrades.get(o.source_id, []),
             ))
     order = list(UTILITY_KINDS)
-    rows.sort(key=lambda r: (order.index(r.kind), r.distance_m))
+    rows.sort(key=lambda r: (order.index(r.kind), not r.serves, r.distance_m))
     return rows
 
 
@@ -245,7 +243,7 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
 def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[str], bool]]:
     """(label, one value per plot, whether the values differ) for the comparison table.
 
-    Per utility kind, the row shows the connection ready soonest (distance, cost, date).
+    Per utility kind, the row shows the connection that serves (distance, cost, date).
     """
 
     def yes_no(v: bool) -> str:
@@ -284,20 +282,19 @@ def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[s
     for label, get in specs:
         values = [str(get(p)) for p in plots]
         rows.append((str(label), values, len(set(values)) > 1))
-    links: dict = {}
-    options = [zsel.plot_connections(p, today=today, links=links) for p in plots]
+    options = [plot_connection_options(p, today=today) for p in plots]
     for kind, label in UtilityKindChoices.choices:
         values = []
         for opts in options:
-            conns = opts.get(kind, [])
-            if not conns:
+            found, chosen = opts.get(kind, ([], None))
+            if chosen is None:
                 values.append(str(_("no line")))
                 continue
-            c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
+            c = found[chosen]
             values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
-                "m": f"{c.distance_m:.0f}", "kzt": num(c.cost_kzt, 0),
+                "m": f"{c.distance_m:.0f}", "kzt": num(c.connection_cost_kzt, 0),
                 "date": c.ready_on.isoformat()}))
-        rows.append((str(_("%(kind)s: soonest connection") % {"kind": label}), values,
+        rows.append((str(_("%(kind)s: the connection that serves") % {"kind": label}), values,
                      len(set(values)) > 1))
     return rows
 
