@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from promzona.accounts.selectors import reads_for
 from promzona.audit.models import AuditEntry
 from promzona.core.errors import NotFound
 from promzona.zones.selectors import can_see_unpublished
@@ -18,12 +19,6 @@ def is_reviewer(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_zone_staff", False))
 
 
-def is_member(user: Any, app: Application) -> bool:
-    """A user of the application's organisation who acts for it (the organisation confirmed)."""
-    return bool(getattr(user, "acts_for_organisation", False)
-                and user.organisation_id == app.organisation_id)
-
-
 #: Staff and managers see every organisation's applications, as they see every plot.
 sees_all = can_see_unpublished
 
@@ -33,11 +28,8 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     qs = Application.objects.select_related("organisation", "sector", "created_by")
     if sees_all(user):
         return qs
-    authenticated = getattr(user, "is_authenticated", False)
-    org_id = getattr(user, "organisation_id", None) if authenticated else None
-    if org_id is None:
-        return qs.none()
-    return qs.filter(organisation_id=org_id)
+    org_id = reads_for(user)
+    return qs.none() if org_id is None else qs.filter(organisation_id=org_id)
 
 
 def application_get(*, user: Any, pk: Any) -> Application:

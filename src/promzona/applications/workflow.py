@@ -10,18 +10,19 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from promzona.accounts.selectors import acts_for
 from promzona.core.errors import Forbidden
 from promzona.outbox.services import mail_enqueue
 
 from .models import Application, Comment
-from .selectors import is_member, is_reviewer
+from .selectors import is_reviewer
 
 # --- roles ---------------------------------------------------------------------------------
 
 
 def require_member(actor: Any, app: Application) -> None:
     """Only an investor of the application's organisation acts for it."""
-    if not is_member(actor, app):
+    if not acts_for(actor, app.organisation_id):
         raise Forbidden(_("Only the applicant organisation's users may do this."))
 
 

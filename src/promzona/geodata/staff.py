@@ -19,6 +19,7 @@ from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
+from promzona.web.feedback import message_of
 from promzona.zones.models import Zone
 
 from .export import EXPORT_FORMATS, layer_export
@@ -101,7 +102,7 @@ def import_page(request):
             except ImportRefused as exc:
                 ctx["report"], status = exc.report, 400
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             finally:
                 path.unlink(missing_ok=True)
         form = ImportForm()
@@ -118,7 +119,7 @@ def import_page(request):
                     repair=d["repair"], mapping=d["mapping"],
                     source_layer=d["source_layer"] or None)
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             else:
                 ctx["report"] = report
                 if report.counts["refuse"] == 0:

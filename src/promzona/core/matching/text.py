@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 
-
-def gettext_noop(s: str) -> str:
-    return s
+from promzona.core.errors import gettext_noop
 
 
 def fmt_num(x: float | None, digits: int = 0, T: dict[str, str] | None = None) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core import geometry as geo
@@ -64,7 +64,7 @@ class GeoFeature(models.Model):
             return geo.validate_point(self.geometry)
         except GeometryError as exc:
             raise ValidationError(
-                {"geometry": _("Invalid geometry: %(reason)s") % {"reason": exc.message}},
+                {"geometry": _("Invalid geometry: %(reason)s") % {"reason": exc.translated(gettext)}},
                 code="invalid_geometry",
             ) from exc
 

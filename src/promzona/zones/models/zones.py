@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core import geometry as geo
@@ -127,7 +128,7 @@ class MapFeature(GeoFeature):
             return geo.check_size(geo.parse_geojson(self.geometry, allowed=self.geometry_kind))
         except GeometryError as exc:
             raise ValidationError(
-                {"geometry": _("Invalid geometry: %(reason)s") % {"reason": exc.message}}
+                {"geometry": _("Invalid geometry: %(reason)s") % {"reason": exc.translated(gettext)}}
             ) from exc
 
     def __str__(self) -> str:
