@@ -88,21 +88,30 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "data",
     """An XLSX workbook of one sheet. Text is made safe and stored as text (never a formula);
     numbers are numeric cells. ``bold_rows``/``fill_rows`` are 0-based row indexes to set in
     bold or highlight; ``widths`` maps column letters to widths."""
+    return xlsx_sheets([(sheet, rows, bold_rows, fill_rows)], widths=widths)
+
+
+def xlsx_sheets(sheets: Iterable[tuple[str, Iterable[Sequence[Any]], Iterable[int], Iterable[int]]],
+                *, widths: dict[str, float] | None = None) -> bytes:
+    """An XLSX workbook of several sheets, each ``(name, rows, bold_rows, fill_rows)`` written as
+    :func:`xlsx_bytes` writes its one sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______"))
-    for row in rows:
-        ws.append(spreadsheet_row(row))
+    wb.remove(wb.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF4D6")
-    for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
-        for index in rows_to_style:
-            for cell in ws[index + 1]:
-                setattr(cell, attr, style)
-    for column, width in (widths or {}).items():
-        ws.column_dimensions[column].width = width
+    for sheet, rows, bold_rows, fill_rows in sheets:
+        ws = wb.create_sheet(
+            single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______")))
+        for row in rows:
+            ws.append(spreadsheet_row(row))
+        for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
+            for index in rows_to_style:
+                for cell in ws[index + 1]:
+                    setattr(cell, attr, style)
+        for column, width in (widths or {}).items():
+            ws.column_dimensions[column].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

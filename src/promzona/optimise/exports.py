@@ -4,35 +4,18 @@ and PDF (reportlab with DejaVu Sans: Cyrillic and Kazakh letters print)."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
+from promzona.core.sinks import paragraph, xlsx_sheets
 
 Table = tuple[str, list[str], list[list]]  # sheet title, header, rows
 
 
 def xlsx(title: str, note: str, tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet, header, rows in tables:
-        ws = wb.create_sheet(sheet[:31])
-        ws.append([title])
-        ws["A1"].font = Font(bold=True)
-        ws.append([note])
-        ws.append([])
-        ws.append(header)
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_sheets([(sheet, [[title], [note], [], header, *rows], [0, 3], [])
+                        for sheet, header, rows in tables])
 
 
 def _text(v) -> str:
@@ -48,7 +31,7 @@ def pdf(title: str, note: str, summary: list[str], tables: list[Table],
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Image, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
     register_fonts()
@@ -61,18 +44,18 @@ def pdf(title: str, note: str, summary: list[str], tables: list[Table],
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), title=title, author="promzona",
                             leftMargin=24, rightMargin=24, topMargin=24, bottomMargin=24)
-    story = [Paragraph(escape(title), h1)]
+    story = [paragraph(title, h1)]
     if note:
-        story += [Paragraph(escape(note), note_style), Spacer(1, 6)]
-    story += [Paragraph(escape(line), body) for line in summary]
+        story += [paragraph(note, note_style), Spacer(1, 6)]
+    story += [paragraph(line, body) for line in summary]
     for png in images:
         iw, ih = ImageReader(io.BytesIO(png)).getSize()
         scale = min(doc.width / iw, doc.height * 0.6 / ih)
         story += [Spacer(1, 6), Image(io.BytesIO(png), width=iw * scale, height=ih * scale)]
     for sheet, header, rows in tables:
-        story.append(Paragraph(escape(sheet), h2))
-        data = [[Paragraph(escape(str(h)), body) for h in header]]
-        data += [[Paragraph(escape(_text(v)), body) for v in row] for row in rows]
+        story.append(paragraph(sheet, h2))
+        data = [[paragraph(str(h), body) for h in header]]
+        data += [[paragraph(_text(v), body) for v in row] for row in rows]
         table = PdfTable(data, repeatRows=1)
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
