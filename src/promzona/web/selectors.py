@@ -20,7 +20,8 @@ from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.matching.selectors import plot_connection_options, plot_serving
 from promzona.web.links import passport_url
-from promzona.web.templatetags.portal import km
+from promzona.web.passport import passport_facts, provenance_facts
+from promzona.web.templatetags.portal import money
 from promzona.zones import selectors as zsel
 from promzona.zones.models import (
     InfrastructureProject,
@@ -246,42 +247,14 @@ def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[s
     Per utility kind, the row shows the connection that serves (distance, cost, date).
     """
 
-    def yes_no(v: bool) -> str:
-        return str(_("yes")) if v else str(_("no"))
+    def row(label: str, values: list[str]) -> tuple[str, list[str], bool]:
+        return str(label), values, len(set(values)) > 1
 
-    def num(v: Any, digits: int = 2) -> str:
-        return "—" if v is None else f"{float(v):,.{digits}f}".replace(",", " ")
-
-    specs = [
-        (_("Zone"), lambda p: p.zone.name),
-        (_("Name"), lambda p: p.name),
-        (_("Cadastral number"), lambda p: p.cadastral_number or "—"),
-        (_("Status"), lambda p: str(p.get_status_display())),
-        (_("Declared area, ha"), lambda p: num(p.declared_area_ha, 4)),
-        (_("Computed area, ha"), lambda p: num(p.computed_area_ha, 4)),
-        (_("Land category"), lambda p: str(p.get_land_category_display())),
-        (_("Permitted sectors"), lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
-         or str(_("any the zone allows"))),
-        (_("Most hazardous class allowed"), lambda p: str(p.hazard_class_max)),
-        (_("Ownership"), lambda p: str(p.get_ownership_display())),
-        (_("Lease, KZT/ha/year"), lambda p: num(p.lease_price_kzt_ha_year, 0) if p.deal_lease
-         else str(_("not offered"))),
-        (_("Sale price, KZT"), lambda p: num(p.sale_price_kzt, 0) if p.deal_sale
-         else str(_("not offered"))),
-        (_("Temporary free use"), lambda p: yes_no(p.deal_free_use)),
-        (_("Rail spur"), lambda p: yes_no(p.rail_spur)),
-        (_("Existing buildings"), lambda p: p.existing_buildings or "—"),
-        (_("To rail, km"), lambda p: km(p.dist_rail_m)),
-        (_("To road, km"), lambda p: km(p.dist_road_m)),
-        (_("To airport, km"), lambda p: km(p.dist_airport_m)),
-        (_("To town centre, km"), lambda p: km(p.dist_town_centre_m)),
-        (_("Verified on"), lambda p: p.verified_at.isoformat() if p.verified_at else "—"),
-        (_("Needs re-verification"), lambda p: yes_no(p.is_stale())),
-    ]
-    rows = []
-    for label, get in specs:
-        values = [str(get(p)) for p in plots]
-        rows.append((str(label), values, len(set(values)) > 1))
+    rows = [row(_("Zone"), [p.zone.name for p in plots]), row(_("Name"), [p.name for p in plots]),
+            row(_("Status"), [str(p.get_status_display()) for p in plots])]
+    facts = [passport_facts(p) + provenance_facts(p, today=today) for p in plots]
+    for i, first in enumerate(facts[0]):
+        rows.append(row(first.label, [f[i].text for f in facts]))
     options = [plot_connection_options(p, today=today) for p in plots]
     for kind, label in UtilityKindChoices.choices:
         values = []
@@ -292,10 +265,9 @@ def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[s
                 continue
             c = found[chosen]
             values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
-                "m": f"{c.distance_m:.0f}", "kzt": num(c.connection_cost_kzt, 0),
+                "m": f"{c.distance_m:.0f}", "kzt": money(c.connection_cost_kzt),
                 "date": c.ready_on.isoformat()}))
-        rows.append((str(_("%(kind)s: the connection that serves") % {"kind": label}), values,
-                     len(set(values)) > 1))
+        rows.append(row(_("%(kind)s: the connection that serves") % {"kind": label}, values))
     return rows
 
 

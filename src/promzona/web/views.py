@@ -20,6 +20,7 @@ from promzona.core.filenames import safe_filename
 from promzona.core.sinks import csv_text, xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
 from promzona.web.feedback import message_of
+from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
 
@@ -96,7 +97,7 @@ def passport(request, zone_slug: str, code: str):
         body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
             "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
             "utilities": sel.plot_utilities(plot, today=today),
-            "sectors": list(plot.permitted_sectors.all()),
+            "facts": passport_facts(plot), "provenance": provenance_facts(plot, today=today),
             "map_data": {
                 "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
                 "base": sel.base_layers([plot.zone]),
