@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "promzona.projects",
     "promzona.outbox",
     "promzona.optimise",
+    "promzona.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
+    "promzona.web.feedback.BusinessErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"

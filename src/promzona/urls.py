@@ -29,6 +29,7 @@ urlpatterns = [
     path("works/", include("promzona.works.urls")),
     path("projects/", include("promzona.projects.urls")),
     path("optimise/", include("promzona.optimise.urls")),
+    path("dashboard/", include("promzona.dashboard.urls")),
     path("", include("promzona.web.urls")),
 ]
 urlpatterns += i18n_patterns(path("news/", include("promzona.news.urls")))

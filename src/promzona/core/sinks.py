@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -106,38 +107,57 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "data",
     ``row_formats``/``column_formats`` map 0-based row or column indexes to the Excel number
     format of their numeric cells (``"#,##0.00"``: the reader's spreadsheet shows its own
     separators)."""
-    return xlsx_sheets([(sheet, rows, bold_rows, fill_rows, row_formats, column_formats)],
-                       widths=widths)
+    from openpyxl.utils import get_column_letter
+
+    formats = {get_column_letter(c + 1): f for c, f in (column_formats or {}).items()}
+    return xlsx_book([Sheet(sheet, list(rows), bold_rows=tuple(bold_rows),
+                            fill_rows=tuple(fill_rows), widths=widths or {}, formats=formats,
+                            row_formats=row_formats or {})])
 
 
-def xlsx_sheets(sheets: Iterable[tuple], *, widths: dict[str, float] | None = None) -> bytes:
-    """An XLSX workbook of several sheets, each ``(name, rows, bold_rows, fill_rows)`` and
-    optionally ``row_formats, column_formats``, written as :func:`xlsx_bytes` writes its one
-    sheet."""
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of :func:`xlsx_book`. ``formats`` maps a column letter to the number format of
+    its numeric cells (``"#,##0"``, ``"0.0%"``), ``row_formats`` a 0-based row index to that of
+    the row's numeric cells (it wins over the column's)."""
+
+    name: str
+    rows: Sequence[Sequence[Any]]
+    bold_rows: Sequence[int] = ()
+    fill_rows: Sequence[int] = ()
+    widths: dict[str, float] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    row_formats: dict[int, str] = field(default_factory=dict)
+
+
+def xlsx_book(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX workbook of several sheets, each written as :func:`xlsx_bytes` writes one: each
+    numeric cell of a formatted row or column given its number format, dates as dates."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
-    wb.remove(wb.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF4D6")
-    for sheet, rows, bold_rows, fill_rows, *formats in sheets:
-        row_formats, column_formats = (*formats, None, None)[:2]
-        ws = wb.create_sheet(
-            single_line(sheet, max_length=31).translate(str.maketrans("[]:*?/\\", "_______")))
-        for row in rows:
+    for n, spec in enumerate(sheets):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = single_line(spec.name, max_length=31).translate(
+            str.maketrans("[]:*?/\\", "_______"))
+        for row in spec.rows:
             ws.append(spreadsheet_row(row))
         for r, row in enumerate(ws.iter_rows()):
-            for c, cell in enumerate(row):
-                fmt = (row_formats or {}).get(r) or (column_formats or {}).get(c)
-                if fmt and cell.data_type == "n" and cell.value is not None:
+            for cell in row:
+                fmt = spec.row_formats.get(r) or spec.formats.get(cell.column_letter)
+                if fmt and cell.data_type == "n" and cell.value is not None \
+                        and not isinstance(cell.value, bool):
                     cell.number_format = fmt
                 elif cell.is_date:
                     cell.number_format = "yyyy-mm-dd"
-        for rows_to_style, attr, style in ((bold_rows, "font", bold), (fill_rows, "fill", fill)):
+        for rows_to_style, attr, style in ((spec.bold_rows, "font", bold),
+                                           (spec.fill_rows, "fill", fill)):
             for index in rows_to_style:
                 for cell in ws[index + 1]:
                     setattr(cell, attr, style)
-        for column, width in (widths or {}).items():
+        for column, width in spec.widths.items():
             ws.column_dimensions[column].width = width
     buf = io.BytesIO()
     wb.save(buf)

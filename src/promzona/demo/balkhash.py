@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -150,11 +151,19 @@ def _zone_extent() -> tuple[float, float, float, float]:
 
 
 @transaction.atomic
+def recorded_at(today: dt.date) -> dt.datetime:
+    """When the demo's zone, utilities and plots were "recorded": early in the year four years
+    ago, before the oldest application of the execution demo, so their history reads as it
+    would have been kept (the dashboard's figures of past days come from it)."""
+    return timezone.make_aware(dt.datetime.combine(dt.date(today.year - 4, 1, 10), dt.time(12)))
+
+
 def load(*, today: dt.date) -> bool:
     """Load the demo; return False (and change nothing) when it is already there."""
     if Zone.objects.filter(slug=DEMO_ZONE_SLUG).exists():
         return False
-    save = services.feature_save
+    recorded = recorded_at(today)
+    save = partial(services.feature_save, now=recorded)
     for code, ru, kk, en in SECTORS:
         save(actor=None, obj=Sector(code=code, name_ru=ru, name_kk=kk, name_en=en))
     x0, y0, x1, y1 = _zone_extent()
@@ -203,18 +212,19 @@ def load(*, today: dt.date) -> bool:
                                               sector_id=sector, employees=employees,
                                               description_ru=NOTE, description_kk=NOTE_KK,
                                               description_en=NOTE_EN))
-    _load_map(zone, x0, y0, x1, y1)
-    committed = _load_utilities(zone, x0, y0, x1, y1, today)
-    _load_plots(zone, today)
+    _load_map(zone, x0, y0, x1, y1, recorded)
+    committed = _load_utilities(zone, x0, y0, x1, y1, today, recorded)
+    _load_plots(zone, today, recorded)
     _load_people()
-    _load_ledger(zone, committed)
+    _load_ledger(zone, committed, today, recorded)
     demo_instructions.load(zone=zone, today=today)
     news.load(zone=zone, now=timezone.now())
     return True
 
 
-def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
-    save = services.feature_save
+def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float,
+              recorded: dt.datetime) -> None:
+    save = partial(services.feature_save, now=recorded)
     tc_x, tc_y = _FROM_WGS84.transform(74.99, 46.85)
     ap_x, ap_y = _FROM_WGS84.transform(75.00, 46.89)
     features = [
@@ -239,10 +249,10 @@ def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
 LINE_STATUS_RU = {"existing": "сеть", "under_construction": "строится", "planned": "проект"}
 
 
-def _load_utilities(zone, x0, y0, x1, y1, today) -> dict[str, Decimal]:
+def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> dict[str, Decimal]:
     """Sources, lines and projects; returns each source's committed capacity to be (see
     :func:`_load_ledger`)."""
-    save = services.feature_save
+    save = partial(services.feature_save, now=recorded)
 
     def point(x, y):
         return {"type": "Point", "coordinates": _wgs([(x, y)])[0]}
@@ -332,8 +342,8 @@ HELD_PLOTS = [
 ]
 
 
-def _load_plots(zone: Zone, today: dt.date) -> None:
-    save = services.feature_save
+def _load_plots(zone: Zone, today: dt.date, recorded: dt.datetime) -> None:
+    save = partial(services.feature_save, now=recorded)
     for p in plot_layout():
         n, row = p["n"], p["row"]
         status = STATUS_CYCLE[n - 1]
@@ -370,11 +380,16 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
         plot.permitted_sectors.set(ROW_SECTORS[row])
 
 
-def _load_ledger(zone: Zone, committed: dict[str, Decimal]) -> None:
+def _load_ledger(zone: Zone, committed: dict[str, Decimal], today: dt.date,
+                 recorded: dt.datetime) -> None:
     """Reserve and allocate the plots the status cycle holds, through the services (each has
-    an application and a reservation that can be released), then commit the rest of each
-    source's load to its existing consumers."""
+    an application and a reservation that can be released), a month ago, then commit the rest
+    of each source's load to its existing consumers (recorded with the zone)."""
     from promzona.applications import services as apps
+
+    def at(days_ago: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago),
+                                                       dt.time(12)))
 
     staff = User.objects.get(username="demo-staff")
     applicant = User.objects.get(username="demo-investor3")
@@ -384,17 +399,19 @@ def _load_ledger(zone: Zone, committed: dict[str, Decimal]) -> None:
         assert status in LEDGER_STATUSES, code
         app = apps.application_create(
             actor=applicant, project_name=project, sector=sector, investment_kzt=investment,
-            jobs_planned=jobs, needs=needs, preferred_plots=[plot.pk], description=NOTE)
-        apps.application_submit(actor=applicant, application=app)
-        apps.application_start_review(actor=staff, application=app)
-        apps.plot_reserve(actor=staff, plot=plot, application=app)
+            jobs_planned=jobs, needs=needs, preferred_plots=[plot.pk], description=NOTE,
+            now=at(45))
+        apps.application_submit(actor=applicant, application=app, now=at(45))
+        apps.application_start_review(actor=staff, application=app, now=at(40))
+        apps.plot_reserve(actor=staff, plot=plot, application=app, now=at(30),
+                          expires_at=at(30) + dt.timedelta(days=90))
         if status == "allocated":
-            apps.application_approve(actor=staff, application=app)
+            apps.application_approve(actor=staff, application=app, now=at(20))
     for source in UtilitySource.objects.filter(zone=zone):
         rest = committed[source.code] - source.committed
         assert rest >= 0, source.code  # the held plots fit in each source's illustrative load
         if rest > 0:
-            services.capacity_commit(actor=None, source=source, amount=rest,
+            services.capacity_commit(actor=None, source=source, amount=rest, now=recorded,
                                      holder="Действующие потребители (демо)")
 
 

@@ -27,6 +27,8 @@ from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import instructions as rules
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.news.events import article_draft_from_event
+from promzona.news.models import LANGS
 
 from . import links as link_types
 from .models import Body, Event, Extension, Instruction, Link, Report, ReportAttachment
@@ -427,6 +429,11 @@ def instruction_accept(*, actor: Any, instruction: Instruction, comment: Any = "
     instr.extensions.filter(status=Extension.Status.PENDING).update(
         status=Extension.Status.REFUSED, decided_by=actor, decided_at=now,
         decision_comment=_("Closed: the instruction was accepted."))
+    # An instruction carried out is news: a draft for the newsroom, never published by itself.
+    article_draft_from_event(
+        event="instruction.accepted", obj=instr, now=now, actor=actor,
+        facts={"number": instr.number, "title": instr.title,
+               "executor": {lang: instr.executor.translated("name", lang) for lang in LANGS}})
     return instr
 
 

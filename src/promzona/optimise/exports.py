@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 
 from promzona import l10n
 from promzona.core import pdf_layout
-from promzona.core.sinks import paragraph, single_line, xlsx_sheets
+from promzona.core.sinks import Sheet, paragraph, single_line, xlsx_book
 
 Table = tuple[str, list[str], list[list]]  # sheet title, header, rows
 
 
 def xlsx(title: str, note: str, tables: list[Table]) -> bytes:
-    return xlsx_sheets([(sheet, [[title], [note], [], header, *rows], [0, 3], [])
-                        for sheet, header, rows in tables])
+    return xlsx_book([Sheet(sheet, [[title], [note], [], header, *rows], bold_rows=(0, 3))
+                      for sheet, header, rows in tables])
 
 
 def _text(v) -> str:

@@ -17,6 +17,7 @@ from promzona.core import pdf_layout
 from promzona.core.sinks import paragraph, single_line
 from promzona.zones.models import Plot
 
+from .passport import passport_facts, provenance_facts
 from .plotmap import plot_map_png
 
 WIDTH = 180 * mm  # A4 less 15 mm margins
@@ -52,7 +53,8 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
                                   width=WIDTH, height=92 * mm)]
 
     story += [*pdf_layout.heading(_("Passport"), st),
-              pdf_layout.table(_facts(plot), WIDTH, header=False)]
+              pdf_layout.table([[f.label, f.text] for f in passport_facts(plot)], WIDTH,
+                               header=False)]
     if plot.description:
         story += [Spacer(1, 4), paragraph(plot.description, st.body)]
 
@@ -61,7 +63,8 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
              _("Source"), _("Free at source"), _("Planned upgrades")]]
     for u in utilities:
         rows.append([
-            u.kind_label, f"{u.line_code} · {u.status_label}", l10n.num(u.distance_m),
+            u.kind_label, f"{u.line_code} · {u.status_label}" + (
+                f" · {_('serves the plot')}" if u.serves else ""), l10n.num(u.distance_m),
             l10n.money(u.cost_kzt), l10n.day(u.ready_on), u.source.name if u.source else "—",
             l10n.qty(u.source.free, u.unit) if u.source else "—",
             "; ".join(f"{up.name}: {l10n.signed(up.capacity_added, u.unit)}, "
@@ -75,11 +78,8 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
     story += [paragraph(zone.incentives or "—", st.body), Spacer(1, 3),
               paragraph(_("Administrative procedure to the right to build: about %(days)s days.")
                         % {"days": zone.admin_procedure_days}, st.body)]
-    story += [*pdf_layout.heading(_("Provenance"), st), pdf_layout.table([
-        [_("Source document"), l10n.noted(plot, "source_document") or "—"],
-        [_("Verified by"), l10n.noted(plot, "verified_by") or "—"],
-        [_("Verified on"), l10n.day(plot.verified_at)],
-    ], WIDTH, header=False)]
+    story += [*pdf_layout.heading(_("Provenance"), st), pdf_layout.table(
+        [[f.label, f.text] for f in provenance_facts(plot, today=today)], WIDTH, header=False)]
     contacts = _contacts(zone)
     if contacts:
         story += [*pdf_layout.heading(_("Contacts: %(zone)s") % {"zone": zone.name}, st),
@@ -92,33 +92,6 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
                       topMargin=14 * mm, bottomMargin=16 * mm, title=single_line(title),
                       author="promzona").build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
-
-
-def _facts(plot: Plot) -> list[list[str]]:
-    sectors = "; ".join(f"{s.code} {s.name}" for s in plot.permitted_sectors.all())
-    return [
-        [_("Cadastral number"), plot.cadastral_number or "—"],
-        [_("Declared area, ha"), l10n.num(plot.declared_area_ha, 4)],
-        [_("Computed area, ha"), l10n.num(plot.computed_area_ha, 4)
-         + (" — " + _("differs from the declared area by more than 5%") if plot.area_mismatch
-            else "")],
-        [_("Land category"), plot.get_land_category_display()],
-        [_("Permitted sectors"), sectors or _("any the zone allows")],
-        [_("Most hazardous class allowed"),
-         f"{plot.hazard_class_max} ({_('classes')} {plot.hazard_class_max}–5)"],
-        [_("Ownership"), plot.get_ownership_display()],
-        [_("Lease, KZT/ha/year"),
-         l10n.money(plot.lease_price_kzt_ha_year) if plot.deal_lease else _("not offered")],
-        [_("Sale price, KZT"), l10n.money(plot.sale_price_kzt) if plot.deal_sale else _("not offered")],
-        [_("Temporary free use"), _("yes") if plot.deal_free_use else _("no")],
-        [_("Rail spur"), _("yes") if plot.rail_spur else _("no")],
-        [_("Existing buildings"), l10n.noted(plot, "existing_buildings") or "—"],
-        [_("Available from"), l10n.day(plot.available_from)],
-        [_("To rail, km"), l10n.km(plot.dist_rail_m)],
-        [_("To road, km"), l10n.km(plot.dist_road_m)],
-        [_("To airport, km"), l10n.km(plot.dist_airport_m)],
-        [_("To town centre, km"), l10n.km(plot.dist_town_centre_m)],
-    ]
 
 
 def _contacts(zone) -> list[list[str]]:

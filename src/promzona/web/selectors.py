@@ -19,7 +19,9 @@ from promzona import l10n
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.matching.selectors import plot_connection_options, plot_serving
 from promzona.web.links import passport_url
+from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
 from promzona.zones.forms import SectorChoiceField
 from promzona.zones.models import (
@@ -112,18 +114,13 @@ def plots_filtered(user: Any, filters: dict[str, Any], *, today: dt.date) -> lis
 
 
 def _serving(plots: list[Plot], needs: dict[str, Decimal], *, today: dt.date) -> list[Plot]:
-    """The plots where, per kind, some source feeding a line near the plot has the free
-    capacity asked for. Sources and lines are read once, not once per plot."""
-    free = {s.pk: s.free for s in UtilitySource.objects.filter(
-        zone_id__in={p.zone_id for p in plots})}
-    links: dict = {}
+    """The plots whose serving source of each kind (the one a match of these needs quotes)
+    has the free capacity asked for now."""
+    wanted = {k: float(v) for k, v in needs.items()}
 
     def serves(plot: Plot) -> bool:
-        options = zsel.plot_connections(plot, today=today, links=links)
-        return all(
-            any(free.get(c.line.source_id, Decimal(0)) >= amount
-                for c in options.get(kind, []) if c.line.source_id)
-            for kind, amount in needs.items())
+        chosen = plot_serving(plot, wanted, today=today)
+        return all(k in chosen and chosen[k].free_now >= wanted[k] for k in wanted)
 
     return [p for p in plots if serves(p)]
 
@@ -190,11 +187,13 @@ class UtilityRow:
     cost_kzt: float
     ready_on: dt.date
     source: UtilitySource | None
+    serves: bool = False  # the option that serves the plot (the one a reservation commits on)
     upgrades: list[InfrastructureProject] = field(default_factory=list)
 
 
 def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
-    """The passport's utilities table: per kind the nearest line of each status."""
+    """The passport's utilities table: per kind every connection option (the nearest line of
+    each source and status), the one that serves marked."""
     sources = {s.pk: s for s in zsel.sources_of_zone(plot.zone)}
     upgrades: dict[int, list[InfrastructureProject]] = {}
     for p in InfrastructureProject.objects.filter(
@@ -205,17 +204,17 @@ def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
     rows = []
     status_labels = dict(UtilityLine.Status.choices)
     kind_labels = dict(UtilityKindChoices.choices)
-    for kind, conns in zsel.plot_connections(plot, today=today).items():
-        for c in conns:
+    for kind, (options, chosen) in plot_connection_options(plot, today=today).items():
+        for n, o in enumerate(options):
             rows.append(UtilityRow(
-                kind=kind, kind_label=str(kind_labels[kind]), unit=UTILITY_KINDS[kind].unit,
-                status=c.line.status, status_label=str(status_labels[c.line.status]),
-                line_code=c.line.code, distance_m=c.distance_m, cost_kzt=c.cost_kzt,
-                ready_on=c.ready_on, source=sources.get(c.line.source_id),
-                upgrades=upgrades.get(c.line.source_id, []),
+                kind=kind, kind_label=str(kind_labels[kind]), unit=o.unit,
+                status=o.line_status, status_label=str(status_labels[o.line_status]),
+                line_code=o.line_code, distance_m=o.distance_m, cost_kzt=o.connection_cost_kzt,
+                ready_on=o.ready_on, source=sources.get(o.source_id), serves=n == chosen,
+                upgrades=upgrades.get(o.source_id, []),
             ))
     order = list(UTILITY_KINDS)
-    rows.sort(key=lambda r: (order.index(r.kind), r.distance_m))
+    rows.sort(key=lambda r: (order.index(r.kind), not r.serves, r.distance_m))
     return rows
 
 
@@ -264,55 +263,29 @@ class CompareRow:
 
 
 def compare_rows(plots: list[Plot], *, today: dt.date) -> list[CompareRow]:
-    """The comparison table. Per utility kind, the row shows the connection ready soonest
-    (distance, cost, date)."""
-
-    def offered(flag: bool, value: Any) -> Any:
-        return value if flag else str(_("not offered"))
-
-    def kilometres(metres: float | None) -> float | None:
-        return None if metres is None else round(metres / 1000, 1)
-
-    specs = [
-        (_("Zone"), 0, lambda p: p.zone.name),
-        (_("Name"), 0, lambda p: p.name),
-        (_("Cadastral number"), 0, lambda p: p.cadastral_number or "—"),
-        (_("Status"), 0, lambda p: str(p.get_status_display())),
-        (_("Declared area, ha"), 4, lambda p: p.declared_area_ha),
-        (_("Computed area, ha"), 4, lambda p: p.computed_area_ha),
-        (_("Land category"), 0, lambda p: str(p.get_land_category_display())),
-        (_("Permitted sectors"), 0, lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
-         or str(_("any the zone allows"))),
-        (_("Most hazardous class allowed"), 0, lambda p: p.hazard_class_max),
-        (_("Ownership"), 0, lambda p: str(p.get_ownership_display())),
-        (_("Lease, KZT/ha/year"), 0, lambda p: offered(p.deal_lease, p.lease_price_kzt_ha_year)),
-        (_("Sale price, KZT"), 0, lambda p: offered(p.deal_sale, p.sale_price_kzt)),
-        (_("Temporary free use"), 0, lambda p: p.deal_free_use),
-        (_("Rail spur"), 0, lambda p: p.rail_spur),
-        (_("Existing buildings"), 0, lambda p: l10n.noted(p, "existing_buildings") or "—"),
-        (_("To rail, km"), 1, lambda p: kilometres(p.dist_rail_m)),
-        (_("To road, km"), 1, lambda p: kilometres(p.dist_road_m)),
-        (_("To airport, km"), 1, lambda p: kilometres(p.dist_airport_m)),
-        (_("To town centre, km"), 1, lambda p: kilometres(p.dist_town_centre_m)),
-        (_("Verified on"), 0, lambda p: p.verified_at),
-        (_("Needs re-verification"), 0, lambda p: p.is_stale(today)),
-    ]
-    rows = [CompareRow(str(label), [get(p) for p in plots], digits)
-            for label, digits, get in specs]
-    links: dict = {}
-    options = [zsel.plot_connections(p, today=today, links=links) for p in plots]
+    """The comparison table: the passport's facts of each plot (numbers, dates and flags as
+    data, for the exports) and, per utility kind, the connection that serves (distance, cost,
+    date)."""
+    rows = [CompareRow(str(_("Zone")), [p.zone.name for p in plots]),
+            CompareRow(str(_("Name")), [p.name for p in plots]),
+            CompareRow(str(_("Status")), [str(p.get_status_display()) for p in plots])]
+    facts = [passport_facts(p) + provenance_facts(p, today=today) for p in plots]
+    for i, first in enumerate(facts[0]):
+        rows.append(CompareRow(str(first.label), [f[i].raw for f in facts], first.digits))
+    options = [plot_connection_options(p, today=today) for p in plots]
     for kind, label in UtilityKindChoices.choices:
         values = []
         for opts in options:
-            conns = opts.get(kind, [])
-            if not conns:
+            found, chosen = opts.get(kind, ([], None))
+            if chosen is None:
                 values.append(str(_("no line")))
                 continue
-            c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
+            c = found[chosen]
             values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
-                "m": l10n.num(c.distance_m), "kzt": l10n.money(c.cost_kzt),
+                "m": l10n.num(c.distance_m), "kzt": l10n.money(c.connection_cost_kzt),
                 "date": l10n.day(c.ready_on)}))
-        rows.append(CompareRow(str(_("%(kind)s: soonest connection") % {"kind": label}), values))
+        rows.append(CompareRow(str(_("%(kind)s: the connection that serves") % {"kind": label}),
+                               values))
     return rows
 
 

@@ -23,6 +23,7 @@ from promzona import l10n
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.news.events import article_draft_from_event
 from promzona.zones.models import InfrastructureProject, UtilityLine, UtilitySource, Zone
 from promzona.zones.services import feature_save, validated
 
@@ -367,6 +368,9 @@ def work_accept(*, actor: Any, work: Work, accepted_on: dt.date, remarks: str = 
                  after={"status": S.ACCEPTED, "accepted_on": accepted_on, "remarks": remarks,
                         "line": work.line_id, "upgrade": work.upgrade_id})
     _complete_target(actor, work, accepted_on, now)
+    # A line completed is news: a draft for the newsroom, never published by itself.
+    article_draft_from_event(event="work.accepted", obj=work, now=now, actor=actor,
+                             facts={"name": work.name, "contractor": work.contractor})
     return work
 
 

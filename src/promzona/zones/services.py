@@ -126,7 +126,8 @@ def feature_delete(*, actor: Any, obj: models.Model) -> None:
 
 
 @transaction.atomic
-def plot_set_status(*, actor: Any, plot: Plot, status: str) -> Plot:
+def plot_set_status(*, actor: Any, plot: Plot, status: str,
+                    now: dt.datetime | None = None) -> Plot:
     before = plot.status
     if status not in Plot.Status.values:
         raise InputError(f"Unknown plot status {status!r}.", field="status")
@@ -135,11 +136,11 @@ def plot_set_status(*, actor: Any, plot: Plot, status: str) -> Plot:
         raise Conflict("The plot changed meanwhile; reload and try again.")
     plot.status = status
     audit_record(
-        actor=actor, action=f"plot.status.{status}", obj=plot,
+        actor=actor, action=f"plot.status.{status}", obj=plot, now=now,
         before={"status": before}, after={"status": status},
     )
     if status == Plot.Status.PUBLISHED:
-        _plot_published(actor=actor, plot=plot, now=None)
+        _plot_published(actor=actor, plot=plot, now=now)
     return plot
 
 

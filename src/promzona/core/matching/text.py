@@ -10,11 +10,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from promzona.core import formats
+from promzona.core.errors import gettext_noop
 from promzona.core.utilities import UTILITY_KINDS
-
-
-def gettext_noop(s: str) -> str:
-    return s
 
 
 def texts(tr: Callable[[str], str] = str, lang: str = "en") -> dict[str, str]:
@@ -60,6 +57,11 @@ TEXT: dict[str, str] = {
                               "{cost} KZT, ready {ready}; bill {annual} KZT/year"),
     "x_faster": gettext_noop("Faster {kind}: line {line} ({status}) ready {ready}, connection "
                              "{cost} KZT — dearer over the horizon"),
+    "x_in_time": gettext_noop("The {kind} connection is ready by the desired start {date}: {diff} "
+                              "KZT dearer over the horizon than line {line} ({status}), ready {ready}"),
+    "x_cheaper_later": gettext_noop("No {kind} option is ready by the desired start {date}, so "
+                                    "the earliest serves; line {line} ({status}) would cost {diff} "
+                                    "KZT less over the horizon, ready {ready}"),
     "x_incentive": gettext_noop("Incentive: temporary free use of the land for a priority "
                                 "sector, −{total} KZT"),
     "x_start": gettext_noop("Start possible on {date} (in {days} days)"),

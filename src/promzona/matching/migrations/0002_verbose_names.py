@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('matching', '0001_initial'),
-        ('zones', '0004_translated_contacts_and_verbose_names'),
+        ('zones', '0005_translated_contacts_and_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

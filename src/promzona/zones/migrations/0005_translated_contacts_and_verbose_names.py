@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zones', '0003_ledger_thousandths'),
+        ('zones', '0004_plot_land_index'),
     ]
 
     operations = [
