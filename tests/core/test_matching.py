@@ -216,7 +216,7 @@ def test_faster_but_dearer_option_is_explained():
 
 
 def _two_options():
-    """Plot 1's power options: L101 planned 50 m away (cheapest, ready 2027-07-30) and L100
+    """Plot 1's power options: L101 planned 50 m away (cheapest, ready July 30, 2027) and L100
     existing 900 m away (ready 2027-04-01, connection 8,000,000 KZT dearer)."""
     lines = [line(100, y=1000), line(101, status="planned", completion=dt.date(2027, 6, 30),
                                      y=150, lead=30)]
@@ -226,8 +226,8 @@ def _two_options():
 def test_start_date_met_by_a_dearer_option_chooses_it_and_says_the_trade_off():
     a = match(_two_options(), req(start_by="2027-05-01"), today=TODAY).results()[0]
     assert a.utilities[0].line_code == "L100" and a.start_on == dt.date(2027, 4, 1)
-    assert ("The power connection is ready by the desired start 2027-05-01: 8,500,000 KZT dearer "
-            "over the horizon than line L101 (planned), ready 2027-07-30") in a.explanation
+    assert ("The power connection is ready by the desired start May 1, 2027: 8,500,000 KZT dearer "
+            "over the horizon than line L101 (planned), ready July 30, 2027") in a.explanation
     assert not any("Later than" in x for x in a.explanation)
 
 
@@ -239,10 +239,10 @@ def test_start_date_met_by_the_cheapest_option_keeps_it():
 def test_start_date_no_option_meets_chooses_the_earliest_and_says_what_it_costs():
     a = match(_two_options(), req(start_by="2027-02-01"), today=TODAY).results()[0]
     assert a.utilities[0].line_code == "L100" and a.start_on == dt.date(2027, 4, 1)
-    assert ("No power option is ready by the desired start 2027-02-01, so the earliest serves; "
-            "line L101 (planned) would cost 8,500,000 KZT less over the horizon, ready 2027-07-30"
+    assert ("No power option is ready by the desired start February 1, 2027, so the earliest serves; "
+            "line L101 (planned) would cost 8,500,000 KZT less over the horizon, ready July 30, 2027"
             ) in a.explanation
-    assert "Later than the desired start 2027-02-01" in a.explanation
+    assert "Later than the desired start February 1, 2027" in a.explanation
 
 
 def test_serving_one_plot_is_the_choice_the_match_quotes():

@@ -28,7 +28,7 @@ def test_page_pdf_and_comparison_show_every_fact_of_passport_facts(demo, client)
     page = client.get(reverse("web:passport", args=[demo.slug, plot.code])).content.decode()
     pdf = client.get(reverse("web:passport_pdf", args=[demo.slug, plot.code])).content
     pdf_text = _words(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    compared = {label: values[0] for label, values, _ in compare_rows([plot, other], today=today)}
+    compared = {r.label: r.shown[0] for r in compare_rows([plot, other], today=today)}
     for f in facts:
         assert f"<th>{f.label}</th><td>{f.value}" in page, f.label
         assert _words(f.label) in pdf_text and _words(f.value) in pdf_text, f.label

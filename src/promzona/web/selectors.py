@@ -246,11 +246,13 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
 @dataclass
 class CompareRow:
     """One fact of the comparison: its label, one value per plot (a number, a date or text, as
-    exports need them) and the decimals its numbers are shown with."""
+    exports need them), the decimals its numbers are shown with and, where the passport writes
+    them otherwise, the values as written."""
 
     label: str
     values: list[Any]
     digits: int = 0
+    texts: list[str] | None = None
 
     @property
     def differs(self) -> bool:
@@ -259,6 +261,8 @@ class CompareRow:
     @property
     def shown(self) -> list[str]:
         """The values as the page's language writes them."""
+        if self.texts is not None:
+            return self.texts
         return [l10n.cell(v, self.digits) for v in self.values]
 
 
@@ -271,7 +275,8 @@ def compare_rows(plots: list[Plot], *, today: dt.date) -> list[CompareRow]:
             CompareRow(str(_("Status")), [str(p.get_status_display()) for p in plots])]
     facts = [passport_facts(p) + provenance_facts(p, today=today) for p in plots]
     for i, first in enumerate(facts[0]):
-        rows.append(CompareRow(str(first.label), [f[i].raw for f in facts], first.digits))
+        rows.append(CompareRow(str(first.label), [f[i].raw for f in facts], first.digits,
+                               [f[i].text for f in facts]))
     options = [plot_connection_options(p, today=today) for p in plots]
     for kind, label in UtilityKindChoices.choices:
         values = []
