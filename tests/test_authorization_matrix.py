@@ -29,8 +29,8 @@ import json
 import os
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -188,6 +188,13 @@ WEB = [
      302, 403, 404, 302, 302, 404),
     ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/",
      302, 403, 404, 302, 302, 404),
+    ("GET", "dashboard/", "/dashboard/", 302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/list/<slug:kind>/<slug:key>/", "/dashboard/list/plots/draft/?zone={zone}",
+     302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/report/<int:year>-<int:month>.<slug:fmt>",
+     "/dashboard/report/{year}-{month}.pdf?lang=en", 302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/register/<slug:what>.<slug:fmt>", "/dashboard/register/plots.xlsx",
+     302, 403, 403, 200, 200, 403),
     ("GET", "optimise/", "/optimise/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/plan/", "/optimise/{zone}/plan/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/scenarios/", "/optimise/{zone}/scenarios/",
@@ -287,6 +294,7 @@ API = [
     ("GET", "/api/projects/{project_id}", "/api/projects/{project}", 401, 200, 404, 200, 200, 404),
     ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report",
      401, 201, 404, 403, 403, 404),
+    ("GET", "/api/kpi", "/api/kpi?zone={zone}", 401, 403, 403, 200, 200, 403),
 ]
 
 
@@ -502,7 +510,7 @@ def _execution(users, demo, *, exclude) -> dict:
     return {"work": work.pk, "inspection": inspection.pk, "photo": progress.photos.get().pk,
             "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
             "report": report.pk, "today": today.isoformat(),
-            "year": today.year}
+            "year": today.year, "month": today.month}
 
 
 def _png() -> SimpleUploadedFile:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "promzona.projects",
     "promzona.outbox",
     "promzona.optimise",
+    "promzona.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
+    "promzona.web.feedback.BusinessErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"
@@ -264,7 +266,8 @@ PERMISSIONS_POLICY = (
 )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered offer PDFs (about 200 KB each), apart so they cannot crowd out the pages.
+    # Rendered offer and passport PDFs (about 200 KB each), apart so they cannot crowd out
+    # the pages.
     "offers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "offers",
                "OPTIONS": {"MAX_ENTRIES": 100}},
 }

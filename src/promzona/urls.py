@@ -44,6 +44,7 @@ urlpatterns = unprefixed_urlpatterns + i18n_patterns(
     path("works/", include("promzona.works.urls")),
     path("projects/", include("promzona.projects.urls")),
     path("optimise/", include("promzona.optimise.urls")),
+    path("dashboard/", include("promzona.dashboard.urls")),
     path("", include("promzona.web.urls")),
     prefix_default_language=False,
 )

@@ -282,7 +282,7 @@ def test_reasons_and_baselines_are_written_in_russian(staff_client, competition)
     page = text(staff_client.get(ALLOCATION, HTTP_ACCEPT_LANGUAGE="ru"))
     assert "мощность PS-2 исчерпана заявками" in page
     assert "в порядке очереди" in page and "жадный выбор по ценности" in page
-    assert "ей нужно 30 m³/h (газ)" in page
+    assert "ей нужно 30 м³/ч (газ)" in page  # the unit in Russian too
     plan_page = text(staff_client.get(PLAN, HTTP_ACCEPT_LANGUAGE="kk"))
     assert "Коммуникациялар құрылысының жоспары" in plan_page and "кезеңде аяқталып" in plan_page
 

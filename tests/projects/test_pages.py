@@ -118,7 +118,7 @@ def test_termination_asks_for_confirmation_and_returns_the_plot(staff_client, pr
     page = staff_client.get(f"/projects/{project.pk}/").content.decode()
     assert f"/projects/{project.pk}/terminate/" in page
     confirm = staff_client.get(f"/projects/{project.pk}/terminate/").content.decode()
-    assert "Construction start" in confirm and "PS-2: 100 kW" in confirm
+    assert "Construction start" in confirm and "PS-2: 100\xa0kW" in confirm
     staff_client.post(f"/projects/{project.pk}/terminate/", {"reason": "No construction"})
     assert Project.objects.get(pk=project.pk).status == "active"  # the box was not ticked
     r = staff_client.post(f"/projects/{project.pk}/terminate/",

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.core.errors import PromzonaError
 from promzona.core.numbers import whole_number
 from promzona.ratelimit import rate_limit_wait
+from promzona.web.feedback import message_of
 from promzona.web.links import localised
 from promzona.zones.models import Plot, Zone
 from promzona.zones.selectors import can_see_unpublished, data_version
@@ -28,7 +29,12 @@ from .answer import answer_json
 from .forms import MatchForm, SaveSearchForm
 from .models import Notice, SavedSearch
 from .selectors import match_for
-from .services import notices_mark_read, saved_search_create, saved_search_delete
+from .services import (
+    enquiry_record,
+    notices_mark_read,
+    saved_search_create,
+    saved_search_delete,
+)
 
 RESULTS_SHOWN = 20
 EXCLUDED_SHOWN = 500
@@ -60,13 +66,14 @@ def match_page(request):
                 s = saved_search_create(actor=user, name=save_form.cleaned_data["name"],
                                         request=form.request_json())
             except PromzonaError as exc:
-                messages.error(request, exc.message)
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Search saved: you will be told of new plots."))
                 return redirect(f"{request.path}?saved={s.pk}")
     answer = None
     if form.is_bound and form.is_valid():
         outcome = match_for(user, form.match_request, today=timezone.localdate())
+        enquiry_record(actor=user, request=form.match_request)
         answer = answer_json(outcome, limit=RESULTS_SHOWN, excluded_limit=EXCLUDED_SHOWN)
         answer["total"] = len(outcome.result_ids)
         answer["excluded_total"] = len(outcome.excluded_pos)

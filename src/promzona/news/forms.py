@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
 from promzona.core.richtext import ALLOWED_TAGS
+from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .models import LANGS, Article, Comment, Rubric
@@ -55,8 +56,7 @@ class ArticleForm(forms.Form):
     related = forms.ModelMultipleChoiceField(
         label=_("Related articles"), required=False, queryset=Article.objects.none(),
         help_text=_("Chosen by the editor; otherwise articles sharing tags, then the rubric."))
-    zone = forms.ModelChoiceField(label=_("About the zone"), queryset=Zone.objects.all(),
-                                  required=False)
+    zone = ZoneChoiceField(label=_("About the zone"), queryset=Zone.objects.all(), required=False)
     plots = forms.CharField(label=_("About the plots"), max_length=500, required=False,
                             help_text=_("Plot codes, separated by commas."))
 
