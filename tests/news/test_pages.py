@@ -349,5 +349,5 @@ def test_text_that_bypassed_the_service_is_still_cleaned_on_output(client, edito
 
 def test_the_desk_names_the_event_a_draft_came_from_not_its_code(editor_client):
     """Drafts written by the zone's events say which event in the reader's language."""
-    html = editor_client.get(url("news:desk", lang="ru")).content.decode()
+    html = editor_client.get(url("news:desk", lang="ru"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "участок предложен инвесторам" in html and "plot.published" not in html

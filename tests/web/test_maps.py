@@ -38,7 +38,7 @@ def test_a_source_label_says_its_free_capacity(demo):
     source = UtilitySource.objects.get(code="PS-2")
     label = next(f["properties"]["label"] for f in maps.utility_sources([demo])["features"]
                  if f["properties"]["label"].startswith("PS-2"))
-    assert f"free {source.free:.0f} of {source.capacity:.0f} kW" in label
+    assert f"free {source.free:,.0f} of {source.capacity:,.0f} kW" in label  # English separators
 
 
 def test_a_fully_committed_source_is_drawn_as_such(demo):

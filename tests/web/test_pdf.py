@@ -53,7 +53,7 @@ def test_the_passport_has_its_map_qr_code_contacts_and_date(demo, client, today)
     text = pdf_text(r.content)
     with translation.override("en"):
         assert f"printed on {l10n.day(today)}" in text
-    url = "http://testserver/plots/balkhash/BLK-05/"
+    url = "http://testserver/en/plots/balkhash/BLK-05/"
     assert url in text
     for contact in ("invest@balkhash.example", "+7 000 000 00 00", "Balkhash (demo)",
                     "Department of Entrepreneurship and Industry (demo)"):

@@ -11,7 +11,7 @@ from promzona.core import plotmap
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot
 
-from . import selectors as sel
+from . import maps
 
 
 def plot_map_png(plot: Plot, *, size_mm: tuple[float, float] = (180, 100)) -> bytes:
@@ -29,7 +29,7 @@ def plot_map_png(plot: Plot, *, size_mm: tuple[float, float] = (180, 100)) -> by
     sources = [{"type": "Feature", "geometry": s.geometry,
                 "properties": {"kind": s.kind, "code": s.code}} for s in zsel.sources_of_zone(zone)]
     return plotmap.plot_map_png(
-        sel.plot_feature(plot), plots=[sel.plot_feature(p) for p in neighbours],
-        base=sel.base_layers([zone])["features"],
-        lines=sel.utility_lines_geojson(zone)["features"], sources=sources, labels=labels,
+        maps.plot_feature(plot), plots=[maps.plot_feature(p) for p in neighbours],
+        base=maps.zone_outlines([zone])["features"] + maps.base_layers([zone])["features"],
+        lines=maps.utility_lines([zone])["features"], sources=sources, labels=labels,
         lang=l10n.lang(), size_mm=size_mm)
