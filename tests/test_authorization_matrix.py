@@ -29,11 +29,12 @@ import json
 import os
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from promzona.accounts import services as account_services
 from promzona.accounts.models import User
@@ -52,6 +53,7 @@ from promzona.news.events import rubric_for
 from promzona.optimise import services as optimise_services
 from promzona.projects import services as project_services
 from promzona.projects.models import ObligationRule
+from promzona.web.models import Branding
 from promzona.works import services as work_services
 from promzona.zones.models import Plot, UtilityLine
 from tests.news.conftest import jpeg, make_article
@@ -108,7 +110,10 @@ WEB = [
      302, 200, 404, 200, 200, 404),
     ("GET", "applications/plots/<int:plot_id>/history/", "/applications/plots/{plot}/history/",
      302, 403, 403, 200, 200, 403),
-    ("POST", "i18n/setlang/", "/i18n/setlang/", 302, 302, 302, 302, 302, 302),
+    ("GET", "^ru(?:/.*)?\\Z", "/ru/plots/{zone}/{plot_code}/", 301, 301, 301, 301, 301, 301),
+    ("POST", "^ru(?:/.*)?\\Z", "/ru/applications/{app_a}/comment/", 308, 308, 308, 308, 308, 308),
+    ("GET", "brand/<slug:version>.css", "/brand/00677f.css", 200, 200, 200, 200, 200, 200),
+    ("GET", "brand/logo-<slug:sha>.png", "/brand/logo-{logo}.png", 200, 200, 200, 200, 200, 200),
     ("GET", "jsi18n/", "/jsi18n/", 200, 200, 200, 200, 200, 200),
     ("GET", "match/", "/match/", 200, 200, 200, 200, 200, 200),
     ("GET", "match/offer.pdf", "/match/offer.pdf", 400, 400, 400, 400, 400, 400),
@@ -186,6 +191,13 @@ WEB = [
      302, 403, 404, 302, 302, 404),
     ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/",
      302, 403, 404, 302, 302, 404),
+    ("GET", "dashboard/", "/dashboard/", 302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/list/<slug:kind>/<slug:key>/", "/dashboard/list/plots/draft/?zone={zone}",
+     302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/report/<int:year>-<int:month>.<slug:fmt>",
+     "/dashboard/report/{year}-{month}.pdf?lang=en", 302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/register/<slug:what>.<slug:fmt>", "/dashboard/register/plots.xlsx",
+     302, 403, 403, 200, 200, 403),
     ("GET", "optimise/", "/optimise/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/plan/", "/optimise/{zone}/plan/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/scenarios/", "/optimise/{zone}/scenarios/",
@@ -211,29 +223,29 @@ WEB = [
 ]
 
 NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
-    ("GET", "en/news/", "/en/news/", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/rss.xml", "/en/news/rss.xml", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/atom.xml", "/en/news/atom.xml", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/search/", "/en/news/search/?q=zone", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/rubric/<slug:slug>/", "/en/news/rubric/investors/",
+    ("GET", "news/", "/en/news/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/rss.xml", "/en/news/rss.xml", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/atom.xml", "/en/news/atom.xml", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/search/", "/en/news/search/?q=zone", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/rubric/<slug:slug>/", "/en/news/rubric/investors/",
      200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/tag/<slug:slug>/", "/en/news/tag/matrix/", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/<slug:slug>/", "/en/news/{article}/", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/<slug:slug>/", "/en/news/{art_draft}/", 404, 404, 404, 200, 404, 404, 200),
-    ("POST", "en/news/<slug:slug>/comment/", "/en/news/{article}/comment/",
+    ("GET", "news/tag/<slug:slug>/", "/en/news/tag/matrix/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/<slug:slug>/", "/en/news/{article}/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/<slug:slug>/", "/en/news/{art_draft}/", 404, 404, 404, 200, 404, 404, 200),
+    ("POST", "news/<slug:slug>/comment/", "/en/news/{article}/comment/",
      400, 400, 400, 400, 400, 400, 400),
-    ("POST", "en/news/<slug:slug>/comment/", "/en/news/{art_draft}/comment/",
+    ("POST", "news/<slug:slug>/comment/", "/en/news/{art_draft}/comment/",
      404, 404, 404, 404, 404, 404, 404),
-    ("GET", "en/news/desk/", "/en/news/desk/", 302, 403, 403, 200, 403, 403, 200),
-    ("GET", "en/news/desk/new/", "/en/news/desk/new/", 302, 403, 403, 200, 403, 403, 200),
-    ("GET", "en/news/desk/<int:pk>/", "/en/news/desk/{art_draft_pk}/",
+    ("GET", "news/desk/", "/en/news/desk/", 302, 403, 403, 200, 403, 403, 200),
+    ("GET", "news/desk/new/", "/en/news/desk/new/", 302, 403, 403, 200, 403, 403, 200),
+    ("GET", "news/desk/<int:pk>/", "/en/news/desk/{art_draft_pk}/",
      302, 403, 403, 200, 403, 403, 200),
-    ("POST", "en/news/desk/<int:pk>/status/", "/en/news/desk/{art_draft_pk}/status/",
+    ("POST", "news/desk/<int:pk>/status/", "/en/news/desk/{art_draft_pk}/status/",
      302, 403, 403, 302, 403, 403, 302),
-    ("POST", "en/news/desk/<int:pk>/discard/", "/en/news/desk/{art_draft_pk}/discard/",
+    ("POST", "news/desk/<int:pk>/discard/", "/en/news/desk/{art_draft_pk}/discard/",
      302, 403, 403, 302, 403, 403, 302),
-    ("GET", "en/news/desk/comments/", "/en/news/desk/comments/", 302, 403, 403, 200, 403, 403, 200),
-    ("POST", "en/news/desk/comments/<int:pk>/<slug:action>/",
+    ("GET", "news/desk/comments/", "/en/news/desk/comments/", 302, 403, 403, 200, 403, 403, 200),
+    ("POST", "news/desk/comments/<int:pk>/<slug:action>/",
      "/en/news/desk/comments/{comment}/approve/", 302, 403, 403, 302, 403, 403, 302),
     ("GET", "news-photo/<int:pk>/<str:name>", "/news-photo/{article_pk}/{photo}",
      200, 200, 200, 200, 200, 200, 200),
@@ -291,6 +303,7 @@ API = [
     ("GET", "/api/projects/{project_id}", "/api/projects/{project}", 401, 200, 404, 200, 200, 404),
     ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report",
      401, 201, 404, 403, 403, 404),
+    ("GET", "/api/kpi", "/api/kpi?zone={zone}", 401, 403, 403, 200, 200, 403),
 ]
 
 
@@ -360,7 +373,12 @@ BODIES = {
 
 
 def _patterns(resolver=None, prefix=""):
-    for p in (resolver or get_resolver()).url_patterns:
+    """Every route of the URLconf as written (pages without the language prefix)."""
+    if resolver is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            yield from _patterns(get_resolver(), prefix)
+        return
+    for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
             yield from _patterns(p, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
@@ -439,7 +457,7 @@ def world(demo, settings, tmp_path):
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
            "join_request": join_request.pk, "org_a": users["a"].organisation_id,
-           "scenario": scenario.pk}
+           "scenario": scenario.pk, "logo": Branding.objects.get().logo_sha}
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
     ids |= _enquiries(demo)
@@ -507,7 +525,7 @@ def _execution(users, demo, *, exclude) -> dict:
     return {"work": work.pk, "inspection": inspection.pk, "photo": progress.photos.get().pk,
             "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
             "report": report.pk, "today": today.isoformat(),
-            "year": today.year}
+            "year": today.year, "month": today.month}
 
 
 def _enquiries(demo) -> dict:

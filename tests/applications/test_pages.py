@@ -66,8 +66,8 @@ def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
     other = make_application(users["b"], submit=False)
     r = staff_client.get(reverse("applications:list"), {"status": "submitted"})
     body = r.content.decode()
-    assert f'href="/applications/{mine.pk}/"' in body
-    assert f'href="/applications/{other.pk}/"' not in body
+    assert f'href="{reverse("applications:detail", args=[mine.pk])}"' in body
+    assert f'href="{reverse("applications:detail", args=[other.pk])}"' not in body
     assert staff_client.get(reverse("applications:list"), {"status": "bogus"}).status_code == 200
     staff_client.post(reverse("applications:reserve", args=[mine.pk]),
                       {"plot_code": published_plot.code})
@@ -263,3 +263,24 @@ def test_a_hostile_file_name_is_stored_and_served_harmless(client, users, name, 
     r = client.get(reverse("applications:attachment", args=[att.pk]))
     assert r.status_code == 200 and "\n" not in r["Content-Disposition"]
     assert r["Content-Disposition"].endswith('.pdf"')
+
+
+@pytest.mark.parametrize("lang,shown,hidden", [
+    ("ru", ["Электроэнергия, кВт: 100", "Вода, м³/сут: 5", "1\xa0000\xa0000\xa0000"], ["power_kw", "Газ"]),
+    ("kk", ["м³/тәул: 5"], ["power_kw", "water_m3_day"]),
+    ("en", ["Power, kW: 100", "Water, m³/day: 5", "1,000,000,000"], ["power_kw", "Gas"]),
+])
+def test_the_application_page_labels_its_needs(investor_client, submitted_app, lang, shown, hidden):
+    """Needs by their labels and units in the page's language, never "power_kw: 100,0"; a
+    need of zero is not listed."""
+    html = investor_client.get(reverse("applications:detail", args=[submitted_app.pk]),
+                               HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert all(s in html for s in shown), [s for s in shown if s not in html]
+    assert not any(h in html for h in hidden)
+
+
+def test_the_application_form_labels_needs_and_sectors_in_the_pages_language(investor_client):
+    html = investor_client.get(reverse("applications:create"), HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "Электр энергиясы, кВт" in html and "Need:" not in html and "power," not in html
+    assert "C25 Дайын металл бұйымдарын өндіру" in html
+    assert "Производство готовых металлических изделий" not in html

@@ -95,7 +95,9 @@ def test_staff_export_includes_drafts_and_public_download_does_not(staff_client,
 def test_mapping_on_the_upload_page(staff_client, demo, tmp_path):
     path, _ = make_file("gpkg", tmp_path, demo, prefix="MAP")
     r = _upload(staff_client, path, mapping='{"name_en": "Наименование"}')
-    assert r.status_code == 200 and "Наименование → name_en" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 200 and "Наименование → name (English)" in html
+    assert "Layer: Plots." in html and ">to create<" in html  # labels, never codes
     staff_client.post("/staff/import/", {"confirm": r.context["confirm"]})
     assert Plot.objects.get(code="MAP-1").name_en == "Участок «Север»"
     for bad in ("{not json", "[1, 2]", '{"code": 5}'):

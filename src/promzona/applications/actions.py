@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from promzona.accounts.selectors import acts_for
+
 from .models import Application, Reservation
-from .selectors import is_member, is_reviewer
+from .selectors import is_reviewer
 
 S = Application.Status
 #: An action → the statuses it may start from.
@@ -33,7 +35,7 @@ def actions_for(user: Any, app: Application, *, active: Reservation | None) -> s
     *reserve* its absence; *release* ends the active reservation.
     """
     allowed = set()
-    if is_member(user, app):
+    if acts_for(user, app.organisation_id):
         allowed |= MEMBER_ACTIONS
     if is_reviewer(user):
         allowed |= REVIEWER_ACTIONS

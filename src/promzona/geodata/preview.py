@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 
 from promzona.core import geometry as geo
-from promzona.web.selectors import base_layers
+from promzona.web import maps
 from promzona.zones.models import Plot
 
 #: At most this many rows are drawn (the table lists them all).
@@ -64,6 +64,8 @@ def preview_map(report: Any, *, zone: Any) -> dict[str, Any]:
         {"type": "Feature", "id": p.pk, "geometry": p.geometry, "properties": {"code": p.code}}
         for p in Plot.objects.filter(zone=zone).only("pk", "code", "geometry")
         .order_by("code")[:MAX_PREVIEW_FEATURES]]
+    zones = [zone] if zone is not None else []
     return {"rows": preview_features(report),
             "plots": {"type": "FeatureCollection", "features": plots},
-            "base": base_layers([zone] if zone is not None else [])}
+            "base": {"type": "FeatureCollection", "features": maps.zone_outlines(zones)["features"]
+                     + maps.base_layers(zones)["features"]}}

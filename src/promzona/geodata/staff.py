@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,11 +20,15 @@ from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
-from promzona.zones.models import Zone
+from promzona.web.feedback import message_of
+from promzona.zones.forms import ZoneChoiceField
+from promzona.zones.models import Plot, Zone
 
+from .export import EXPORT_FORMATS, layer_export
 from .preview import preview_map
+from .rows import LAYERS, ImportRefused
 from .selectors import layer_objects
-from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
+from .services import MODELS, layer_import
 from .uploads import UPLOADS, imports_clean, upload_store
 
 CONTENT_TYPES = {
@@ -33,6 +38,28 @@ CONTENT_TYPES = {
 }
 
 
+LAYER_LABELS = {"plots": gettext_lazy("Plots"), "sources": gettext_lazy("Utility sources"),
+                "lines": gettext_lazy("Utility lines"), "zones": gettext_lazy("Zones")}
+ACTION_LABELS = {"create": gettext_lazy("to create"), "update": gettext_lazy("to update"),
+                 "refuse": gettext_lazy("refused")}
+LAYER_MODELS = {"plots": Plot, **MODELS}
+
+
+def _report_shown(report) -> dict:
+    """The import report in the page's language: actions and our fields by their labels."""
+    model = LAYER_MODELS[report.layer]
+
+    def label(name: str) -> str:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return name
+
+    return {"rows": [(r, ACTION_LABELS[r.action]) for r in report.rows],
+            "fields": [(theirs, label(ours)) for ours, theirs in report.mapping.items()],
+            "layer": LAYER_LABELS[report.layer]}
+
+
 #: Imports change the inventory: zone office staff only. Exports also serve managers' reports.
 importers_only = role_required(Role.STAFF)
 exporters_only = role_required(Role.STAFF, Role.MANAGER)
@@ -40,9 +67,9 @@ exporters_only = role_required(Role.STAFF, Role.MANAGER)
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
-    layer = forms.ChoiceField(label=gettext_lazy("Layer"), choices=[(x, x) for x in LAYERS])
-    zone = forms.ModelChoiceField(label=gettext_lazy("Zone"), queryset=Zone.objects.all(),
-                                  to_field_name="slug", required=False)
+    layer = forms.ChoiceField(label=gettext_lazy("Layer"), choices=list(LAYER_LABELS.items()))
+    zone = ZoneChoiceField(label=gettext_lazy("Zone"), queryset=Zone.objects.all(),
+                           to_field_name="slug", required=False)
     source_layer = forms.CharField(label=gettext_lazy("Layer in the file (when it has several)"),
                                    required=False, max_length=200)
     crs = forms.CharField(label=gettext_lazy("CRS when the file has none"), required=False,
@@ -93,14 +120,14 @@ def import_page(request):
             path = UPLOADS / token
             try:
                 zone = ctx["zone"] = Zone.objects.filter(slug=pending["zone"]).first()
-                ctx["report"] = import_file(
+                ctx["report"] = layer_import(
                     actor=request.user, path=path, name=pending["name"], layer=pending["layer"],
                     zone=zone, crs=pending["crs"] or None, repair=pending["repair"],
                     mapping=pending["mapping"], source_layer=pending.get("source_layer"))
             except ImportRefused as exc:
                 ctx["report"], status = exc.report, 400
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             finally:
                 path.unlink(missing_ok=True)
         form = ImportForm()
@@ -112,13 +139,13 @@ def import_page(request):
             token = upload_store(d["file"])
             ctx["zone"] = d["zone"]
             try:
-                report = import_file(
+                report = layer_import(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
                     repair=d["repair"], mapping=d["mapping"],
                     source_layer=d["source_layer"] or None)
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             else:
                 ctx["report"] = report
                 if report.counts["refuse"] == 0:
@@ -136,16 +163,18 @@ def import_page(request):
     else:
         form = ImportForm()
     if ctx.get("report") is not None:
+        ctx["shown"] = _report_shown(ctx["report"])
+    if ctx.get("report") is not None:
         ctx["preview"] = preview_map(ctx["report"], zone=ctx.get("zone"))
     ctx.update(form=form, formats=sorted(FORMATS), export_formats=list(EXPORT_FORMATS),
-               layers=LAYERS)
+               layers=list(LAYER_LABELS.items()))
     return render(request, "geodata/import.html", ctx, status=status)
 
 
 def _download(objs, layer: str, fmt: str) -> HttpResponse:
     suffix = "zip" if fmt == "shp" else fmt
     with tempfile.TemporaryDirectory() as tmp:
-        path = export_layer(objects=objs, layer=layer, fmt=fmt, path=Path(tmp) / f"x.{suffix}")
+        path = layer_export(objects=objs, layer=layer, fmt=fmt, path=Path(tmp) / f"x.{suffix}")
         data = path.read_bytes()
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{layer}.{suffix}"'

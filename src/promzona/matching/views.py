@@ -22,7 +22,8 @@ from promzona.core.numbers import whole_number
 from promzona.enquiries.forms import EnquiryForm
 from promzona.enquiries.services import form_token as enquiry_form_token
 from promzona.ratelimit import rate_limit_wait
-from promzona.web.feedback import form_error_text, too_many_requests
+from promzona.web.feedback import form_error_text, message_of, too_many_requests
+from promzona.web.links import localised
 from promzona.zones.models import Plot, Zone
 from promzona.zones.selectors import can_see_unpublished, data_version
 
@@ -31,7 +32,12 @@ from .answer import answer_json
 from .forms import MatchForm, SaveSearchForm
 from .models import Notice, SavedSearch
 from .selectors import match_for
-from .services import notices_mark_read, saved_search_create, saved_search_delete
+from .services import (
+    enquiry_record,
+    notices_mark_read,
+    saved_search_create,
+    saved_search_delete,
+)
 
 RESULTS_SHOWN = 20
 EXCLUDED_SHOWN = 500
@@ -46,7 +52,7 @@ def match_page(request):
         saved = get_object_or_404(SavedSearch, pk=whole_number(request.GET["saved"]) or 0,
                                   user=user)
         form = MatchForm(MatchForm.initial_from(saved.request))
-        notices_mark_read(actor=user, url=request.get_full_path())
+        notices_mark_read(actor=user, url=localised(request.get_full_path(), settings.LANGUAGE_CODE))
     elif "sector" in request.GET:
         form = MatchForm(request.GET)
     else:
@@ -63,7 +69,7 @@ def match_page(request):
                 s = saved_search_create(actor=user, name=save_form.cleaned_data["name"],
                                         request=form.request_json())
             except PromzonaError as exc:
-                messages.error(request, exc.message)
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Search saved: you will be told of new plots."))
                 return redirect(f"{request.path}?saved={s.pk}")
@@ -73,6 +79,7 @@ def match_page(request):
     if form.is_bound and form.is_valid():
         today = timezone.localdate()
         outcome = match_for(user, form.match_request, today=today)
+        enquiry_record(actor=user, request=form.match_request)
         answer = answer_json(outcome, limit=RESULTS_SHOWN, excluded_limit=EXCLUDED_SHOWN)
         answer["total"] = len(outcome.result_ids)
         answer["excluded_total"] = len(outcome.excluded_pos)
