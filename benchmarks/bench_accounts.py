@@ -54,7 +54,7 @@ def main() -> None:
                 "username": username or f"bench{i}", "email": f"bench{i}@example.org",
                 "password1": "bench-password-2026", "password2": "bench-password-2026"}
         t0 = time.perf_counter()
-        r = client.post("/accounts/register/", data, REMOTE_ADDR=f"10.{i // 250}.{i % 250}.1")
+        r = client.post("/en/accounts/register/", data, REMOTE_ADDR=f"10.{i // 250}.{i % 250}.1")
         elapsed = time.perf_counter() - t0
         assert r.status_code == 200 and b"Check your email" in r.content, r.status_code
         return elapsed

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench_portal import PROMZONA, fetch, free_port, load
 
-ARTICLE = "/ru/news/governor-visit-balkhash-2025-09-08/"
+ARTICLE = "/news/governor-visit-balkhash-2025-09-08/"
 
 
 def page_weight(base: str, path: str) -> tuple[int, int]:
@@ -56,7 +56,7 @@ def main() -> None:
         try:
             for _i in range(200):
                 try:
-                    if fetch(base + "/ru/news/")[0] == 200:
+                    if fetch(base + "/news/")[0] == 200:
                         break
                 except OSError:
                     pass
@@ -65,7 +65,7 @@ def main() -> None:
                 raise SystemExit("server did not start")
             weight, files = page_weight(base, ARTICLE)
             static = base + "/static/web/site.css"
-            pages = [base + "/ru/news/", base + ARTICLE]
+            pages = [base + "/news/", base + ARTICLE]
             for u in pages + [static]:
                 fetch(u)
             print(f"news load: {args.users} readers, gunicorn on loopback, demo DB, "

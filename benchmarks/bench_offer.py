@@ -1,10 +1,11 @@
-"""The commercial-offer PDF: a render against an answer from the offer cache.
+"""The printed documents — the commercial-offer PDF and a plot's passport PDF (both with a
+map): a render against an answer from the document cache.
 
 Sets up a throw-away demo database in a temp ``PROMZONA_VAR_DIR`` and asks ``/match/offer.pdf``
-through the whole Django stack (test client, logged in so the anonymous rate limit does not
-apply). Prints the median and p95 of ``--runs`` renders (the cache emptied before each: the
-baseline, measured in this run) and of as many cached answers of the same request, the ratio of
-the medians, and the PDF's size.
+and ``/plots/balkhash/BLK-03/passport.pdf`` through the whole Django stack (test client, logged
+in so the anonymous rate limit does not apply). Prints, per document, the median and p95 of
+``--runs`` renders (the cache emptied before each: the baseline, measured in this run) and of as
+many cached answers of the same request, the ratio of the medians, and the PDF's size.
 
 Run: ``.venv/bin/python benchmarks/bench_offer.py [--runs 7]``
 """
@@ -57,28 +58,31 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(username="demo-investor"))
 
-    def timed() -> tuple[float, bytes]:
+    def timed(url: str, query: dict) -> tuple[float, bytes]:
         t0 = time.perf_counter()
-        r = client.get("/match/offer.pdf", QUERY)
+        r = client.get(url, query)
         elapsed = time.perf_counter() - t0
         assert r.status_code == 200, r.content[:300]
         return elapsed, r.content
 
-    client.get("/match/offer.pdf", QUERY)  # warm up imports and fonts
-    rendered, cached = [], []
-    for _ in range(runs):
-        caches["offers"].clear()
-        seconds, body = timed()
-        rendered.append(seconds)
-        seconds, again = timed()
-        cached.append(seconds)
-        assert again == body
+    documents = [("offer.pdf", "/match/offer.pdf", QUERY),
+                 ("passport.pdf", "/plots/balkhash/BLK-03/passport.pdf", {})]
+    for name, url, query in documents:
+        timed(url, query)  # warm up imports and fonts
+        rendered, cached = [], []
+        for _ in range(runs):
+            caches["offers"].clear()
+            seconds, body = timed(url, query)
+            rendered.append(seconds)
+            seconds, again = timed(url, query)
+            cached.append(seconds)
+            assert again == body
+        med_r, med_c = statistics.median(rendered), statistics.median(cached)
+        print(f"{name} rendered: median {med_r * 1000:.0f} ms, p95 "
+              f"{pct(rendered, .95) * 1000:.0f} ms ({runs} runs, {len(body) / 1024:.0f} KiB)")
+        print(f"{name} cached:   median {med_c * 1000:.1f} ms, p95 {pct(cached, .95) * 1000:.1f} ms")
+        print(f"{name} ratio rendered/cached: {med_r / med_c:.0f}x")
     shutil.rmtree(tmp, ignore_errors=True)
-    med_r, med_c = statistics.median(rendered), statistics.median(cached)
-    print(f"offer.pdf rendered: median {med_r * 1000:.0f} ms, p95 {pct(rendered, .95) * 1000:.0f} "
-          f"ms ({runs} runs, {len(body) / 1024:.0f} KiB)")
-    print(f"offer.pdf cached:   median {med_c * 1000:.1f} ms, p95 {pct(cached, .95) * 1000:.1f} ms")
-    print(f"ratio rendered/cached: {med_r / med_c:.0f}x")
 
 
 if __name__ == "__main__":

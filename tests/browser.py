@@ -32,7 +32,7 @@ def login(browser, base: str, username: str):
     from promzona.demo.accounts import DEMO_PASSWORD
 
     page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/en/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form.stack button[type=submit]")

@@ -21,6 +21,21 @@ def english():
         yield
 
 
+def path_in(path: str, lang: str) -> str:
+    """``path`` in ``lang``: a page's address without a language prefix gets ``/kk`` or ``/en``
+    (Russian has none); prefixed addresses and those outside the language patterns (API, OGC,
+    files) stay as they are."""
+    from django.conf import settings
+    from django.utils.translation import get_language_from_path
+
+    from promzona.middleware import without_language
+
+    if lang == settings.LANGUAGE_CODE or not path.startswith("/") or path.startswith("//") \
+            or get_language_from_path(path) or without_language(path.split("?", 1)[0]):
+        return path
+    return f"/{lang}{path}"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def service_settings():
     """Tasks run where they are enqueued (django-tasks' immediate backend), as a worker would
@@ -52,10 +67,18 @@ def fresh_caches(django_db_blocker):
 
 @pytest.fixture
 def client():
-    """Django's test client, asking for English like a browser set to it."""
+    """Django's test client reading the pages in the language it asks for (Accept-Language,
+    English unless a request says otherwise), as a link shared in that language opens: a path
+    without a prefix gets ``/en`` (``/kk``); Russian pages have none."""
     from django.test import Client
 
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    class LanguageClient(Client):
+        def generic(self, method, path, *args, **kwargs):
+            lang = (kwargs.get("HTTP_ACCEPT_LANGUAGE")
+                    or self.defaults.get("HTTP_ACCEPT_LANGUAGE", "en"))[:2]
+            return super().generic(method, path_in(str(path), lang), *args, **kwargs)
+
+    return LanguageClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture(scope="session")

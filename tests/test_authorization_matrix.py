@@ -29,17 +29,21 @@ import json
 import os
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from promzona.accounts import services as account_services
 from promzona.accounts.models import User
 from promzona.api.main import api
 from promzona.api.services import token_create
 from promzona.applications import services
+from promzona.enquiries.models import Contact, Enquiry
+from promzona.enquiries.services import enquiry_submit
+from promzona.enquiries.services import form_token as enquiry_form_token
 from promzona.instructions import calendar as instruction_calendar
 from promzona.instructions import services as instruction_services
 from promzona.instructions.models import Body
@@ -49,6 +53,7 @@ from promzona.news.events import rubric_for
 from promzona.optimise import services as optimise_services
 from promzona.projects import services as project_services
 from promzona.projects.models import ObligationRule
+from promzona.web.models import Branding
 from promzona.works import services as work_services
 from promzona.zones.models import Plot, UtilityLine
 from tests.news.conftest import jpeg, make_article
@@ -105,7 +110,10 @@ WEB = [
      302, 200, 404, 200, 200, 404),
     ("GET", "applications/plots/<int:plot_id>/history/", "/applications/plots/{plot}/history/",
      302, 403, 403, 200, 200, 403),
-    ("POST", "i18n/setlang/", "/i18n/setlang/", 302, 302, 302, 302, 302, 302),
+    ("GET", "^ru(?:/.*)?\\Z", "/ru/plots/{zone}/{plot_code}/", 301, 301, 301, 301, 301, 301),
+    ("POST", "^ru(?:/.*)?\\Z", "/ru/applications/{app_a}/comment/", 308, 308, 308, 308, 308, 308),
+    ("GET", "brand/<slug:version>.css", "/brand/00677f.css", 200, 200, 200, 200, 200, 200),
+    ("GET", "brand/logo-<slug:sha>.png", "/brand/logo-{logo}.png", 200, 200, 200, 200, 200, 200),
     ("GET", "jsi18n/", "/jsi18n/", 200, 200, 200, 200, 200, 200),
     ("GET", "match/", "/match/", 200, 200, 200, 200, 200, 200),
     ("GET", "match/offer.pdf", "/match/offer.pdf", 400, 400, 400, 400, 400, 400),
@@ -188,6 +196,13 @@ WEB = [
      302, 403, 404, 302, 302, 404),
     ("POST", "projects/reports/<int:pk>/<slug:decision>/", "/projects/reports/{report}/confirm/",
      302, 403, 404, 302, 302, 404),
+    ("GET", "dashboard/", "/dashboard/", 302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/list/<slug:kind>/<slug:key>/", "/dashboard/list/plots/draft/?zone={zone}",
+     302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/report/<int:year>-<int:month>.<slug:fmt>",
+     "/dashboard/report/{year}-{month}.pdf?lang=en", 302, 403, 403, 200, 200, 403),
+    ("GET", "dashboard/register/<slug:what>.<slug:fmt>", "/dashboard/register/plots.xlsx",
+     302, 403, 403, 200, 200, 403),
     ("GET", "optimise/", "/optimise/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/plan/", "/optimise/{zone}/plan/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/scenarios/", "/optimise/{zone}/scenarios/",
@@ -204,32 +219,38 @@ WEB = [
      "/optimise/{zone}/allocation/confirm/", 302, 403, 403, 302, 403, 403),
     ("GET", "optimise/<slug:zone_slug>/<slug:what>.<str:fmt>", "/optimise/{zone}/plan.xlsx",
      302, 403, 403, 200, 200, 403),
+    ("GET", "enquiries/", "/enquiries/", 302, 403, 403, 200, 200, 403),
+    ("GET", "enquiries/new/", "/enquiries/new/", 200, 200, 200, 200, 200, 200),
+    ("POST", "enquiries/new/", "/enquiries/new/", 200, 200, 200, 200, 200, 200),
+    ("GET", "enquiries/<int:pk>/", "/enquiries/{enquiry}/", 302, 403, 403, 200, 200, 403),
+    ("POST", "enquiries/<int:pk>/<slug:status>/", "/enquiries/{enquiry}/answered/",
+     302, 403, 403, 302, 403, 403),
 ]
 
 NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, editor
-    ("GET", "en/news/", "/en/news/", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/rss.xml", "/en/news/rss.xml", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/atom.xml", "/en/news/atom.xml", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/search/", "/en/news/search/?q=zone", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/rubric/<slug:slug>/", "/en/news/rubric/investors/",
+    ("GET", "news/", "/en/news/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/rss.xml", "/en/news/rss.xml", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/atom.xml", "/en/news/atom.xml", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/search/", "/en/news/search/?q=zone", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/rubric/<slug:slug>/", "/en/news/rubric/investors/",
      200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/tag/<slug:slug>/", "/en/news/tag/matrix/", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/<slug:slug>/", "/en/news/{article}/", 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "en/news/<slug:slug>/", "/en/news/{art_draft}/", 404, 404, 404, 200, 404, 404, 200),
-    ("POST", "en/news/<slug:slug>/comment/", "/en/news/{article}/comment/",
+    ("GET", "news/tag/<slug:slug>/", "/en/news/tag/matrix/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/<slug:slug>/", "/en/news/{article}/", 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "news/<slug:slug>/", "/en/news/{art_draft}/", 404, 404, 404, 200, 404, 404, 200),
+    ("POST", "news/<slug:slug>/comment/", "/en/news/{article}/comment/",
      400, 400, 400, 400, 400, 400, 400),
-    ("POST", "en/news/<slug:slug>/comment/", "/en/news/{art_draft}/comment/",
+    ("POST", "news/<slug:slug>/comment/", "/en/news/{art_draft}/comment/",
      404, 404, 404, 404, 404, 404, 404),
-    ("GET", "en/news/desk/", "/en/news/desk/", 302, 403, 403, 200, 403, 403, 200),
-    ("GET", "en/news/desk/new/", "/en/news/desk/new/", 302, 403, 403, 200, 403, 403, 200),
-    ("GET", "en/news/desk/<int:pk>/", "/en/news/desk/{art_draft_pk}/",
+    ("GET", "news/desk/", "/en/news/desk/", 302, 403, 403, 200, 403, 403, 200),
+    ("GET", "news/desk/new/", "/en/news/desk/new/", 302, 403, 403, 200, 403, 403, 200),
+    ("GET", "news/desk/<int:pk>/", "/en/news/desk/{art_draft_pk}/",
      302, 403, 403, 200, 403, 403, 200),
-    ("POST", "en/news/desk/<int:pk>/status/", "/en/news/desk/{art_draft_pk}/status/",
+    ("POST", "news/desk/<int:pk>/status/", "/en/news/desk/{art_draft_pk}/status/",
      302, 403, 403, 302, 403, 403, 302),
-    ("POST", "en/news/desk/<int:pk>/discard/", "/en/news/desk/{art_draft_pk}/discard/",
+    ("POST", "news/desk/<int:pk>/discard/", "/en/news/desk/{art_draft_pk}/discard/",
      302, 403, 403, 302, 403, 403, 302),
-    ("GET", "en/news/desk/comments/", "/en/news/desk/comments/", 302, 403, 403, 200, 403, 403, 200),
-    ("POST", "en/news/desk/comments/<int:pk>/<slug:action>/",
+    ("GET", "news/desk/comments/", "/en/news/desk/comments/", 302, 403, 403, 200, 403, 403, 200),
+    ("POST", "news/desk/comments/<int:pk>/<slug:action>/",
      "/en/news/desk/comments/{comment}/approve/", 302, 403, 403, 302, 403, 403, 302),
     ("GET", "news-photo/<int:pk>/<str:name>", "/news-photo/{article_pk}/{photo}",
      200, 200, 200, 200, 200, 200, 200),
@@ -290,6 +311,7 @@ API = [
     ("GET", "/api/projects/{project_id}", "/api/projects/{project}", 401, 200, 404, 200, 200, 404),
     ("POST", "/api/projects/{project_id}/report", "/api/projects/{project}/report",
      401, 201, 404, 403, 403, 404),
+    ("GET", "/api/kpi", "/api/kpi?zone={zone}", 401, 403, 403, 200, 200, 403),
 ]
 
 
@@ -350,11 +372,21 @@ BODIES = {
     ("POST", "/api/works/{work}/accept"): lambda ids: _filled({"accepted_on": "{today}"}, ids),
     ("POST", "/api/projects/{project}/report"): lambda ids: _filled({"year": "{year}", "investment_kzt": 1,
                                                     "jobs": 1}, ids),
+    ("POST", "/enquiries/new/"): lambda ids: {
+        "to": f"c{ids['contact']}", "name": "Matrix", "email": "matrix@example.com",
+        "message": "Matrix", "website": "",
+        "token": enquiry_form_token(now=timezone.now() - dt.timedelta(seconds=10))},
+    ("POST", "/enquiries/{enquiry}/answered/"): lambda ids: {"note": "Called back"},
 }
 
 
 def _patterns(resolver=None, prefix=""):
-    for p in (resolver or get_resolver()).url_patterns:
+    """Every route of the URLconf as written (pages without the language prefix)."""
+    if resolver is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            yield from _patterns(get_resolver(), prefix)
+        return
+    for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
             yield from _patterns(p, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
@@ -433,9 +465,10 @@ def world(demo, settings, tmp_path):
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
            "join_request": join_request.pk, "org_a": users["a"].organisation_id,
-           "scenario": scenario.pk}
+           "scenario": scenario.pk, "logo": Branding.objects.get().logo_sha}
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
+    ids |= _enquiries(demo)
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -500,7 +533,18 @@ def _execution(users, demo, *, exclude) -> dict:
     return {"work": work.pk, "inspection": inspection.pk, "photo": progress.photos.get().pk,
             "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
             "report": report.pk, "today": today.isoformat(),
-            "year": today.year}
+            "year": today.year, "month": today.month}
+
+
+def _enquiries(demo) -> dict:
+    """``{contact}``: the demo zone's first contact; ``{enquiry}``: an enquiry to them."""
+    contact = Contact.objects.filter(zone=demo).order_by("position").first()
+    enquiry = enquiry_submit(
+        actor=None, enquiry=Enquiry(zone=demo, contact=contact, name="Matrix", language="en",
+                                    email="matrix@example.com", message="Matrix"),
+        token=enquiry_form_token(now=timezone.now() - dt.timedelta(seconds=10)), honeypot="",
+        now=timezone.now())
+    return {"contact": contact.pk, "enquiry": enquiry.pk}
 
 
 def _png() -> SimpleUploadedFile:
@@ -588,7 +632,8 @@ def test_editor_reaches_nothing_more_elsewhere(newsroom, line):
     gets, or is refused."""
     ids, clients = newsroom
     method, _pattern, sample, anon, _a, b, *_ = line
-    observed = _cell(clients["editor"], method, sample.format(**ids))
+    body = BODIES[(method, sample)](ids) if (method, sample) in BODIES else None
+    observed = _cell(clients["editor"], method, sample.format(**ids), body=body)
     assert observed in (anon, b, 403, 404), (line, observed)
 
 

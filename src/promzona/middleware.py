@@ -1,17 +1,58 @@
-"""Request hygiene around every view: NUL characters refused up front; oversized API bodies
-refused before they are read; API errors that Django or ninja answer themselves put into the
-API's JSON error format; the Permissions-Policy header."""
+"""Request hygiene around every view: the language from the address; NUL characters refused up
+front; oversized API bodies refused before they are read; API errors that Django or ninja
+answer themselves put into the API's JSON error format; the Permissions-Policy header."""
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
+
 from django.conf import settings
 from django.http import JsonResponse
+from django.middleware import locale
 from django.shortcuts import render
+from django.urls import Resolver404, URLResolver, get_urlconf
+from django.urls.resolvers import RegexPattern
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from promzona.core.errors import InputError, MethodNotAllowed, PromzonaError, TooLarge
+
+
+@cache
+def _unprefixed(urlconf) -> URLResolver | None:
+    """The URLconf's addresses without a language (its ``unprefixed_urlpatterns``), if any."""
+    module = import_module(urlconf) if isinstance(urlconf, str) else urlconf
+    patterns = getattr(module, "unprefixed_urlpatterns", None)
+    return URLResolver(RegexPattern(r"^/"), patterns) if patterns else None
+
+
+def without_language(path: str, urlconf=None) -> bool:
+    """Whether ``path`` is an address without language versions: the API (its own 404s too),
+    OGC API, the sitemap, stored files; not a language prefix or a page."""
+    resolver = _unprefixed(urlconf or get_urlconf() or settings.ROOT_URLCONF)
+    if resolver is None or translation.get_language_from_path(path):
+        return False
+    try:
+        resolver.resolve(path)
+    except Resolver404:
+        return path.startswith("/api/")
+    return True
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, with the language from the address (``/kk/…``, ``/en/…``, Russian without a
+    prefix). Addresses that have no language version (the API, OGC API, the sitemap) keep the
+    negotiation by cookie and Accept-Language, so an API client still reads its messages in
+    the language it asks for."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        if not without_language(request.path_info, getattr(request, "urlconf", None)):
+            return
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 def _carries_nul(request) -> bool:

@@ -5,8 +5,11 @@
 ``PROMZONA_DEBUG``         ``1`` for Django's debug pages (never in production).
 ``PROMZONA_PRODUCTION``    ``1`` turns on HTTPS-only cookies, HSTS and redirects; requires
                            ``PROMZONA_SECRET_KEY`` and ``PROMZONA_ALLOWED_HOSTS``.
-``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps; its origin
-                           is allowed for images in the Content-Security-Policy.
+``PROMZONA_TILE_URL``      optional raster tile server (e.g. OpenStreetMap) for the maps' street
+                           layer; its origin is allowed for images in the Content-Security-Policy.
+``PROMZONA_SATELLITE_URL`` optional satellite imagery tile server, likewise (a second base layer).
+``PROMZONA_TILE_ATTRIBUTION``, ``PROMZONA_SATELLITE_ATTRIBUTION``  the text each layer credits
+                           (OpenStreetMap's by default for an openstreetmap.org URL).
 ``PROMZONA_OFFER_RATE``    offer PDFs one address may have rendered anonymously (``10/600``).
 The rest (mail, proxies, tasks, logs, metrics) is in the settings table of ``docs/deploy.md``.
 """
@@ -80,6 +83,8 @@ INSTALLED_APPS = [
     "promzona.projects",
     "promzona.outbox",
     "promzona.optimise",
+    "promzona.enquiries",
+    "promzona.dashboard",
     "promzona.ops",
     "django_tasks",
     "django_tasks_db",
@@ -95,13 +100,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "promzona.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "promzona.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
+    "promzona.web.feedback.BusinessErrorsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -265,11 +271,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PROMZONA_LOG_LEVEL", "INFO")},
 }
 
-# Map settings shared by the admin preview and the portal.
+# Map settings shared by the admin preview and the portal: raster base layers besides the
+# offline vector base, each with the credit its provider asks for (shown as text).
 PROMZONA_TILE_URL = os.environ.get("PROMZONA_TILE_URL", "")
+PROMZONA_TILE_ATTRIBUTION = os.environ.get(
+    "PROMZONA_TILE_ATTRIBUTION",
+    "© OpenStreetMap contributors" if "openstreetmap.org" in PROMZONA_TILE_URL else "")
+PROMZONA_SATELLITE_URL = os.environ.get("PROMZONA_SATELLITE_URL", "")
+PROMZONA_SATELLITE_ATTRIBUTION = os.environ.get("PROMZONA_SATELLITE_ATTRIBUTION", "")
 
 
-def _tile_origin(url: str) -> list[str]:
+def _tile_origin(url: str, name: str = "PROMZONA_TILE_URL") -> list[str]:
     """The CSP source of the tile server's images: ``https://{s}.tile.example.org/{z}/…``
     gives ``https://*.tile.example.org``."""
     if not url:
@@ -279,7 +291,7 @@ def _tile_origin(url: str) -> list[str]:
     if host.startswith("{") and "}." in host:
         host = "*" + host[host.index("}."):].replace("}", "", 1)
     if parts.scheme not in ("https", "http") or not host or "{" in host or "@" in host:
-        raise RuntimeError("PROMZONA_TILE_URL must be an http(s) URL whose host has no "
+        raise RuntimeError(f"{name} must be an http(s) URL whose host has no "
                            "placeholder other than a leading {s}.")
     return [f"{parts.scheme}://{host}"]
 
@@ -291,7 +303,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *_tile_origin(PROMZONA_TILE_URL)],
+        "img-src": [SELF, "data:", *_tile_origin(PROMZONA_TILE_URL),
+                    *_tile_origin(PROMZONA_SATELLITE_URL, "PROMZONA_SATELLITE_URL")],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -309,7 +322,7 @@ PERMISSIONS_POLICY = (
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                 "LOCATION": "promzona_cache", "OPTIONS": {"MAX_ENTRIES": 5000}},
-    # Rendered offer PDFs (about 200 KB each), apart so they cannot crowd out the pages.
+    # Rendered offer and passport PDFs (about 200 KB each), apart so they cannot crowd out the pages.
     "offers": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                "LOCATION": "promzona_cache_offers", "OPTIONS": {"MAX_ENTRIES": 100}},
 }

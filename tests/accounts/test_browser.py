@@ -28,7 +28,7 @@ def browser(transactional_db):
 
 def _login(browser, base, username, password):
     page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/en/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("form.stack button[type=submit]")
@@ -38,7 +38,7 @@ def _login(browser, base, username, password):
 def test_a_foreign_company_registers_and_is_confirmed(live_server, browser):
     base = live_server.url
     page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/accounts/register/")
+    page.goto(f"{base}/en/accounts/register/")
     page.fill("#id_organisation_name", "Kupfer GmbH")
     page.select_option("#id_country", "DE")
     page.fill("#id_number", "HRB 4711")
@@ -53,9 +53,9 @@ def test_a_foreign_company_registers_and_is_confirmed(live_server, browser):
     assert "The zone office will confirm your registration" in page.locator("main").inner_text()
 
     waiting = _login(browser, base, "kupfer", PASSWORD)
-    waiting.goto(f"{base}/applications/")
+    waiting.goto(f"{base}/en/applications/")
     assert "You can apply once the zone office has confirmed you" in waiting.inner_text("main")
-    assert waiting.locator("a[href='/applications/new/']").count() == 0
+    assert waiting.locator("a[href='/en/applications/new/']").count() == 0
 
     staff = _login(browser, base, "demo-staff", "balkhash-demo-2026")
     staff.click("nav >> text=Registrations")
@@ -66,8 +66,8 @@ def test_a_foreign_company_registers_and_is_confirmed(live_server, browser):
     assert "Done." in staff.inner_text("main")
     assert "Handelsregister extract checked" in staff.inner_text("main")
 
-    waiting.goto(f"{base}/applications/")
-    assert waiting.locator("a[href='/applications/new/']").count() == 1
-    waiting.goto(f"{base}/accounts/organisation/")
+    waiting.goto(f"{base}/en/applications/")
+    assert waiting.locator("a[href='/en/applications/new/']").count() == 1
+    waiting.goto(f"{base}/en/accounts/organisation/")
     body = waiting.inner_text("main")
     assert "Kupfer GmbH" in body and "DE HRB4711" in body and "Confirmed by the zone office" in body

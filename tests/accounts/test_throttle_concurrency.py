@@ -22,11 +22,12 @@ def _race(address_of) -> int:
     start = threading.Barrier(THREADS, timeout=60)
     throttled: list[bool] = []
     lock = threading.Lock()
+    login = reverse("login")  # here: the English address (threads start without a language)
 
     def attempt(i):
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
         start.wait()
-        r = client.post(reverse("login"), {"username": "demo-investor2",
+        r = client.post(login, {"username": "demo-investor2",
                                            "password": f"wrong-guess-{i}"},
                         REMOTE_ADDR=address_of(i))
         with lock:

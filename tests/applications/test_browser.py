@@ -29,7 +29,7 @@ def browser(plot_id):
 
 def _login(browser, base, username):
     page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/en/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "balkhash-demo-2026")
     page.click("form.stack button[type=submit]")
@@ -38,7 +38,7 @@ def _login(browser, base, username):
 
 def test_apply_submit_reserve_approve(live_server, browser, plot_id):
     investor = _login(browser, live_server.url, "demo-investor")
-    investor.goto(f"{live_server.url}/applications/new/?plot={plot_id}")
+    investor.goto(f"{live_server.url}/en/applications/new/?plot={plot_id}")
     investor.fill("#id_project_name", "Browser plant")
     investor.select_option("#id_sector", "C25")
     investor.fill("#id_investment_kzt", "1000000")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.applications.models import Application, Attachment, Reservation
@@ -66,21 +66,26 @@ def test_staff_queue_filters_and_reserves(staff_client, users, published_plot):
     other = make_application(users["b"], submit=False)
     r = staff_client.get(reverse("applications:list"), {"status": "submitted"})
     body = r.content.decode()
-    assert f'href="/applications/{mine.pk}/"' in body
-    assert f'href="/applications/{other.pk}/"' not in body
+    assert f'href="{reverse("applications:detail", args=[mine.pk])}"' in body
+    assert f'href="{reverse("applications:detail", args=[other.pk])}"' not in body
     assert staff_client.get(reverse("applications:list"), {"status": "bogus"}).status_code == 200
     staff_client.post(reverse("applications:reserve", args=[mine.pk]),
                       {"plot_code": published_plot.code})
     assert Reservation.objects.filter(application=mine, status="active").exists()
     r = staff_client.get(reverse("applications:plot_history", args=[published_plot.pk]))
-    assert "plot.reserved" in r.content.decode()
+    assert "<td>Plot reserved</td>" in r.content.decode()
     r = staff_client.get(reverse("applications:detail", args=[mine.pk]))
-    assert "application.submitted" in r.content.decode()
-    assert "reservation.created" in r.content.decode()
+    page = r.content.decode()
+    history = page[page.index("<table class=\"history\">"):]
+    assert "<td>Application submitted</td>" in history
+    assert "<td>Plot reserved for the application</td>" in history
+    assert "<li>Status: Draft → Submitted</li>" in history
+    assert "application.submitted" not in history and "{" not in history
     from promzona.audit.selectors import audit_history
 
-    first = audit_history(mine).order_by("at").first()
-    assert first.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") in r.content.decode()
+    first = audit_history(mine).order_by("at").first()  # in local time, like the comments
+    assert timezone.localtime(first.at).strftime("%Y-%m-%d %H:%M") in history
+    assert "UTC" not in history
 
 
 def test_investor_b_gets_404_everywhere(client, users, published_plot):
@@ -258,3 +263,24 @@ def test_a_hostile_file_name_is_stored_and_served_harmless(client, users, name, 
     r = client.get(reverse("applications:attachment", args=[att.pk]))
     assert r.status_code == 200 and "\n" not in r["Content-Disposition"]
     assert r["Content-Disposition"].endswith('.pdf"')
+
+
+@pytest.mark.parametrize("lang,shown,hidden", [
+    ("ru", ["Электроэнергия, кВт: 100", "Вода, м³/сут: 5", "1\xa0000\xa0000\xa0000"], ["power_kw", "Газ"]),
+    ("kk", ["м³/тәул: 5"], ["power_kw", "water_m3_day"]),
+    ("en", ["Power, kW: 100", "Water, m³/day: 5", "1,000,000,000"], ["power_kw", "Gas"]),
+])
+def test_the_application_page_labels_its_needs(investor_client, submitted_app, lang, shown, hidden):
+    """Needs by their labels and units in the page's language, never "power_kw: 100,0"; a
+    need of zero is not listed."""
+    html = investor_client.get(reverse("applications:detail", args=[submitted_app.pk]),
+                               HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert all(s in html for s in shown), [s for s in shown if s not in html]
+    assert not any(h in html for h in hidden)
+
+
+def test_the_application_form_labels_needs_and_sectors_in_the_pages_language(investor_client):
+    html = investor_client.get(reverse("applications:create"), HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "Электр энергиясы, кВт" in html and "Need:" not in html and "power," not in html
+    assert "C25 Дайын металл бұйымдарын өндіру" in html
+    assert "Производство готовых металлических изделий" not in html

@@ -18,6 +18,7 @@ from promzona.core.matching import (
     UpgradeIn,
     ZoneIn,
     match,
+    serving,
 )
 
 pytestmark = pytest.mark.nodb
@@ -84,7 +85,7 @@ def test_planned_upgrade_makes_plot_feasible_later_with_gap_sentence():
     a = out.results()[0]
     assert a.start_on == dt.date(2027, 6, 30) + dt.timedelta(days=90)
     [gap] = a.gaps
-    assert gap.text == "needs 500 kW; PS-2 has 200 kW free; upgrade +1,000 kW planned for 2027-06"
+    assert gap.text == "needs 500 kW; PS-2 has 200 kW free; upgrade +1,000 kW planned for June 2027"
     assert gap.resolved_on == dt.date(2027, 9, 28)
 
 
@@ -95,7 +96,7 @@ def test_need_beyond_every_plan_excludes_with_gap_reason():
     assert [e.plot_id for e in ex] == [1, 2]
     assert ex[0].reasons[0].code == "gap_power"
     assert ex[0].reasons[0].text == ("needs 5,000 kW; PS-2 has 200 kW free; "
-                                     "upgrade +1,000 kW planned for 2027-06")
+                                     "upgrade +1,000 kW planned for June 2027")
 
 
 def test_no_line_in_reach_is_a_gap():
@@ -112,7 +113,7 @@ def test_under_construction_line_sets_readiness():
     # 2027-03-31 (completion + 30 days): earliest wins.
     assert a.utilities[0].line_code == "L101"
     assert a.start_on == dt.date(2027, 3, 31)
-    assert a.gaps[0].text == "line L101 is under construction, completion 2027-03-01"
+    assert a.gaps[0].text == "line L101 is under construction, completion March 1, 2027"
     assert a.gaps[0].resolved_on == dt.date(2027, 3, 31)
 
 
@@ -176,7 +177,7 @@ def test_ranking_by_score_and_ties_by_plot_id():
 
 def test_start_by_is_explained_not_excluded():
     a = match(index(), req(start_by="2027-02-01"), today=TODAY).results()[0]
-    assert "Later than the desired start 2027-02-01" in a.explanation
+    assert "Later than the desired start February 1, 2027" in a.explanation
 
 
 @pytest.mark.parametrize("body", [
@@ -210,8 +211,47 @@ def test_faster_but_dearer_option_is_explained():
                                      y=150, lead=30)]
     a = match(index(plots=[plot(1, 0)], lines=lines), req(), today=TODAY).results()[0]
     assert a.utilities[0].line_code == "L101" and a.start_on == dt.date(2027, 7, 30)
-    assert ("Faster power: line L100 (existing) ready 2027-04-01, connection 10,000,000 KZT — "
+    assert ("Faster power: line L100 (existing) ready April 1, 2027, connection 10,000,000 KZT — "
             "dearer over the horizon") in a.explanation
+
+
+def _two_options():
+    """Plot 1's power options: L101 planned 50 m away (cheapest, ready July 30, 2027) and L100
+    existing 900 m away (ready 2027-04-01, connection 8,000,000 KZT dearer)."""
+    lines = [line(100, y=1000), line(101, status="planned", completion=dt.date(2027, 6, 30),
+                                     y=150, lead=30)]
+    return index(plots=[plot(1, 0)], lines=lines)
+
+
+def test_start_date_met_by_a_dearer_option_chooses_it_and_says_the_trade_off():
+    a = match(_two_options(), req(start_by="2027-05-01"), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L100" and a.start_on == dt.date(2027, 4, 1)
+    assert ("The power connection is ready by the desired start May 1, 2027: 8,500,000 KZT dearer "
+            "over the horizon than line L101 (planned), ready July 30, 2027") in a.explanation
+    assert not any("Later than" in x for x in a.explanation)
+
+
+def test_start_date_met_by_the_cheapest_option_keeps_it():
+    a = match(_two_options(), req(start_by="2027-08-01"), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L101"
+
+
+def test_start_date_no_option_meets_chooses_the_earliest_and_says_what_it_costs():
+    a = match(_two_options(), req(start_by="2027-02-01"), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L100" and a.start_on == dt.date(2027, 4, 1)
+    assert ("No power option is ready by the desired start February 1, 2027, so the earliest serves; "
+            "line L101 (planned) would cost 8,500,000 KZT less over the horizon, ready July 30, 2027"
+            ) in a.explanation
+    assert "Later than the desired start February 1, 2027" in a.explanation
+
+
+def test_serving_one_plot_is_the_choice_the_match_quotes():
+    ix = _two_options()
+    for start_by in (None, dt.date(2027, 5, 1), dt.date(2027, 2, 1)):
+        body = {"start_by": start_by.isoformat()} if start_by else {}
+        quoted = match(ix, req(**body), today=TODAY).results()[0].utilities[0]
+        assert serving(ix, plot_id=1, needs={"power": 100.0}, today=TODAY,
+                       start_by=start_by)["power"] == quoted
 
 
 def test_assumptions_in_the_request_change_the_bill():
@@ -235,13 +275,25 @@ def test_score_is_the_documented_weighted_mean():
     assert a.score == pytest.approx(100 * sum(w[k] * expected[k] for k in w), abs=1e-3)
 
 
-@pytest.mark.parametrize("sample,expected", [
-    (None, "1,234,567.80"), ("1,234.5", "1,234,567.80"), ("1\u202f234,5", "1\u202f234\u202f567,80"),
-    ("1234,5", "1234567,80"), ("garbage", "1,234,567.80"),
+@pytest.mark.parametrize("lang,expected", [
+    (None, "1,234,567.80"), ("en", "1,234,567.80"), ("ru", "1\xa0234\xa0567,80"),
+    ("kk", "1\xa0234\xa0567,80"),
 ])
-def test_numbers_in_sentences_follow_the_translated_sample(sample, expected):
-    from promzona.core.matching.text import fmt_num
+def test_numbers_in_sentences_follow_the_language(lang, expected):
+    from promzona.core.matching.text import fmt_num, texts
 
-    T = {"number_sample": sample} if sample is not None else None
+    T = texts(lang=lang) if lang else None
     assert fmt_num(1234567.8, 2, T) == expected
     assert fmt_num(None, 2, T) == "?"
+
+
+def test_reasons_and_gaps_speak_the_language_with_labels_not_codes():
+    """A reserved plot reads "reserved for another project", never "status: reserved"; units,
+    numbers and dates are the language's."""
+    plots = [plot(1, 0), plot(2, 1, status="reserved")]
+    out = match(index(plots=plots), req(needs={"power_kw": 900_000}), today=TODAY)
+    reasons = {e.plot_id: [r.text for r in e.reasons] for e in out.excluded(lang="ru")}
+    assert reasons[2][0] == "the plot is reserved for another project"
+    assert not any("reserved)" in t or "status" in t for t in reasons[2])
+    gap = next(t for t in reasons[1] if "needs" in t)
+    assert "900\xa0000 kW" in gap  # tr=str: English units, Russian digits

@@ -137,10 +137,13 @@ def test_the_scan_notices_a_raw_writer():
 
 
 #: Ways JavaScript turns a string into HTML. Leaflet's bindTooltip/bindPopup/setContent take a
-#: string as HTML, so they must be given a text node.
+#: string as HTML, so they must be given a text node; the names of the layer switcher and the
+#: credits of tile layers it writes as markup too, so they must be escaped with html().
 JS_HTML_SINKS = re.compile(
     r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|`"
-    r"|\.(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\((?!text\()")
+    r"|\.(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\((?!text\()"
+    r"|\.(addBaseLayer|addOverlay)\([^,]+,\s*(?!\s|html\()|attribution:\s*(?!\s|[^,}]*html\()"
+    r"|control\.layers\((?!null, null)")
 #: The one reviewed exception: the plot list replaced by the server's own autoescaped template.
 JS_ALLOWED = {("web/map.js", "list.innerHTML = r.text;")}
 
@@ -160,7 +163,11 @@ def test_our_javascript_never_inserts_a_string_as_html():
 def test_the_javascript_scan_notices_html_sinks(tmp_path):
     js = tmp_path / "x.js"
     js.write_text("a.bindTooltip(f.properties.code);\nb.bindTooltip(text(x));\n"
-                  "el.insertAdjacentHTML('beforeend', s);\nel.title = `${s}`;\n")
+                  "el.insertAdjacentHTML('beforeend', s);\nel.title = `${s}`;\n"
+                  "c.addOverlay(layer, p.name);\nc.addOverlay(layer, html(p.name));\n"
+                  "L.tileLayer(u, {attribution: t.credit});\nL.tileLayer(u, {attribution: html(t)});\n"
+                  "L.control.layers({a: b});\nL.control.layers(null, null, {});\n")
     assert [line for _name, line in _js_html_sinks(js, "x.js")] == [
         "a.bindTooltip(f.properties.code);", "el.insertAdjacentHTML('beforeend', s);",
-        "el.title = `${s}`;"]
+        "el.title = `${s}`;", "c.addOverlay(layer, p.name);",
+        "L.tileLayer(u, {attribution: t.credit});", "L.control.layers({a: b});"]

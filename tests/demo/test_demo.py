@@ -44,6 +44,14 @@ def test_demo_has_plots_of_every_status_and_size_range(demo):
     assert all(p.dist_rail_m is not None and p.dist_town_centre_m is not None for p in plots)
 
 
+def test_only_the_flagged_and_the_old_passport_need_re_verification(demo, today, settings):
+    stale = sorted(p.code for p in Plot.objects.filter(zone=demo) if p.is_stale(today))
+    assert stale == ["BLK-09", "BLK-17"]  # flagged by staff; verified before the stale period
+    old = Plot.objects.get(zone=demo, code="BLK-17")
+    assert (today - old.verified_at).days > settings.PROMZONA_STALE_AFTER_DAYS
+    assert not Plot.objects.get(zone=demo, code="BLK-17").needs_reverification
+
+
 def test_demo_utilities_cover_kinds_statuses_and_a_nearly_full_source(demo):
     kinds = set(UtilitySource.objects.filter(zone=demo).values_list("kind", flat=True))
     assert {"power", "water", "heat", "sewage"} <= kinds

@@ -150,3 +150,17 @@ def test_html_responses_and_unknown_collection(client, demo):
     assert huge["numberReturned"] == huge["numberMatched"]
     doc = client.get("/ogc/collections/plots").json()
     assert doc["extent"]["spatial"]["bbox"][0][0] > 74
+
+
+def test_html_speaks_the_readers_language_and_json_keeps_the_codes(client, demo):
+    """The HTML browser names fields and coded values in the reader's language (no "This
+    document", no "published"); the JSON a GIS reads keeps property keys and codes."""
+    html = client.get("/ogc?f=html", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "This document" not in html and "Этот документ" in html
+    html = client.get("/ogc/collections/plots/items?limit=3&f=html",
+                      HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert ">статус<" in html and ">Свободен (опубликован)<" in html
+    assert ">published<" not in html and ">status<" not in html
+    item = client.get("/ogc/collections/plots/items?limit=1").json()["features"][0]
+    assert item["properties"]["status"] == "published"
+    assert client.get("/ogc").json()["links"][0]["title"] == "This document"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 
+import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from promzona.core import geometry as geo
 from promzona.geodata import staff, uploads
 from promzona.zones.models import Plot
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES
 
-from .test_import_export import _two_layer_gpkg, make_file
+from .test_import_export import _boxes, _two_layer_gpkg, _write, make_file
 
 
 def _upload(client, path, name=None, **extra):
@@ -105,7 +108,9 @@ def test_mapping_on_the_upload_page(staff_client, demo, tmp_path,
                                     django_capture_on_commit_callbacks):
     path, _ = make_file("gpkg", tmp_path, demo, prefix="MAP")
     r = _upload(staff_client, path, mapping='{"name_en": "Наименование"}')
-    assert r.status_code == 200 and "Наименование → name_en" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 200 and "Наименование → name (English)" in html
+    assert "Layer: Plots." in html and ">to create<" in html  # labels, never codes
     _confirm(staff_client, r.context["confirm"], django_capture_on_commit_callbacks)
     assert Plot.objects.get(code="MAP-1").name_en == "Участок «Север»"
     for bad in ("{not json", "[1, 2]", '{"code": 5}'):
@@ -132,3 +137,55 @@ def test_a_deeply_nested_mapping_is_a_form_error(staff_client, demo, tmp_path):
     r = _upload(staff_client, path, mapping="[" * 4999)
     assert r.status_code == 400 and "not valid JSON" in r.content.decode()
     assert not Plot.objects.filter(code="NEST-1").exists()
+
+
+def _preview(page: str) -> dict:
+    return json.loads(re.search(r'<script id="preview-data" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
+
+
+def test_the_dry_run_draws_each_row_on_a_map_and_warns_of_a_declared_area_off_by_over_5pc(
+        staff_client, demo, tmp_path):
+    inside = _boxes(demo)
+    computed = geo.area_ha(inside[1])
+    outside = shapely.box(10.0, 10.0, 10.001, 10.001)  # far from the zone: refused, still drawn
+    path = _write(tmp_path / "w.gpkg", [inside[0], inside[1], outside], {
+        "code": ["W-1", "W-2", "W-3"], "declared_area_ha": ["5", f"{computed:.4f}", "1"]},
+        driver="GPKG")
+    r = _upload(staff_client, path)
+    page = r.content.decode()
+    assert r.status_code == 200 and 'id="preview-map"' in page
+    rows = {f["properties"]["code"]: f["properties"] for f in _preview(page)["rows"]["features"]}
+    assert {k: (v["action"], v["warn"]) for k, v in rows.items()} == {
+        "W-1": ("create", True), "W-2": ("create", False), "W-3": ("refuse", False)}
+    plots = _preview(page)["plots"]["features"]
+    assert {p["properties"]["code"] for p in plots} >= {"BLK-01", "BLK-11"}
+    warning = re.search(r'<span class="warn">([^<]*)</span>', page).group(1)
+    assert warning == (f"the declared area 5.00 ha differs from the computed {computed:.4f} ha "
+                       "by 100%")
+    assert page.count('<span class="warn">the declared area') == 1
+    assert "preview.js" in page and "leaflet.js" in page
+
+
+def test_code_from_the_file_reaches_the_map_data_as_inert_text(staff_client, demo, tmp_path):
+    box = _boxes(demo)[0]
+    path = _write(tmp_path / "h.gpkg", [box], {"code": ["<img src=x onerror=alert(1)>"]},
+                  driver="GPKG")
+    page = _upload(staff_client, path).content.decode()
+    data = page[page.index('<script id="preview-data"'):]
+    data = data[:data.index("</script>")]
+    assert "<img" not in data and "\\u003Cimg src=x onerror=alert(1)\\u003E" in data
+    assert "<img src=x" not in page
+
+
+def test_a_refused_import_report_is_still_plain_data(demo, tmp_path, staff_user):
+    from promzona.geodata.services import ImportRefused, import_file
+
+    outside = shapely.box(10.0, 10.0, 10.001, 10.001)
+    path = _write(tmp_path / "r.gpkg", [outside], {"code": ["R-1"]}, driver="GPKG")
+    try:
+        import_file(actor=staff_user, path=path, layer="plots", zone=demo)
+    except ImportRefused as exc:
+        assert json.loads(json.dumps(exc.as_dict()))["error"]["details"]["rows"][0]["key"] == "R-1"
+    else:
+        raise AssertionError("refused rows must refuse the import")

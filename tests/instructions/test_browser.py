@@ -39,7 +39,7 @@ def browser(instruction_id):
 
 def _login(browser, base, username):
     page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/en/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "balkhash-demo-2026")
     page.click("form.stack button[type=submit]")
@@ -49,7 +49,7 @@ def _login(browser, base, username):
 def test_report_return_report_accept(live_server, browser, instruction_id):
     base = live_server.url
     executor = _login(browser, base, "demo-executor")
-    executor.goto(f"{base}/instructions/execute/")
+    executor.goto(f"{base}/en/instructions/execute/")
     executor.click("text=Browser road")
     card = executor.url
     executor.click("form[action$='/do/start/'] button")
@@ -59,7 +59,7 @@ def test_report_return_report_accept(live_server, browser, instruction_id):
     assert "Reported" in executor.locator("dd.status").inner_text()
 
     staff = _login(browser, base, "demo-staff")
-    staff.goto(f"{base}/instructions/control/")
+    staff.goto(f"{base}/en/instructions/control/")
     staff.click("text=Browser road")
     staff.fill("form.return textarea", "Attach the photos, please.")
     staff.click("form.return button")

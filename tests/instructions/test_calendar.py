@@ -17,7 +17,7 @@ DAY = dt.timedelta(days=1)
 
 
 def feed(key):
-    return Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/instructions/calendar/{key}.ics")
+    return Client().get(f"/en/instructions/calendar/{key}.ics")
 
 
 def test_feed_has_one_all_day_event_per_open_deadline(people, bodies, today):

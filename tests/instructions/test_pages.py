@@ -130,7 +130,7 @@ def test_card_shows_chain_and_overdue(as_user, people, bodies, today):
     child = issue(people, bodies, parent=parent, title="Child order", issued_on=today - 3 * DAY,
                   deadline=today - DAY)
     page = as_user("executor").get(f"/instructions/{child.pk}/").content.decode()
-    assert f'href="/instructions/{parent.pk}/"' in page
+    assert f'href="/en/instructions/{parent.pk}/"' in page
     assert "overdue" in page
 
 

@@ -138,6 +138,19 @@ def test_the_controller_returns_then_accepts(instruction, people):
     assert AuditEntry.objects.filter(action="instruction.accepted", object_id=str(instruction.pk)).exists()
 
 
+def test_acceptance_drafts_one_news_article_never_published(instruction, people):
+    from promzona.news.models import Article
+
+    drafts = Article.objects.filter(event_code="instruction.accepted",
+                                    event_object_id=str(instruction.pk))
+    reported(instruction, people)
+    assert not drafts.exists()
+    services.instruction_accept(actor=people["staff"], instruction=instruction)
+    draft = drafts.get()
+    assert draft.status == "draft" and instruction.number in draft.lead_ru
+    assert instruction.executor.translated("name", "en") in draft.body_en
+
+
 @pytest.mark.parametrize("who", ["executor", "manager", "investor"])
 def test_accept_and_return_by_anyone_but_the_controller_are_forbidden(instruction, people, who):
     reported(instruction, people)

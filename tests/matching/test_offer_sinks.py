@@ -38,8 +38,8 @@ def renders(monkeypatch):
 def test_markup_in_plot_and_zone_text_is_printed_literally(demo, client):
     Plot.objects.filter(code="BLK-11").update(name_en=PDF_MARKUP[0])
     Zone.objects.filter(pk=demo.pk).update(
-        management_company=PDF_MARKUP[1], contact_name=PDF_MARKUP[2],
-        contact_address=PDF_MARKUP[3], incentives_en=PDF_MARKUP[4] + " " + PDF_MARKUP[5])
+        management_company_en=PDF_MARKUP[1], contact_name_en=PDF_MARKUP[2],
+        contact_address_en=PDF_MARKUP[3], incentives_en=PDF_MARKUP[4] + " " + PDF_MARKUP[5])
     r = client.get("/match/offer.pdf", QUERY)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = pdf_text(r.content)

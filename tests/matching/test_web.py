@@ -129,7 +129,7 @@ def test_saved_search_keeps_its_weights(investor_client):
 def test_each_result_links_its_passport_and_an_application_with_the_needs(demo, investor_client):
     html = investor_client.get("/match/", QUERY).content.decode()
     assert '/plots/balkhash/BLK-11/"' in html
-    link = re.search(r'href="(/applications/new/\?plot=\d+&amp;[^"]+)"', html).group(1)
+    link = re.search(r'href="(/en/applications/new/\?plot=\d+&amp;[^"]+)"', html).group(1)
     form = investor_client.get(link.replace("&amp;", "&")).context["form"]
     assert form.initial["preferred_codes"] == "BLK-11"
     assert form.initial["sector"] == "C25" and float(form.initial["power_kw"]) == 500
@@ -139,3 +139,18 @@ def test_each_result_links_its_passport_and_an_application_with_the_needs(demo, 
                                  "/match/?saved=99999999999999999999999"])
 def test_unicode_or_huge_saved_ids_are_refused_not_500(investor_client, url):
     assert investor_client.get(url).status_code in (400, 404)
+
+
+@pytest.mark.parametrize("lang,words,codes", [
+    ("ru", ["участок зарезервирован для другого проекта", "кВт", "тенге"], ["статус:", " kW", "reserved"]),
+    ("kk", ["учаске басқа жобаға резервтелген", "кВт", "теңге"], ["мәртебесі:", " kW", "reserved"]),
+    ("en", ["the plot is reserved for another project", " kW"], ["status:", "(reserved)"]),
+])
+def test_results_and_reasons_speak_the_page_language(demo, client, lang, words, codes):
+    """Reasons are sentences with labels ("status: reserved" was a raw code), units and
+    numbers in the page's language, dates written out."""
+    html = client.get("/match/", {**QUERY, "start_by": "2027-06-01", "water_m3_day": "5000"},
+                      HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert all(w in html for w in words), [w for w in words if w not in html]
+    assert not any(c in html for c in codes), [c for c in codes if c in html]
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", re.sub(r'<input[^>]*>|href="[^"]*"', "", html))

@@ -33,7 +33,7 @@ def test_pin_solve_again_and_confirm(live_server, browser):
     page.fill("input[name=username]", "demo-staff")
     page.fill("input[name=password]", "balkhash-demo-2026")
     page.click("form.stack button[type=submit]")
-    page.goto(f"{live_server.url}/optimise/balkhash/allocation/")
+    page.goto(f"{live_server.url}/en/optimise/balkhash/allocation/")
     assert "163.75" in page.locator(".glance").inner_text()
     row = page.locator("tr", has_text="Логистический склад (демо)")
     assert "BLK-13" in row.inner_text()

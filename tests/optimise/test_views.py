@@ -80,7 +80,7 @@ def test_staff_save_a_scenario_with_changed_values_and_see_it(staff_client, demo
         "name": "Lean years", "periods": "6", "budget": "10", "discount_rate": "0.02",
         "value_BLK-13": "40", "requires_BLK-01": "PO-4, WA-3"})
     scenario = PlanScenario.objects.get(name="Lean years")
-    assert r.status_code == 302 and r.url == f"/optimise/balkhash/scenarios/{scenario.pk}/"
+    assert r.status_code == 302 and r.url == f"/en/optimise/balkhash/scenarios/{scenario.pk}/"
     assert scenario.values == {"BLK-13": 40.0}
     assert scenario.requires == {"BLK-01": ["PO-4", "WA-3"]}
     assert scenario.budget == [10.0] * 6
@@ -202,7 +202,7 @@ PROPOSAL = [("Цех металлоконструкций (демо)", "BLK-04")
 
 def test_staff_confirm_the_proposal_and_plots_are_reserved(staff_client, competition):
     r = _confirm(staff_client, competition, PROPOSAL)
-    assert r.status_code == 302 and r.url == ALLOCATION
+    assert r.status_code == 302 and r.url == "/en" + ALLOCATION
     assert {res.plot.code for res in Reservation.objects.filter(
         status="active", application__in=competition.values())} == \
         {"BLK-04", "BLK-06", "BLK-13"}
@@ -282,7 +282,7 @@ def test_reasons_and_baselines_are_written_in_russian(staff_client, competition)
     page = text(staff_client.get(ALLOCATION, HTTP_ACCEPT_LANGUAGE="ru"))
     assert "мощность PS-2 исчерпана заявками" in page
     assert "в порядке очереди" in page and "жадный выбор по ценности" in page
-    assert "ей нужно 30 m³/h (газ)" in page
+    assert "ей нужно 30 м³/ч (газ)" in page  # the unit in Russian too
     plan_page = text(staff_client.get(PLAN, HTTP_ACCEPT_LANGUAGE="kk"))
     assert "Коммуникациялар құрылысының жоспары" in plan_page and "кезеңде аяқталып" in plan_page
 

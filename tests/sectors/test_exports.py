@@ -65,7 +65,7 @@ def test_table_exports_neutralise_text_and_keep_numbers():
     from openpyxl import load_workbook
 
     df = pd.DataFrame({"name": FORMULAS, "value": [-1.5] * len(FORMULAS)})
-    lines = exports.csv_bytes(df, note="note\r\n=1+1").decode().splitlines()
+    lines = exports.csv_bytes(df, note="note\r\n=1+1").decode("utf-8-sig").splitlines()
     assert lines[0] == "# note =1+1"  # one comment line, whatever the note holds
     back = list(csv.DictReader(lines[1:]))
     assert [r["name"] for r in back] == ["'" + v for v in FORMULAS]

@@ -67,10 +67,31 @@ def test_staff_may_see_the_page(staff_client):
 def test_csv_export_is_labelled_and_ranked(manager_client):
     r = manager_client.get(reverse("sectors:export", args=["balkhash", "csv"]), HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
-    lines = r.content.decode().splitlines()
+    assert r.content.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the file as UTF-8
+    lines = r.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("# ") and "llustrative" in lines[0]
-    assert lines[1].startswith("rank,sector,name,name_ru,direction")
-    assert next(csv.reader(lines[2:]))[:2] == ["1", "C28"]  # text fields are quoted
+    assert lines[1].startswith("#,OKED,Name,Direction,")
+    assert "contrib_" not in lines[1]
+    assert next(csv.reader(lines[2:]))[:3] == ["1", "C28", "Manufacture of machinery and equipment"]
+
+
+def test_csv_export_follows_the_readers_language_or_choice(manager_client):
+    """Russian: ";" between fields and a decimal comma (Excel in a Russian locale opens it in
+    columns), Russian headers and names; ``sep=comma`` chooses the English style."""
+    url = reverse("sectors:export", args=["balkhash", "csv"])
+    lines = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode("utf-8-sig").splitlines()
+    head, first = next(csv.reader(lines[1:2], delimiter=";")), next(csv.reader(lines[2:3], delimiter=";"))
+    assert head[:3] == ["#", "ОКЭД", "Наименование"]
+    assert first[1:3] == ["C28", "Производство машин и оборудования"]
+    score = first[head.index("Оценка")]
+    assert "," in score and float(score.replace(",", ".")) > 0
+    assert first[head.index("Направление")] == "Металлообработка и техническое обслуживание"
+    lines = manager_client.get(url, {"sep": "comma"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode(
+        "utf-8-sig").splitlines()
+    first = next(csv.reader(lines[2:3]))
+    assert first[1] == "C28" and float(first[head.index("Оценка")]) > 0
+    bad = manager_client.get(url, {"sep": "tab\r\nX: 1"})
+    assert bad.status_code == 400 and not bad.has_header("X")
 
 
 def _report(client, capture, table, fmt):
@@ -91,20 +112,30 @@ def test_xlsx_export_opens_with_openpyxl(manager_client, django_capture_on_commi
 
     r, content = _report(manager_client, django_capture_on_commit_callbacks, "kazakhstan", "xlsx")
     ws = load_workbook(io.BytesIO(content)).active
-    rows = list(ws.iter_rows(values_only=True))
-    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "rank")
-    assert rows[header_at][:3] == ("rank", "product", "name")
+    rows = list(ws.iter_rows())
+    header_at = next(i for i, row in enumerate(rows) if row and row[0].value == "#")
+    assert [c.value for c in rows[header_at][:3]] == ["#", "SITC", "Name"]
     assert len(rows) - header_at - 1 == 10
-    assert rows[header_at + 1][0] == 1
+    first = rows[header_at + 1]
+    assert first[0].value == 1
+    score = first[[c.value for c in rows[header_at]].index("Score")]
+    assert score.data_type == "n" and isinstance(score.value, float)
+    assert score.number_format == "#,##0.000"
 
 
 def test_pdf_export_is_a_pdf_with_text(manager_client, django_capture_on_commit_callbacks):
-    r, content = _report(manager_client, django_capture_on_commit_callbacks, "balkhash", "pdf")
+    from django.utils import translation
+
+    with translation.override("ru"):
+        r, content = _report(manager_client, django_capture_on_commit_callbacks, "balkhash", "pdf")
     assert r["Content-Type"] == "application/pdf" and content.startswith(b"%PDF")
     from pypdf import PdfReader
 
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
-    assert "C28" in text and "Производство машин" in text
+    pages = PdfReader(io.BytesIO(content)).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert "C28" in text and "Производство машин и оборудования" in text
+    assert "Спрос (взвешенный)" in text and "contrib_" not in text
+    assert all(p.mediabox.width > p.mediabox.height for p in pages)  # landscape
 
 
 def test_hosting_follows_the_zone_plots(demo):
@@ -126,7 +157,7 @@ def test_kazakhstan_pdf_carries_the_table_and_both_pictures(manager_client,
     _r, content = _report(manager_client, django_capture_on_commit_callbacks, "kazakhstan", "pdf")
     pdf = PdfReader(io.BytesIO(content))
     assert len(pdf.pages) == 3
-    assert "Miscellaneous Metallurgy Equipment" in pdf.pages[0].extract_text()
+    assert "Miscellaneous Metallurgy Equipment" in " ".join(pdf.pages[0].extract_text().split())
     assert all(len(page.images) == 1 for page in pdf.pages[1:])
 
 

@@ -130,21 +130,24 @@ def test_compare_shows_two_plots(page):
     assert page.errors == []
 
 
-def test_language_switch_to_kazakh_and_english(page):
+def test_language_switch_keeps_the_page_and_its_address(page):
     page.goto(page.base + "/zones/balkhash/")
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("header a[href*='login']").inner_text() == "Войти"
-    page.click(".lang button[value=kk]")
-    page.wait_for_load_state()
+    page.click(".lang a[hreflang=kk]")
+    page.wait_for_url("**/kk/zones/balkhash/")
     assert page.locator("html").get_attribute("lang") == "kk"
     assert page.locator("header a[href*='login']").inner_text() == "Кіру"
     assert "«Балқаш» шағын индустриялық аймағы" in page.locator("h1").inner_text()
     _shot(page, "5-kazakh")
-    page.click(".lang button[value=en]")
-    page.wait_for_load_state()
+    page.click(".lang a[hreflang=en]")
+    page.wait_for_url("**/en/zones/balkhash/")
     assert page.locator("header a[href*='login']").inner_text() == "Log in"
     assert page.locator("h1").inner_text() == "Balkhash small industrial zone"
     _shot(page, "6-english")
+    # The address is what was shared: opened afresh, it is English whatever the browser says.
+    page.goto(page.url)
+    assert page.locator("html").get_attribute("lang") == "en"
     assert page.errors == []
 
 

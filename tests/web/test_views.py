@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import re
 import zlib
 
 import pytest
+from django.core.cache import cache
 
 from promzona.web import selectors as sel
-from promzona.zones.models import Plot
+from promzona.zones.models import Plot, UtilitySource, Zone
 
 
 def _codes(html: str) -> set[str]:
@@ -31,7 +33,7 @@ def test_home_lists_only_public_plots(demo, client):
 
 def test_home_links_downloads_that_hold_only_public_plots(demo, client):
     html = client.get("/").content.decode()
-    links = re.findall(r'href="(/download/plots\.\w+)"', html)
+    links = re.findall(r'href="(/en/download/plots\.\w+)"', html)
     assert len(links) == 5 and '/ogc/"' in html
     geojson = client.get(next(u for u in links if u.endswith(".geojson")))
     codes = {f["properties"]["code"] for f in geojson.json()["features"]}
@@ -97,8 +99,8 @@ def test_passport_shows_every_fact_and_utilities(demo, client):
     html = r.content.decode()
     assert r.status_code == 200
     plot = Plot.objects.get(code="BLK-01")
-    for text in [plot.cadastral_number, "Акт обследования №1/МПЗ", "Substation PS-2", "PO-", "WA-",
-                 "PS-2 upgrade: +10,000 kW"]:
+    for text in [plot.cadastral_number, "Survey report No. 1/SIZ (demo)", "Substation PS-2", "PO-",
+                 "WA-", "PS-2 upgrade: +10,000\xa0kW", "\xa0kW<", "\xa0m³/day<", ">0.2<"]:
         assert text in html, text
     assert "/plots/balkhash/BLK-01/passport.pdf" in html
 
@@ -137,14 +139,13 @@ def _pdf_unicode_chars(pdf: bytes) -> set[str]:
 
 
 def test_pdf_passport_embeds_dejavu_and_cyrillic(demo, client):
-    r = client.get("/plots/balkhash/BLK-09/passport.pdf")
+    r = client.get("/plots/balkhash/BLK-09/passport.pdf", HTTP_ACCEPT_LANGUAGE="ru")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r.content.startswith(b"%PDF") and b"DejaVuSans" in r.content and b"/FontFile2" in r.content
     assert "BLK-09" in r["Content-Disposition"]
     # The source document "Акт обследования …" is printed in the embedded DejaVu subset.
     assert set("Актобследования") <= _pdf_unicode_chars(r.content)
-    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
-    kk = client.get("/plots/balkhash/BLK-09/passport.pdf")
+    kk = client.get("/kk/plots/balkhash/BLK-09/passport.pdf")
     assert set("Балқаш") <= _pdf_unicode_chars(kk.content)  # the zone's Kazakh name: қ
 
 
@@ -173,9 +174,13 @@ def test_compare_highlights_differing_rows(demo, client, today):
     assert 'class="differs"' in html
     rows = sel.compare_rows([Plot.objects.get(code="BLK-01"), Plot.objects.get(code="BLK-02")],
                             today=today)
-    assert any(d for *_x, d in rows) and any(not d for *_x, d in rows)
-    power = next(v for label, v, _d in rows if label.startswith("Power"))
+    assert any(r.differs for r in rows) and any(not r.differs for r in rows)
+    power = next(r.values for r in rows if r.label.startswith("Power"))
     assert all(" m · " in x and "KZT" in x for x in power)
+    area = next(r for r in rows if r.label == "Declared area, ha")
+    assert area.values == [Plot.objects.get(code="BLK-01").declared_area_ha,
+                           Plot.objects.get(code="BLK-02").declared_area_ha]
+    assert area.shown == ["20.0000", "12.0000"]
 
 
 def test_compare_exports_csv_and_xlsx(demo, client):
@@ -218,13 +223,31 @@ def test_zone_page_summarises_free_land_and_capacity(demo, client):
 
 
 def test_names_follow_language_with_russian_fallback(demo, client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert "Balkhash small industrial zone" in client.get("/zones/balkhash/").content.decode()
-    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
-    html = client.get("/zones/balkhash/").content.decode()
+    assert "Balkhash small industrial zone" in client.get("/en/zones/balkhash/").content.decode()
+    html = client.get("/kk/zones/balkhash/").content.decode()
     assert "«Балқаш» шағын индустриялық аймағы" in html
-    # Utility sources have no Kazakh names: the passport falls back to Russian.
-    assert "Подстанция" in client.get("/plots/balkhash/BLK-01/").content.decode()
+    assert "ПС-2 35/10 кВ қосалқы станциясы" in client.get("/kk/plots/balkhash/BLK-01/").content.decode()
+    # A source without a Kazakh name: the passport falls back to Russian.
+    from promzona.zones.services import feature_save
+
+    ps2 = UtilitySource.objects.get(code="PS-2")
+    ps2.name_kk = ""
+    feature_save(actor=None, obj=ps2)
+    assert "Подстанция ПС-2" in client.get("/kk/plots/balkhash/BLK-01/").content.decode()
+
+
+def test_contacts_and_provenance_in_the_pages_language_or_marked_russian(demo, client):
+    """Translated where the zone office wrote a translation; otherwise the Russian original,
+    marked as Russian (lang="ru" and a note), never passed off as English."""
+    html = client.get("/en/zones/balkhash/").content.decode()
+    assert "Balkhash, Karaganda region" in html and "Balkhash (demo)" in html
+    assert "г. Балхаш" not in html
+    Zone.objects.filter(pk=demo.pk).update(contact_address_en="")
+    html = client.get("/en/zones/balkhash/").content.decode()
+    assert '<span lang="ru">г. Балхаш (демо)</span> <small class="fallback">(in Russian)</small>' in html
+    html = client.get("/en/plots/balkhash/BLK-03/").content.decode()
+    assert "Survey report No. 3/SIZ (demo)" in html and "Land Relations Department (demo)" in html
+    assert "Warehouse of 600 m² (needs repair)" in html and "Акт обследования" not in html
 
 
 def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
@@ -243,37 +266,55 @@ def test_cached_home_follows_plot_changes_and_audience(demo, staff_client):
 
 
 @pytest.mark.nodb
-@pytest.mark.parametrize("value,text", [
-    (None, "—"), ("8.500", "8.5"), (4500, "4500"), (0, "0"), ("0.0004", "0"), (12.25, "12.25"),
+@pytest.mark.parametrize("lang,texts", [
+    ("en", ["—", "8.5\xa0kW", "4,500\xa0m³/day", "0", "0", "12.25", "1.5", "1,250,000"]),
+    ("ru", ["—", "8,5\xa0кВт", "4\xa0500\xa0м³/сут", "0", "0", "12,25", "1,5", "1\xa0250\xa0000"]),
+    ("kk", ["—", "8,5\xa0кВт", "4\xa0500\xa0м³/тәул", "0", "0", "12,25", "1,5", "1\xa0250\xa0000"]),
 ])
-def test_qty_drops_trailing_zeros(value, text):
-    from promzona.web.templatetags.portal import km, money, qty
+def test_numbers_and_units_follow_the_language(lang, texts):
+    from django.utils import translation
 
-    assert qty(value) == text
-    assert km(None) == "—" and km(1549.0) == "1.5"
-    assert money(None) == "—" and money(1250000.4) == "1\u202f250\u202f000"
+    from promzona import l10n
+    from promzona.web.templatetags.portal import qty
+
+    with translation.override(lang):
+        shown = [qty(None), qty("8.500", "kW"), qty(4500, "m³/day"), qty(0), qty("0.0004"),
+                 qty(12.25), l10n.km(1549.0), l10n.money(1250000.4)]
+    assert shown == texts
 
 
-def test_tile_layer_only_when_configured(demo, client, settings):
-    assert 'data-tile-url=""' in client.get("/").content.decode()
+def _map_data(html: str) -> dict:
+    return json.loads(html.split('id="map-data" type="application/json">', 1)[1].split("</script>")[0])
+
+
+def test_tile_layers_only_when_configured_each_with_its_credit(demo, client, settings):
+    assert _map_data(client.get("/").content.decode())["tiles"] == []
     settings.PROMZONA_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
-    html = client.get("/").content.decode()
-    assert 'data-tile-url="https://tile.example.org/{z}/{x}/{y}.png"' in html
+    settings.PROMZONA_TILE_ATTRIBUTION = "© Example <b>maps</b>"
+    settings.PROMZONA_SATELLITE_URL = "https://sat.example.org/{z}/{y}/{x}.jpg"
+    cache.clear()  # settings do not change while the site runs; the page body was cached
+    tiles = _map_data(client.get("/").content.decode())["tiles"]
+    assert tiles == [
+        {"name": "Streets", "url": "https://tile.example.org/{z}/{x}/{y}.png",
+         "attribution": "© Example <b>maps</b>"},  # map.js escapes it: the credit is text
+        {"name": "Satellite", "url": "https://sat.example.org/{z}/{y}/{x}.jpg", "attribution": ""}]
 
 
 def test_cached_passport_follows_capacity_and_sectors(demo, client):
     from decimal import Decimal
 
+    from promzona import l10n
     from promzona.zones.models import UtilitySource
     from promzona.zones.services import capacity_commit
 
     url = "/plots/balkhash/BLK-01/"
     vz = UtilitySource.objects.get(code="VZ-1")
     before = vz.free
-    assert f">{before:.0f} m³/day" in client.get(url).content.decode()
+    assert f">{l10n.qty(before, 'm³/day')}<" in client.get(url).content.decode()
     capacity_commit(actor=None, source=vz, amount=Decimal("123"), holder="test")
     html = client.get(url).content.decode()
-    assert f">{before - 123:.0f} m³/day" in html and f">{before:.0f} m³/day" not in html
+    assert f">{l10n.qty(before - 123, 'm³/day')}<" in html
+    assert f">{l10n.qty(before, 'm³/day')}<" not in html
     Plot.objects.get(code="BLK-01").permitted_sectors.set(["C25"])
     html = client.get(url).content.decode()
     assert "C25" in html and "C23" not in html
@@ -283,7 +324,7 @@ def test_passport_of_a_free_plot_leads_to_an_application(demo, investor_client):
     free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
     taken = Plot.objects.filter(zone=demo, status="occupied").order_by("code").first()
     html = investor_client.get(f"/plots/{demo.slug}/{free.code}/").content.decode()
-    link = re.search(r'href="(/applications/new/\?plot=\d+)"', html).group(1)
+    link = re.search(r'href="(/en/applications/new/\?plot=\d+)"', html).group(1)
     form = investor_client.get(link).context["form"]
     assert form.initial["preferred_codes"] == free.code
     assert "/applications/new/" not in investor_client.get(
@@ -308,10 +349,10 @@ def test_cached_pages_follow_a_reservation_and_a_completed_line(demo, client):
 
     plot = Plot.objects.get(code="BLK-01")
     url = "/plots/balkhash/BLK-01/"
-    assert 'href="/applications/new/?plot=' in client.get(url).content.decode()
+    assert 'href="/en/applications/new/?plot=' in client.get(url).content.decode()
     client.get("/")  # both bodies cached now
     plot_set_status(actor=None, plot=plot, status="reserved")  # a queryset update, as reserving
-    assert 'href="/applications/new/?plot=' not in client.get(url).content.decode()
+    assert 'href="/en/applications/new/?plot=' not in client.get(url).content.decode()
     assert "badge st-reserved" in re.search(rf'data-id="{plot.pk}">.*?</li>',
                                             client.get("/").content.decode(), re.S).group(0)
     line = UtilityLine.objects.filter(zone=demo).exclude(status="existing").order_by("pk").first()
@@ -326,3 +367,17 @@ def test_unknown_api_path_is_404_in_the_error_format_and_site_paths_get_the_page
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and "text/html" in page["Content-Type"]
+
+
+@pytest.mark.parametrize("query,message", [
+    ("area_min=5&area_max=1", "The minimum area is above the maximum."),
+    ("area_min=abc", "Area from, ha: Enter a number."),
+])
+def test_a_bad_filter_says_what_is_wrong_without_field_codes(demo, client, query, message):
+    html = client.get(f"/?{query}").content.decode()
+    assert message in html and "__all__" not in html and "area_min:" not in html
+
+
+def test_the_sector_filter_names_sectors_in_the_pages_language(demo, client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "C24.44 Мыс өндірісі" in html and "Производство меди" not in html

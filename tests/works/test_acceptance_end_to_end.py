@@ -68,7 +68,9 @@ def test_accepting_the_line_closes_the_gap_and_runs_the_alerts(
     request = {"sector": "C25", "needs": {"power_kw": 100}}
     saved_search_create(actor=users["a"], name="Metal works", request=request)
     work = _build(client, tokens, demo, today, line_id=uc_line.pk)
-    finish = (today + dt.timedelta(days=30)).isoformat()
+    from promzona.core import formats
+
+    finish = formats.date(today + dt.timedelta(days=30), "en")
     assert gaps(client, request, plot.pk) == [
         f"line PO-3 is under construction, completion {finish}"]  # the work's planned finish
     alert_runs.clear()

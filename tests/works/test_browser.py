@@ -56,10 +56,10 @@ def _png(path):
 
 def test_report_fix_and_accept(live_server, browser, work_id, tmp_path):
     page = login(browser, live_server.url, "demo-staff")
-    page.goto(f"{live_server.url}/works/{work_id}/")
+    page.goto(f"{live_server.url}/en/works/{work_id}/")
 
     page.click("summary:has-text('Report progress')")
-    progress = page.locator(f"form[action='/works/{work_id}/progress/']")
+    progress = page.locator(f"form[action='/en/works/{work_id}/progress/']")
     progress.locator("input[name=percent]").fill("100")
     progress.locator("input[name=spent_kzt]").fill("950000")
     progress.locator("input[name=photos]").set_input_files(_png(tmp_path / "site.png"))
@@ -68,7 +68,7 @@ def test_report_fix_and_accept(live_server, browser, work_id, tmp_path):
     assert page.locator("img[alt='site.png']").count() == 1
 
     page.click("summary:has-text('Accept the work')")
-    accept = page.locator(f"form[action='/works/{work_id}/accept/']")
+    accept = page.locator(f"form[action='/en/works/{work_id}/accept/']")
     accept.locator("input[name=confirm]").check()
     accept.locator("button").click()
     assert "Inspection findings are still open" in page.content()
@@ -82,6 +82,6 @@ def test_report_fix_and_accept(live_server, browser, work_id, tmp_path):
     assert "Accepted" in page.locator(".glance").inner_text()
     assert "(Existing)" in page.locator("dl").inner_text()
 
-    page.goto(f"{live_server.url}/works/timeline/")
+    page.goto(f"{live_server.url}/en/works/timeline/")
     titles = page.locator("svg.gantt g.bar > title").all_text_contents()
     assert any(t.startswith("Browser line") and t.endswith("100%") for t in titles), titles

@@ -63,7 +63,7 @@ def test_create_from_the_form(staff_client, demo, uc_line, today):
         "contractor": "TOO Su", "contract_value_kzt": "250000000.50", "funding_source": "republican",
         "planned_start": today.isoformat(), "planned_finish": (today + dt.timedelta(90)).isoformat()})
     work = Work.objects.get(name="Water main WA-2")
-    assert r.status_code == 302 and r["Location"] == f"/works/{work.pk}/"
+    assert r.status_code == 302 and r["Location"] == f"/en/works/{work.pk}/"
     assert work.plans.count() == 1
 
 

@@ -318,6 +318,18 @@ def test_acceptance_makes_the_line_existing(users, line_work, uc_line, today):
     assert entry.after["line"] == uc_line.pk
 
 
+def test_acceptance_drafts_one_news_article_never_published(users, line_work, today):
+    from promzona.news.models import Article
+
+    drafts = Article.objects.filter(event_code="work.accepted", event_object_id=str(line_work.pk))
+    finish(line_work, users["staff"], today)
+    assert not drafts.exists()
+    services.work_accept(actor=users["staff"], work=line_work, accepted_on=today)
+    draft = drafts.get()
+    assert draft.status == "draft" and line_work.name in draft.title_ru
+    assert line_work.contractor in draft.body_en
+
+
 def test_acceptance_of_an_upgrade_adds_its_capacity_to_the_source(users, demo, upgrade, today):
     source = UtilitySource.objects.get(pk=upgrade.source_id)
     capacity, committed = source.capacity, source.committed

@@ -112,6 +112,17 @@ def test_admin_cannot_reserve_or_release_a_plot(staff_client, before, after):
     assert plot.status == before and AuditEntry.objects.count() == n
 
 
+def test_the_admin_names_statuses_by_their_labels_in_russian(staff_client):
+    """"с allocated на published" mixed a code into Russian; labels read «…»."""
+    plot = Plot.objects.filter(status="allocated").order_by("code").first()
+    r = staff_client.post(reverse("admin:zones_plot_change", args=[plot.pk]),
+                          _plot_form(plot, status="published"), HTTP_ACCEPT_LANGUAGE="ru")
+    error = r.context["adminform"].form.errors["status"][0]
+    assert "«Предоставлен» на «Свободен (опубликован)»" in error and "allocated" not in error
+    page = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Вложения" in page and "Attachments" not in page and ">Comments<" not in page
+
+
 def test_admin_publishes_a_draft(staff_client):
     plot = Plot.objects.filter(status="draft").order_by("code").first()
     r = staff_client.post(reverse("admin:zones_plot_change", args=[plot.pk]),

@@ -19,7 +19,7 @@ def test_commit_up_to_capacity_then_refuse_with_free_amount(demo):
     capacity_commit(actor=None, source=src, amount=1300, holder="t")
     src.refresh_from_db()
     assert src.committed == src.capacity
-    with pytest.raises(CapacityExceeded, match="0.000 kW free; 1.000 requested"):
+    with pytest.raises(CapacityExceeded, match="PS-1 has 0\xa0kW free; 1\xa0kW requested"):
         capacity_commit(actor=None, source=src, amount=1, holder="t")
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from promzona.core.errors import InputError
 from promzona.core.kz_bin import bin_validate
@@ -190,9 +191,9 @@ class JoinRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("join request status", "Pending")
+        APPROVED = "approved", pgettext_lazy("join request status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("join request status", "Rejected")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="join_requests")

@@ -36,7 +36,7 @@ ZONE_OFFICE_GROUP = "Zone office"
 # rubrics and tags; articles and comments are read-only in the admin).
 STAFF_APPS = ("zones", "accounts", "instructions", "news")
 # Models of other apps that are the zone's parameters, edited in the admin like zone data.
-STAFF_MODELS = (("projects", "obligationrule"),)
+STAFF_MODELS = (("projects", "obligationrule"), ("web", "branding"))
 # Written only by the services (review pages, API, commands); staff see them in the admin.
 # django_tasks_database: the background tasks (waiting, done, failed with the traceback).
 VIEW_APPS = ("audit", "applications", "matching", "works", "projects", "outbox",

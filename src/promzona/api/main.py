@@ -1,6 +1,7 @@
 """The JSON API under ``/api/``: one NinjaAPI, one error format, routers from each app."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -9,6 +10,7 @@ from ninja.parser import Parser
 
 from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
+from promzona.dashboard.api import router as dashboard_router
 from promzona.geodata.api import router as geodata_router
 from promzona.instructions.api import router as instructions_router
 from promzona.matching.api import router as matching_router
@@ -110,7 +112,7 @@ def error_response(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(PromzonaError)
 def _business_error(request, exc: PromzonaError):
-    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+    return api.create_response(request, exc.as_dict(gettext), status=exc.http_status)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -159,3 +161,4 @@ api.add_router("/", applications_router)
 api.add_router("/", instructions_router)
 api.add_router("/", works_router)
 api.add_router("/", projects_router)
+api.add_router("/", dashboard_router)

@@ -42,7 +42,8 @@ def token_create(*, actor: Any, user: Any, name: str = "", now: dt.datetime | No
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:10], key_hash=_hash(key), created_at=now or timezone.now()
     )
-    audit_record(actor=actor, action="api_token.created", obj=token, after={"user": user.pk, "name": name})
+    audit_record(actor=actor, action="api_token.created", obj=token, now=token.created_at,
+                 after={"user": user.pk, "name": name})
     return key
 
 
@@ -53,7 +54,8 @@ def token_revoke(*, actor: Any, token_id: int, now: dt.datetime | None = None) -
         raise NotFound("No active token with that id.")
     token.revoked_at = now or timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoked", obj=token, after={"revoked_at": token.revoked_at})
+    audit_record(actor=actor, action="api_token.revoked", obj=token, now=token.revoked_at,
+                 after={"revoked_at": token.revoked_at})
     return token
 
 

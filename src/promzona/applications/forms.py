@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.utilities import UTILITY_KINDS
-from promzona.zones.models import Sector
+from promzona.zones.forms import SectorChoiceField
+from promzona.zones.models import NEED_LABELS, Sector
 
 from .files import MAX_ATTACHMENT_BYTES
 from .models import Application
@@ -16,7 +17,7 @@ class ApplicationForm(forms.Form):
     project_name = forms.CharField(label=_("Project name"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False,
                                   max_length=20000)
-    sector = forms.ModelChoiceField(label=_("Sector (OKED)"), queryset=Sector.objects.all())
+    sector = SectorChoiceField(label=_("Sector (OKED)"), queryset=Sector.objects.all())
     investment_kzt = forms.DecimalField(label=_("Investment (KZT)"), min_value=0,
                                         max_digits=18, decimal_places=2)
     jobs_planned = forms.IntegerField(label=_("Jobs planned"), min_value=0, max_value=10**7)
@@ -30,7 +31,7 @@ class ApplicationForm(forms.Form):
         self.plots = plots  # the plots the user may see
         for kind in UTILITY_KINDS.values():
             self.fields[kind.need_key] = forms.DecimalField(
-                label=_("Need: %(kind)s, %(unit)s") % {"kind": kind.code, "unit": kind.unit},
+                label=NEED_LABELS[kind.need_key],
                 min_value=0, max_value=10**11, max_digits=16, decimal_places=3, initial=0,
                 required=False,
             )
@@ -90,6 +91,5 @@ class UploadForm(forms.Form):
 class QueueFilter(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Application.Status.choices))
-    sector = forms.ModelChoiceField(label=_("Sector"), required=False,
-                                    queryset=Sector.objects.all())
+    sector = SectorChoiceField(label=_("Sector"), required=False, queryset=Sector.objects.all())
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

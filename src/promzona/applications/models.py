@@ -14,8 +14,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from promzona.core.utilities import NEED_KEYS
+from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.zones.models import NEED_LABELS
 
 from .files import download_name
 
@@ -46,12 +48,12 @@ class Application(models.Model):
     """An investor's request for a plot and utilities."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("application status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("application status", "Under review")
+        APPROVED = "approved", pgettext_lazy("application status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("application status", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
@@ -94,13 +96,22 @@ class Application(models.Model):
     def need(self, key: str) -> Decimal:
         return Decimal(str(self.needs.get(key, 0) or 0))
 
+    def needs_labelled(self) -> list[tuple[str, Decimal]]:
+        """The needs that are not zero, labelled ("Power, kW", 500), in the kinds' order."""
+        return [(str(NEED_LABELS[k.need_key]), self.need(k.need_key))
+                for k in UTILITY_KINDS.values() if self.need(k.need_key)]
+
 
 class PreferredPlot(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="preferred")
-    plot = models.ForeignKey("zones.Plot", on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="preferred")
+    plot = models.ForeignKey("zones.Plot", verbose_name=_("plot"), on_delete=models.PROTECT,
+                             related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:
+        verbose_name = _("preferred plot")
+        verbose_name_plural = _("preferred plots")
         ordering = ["application", "position"]
         constraints = [
             models.UniqueConstraint(fields=["application", "plot"], name="preferred_plot_once"),
@@ -116,15 +127,19 @@ class PreferredPlot(models.Model):
 class Comment(models.Model):
     """A note on an application, visible to the investor; transitions write one each."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
+    application = models.ForeignKey(Application, verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+"
     )
     body = models.TextField(_("comment"), max_length=5000)
     transition = models.CharField(_("transition"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -135,18 +150,21 @@ class Attachment(models.Model):
     """An uploaded document, stored outside any public URL and served by a checking view."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attachments"
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL,
+        null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -161,10 +179,10 @@ class Reservation(models.Model):
     """A plot held for an application until ``expires_at``; on approval, an allocation."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        RELEASED = "released", _("Released")
-        EXPIRED = "expired", _("Expired")
-        ALLOCATED = "allocated", _("Allocated")
+        ACTIVE = "active", pgettext_lazy("reservation status", "Active")
+        RELEASED = "released", pgettext_lazy("reservation status", "Released")
+        EXPIRED = "expired", pgettext_lazy("reservation status", "Expired")
+        ALLOCATED = "allocated", pgettext_lazy("reservation status", "Allocated")
 
     plot = models.ForeignKey(
         "zones.Plot", verbose_name=_("plot"), on_delete=models.PROTECT, related_name="reservations"
@@ -174,7 +192,8 @@ class Reservation(models.Model):
         related_name="reservations",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+        null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
@@ -209,11 +228,16 @@ class ReservationCommitment(models.Model):
     """Links a reservation to the capacity ledger rows it holds."""
 
     reservation = models.ForeignKey(
-        Reservation, on_delete=models.PROTECT, related_name="commitment_links"
+        Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="commitment_links"
     )
     commitment = models.OneToOneField(
-        "zones.CapacityCommitment", on_delete=models.PROTECT, related_name="reservation_link"
+        "zones.CapacityCommitment", verbose_name=_("commitment"), on_delete=models.PROTECT,
+        related_name="reservation_link"
     )
+
+    class Meta:
+        verbose_name = _("reservation commitment")
+        verbose_name_plural = _("reservation commitments")
 
     def __str__(self) -> str:
         return f"{self.reservation_id} → {self.commitment_id}"

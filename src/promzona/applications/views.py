@@ -19,14 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from promzona.accounts.selectors import acts_for
 from promzona.audit.selectors import audit_history
-from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.core.errors import NotFound, PromzonaError
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
-from promzona.web.feedback import refused
+from promzona.web.feedback import form_refused, refused
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
+from .actions import actions_for
 from .files import MAX_ATTACHMENT_BYTES
 from .forms import ApplicationForm, CommentForm, QueueFilter, ReserveForm, UploadForm
 from .models import Reservation
@@ -35,10 +37,7 @@ PAGE_SIZE = 50
 
 
 def _get(request, pk):
-    try:
-        return selectors.application_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.application_get(user=request.user, pk=pk)
 
 
 
@@ -90,15 +89,18 @@ def _prefill(request, plots) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request):
-    if not request.user.acts_for_organisation:
-        raise PermissionDenied
+    if not request.user.acts_for_organisation:  # say why, and what comes next
+        raise PermissionDenied(
+            _("You can apply once the zone office has confirmed you as a user of your "
+              "organisation.") if request.user.role == "investor" else
+            _("Only users of an organisation confirmed by the zone office may apply."))
     plots = plots_visible_to(request.user)
     form = ApplicationForm(request.POST or None, plots=plots, initial=_prefill(request, plots))
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_create(actor=request.user, **form.service_fields())
         except PromzonaError as exc:
-            form.add_error(None, exc.message)
+            form_refused(form, exc)
         else:
             messages.success(request, _("Draft saved. Submit it when it is complete."))
             return redirect("applications:detail", pk=app.pk)
@@ -118,10 +120,8 @@ def application_edit(request, pk):
         try:
             services.application_update(actor=request.user, application=app,
                                         **form.service_fields())
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
         except PromzonaError as exc:
-            form.add_error(None, exc.message)
+            form_refused(form, exc)
         else:
             return redirect("applications:detail", pk=app.pk)
     return render(request, "accounts/form.html", {
@@ -136,18 +136,26 @@ def application_detail(request, pk):
     app = _get(request, pk)
     user = request.user
     staff = selectors.is_reviewer(user)
+    preferred = list(app.preferred.select_related("plot__zone"))
+    reservations = list(app.reservations.select_related("plot__zone"))
+    active = next((r for r in reservations if r.status == Reservation.Status.ACTIVE), None)
+    actions = actions_for(user, app, active=active)
+    today = timezone.localdate()
     return render(request, "applications/detail.html", {
-        "app": app,
-        "preferred": app.preferred.select_related("plot"),
-        "reservations": app.reservations.select_related("plot"),
+        "app": app, "preferred": preferred, "reservations": reservations, "active": active,
         "comments": app.comments.select_related("author"),
         "attachments": app.attachments.all(),
         "history": selectors.application_history(app) if selectors.sees_all(user) else None,
-        "is_member": selectors.is_member(user, app),
-        "is_staff": staff,
+        "is_member": acts_for(user, app.organisation_id),
+        "is_staff": staff, "actions": actions,
+        # The reviewer's check: would a reservation of each preferred plot find the capacity?
+        "capacity": [(p.plot, selectors.capacity_check(app, p.plot, today=today))
+                     for p in preferred] if "reserve" in actions else [],
+        "committed": active.commitment_links.select_related("commitment__source")
+        if active is not None and selectors.sees_all(user) else [],
         "comment_form": CommentForm(auto_id=False), "upload_form": UploadForm(),
         "reserve_form": ReserveForm(initial={"plot_code": next(
-            (p.plot.code for p in app.preferred.select_related("plot")), "")}),
+            (p.plot.code for p in preferred), "")}),
     })
 
 
@@ -224,7 +232,7 @@ def reservation_release(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     app = _get(request, pk)
-    if not (selectors.is_reviewer(request.user) or selectors.is_member(request.user, app)):
+    if not (selectors.is_reviewer(request.user) or acts_for(request.user, app.organisation_id)):
         raise PermissionDenied
     # Refuse a body far over the limit before Django spools it to disk.
     try:
@@ -253,10 +261,7 @@ def attachment_upload(request, pk):
 @require_GET
 def attachment_download(request, pk):
     """Served only to users who may see the application; never from a public URL."""
-    try:
-        att = selectors.attachment_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    att = selectors.attachment_get(user=request.user, pk=pk)
     response = FileResponse(att.file.open("rb"), as_attachment=True,
                             filename=att.download_name, content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -103,3 +103,33 @@ def is_late(*, baseline_finish: dt.date, accepted_on: dt.date | None, as_of: dt.
     if accepted_on is not None and accepted_on <= as_of:
         return accepted_on > baseline_finish
     return as_of > baseline_finish
+
+
+def status_on(*, started_on: dt.date | None, accepted_on: dt.date | None,
+              cancelled_on: dt.date | None, as_of: dt.date) -> str:
+    """A work's status on ``as_of``, from the dates it started, was accepted or cancelled.
+
+    >>> status_on(started_on=dt.date(2026, 1, 5), accepted_on=None, cancelled_on=None,
+    ...           as_of=dt.date(2026, 1, 4))
+    'planned'
+    """
+    if cancelled_on and cancelled_on <= as_of:
+        return "cancelled"
+    if accepted_on and accepted_on <= as_of:
+        return "accepted"
+    if started_on and started_on <= as_of:
+        return "in_progress"
+    return "planned"
+
+
+def standing(*, baseline: Baseline, reports: Iterable[Progress], started_on: dt.date | None,
+             accepted_on: dt.date | None, cancelled_on: dt.date | None,
+             as_of: dt.date) -> tuple[str, bool, EarnedValue]:
+    """A work on ``as_of``: its status, whether it is late (a cancelled work never is) and its
+    earned value."""
+    status = status_on(started_on=started_on, accepted_on=accepted_on,
+                       cancelled_on=cancelled_on, as_of=as_of)
+    accepted = accepted_on if accepted_on and accepted_on <= as_of else None
+    late = status != "cancelled" and is_late(baseline_finish=baseline.finish,
+                                             accepted_on=accepted, as_of=as_of)
+    return status, late, earned_value(baseline, reports, as_of=as_of)

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from .language import written_in
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -62,7 +64,8 @@ def _months(lo: dt.date, hi: dt.date) -> list[dt.date]:
 
 def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
            width: int = 1100) -> str:
-    """The chart as one ``<svg>`` element (``role="img"``, titled)."""
+    """The chart as one ``<svg>`` element, titled; a ``group``, not an image, for its rows
+    link to their works and projects."""
     lo, hi = _span(rows, today)
     days = max((hi - lo).days, 1)
     plot_w = width - LABEL_W - 10
@@ -71,7 +74,8 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
     def x(d: dt.date) -> float:
         return round(LABEL_W + plot_w * (d - lo).days / days, 1)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="group" '
+           f'aria-label={quoteattr(title)} '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
            f'font-family="DejaVu Sans, sans-serif" font-size="12">',
            f"<title>{escape(title)}</title>"]
@@ -86,7 +90,9 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
     for i, r in enumerate(rows):
         y = AXIS_H + i * ROW_H
         label = escape(r.label if len(r.label) <= 34 else r.label[:33] + "…")
-        text = f'<text x="4" y="{y + 17}" fill="{COLOURS["text"]}">{label}</text>'
+        lang = written_in(r.label)  # a name as typed: its language said (WCAG 3.1.2)
+        lang_attr = f" lang={quoteattr(lang)}" if lang else ""
+        text = f'<text x="4" y="{y + 17}" fill="{COLOURS["text"]}"{lang_attr}>{label}</text>'
         out.append(f"<a href={quoteattr(r.href)}>{text}</a>" if r.href else text)
         if r.baseline and (r.baseline[0], r.baseline[1]) != (r.start, r.finish):
             b0, b1 = r.baseline
@@ -98,7 +104,7 @@ def render(rows: list[Row], *, today: dt.date, title: str, today_label: str,
             share = min(max(r.done_share, 0.0), 1.0)
             edge = (f'stroke="{COLOURS["late"]}" stroke-width="2"' if r.late
                     else f'stroke="{COLOURS["done"]}"')
-            out.append(f'<g class="bar"><title>{label}: {r.start} – {r.finish}, '
+            out.append(f'<g class="bar"{lang_attr}><title>{label}: {r.start} – {r.finish}, '
                        f"{share * 100:.0f}%</title>"
                        f'<rect x="{x0}" y="{y + 5}" width="{w}" height="14" rx="2" '
                        f'fill="{COLOURS["bar"]}" {edge}/>'

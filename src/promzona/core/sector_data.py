@@ -58,6 +58,26 @@ def sitc_names() -> dict[str, str]:
 
 
 @functools.cache
+def _names_ru_kk() -> dict[tuple[str, str], dict[str, str]]:
+    t = _read_csv("names_ru_kk.csv", dtype=str)
+    return {(r.kind, r.key): {"ru": r.ru, "kk": r.kk} for r in t.itertuples()}
+
+
+def localised_name(kind: str, key: str, english: str, lang: str) -> tuple[str, bool]:
+    """(the name in ``lang``, True), or (``english``, False) when ``names_ru_kk.csv`` has no
+    ``lang`` name for ``kind`` (``oked``, ``direction``, ``sitc``) and ``key``: the source's
+    English name, which a page must mark as such.
+
+    >>> localised_name("sitc", "6812", "Platinum", "ru"), localised_name("sitc", "0", "X", "kk")
+    (('Платина', True), ('X', False))
+    """
+    if lang == "en" or not english:
+        return english, True
+    name = _names_ru_kk().get((kind, key), {}).get(lang)
+    return (name, True) if name else (english, False)
+
+
+@functools.cache
 def country_names() -> dict[str, str]:
     t = _read_csv("countries.csv", dtype=str)
     return dict(zip(t["country_code"], t["country"], strict=True))

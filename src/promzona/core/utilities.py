@@ -1,5 +1,8 @@
 """The five kinds of engineering utility, their units and the keys used in requests.
 
+Units are English source strings, marked for translation (``gettext_noop``) and translated at
+the edge (:func:`promzona.l10n.unit`): "kW" reads «кВт» on a Russian page.
+
 >>> UTILITY_KINDS["power"].need_key
 'power_kw'
 """
@@ -7,6 +10,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+def gettext_noop(s: str) -> str:
+    return s
 
 
 @dataclass(frozen=True)
@@ -20,11 +27,11 @@ class UtilityKind:
 UTILITY_KINDS: dict[str, UtilityKind] = {
     k.code: k
     for k in (
-        UtilityKind("power", "kW", "power_kw", "kWh"),
-        UtilityKind("water", "m³/day", "water_m3_day", "m³"),
-        UtilityKind("sewage", "m³/day", "sewage_m3_day", "m³"),
-        UtilityKind("heat", "Gcal/h", "heat_gcal_h", "Gcal"),
-        UtilityKind("gas", "m³/h", "gas_m3_h", "m³"),
+        UtilityKind("power", gettext_noop("kW"), "power_kw", gettext_noop("kWh")),
+        UtilityKind("water", gettext_noop("m³/day"), "water_m3_day", gettext_noop("m³")),
+        UtilityKind("sewage", gettext_noop("m³/day"), "sewage_m3_day", gettext_noop("m³")),
+        UtilityKind("heat", gettext_noop("Gcal/h"), "heat_gcal_h", gettext_noop("Gcal")),
+        UtilityKind("gas", gettext_noop("m³/h"), "gas_m3_h", gettext_noop("m³")),
     )
 }
 NEED_KEYS: dict[str, str] = {k.need_key: k.code for k in UTILITY_KINDS.values()}

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pyproj import Transformer
@@ -29,11 +31,14 @@ from promzona.zones.models import (
     Zone,
 )
 
+from . import branding, news
+from . import contacts as demo_contacts
 from . import instructions as demo_instructions
-from . import news
 from .accounts import DEMO_ACCOUNTS, DEMO_ZONE_SLUG
 
 NOTE = "Иллюстративные данные демо-версии, не официальные сведения."
+NOTE_KK = "Демо-нұсқаның иллюстративтік деректері, ресми мәліметтер емес."
+NOTE_EN = "Illustrative demo data, not official information."
 
 # (code, ru, kk, en)
 SECTORS = [
@@ -148,11 +153,19 @@ def _zone_extent() -> tuple[float, float, float, float]:
 
 
 @transaction.atomic
+def recorded_at(today: dt.date) -> dt.datetime:
+    """When the demo's zone, utilities and plots were "recorded": early in the year four years
+    ago, before the oldest application of the execution demo, so their history reads as it
+    would have been kept (the dashboard's figures of past days come from it)."""
+    return timezone.make_aware(dt.datetime.combine(dt.date(today.year - 4, 1, 10), dt.time(12)))
+
+
 def load(*, today: dt.date) -> bool:
     """Load the demo; return False (and change nothing) when it is already there."""
     if Zone.objects.filter(slug=DEMO_ZONE_SLUG).exists():
         return False
-    save = services.feature_save
+    recorded = recorded_at(today)
+    save = partial(services.feature_save, now=recorded)
     for code, ru, kk, en in SECTORS:
         save(actor=None, obj=Sector(code=code, name_ru=ru, name_kk=kk, name_en=en))
     x0, y0, x1, y1 = _zone_extent()
@@ -164,7 +177,11 @@ def load(*, today: dt.date) -> bool:
         kind=Zone.Kind.SMALL, status=Zone.Status.FORMING,
         geometry=_rect(x0, y0, x1 - x0, y1 - y0),
         municipality="г. Балхаш, Карагандинская область",
+        municipality_kk="Балқаш қ., Қарағанды облысы",
+        municipality_en="Balkhash, Karaganda region",
         management_company="ТОО «Управляющая компания МПЗ Балхаш» (демо)",
+        management_company_kk="«Балқаш ШИА басқарушы компаниясы» ЖШС (демо)",
+        management_company_en="Balkhash SIZ Management Company LLP (demo)",
         description_ru=("Малая промзона на свободных участках промышленных земель рядом с "
                         "медеплавильным заводом; будет расширена до полноценной индустриальной "
                         "зоны. " + NOTE),
@@ -178,8 +195,11 @@ def load(*, today: dt.date) -> bool:
         incentives_en=("A reduced lease rate for 5 years; connection to the networks built by "
                        "the akimat; help with connection conditions (illustrative)."),
         contact_name="Отдел предпринимательства и промышленности (демо)",
+        contact_name_kk="Кәсіпкерлік және өнеркәсіп бөлімі (демо)",
+        contact_name_en="Department of Entrepreneurship and Industry (demo)",
         contact_email="invest@balkhash.example", contact_phone="+7 000 000 00 00",
-        contact_address="г. Балхаш (демо)", admin_procedure_days=45, is_illustrative=True,
+        contact_address="г. Балхаш (демо)", contact_address_kk="Балқаш қ. (демо)",
+        contact_address_en="Balkhash (demo)", admin_procedure_days=45, is_illustrative=True,
     ))
     for pos, (ru, kk, en, codes) in enumerate(DIRECTIONS):
         d = PriorityDirection.objects.create(zone=zone, position=pos, name_ru=ru, name_kk=kk, name_en=en)
@@ -192,19 +212,23 @@ def load(*, today: dt.date) -> bool:
     ]:
         save(actor=None, obj=AnchorEnterprise(zone=zone, name_ru=ru, name_kk=kk, name_en=en,
                                               sector_id=sector, employees=employees,
-                                              description_ru=NOTE))
-    _load_map(zone, x0, y0, x1, y1)
-    committed = _load_utilities(zone, x0, y0, x1, y1, today)
-    _load_plots(zone, today)
+                                              description_ru=NOTE, description_kk=NOTE_KK,
+                                              description_en=NOTE_EN))
+    demo_contacts.load(zone=zone)
+    _load_map(zone, x0, y0, x1, y1, recorded)
+    committed = _load_utilities(zone, x0, y0, x1, y1, today, recorded)
+    _load_plots(zone, today, recorded)
     _load_people()
-    _load_ledger(zone, committed)
+    _load_ledger(zone, committed, today, recorded)
     demo_instructions.load(zone=zone, today=today)
     news.load(zone=zone, now=timezone.now())
+    branding.load()
     return True
 
 
-def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
-    save = services.feature_save
+def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float,
+              recorded: dt.datetime) -> None:
+    save = partial(services.feature_save, now=recorded)
     tc_x, tc_y = _FROM_WGS84.transform(74.99, 46.85)
     ap_x, ap_y = _FROM_WGS84.transform(75.00, 46.89)
     features = [
@@ -229,32 +253,39 @@ def _load_map(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> None:
 LINE_STATUS_RU = {"existing": "сеть", "under_construction": "строится", "planned": "проект"}
 
 
-def _load_utilities(zone, x0, y0, x1, y1, today) -> dict[str, Decimal]:
+def _load_utilities(zone, x0, y0, x1, y1, today, recorded) -> dict[str, Decimal]:
     """Sources, lines and projects; returns each source's committed capacity to be (see
     :func:`_load_ledger`)."""
-    save = services.feature_save
+    save = partial(services.feature_save, now=recorded)
 
     def point(x, y):
         return {"type": "Point", "coordinates": _wgs([(x, y)])[0]}
 
-    specs = [  # code, kind, ru, en, capacity, committed, tariff, operator, location
-        ("PS-1", "power", "Подстанция ПС-1 110/10 кВ", "Substation PS-1 110/10 kV", 6300, 5000,
+    specs = [  # code, kind, (ru, kk, en), capacity, committed, tariff, operator, location
+        ("PS-1", "power", ("Подстанция ПС-1 110/10 кВ", "ПС-1 110/10 кВ қосалқы станциясы",
+                           "Substation PS-1 110/10 kV"), 6300, 5000,
          "32.5", "РЭК (демо)", point(x0 - 200, y1 - 100)),
-        ("PS-2", "power", "Подстанция ПС-2 35/10 кВ", "Substation PS-2 35/10 kV", 16000, 12800,
+        ("PS-2", "power", ("Подстанция ПС-2 35/10 кВ", "ПС-2 35/10 кВ қосалқы станциясы",
+                           "Substation PS-2 35/10 kV"), 16000, 12800,
          "32.5", "РЭК (демо)", point(x1 + 150, y0 + 200)),
-        ("VZ-1", "water", "Водовод от водозабора ВЗ-1", "Water intake VZ-1", 2400, 1900, "185",
+        ("VZ-1", "water", ("Водовод от водозабора ВЗ-1", "ВЗ-1 су тартқышынан су құбыры",
+                           "Water intake VZ-1"), 2400, 1900, "185",
          "Водоканал (демо)", point(x0 - 400, y0 - 300)),
-        ("TEC-1", "heat", "ТЭЦ медеплавильного завода", "Smelter CHP", 40, "31.5", "9800",
+        ("TEC-1", "heat", ("ТЭЦ медеплавильного завода", "Мыс балқыту зауытының ЖЭО",
+                           "Smelter CHP"), 40, "31.5", "9800",
          "ТЭЦ БМЗ (демо)", point(x0 - 800, y1 + 200)),
-        ("KNS-1", "sewage", "КНС-1 и очистные сооружения", "Pumping station KNS-1 and treatment",
+        ("KNS-1", "sewage", ("КНС-1 и очистные сооружения", "КСС-1 және тазарту құрылыстары",
+                             "Pumping station KNS-1 and treatment"),
          1500, 600, "140", "Водоканал (демо)", point(x1 + 300, y0 - 400)),
-        ("GRS-1", "gas", "ГРС (планируется)", "Gas distribution station (planned)", 0, 0, "60",
+        ("GRS-1", "gas", ("ГРС (планируется)", "ГТС (жоспарланған)",
+                          "Gas distribution station (planned)"), 0, 0, "60",
          "QazaqGaz (демо)", point(x1 + 800, y1 + 300)),
     ]
     sources, committed_by_code = {}, {}
-    for code, kind, ru, en, cap, committed, tariff, operator, loc in specs:
+    for code, kind, (ru, kk, en), cap, committed, tariff, operator, loc in specs:
         sources[code] = save(actor=None, obj=UtilitySource(
-            zone=zone, code=code, kind=kind, name_ru=ru, name_en=en, capacity=Decimal(str(cap)),
+            zone=zone, code=code, kind=kind, name_ru=ru, name_kk=kk, name_en=en,
+            capacity=Decimal(str(cap)),
             tariff_kzt=Decimal(tariff), operator=operator, geometry=loc))
         committed_by_code[code] = Decimal(str(committed))
     # Lines: existing along the north road, under construction in the middle, planned south.
@@ -282,18 +313,32 @@ def _load_utilities(zone, x0, y0, x1, y1, today) -> dict[str, Decimal]:
                 status=status, planned_completion=done, geometry=_line(pts),
                 connection_fixed_cost_kzt=Decimal(fixed), connection_cost_per_km_kzt=Decimal(per_km),
                 connection_lead_days=lead))
-    for ru, en, src, added, cost, done in [
-        ("Реконструкция ПС-2: +10 000 кВт", "PS-2 upgrade: +10,000 kW", "PS-2", 10000,
+    for ru, kk, en, src, added, cost, done in [
+        ("Реконструкция ПС-2", "ПС-2 қайта құру", "PS-2 upgrade", "PS-2", 10000,
          "2400000000", dt.date(2027, 6, 30)),
-        ("Строительство ГРС и газопровода", "Gas station and pipeline", "GRS-1", 5000,
-         "3100000000", dt.date(today.year + 1, 12, 31)),
-        ("Второй водовод ВЗ-1: +1 500 м³/сут", "Second VZ-1 main: +1,500 m³/day", "VZ-1", 1500,
+        ("Строительство ГРС и газопровода", "ГТС пен газ құбырын салу", "Gas station and pipeline",
+         "GRS-1", 5000, "3100000000", dt.date(today.year + 1, 12, 31)),
+        ("Второй водовод ВЗ-1", "ВЗ-1 екінші су құбыры", "Second VZ-1 main", "VZ-1", 1500,
          "900000000", dt.date(today.year + 1, 9, 30)),
     ]:
         save(actor=None, obj=InfrastructureProject(
-            zone=zone, name_ru=ru, name_en=en, status="planned", source=sources[src],
+            zone=zone, name_ru=ru, name_kk=kk, name_en=en, status="planned", source=sources[src],
             capacity_added=Decimal(added), cost_kzt=Decimal(cost), planned_completion=done))
     return committed_by_code
+
+
+#: The one demo plot whose passport is older than the stale period (its warning shows the rule);
+#: plot 9 is flagged by staff for re-verification. Every other passport is current.
+STALE_BY_AGE = 17
+
+
+def _verified_days_ago(n: int) -> int:
+    """How long before the load plot ``n`` was verified: spread within the stale period, so the
+    "needs re-verification" warning shows only where the demo means it to."""
+    period = settings.PROMZONA_STALE_AFTER_DAYS
+    if n == STALE_BY_AGE:
+        return period + 35
+    return 10 + (23 * n) % max(period - 40, 1)
 
 
 #: Plot statuses only the reservation services set: the demo reaches them through those services.
@@ -315,20 +360,21 @@ HELD_PLOTS = [
 ]
 
 
-def _load_plots(zone: Zone, today: dt.date) -> None:
-    save = services.feature_save
+def _load_plots(zone: Zone, today: dt.date, recorded: dt.datetime) -> None:
+    save = partial(services.feature_save, now=recorded)
     for p in plot_layout():
         n, row = p["n"], p["row"]
         status = STATUS_CYCLE[n - 1]
         declared = Decimal(str(p["area"]))
         if n == 6:  # a surveying discrepancy the passport must show
             declared = (declared * Decimal("1.08")).quantize(Decimal("0.0001"))
-        verified = today - dt.timedelta(days=30 + 37 * n)
+        verified = today - dt.timedelta(days=_verified_days_ago(n))
         lease = Decimal(ROW_LEASE[row])
         plot = save(actor=None, obj=Plot(
             zone=zone, code=f"BLK-{n:02d}", cadastral_number=f"09-108-001-{100 + n:03d}",
             name_ru=f"Участок №{n}", name_kk=f"№{n} учаске", name_en=f"Plot {n}",
-            description_ru=NOTE, declared_area_ha=declared,
+            description_ru=NOTE, description_kk=NOTE_KK, description_en=NOTE_EN,
+            declared_area_ha=declared,
             status=Plot.Status.PUBLISHED if status in LEDGER_STATUSES else status,
             geometry=_rect(p["x"], p["y"], p["w"], p["h"]),
             ownership=Plot.Ownership.STATE if n % 3 else Plot.Ownership.MUNICIPAL,
@@ -337,20 +383,31 @@ def _load_plots(zone: Zone, today: dt.date) -> None:
             deal_sale=n % 4 == 0, sale_price_kzt=(declared * lease * 8) if n % 4 == 0 else None,
             deal_free_use=row == 3 and n % 2 == 0,
             existing_buildings="Склад 600 м² (требует ремонта)" if n in (3, 10) else "",
+            existing_buildings_kk="600 м² қойма (жөндеуді қажет етеді)" if n in (3, 10) else "",
+            existing_buildings_en="Warehouse of 600 m² (needs repair)" if n in (3, 10) else "",
             rail_spur=row == 0,
             available_from=today + dt.timedelta(days=90) if status == "draft" else None,
             source_document=f"Акт обследования №{n}/МПЗ (демо)",
+            source_document_kk=f"№{n}/ШИА тексеру актісі (демо)",
+            source_document_en=f"Survey report No. {n}/SIZ (demo)",
             verified_by="Отдел земельных отношений (демо)",
+            verified_by_kk="Жер қатынастары бөлімі (демо)",
+            verified_by_en="Land Relations Department (demo)",
             verified_at=verified, needs_reverification=n == 9,
         ))
         plot.permitted_sectors.set(ROW_SECTORS[row])
 
 
-def _load_ledger(zone: Zone, committed: dict[str, Decimal]) -> None:
+def _load_ledger(zone: Zone, committed: dict[str, Decimal], today: dt.date,
+                 recorded: dt.datetime) -> None:
     """Reserve and allocate the plots the status cycle holds, through the services (each has
-    an application and a reservation that can be released), then commit the rest of each
-    source's load to its existing consumers."""
+    an application and a reservation that can be released), a month ago, then commit the rest
+    of each source's load to its existing consumers (recorded with the zone)."""
     from promzona.applications import services as apps
+
+    def at(days_ago: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago),
+                                                       dt.time(12)))
 
     staff = User.objects.get(username="demo-staff")
     applicant = User.objects.get(username="demo-investor3")
@@ -360,17 +417,19 @@ def _load_ledger(zone: Zone, committed: dict[str, Decimal]) -> None:
         assert status in LEDGER_STATUSES, code
         app = apps.application_create(
             actor=applicant, project_name=project, sector=sector, investment_kzt=investment,
-            jobs_planned=jobs, needs=needs, preferred_plots=[plot.pk], description=NOTE)
-        apps.application_submit(actor=applicant, application=app)
-        apps.application_start_review(actor=staff, application=app)
-        apps.plot_reserve(actor=staff, plot=plot, application=app)
+            jobs_planned=jobs, needs=needs, preferred_plots=[plot.pk], description=NOTE,
+            now=at(45))
+        apps.application_submit(actor=applicant, application=app, now=at(45))
+        apps.application_start_review(actor=staff, application=app, now=at(40))
+        apps.plot_reserve(actor=staff, plot=plot, application=app, now=at(30),
+                          expires_at=at(30) + dt.timedelta(days=90))
         if status == "allocated":
-            apps.application_approve(actor=staff, application=app)
+            apps.application_approve(actor=staff, application=app, now=at(20))
     for source in UtilitySource.objects.filter(zone=zone):
         rest = committed[source.code] - source.committed
         assert rest >= 0, source.code  # the held plots fit in each source's illustrative load
         if rest > 0:
-            services.capacity_commit(actor=None, source=source, amount=rest,
+            services.capacity_commit(actor=None, source=source, amount=rest, now=recorded,
                                      holder="Действующие потребители (демо)")
 
 

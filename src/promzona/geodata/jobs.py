@@ -16,7 +16,7 @@ from promzona.core.errors import InputError, PromzonaError
 from promzona.zones.models import Zone
 
 from .models import ImportJob
-from .services import ImportRefused, import_file
+from .services import ImportRefused, layer_import
 from .uploads import UPLOADS, progress_write
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def import_job_run(job_id: int, *, now: dt.datetime | None = None) -> str:
         if not path.is_file():
             raise InputError(_("The uploaded file is gone (kept for an hour); upload it "
                                 "again."))
-        report = import_file(
+        report = layer_import(
             actor=job.user, path=path, name=job.name, layer=job.layer,
             zone=Zone.objects.filter(slug=opts["zone"]).first() if opts["zone"] else None,
             crs=opts["crs"] or None, repair=bool(opts["repair"]), mapping=opts["mapping"],

@@ -69,6 +69,11 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return nums[0], nums[1], nums[2], nums[3]
 
 
+def gettext_noop(s: str) -> str:
+    """Marks a link title for translation: JSON keeps English, the HTML pages translate."""
+    return s
+
+
 def _link(href: str, rel: str, type_: str, title: str = "") -> dict[str, str]:
     out = {"href": href, "rel": rel, "type": type_}
     if title:
@@ -81,12 +86,12 @@ def landing(base: str, *, title: str, description: str, api_url: str) -> dict[st
         "title": title,
         "description": description,
         "links": [
-            _link(f"{base}?f=json", "self", JSON, "This document"),
-            _link(f"{base}?f=html", "alternate", HTML, "This document as HTML"),
+            _link(f"{base}?f=json", "self", JSON, gettext_noop("This document")),
+            _link(f"{base}?f=html", "alternate", HTML, gettext_noop("This document as HTML")),
             _link(api_url, "service-desc", "application/vnd.oai.openapi+json;version=3.0",
-                  "The API definition"),
-            _link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
-            _link(f"{base}/collections", "data", JSON, "Collections"),
+                  gettext_noop("The API definition")),
+            _link(f"{base}/conformance", "conformance", JSON, gettext_noop("Conformance classes")),
+            _link(f"{base}/collections", "data", JSON, gettext_noop("Collections")),
         ],
     }
 
@@ -135,9 +140,9 @@ def items(
     links = [_link(page(offset), "self", GEOJSON), _link(page(offset, "html"), "alternate", HTML),
              _link(f"{base}/collections/{name}", "collection", JSON)]
     if offset + len(features) < matched:
-        links.append(_link(page(offset + limit), "next", GEOJSON, "Next page"))
+        links.append(_link(page(offset + limit), "next", GEOJSON, gettext_noop("Next page")))
     if offset > 0:
-        links.append(_link(page(max(0, offset - limit)), "prev", GEOJSON, "Previous page"))
+        links.append(_link(page(max(0, offset - limit)), "prev", GEOJSON, gettext_noop("Previous page")))
     return {
         "type": "FeatureCollection",
         "features": features,

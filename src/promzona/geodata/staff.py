@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.http import HttpResponse
+from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,12 +20,17 @@ from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
-from promzona.zones.models import Zone
+from promzona.web.feedback import message_of
+from promzona.zones.forms import ZoneChoiceField
+from promzona.zones.models import Plot, Zone
 
+from .export import EXPORT_FORMATS, layer_export
 from .jobs import import_job_start
 from .models import ImportJob
+from .preview import preview_map
+from .rows import LAYERS
 from .selectors import layer_objects
-from .services import EXPORT_FORMATS, LAYERS, export_layer, import_file
+from .services import MODELS, layer_import
 from .uploads import UPLOADS, imports_clean, progress_read, upload_store
 
 CONTENT_TYPES = {
@@ -34,6 +40,30 @@ CONTENT_TYPES = {
 }
 
 
+LAYER_LABELS = {"plots": gettext_lazy("Plots"), "sources": gettext_lazy("Utility sources"),
+                "lines": gettext_lazy("Utility lines"), "zones": gettext_lazy("Zones")}
+ACTION_LABELS = {"create": gettext_lazy("to create"), "update": gettext_lazy("to update"),
+                 "refuse": gettext_lazy("refused")}
+LAYER_MODELS = {"plots": Plot, **MODELS}
+
+
+def _report_shown(report) -> dict:
+    """The import report (or a job's stored copy of it) in the page's language: actions and
+    our fields by their labels."""
+    data = report if isinstance(report, dict) else report.as_dict()
+    model = LAYER_MODELS[data["layer"]]
+
+    def label(name: str) -> str:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return name
+
+    return {"rows": [(r, ACTION_LABELS[r["action"]]) for r in data["rows"]],
+            "fields": [(theirs, label(ours)) for ours, theirs in data["mapping"].items()],
+            "layer": LAYER_LABELS[data["layer"]]}
+
+
 #: Imports change the inventory: zone office staff only. Exports also serve managers' reports.
 importers_only = role_required(Role.STAFF)
 exporters_only = role_required(Role.STAFF, Role.MANAGER)
@@ -41,9 +71,9 @@ exporters_only = role_required(Role.STAFF, Role.MANAGER)
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
-    layer = forms.ChoiceField(label=gettext_lazy("Layer"), choices=[(x, x) for x in LAYERS])
-    zone = forms.ModelChoiceField(label=gettext_lazy("Zone"), queryset=Zone.objects.all(),
-                                  to_field_name="slug", required=False)
+    layer = forms.ChoiceField(label=gettext_lazy("Layer"), choices=list(LAYER_LABELS.items()))
+    zone = ZoneChoiceField(label=gettext_lazy("Zone"), queryset=Zone.objects.all(),
+                           to_field_name="slug", required=False)
     source_layer = forms.CharField(label=gettext_lazy("Layer in the file (when it has several)"),
                                    required=False, max_length=200)
     crs = forms.CharField(label=gettext_lazy("CRS when the file has none"), required=False,
@@ -100,14 +130,15 @@ def import_page(request):
             d = form.cleaned_data
             imports_clean()  # previews never confirmed
             token = upload_store(d["file"])
+            ctx["zone"] = d["zone"]
             try:
-                report = import_file(
+                report = layer_import(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
                     repair=d["repair"], mapping=d["mapping"],
                     source_layer=d["source_layer"] or None)
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             else:
                 ctx["report"] = report
                 if report.counts["refuse"] == 0:
@@ -124,8 +155,13 @@ def import_page(request):
             status = 400
     else:
         form = ImportForm()
+    if ctx.get("report") is not None:
+        ctx["shown"] = _report_shown(ctx["report"])
+    if ctx.get("report") is not None:
+        ctx["preview"] = preview_map(ctx["report"], zone=ctx.get("zone"))
     ctx.update(form=form, formats=sorted(FORMATS), export_formats=list(EXPORT_FORMATS),
-               layers=LAYERS, jobs=ImportJob.objects.select_related("user")[:10])
+               layers=list(LAYER_LABELS.items()),
+               jobs=ImportJob.objects.select_related("user")[:10])
     return render(request, "geodata/import.html", ctx, status=status)
 
 
@@ -136,13 +172,14 @@ def import_job(request, pk: int):
     done, total = progress_read(job.options["token"]) if not job.finished else (0, None)
     return render(request, "geodata/import_job.html", {
         "job": job, "report": job.report, "done": done, "total": total,
+        "shown": _report_shown(job.report) if job.report else None,
         "percent": 100 * done // total if total else None})
 
 
 def _download(objs, layer: str, fmt: str) -> HttpResponse:
     suffix = "zip" if fmt == "shp" else fmt
     with tempfile.TemporaryDirectory() as tmp:
-        path = export_layer(objects=objs, layer=layer, fmt=fmt, path=Path(tmp) / f"x.{suffix}")
+        path = layer_export(objects=objs, layer=layer, fmt=fmt, path=Path(tmp) / f"x.{suffix}")
         data = path.read_bytes()
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{layer}.{suffix}"'
@@ -153,12 +190,12 @@ def _download(objs, layer: str, fmt: str) -> HttpResponse:
 def export_download(request, layer: str, fmt: str):
     """Staff: a whole layer, drafts included."""
     if layer not in LAYERS or fmt not in EXPORT_FORMATS:
-        return HttpResponse(status=404)
+        raise Http404
     return _download(layer_objects(layer, user=request.user, staff=True), layer, fmt)
 
 
 def public_plots(request, fmt: str):
     """Everybody: the plots the caller may see (published ones for the public)."""
     if fmt not in EXPORT_FORMATS:
-        return HttpResponse(status=404)
+        raise Http404
     return _download(layer_objects("plots", user=request.user), "plots", fmt)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import wraps
+from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from promzona import l10n
 from promzona.api.services import token_user
 from promzona.core.numbers import whole_number
 
@@ -61,17 +64,40 @@ def _error(request, status: int, message: str) -> HttpResponse:
     return _json(ogc.exception(status, message), status=status)
 
 
+def _shown(model, properties: dict) -> list[tuple[str, Any]]:
+    """(label, value) of a feature's properties for a person: fields by their names in the
+    page's language, coded values (status, kind…) by their labels, numbers and dates
+    formatted; the JSON keeps the codes."""
+    out = []
+    for key, value in properties.items():
+        try:
+            f = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            out.append((key, value))
+            continue
+        if f.choices and value is not None:
+            value = dict(f.flatchoices).get(value, value)
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, int | float):
+            value = l10n.num(value, 4, trim=True)
+        out.append((str(f.verbose_name), value))
+    return out
+
+
 def _respond(request, doc, title: str, *, kind: str, content_type=ogc.JSON, extra=None):
     if request.GET.get("f") not in (None, "", "json", "html"):
         return _error(request, 400, _("f must be json or html."))
     if _wants_html(request):
+        links = [{**link, "title": _(link["title"])} if link.get("title") else link
+                 for link in doc.get("links", [])]
         return render(request, "geodata/ogc.html",
-                      {"title": title, "doc": doc, "kind": kind, **(extra or {})})
+                      {"title": title, "doc": doc, "links": links, "kind": kind, **(extra or {})})
     return _json(doc, content_type)
 
 
 def _base(request) -> str:
-    return request.build_absolute_uri(reverse("geodata:ogc-landing")).rstrip("/")
+    return request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
 
 
 @require_GET
@@ -135,9 +161,11 @@ def items(request, name: str, *, user):
     page = feat.features(name, qs[offset:offset + limit])
     doc = ogc.items(_base(request), name, page, matched=matched, limit=limit, offset=offset,
                     params=params, now=timezone.now())
-    columns = list(page[0]["properties"]) if page else []
+    model = layer.queryset(user).model
+    rows = [(f["id"], [v for _label, v in _shown(model, f["properties"])]) for f in page]
+    columns = [label for label, _v in _shown(model, page[0]["properties"])] if page else []
     return _respond(request, doc, str(layer.title), kind="items", content_type=ogc.GEOJSON,
-                    extra={"columns": columns, "layer": name})
+                    extra={"columns": columns, "rows": rows, "layer": name})
 
 
 @_data_view
@@ -151,4 +179,6 @@ def item(request, name: str, pk: str, *, user):
         return _error(request, 404, _("No such feature."))
     doc = ogc.item(_base(request), name, found[0])
     return _respond(request, doc, str(found[0]["properties"].get("code") or pk), kind="item",
-                    content_type=ogc.GEOJSON, extra={"layer": name})
+                    content_type=ogc.GEOJSON,
+                    extra={"layer": name,
+                           "rows": _shown(layer.queryset(user).model, found[0]["properties"])})

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt, StrictS
 
 from promzona.api.auth import REQUIRED_AUTH
 from promzona.core.errors import Forbidden, InputError
+from promzona.zones.models import Zone
 
 from . import selectors, services
 from .models import Instruction
@@ -100,6 +101,9 @@ class ListQuery(Schema):
     issuer: int | None = Field(None, gt=0, lt=2**63)
     status: Literal["issued", "in_progress", "reported", "accepted"] | None = None
     q: str = Field("", max_length=100)
+    zone: str | None = Field(None, max_length=50, description="A zone's slug: the instructions "
+                             "linked to the zone or to its plots, lines, sources, upgrades, "
+                             "works or projects.")
     page: int = Field(1, ge=1, le=10**6)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -222,9 +226,14 @@ def instruction_list(request, filters: Query[ListQuery]):
         raise Forbidden(_("Only zone office staff, managers and executors see instructions."))
     today = timezone.localdate()
     f = filters
+    zone = None
+    if f.zone is not None:
+        zone = Zone.objects.filter(slug=f.zone).values_list("pk", flat=True).first()
+        if zone is None:
+            raise InputError(_("No such zone."), field="zone")
     rows = selectors.inbox(user=request.auth, box=f.box, today=today, filters=selectors.Filters(
         overdue=f.overdue, due_within=f.due_within, executor=f.executor, issuer=f.issuer,
-        status=f.status or "", q=f.q))
+        status=f.status or "", q=f.q, zone=zone))
     start = (f.page - 1) * f.page_size
     page = rows[start:start + f.page_size]
     return {"count": len(rows), "page": f.page, "page_size": f.page_size,

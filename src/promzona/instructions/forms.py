@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.db.models import Q
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from promzona.accounts.models import User
@@ -50,15 +54,19 @@ class InstructionForm(forms.Form):
                                         queryset=_people(Q(role__in=["staff", "manager"])))
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     on_control = forms.BooleanField(label=_("On control"), required=False, initial=True)
-    links = forms.CharField(
-        label=_("Concerns"), required=False, max_length=2000,
-        help_text=_("Objects as type:code or type:id, separated by commas, e.g. "
-                    "plot:BLK-03, line:PO-2, source:PS-2, zone:balkhash."))
+    links = forms.CharField(label=_("Concerns"), required=False, max_length=2000)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["links"].help_text = f"{self.fields['links'].help_text} " + str(_(
-            "Types: %(types)s.") % {"types": ", ".join(links.available_types())})
+        codes = partial(format_html_join, ", ", "<code>{}</code>")  # what is typed, as typed
+        self.fields["links"].help_text = format_html(
+            "{} {}",
+            mark_safe(conditional_escape(  # noqa: S308 - escaped text around our markup
+                _("Objects as type:code or type:id, separated by commas, e.g. %(example)s."))
+                % {"example": codes((e,) for e in ("plot:BLK-03", "line:PO-2", "source:PS-2",
+                                                   "zone:balkhash"))}),
+            mark_safe(conditional_escape(_("Types: %(types)s.")) % {  # noqa: S308 - likewise
+                "types": codes((t,) for t in links.available_types())}))
         if editing:  # the deadline and the control flag change through their own actions
             del self.fields["deadline"]
             del self.fields["on_control"]

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from promzona.core import instructions as rules
 from promzona.zones.models import Translated
@@ -42,10 +43,10 @@ class Body(Translated):
 
 class Instruction(models.Model):
     class Status(models.TextChoices):
-        ISSUED = rules.ISSUED, _("Issued")
-        IN_PROGRESS = rules.IN_PROGRESS, _("In progress")
-        REPORTED = rules.REPORTED, _("Reported")
-        ACCEPTED = rules.ACCEPTED, _("Accepted (closed)")
+        ISSUED = rules.ISSUED, pgettext_lazy("instruction status", "Issued")
+        IN_PROGRESS = rules.IN_PROGRESS, pgettext_lazy("instruction status", "In progress")
+        REPORTED = rules.REPORTED, pgettext_lazy("instruction status", "Reported")
+        ACCEPTED = rules.ACCEPTED, pgettext_lazy("instruction status", "Accepted (closed)")
 
     number = models.CharField(_("number"), max_length=50)
     issued_on = models.DateField(_("date"))
@@ -71,7 +72,8 @@ class Instruction(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.ISSUED, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("created by"), on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     created_at = models.DateTimeField(_("created at"))
 
@@ -108,9 +110,12 @@ class Event(models.Model):
         EXTENSION_REFUSED = "extension_refused", _("extension refused")
         REMOVED = "removed", _("removed from control")
 
-    instruction = models.ForeignKey(Instruction, on_delete=models.PROTECT, related_name="events")
+    instruction = models.ForeignKey(Instruction,
+                                    verbose_name=_("instruction"), on_delete=models.PROTECT,
+                                    related_name="events")
     at = models.DateTimeField(_("time"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL,
+                              verbose_name=_("actor"), on_delete=models.SET_NULL, null=True,
                               related_name="+")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Instruction.Status.choices)
@@ -119,6 +124,8 @@ class Event(models.Model):
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -133,19 +140,25 @@ class Report(models.Model):
         ACCEPTED = "accepted", _("accepted")
         RETURNED = "returned", _("returned")
 
-    instruction = models.ForeignKey(Instruction, on_delete=models.PROTECT, related_name="reports")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    instruction = models.ForeignKey(Instruction,
+                                    verbose_name=_("instruction"), on_delete=models.PROTECT,
+                                    related_name="reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL,
+                               verbose_name=_("author"), on_delete=models.SET_NULL, null=True,
                                related_name="+")
     at = models.DateTimeField(_("time"))
     text = models.TextField(_("report"), max_length=20000)
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices,
                                 blank=True, default="")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("decided by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("controller's comment"), max_length=5000, blank=True)
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -155,7 +168,8 @@ class Report(models.Model):
 class ReportAttachment(models.Model):
     """A document attached to a report; served only through a checking view."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    report = models.ForeignKey(Report,
+                               verbose_name=_("report"), on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to="instructions/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
@@ -163,6 +177,8 @@ class ReportAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -173,13 +189,14 @@ class Extension(models.Model):
     """A deadline extension: requested with a reason, granted or refused by the controller."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        GRANTED = "granted", _("granted")
-        REFUSED = "refused", _("refused")
+        PENDING = "pending", pgettext_lazy("extension status", "pending")
+        GRANTED = "granted", pgettext_lazy("extension status", "granted")
+        REFUSED = "refused", pgettext_lazy("extension status", "refused")
 
-    instruction = models.ForeignKey(Instruction, on_delete=models.PROTECT,
+    instruction = models.ForeignKey(Instruction, verbose_name=_("instruction"), on_delete=models.PROTECT,
                                     related_name="extensions")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                     verbose_name=_("requested by"), on_delete=models.SET_NULL,
                                      null=True, related_name="+")
     requested_at = models.DateTimeField(_("requested at"))
     reason = models.TextField(_("reason"), max_length=5000)
@@ -187,12 +204,15 @@ class Extension(models.Model):
     new_deadline = models.DateField(_("new deadline"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices,
                               default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("decided by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("controller's comment"), max_length=5000, blank=True)
 
     class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
         ordering = ["requested_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["instruction"], condition=Q(status="pending"),
@@ -209,12 +229,18 @@ class Link(models.Model):
     """An object the instruction concerns (zone, plot, line, source; works and projects once
     their apps exist), through a generic relation."""
 
-    instruction = models.ForeignKey(Instruction, on_delete=models.PROTECT, related_name="links")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    instruction = models.ForeignKey(Instruction,
+                                    verbose_name=_("instruction"), on_delete=models.PROTECT,
+                                    related_name="links")
+    content_type = models.ForeignKey(ContentType,
+                                     verbose_name=_("content type"), on_delete=models.PROTECT,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"))
     target = GenericForeignKey("content_type", "object_id")
 
     class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
         ordering = ["content_type", "object_id"]
         constraints = [
             models.UniqueConstraint(fields=["instruction", "content_type", "object_id"],
@@ -228,13 +254,15 @@ class Link(models.Model):
 class CalendarFeed(models.Model):
     """A user's secret iCalendar URL; only a hash of its key is stored; revoking ends it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="instruction_feeds")
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -244,13 +272,16 @@ class CalendarFeed(models.Model):
 class Digest(models.Model):
     """The daily reminder sent to one user on one day: the unique pair keeps it to once a day."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL,
+                             verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
     sent_at = models.DateTimeField(_("sent at"))
     overdue = models.PositiveIntegerField(_("overdue"))
     due_soon = models.PositiveIntegerField(_("due soon"))
 
     class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
         ordering = ["-day", "user"]
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.audit.services import audit_record
 from promzona.core import instructions as rules
 from promzona.outbox.services import absolute_link, mail_enqueue
@@ -61,7 +62,7 @@ def plan(*, today: dt.date) -> dict[Any, dict[str, dict[str, list[Instruction]]]
 def _line(instr: Instruction, today: dt.date) -> str:
     url = absolute_link(reverse("instructions:detail", args=[instr.pk]))
     return _("  № %(number)s “%(title)s”, deadline %(deadline)s (%(days)s days), %(status)s: %(url)s") % {
-        "number": instr.number, "title": instr.title[:120], "deadline": instr.deadline.isoformat(),
+        "number": instr.number, "title": instr.title[:120], "deadline": l10n.day(instr.deadline),
         "days": (instr.deadline - today).days, "status": instr.get_status_display(), "url": url}
 
 
@@ -73,7 +74,7 @@ def _text(sections: dict[str, dict[str, list[Instruction]]], today: dt.date) -> 
         (rules.CONTROLLER, "due"): _("On your control — due within %(n)s days:") % {
             "n": rules.DIGEST_DAYS},
     }
-    parts = [_("Instructions as of %(day)s.") % {"day": today.isoformat()}]
+    parts = [_("Instructions as of %(day)s.") % {"day": l10n.day(today)}]
     for (part, group), head in heads.items():
         items = sections[part][group]
         if items:

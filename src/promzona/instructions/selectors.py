@@ -7,9 +7,11 @@ never re-expressed as a query, so the pages, the API, the reminders and the repo
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from promzona.core.errors import NotFound
 from promzona.zones.selectors import can_see_unpublished
 
 from . import links
-from .models import Event, Instruction
+from .models import Event, Instruction, Link
 
 #: Staff and managers (and superusers) issue, control and see every instruction.
 oversees = can_see_unpublished
@@ -85,6 +87,7 @@ class Filters:
     issuer: int | None = None
     status: str = ""
     q: str = ""
+    zone: int | None = None
 
 
 def inbox(*, user: Any, box: str, filters: Filters, today: dt.date) -> list[Instruction]:
@@ -106,6 +109,9 @@ def inbox(*, user: Any, box: str, filters: Filters, today: dt.date) -> list[Inst
         qs = qs.filter(status=filters.status)
     if filters.q:
         qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q))
+    if filters.zone:
+        qs = qs.filter(pk__in=[pk for pk, zones in zones_of_instructions().items()
+                               if filters.zone in zones])
     rows = []
     for row in qs.order_by("deadline", "id"):
         annotate(row, today)
@@ -163,3 +169,32 @@ def states_as_of(day: dt.date, qs: QuerySet[Instruction] | None = None
         if state is not None:
             out[pk] = state
     return out
+
+
+#: How an object an instruction links leads to its zone.
+ZONE_PATHS = {"zone": "pk", "plot": "zone_id", "line": "zone_id", "source": "zone_id",
+              "upgrade": "zone_id", "work": "zone_id", "project": "allocation__plot__zone_id"}
+
+
+def zones_of_instructions() -> dict[int, frozenset[int]]:
+    """The zones each instruction concerns: the zones it links and those of the plots, lines,
+    sources, upgrades, works and projects it links. Instructions without such a link concern
+    no zone in particular (they count for all zones together)."""
+    rows = list(Link.objects.values_list("instruction_id", "content_type_id", "object_id"))
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for _pk, ct, obj in rows:
+        wanted[ct].add(obj)
+    zone_of: dict[int, dict[int, int]] = {}
+    for kind, path in ZONE_PATHS.items():
+        model = links.link_model(kind)
+        if model is None:
+            continue
+        ct = ContentType.objects.get_for_model(model).pk
+        if wanted.get(ct):
+            zone_of[ct] = dict(model.objects.filter(pk__in=wanted[ct]).values_list("pk", path))
+    out: dict[int, set[int]] = defaultdict(set)
+    for pk, ct, obj in rows:
+        zone = zone_of.get(ct, {}).get(obj)
+        if zone is not None:
+            out[pk].add(zone)
+    return {pk: frozenset(zones) for pk, zones in out.items()}

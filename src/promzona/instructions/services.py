@@ -17,97 +17,30 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from promzona.accounts.models import User
+from promzona import l10n
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import instructions as rules
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.news.events import article_draft_from_event
+from promzona.news.models import LANGS
 
 from . import links as link_types
+from .inputs import read_body, read_co_executors, read_date, read_parent, read_person, read_text
 from .models import Body, Event, Extension, Instruction, Link, Report, ReportAttachment
 from .selectors import is_controller, is_executor, may_use, oversees
 
 S = Instruction.Status
-MAX_CO_EXECUTORS = 20
 MAX_REPORT_FILES = 5
 MAX_YEARS = 10
 EDITABLE = ("number", "issued_on", "issuer", "issuer_person", "parent", "title", "text",
             "executor", "executor_person", "co_executors", "controller", "links")
 
 
-# --- input ---------------------------------------------------------------------------------
-
-
-def _text(value: Any, field: str, limit: int, *, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or len(value) > limit:
-        raise InputError(_("%(field)s: text of at most %(n)s characters.") % {
-            "field": field, "n": limit}, field=field)
-    value = value.strip()
-    if required and not value:
-        raise InputError(_("%(field)s is required.") % {"field": field}, field=field)
-    return value
-
-
-def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InputError(_("%(field)s must be a date.") % {"field": field}, field=field)
-    return value
-
-
-def _body(value: Any, field: str) -> Body:
-    if isinstance(value, Body):
-        return value
-    body = Body.objects.filter(pk=value).first() if _whole(value) else None
-    if body is None:
-        raise InputError(_("%(field)s: no such body.") % {"field": field}, field=field)
-    return body
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
-
-
-def _person(value: Any, field: str, *, overseer: bool) -> User:
-    """An active user by object or user name: staff or managers (``overseer``), else also an
-    outside executor."""
-    user = value if isinstance(value, User) else (
-        User.objects.filter(username=value).first() if isinstance(value, str) and len(value) <= 150
-        else None)
-    if user is None or not user.is_active:
-        raise InputError(_("%(field)s: no such active user.") % {"field": field}, field=field)
-    if not (oversees(user) if overseer else may_use(user)):
-        raise InputError(_("%(field)s: %(user)s may not take this part.") % {
-            "field": field, "user": user.get_username()}, field=field)
-    return user
-
-
-def _parent(value: Any) -> Instruction | None:
-    if value is None or isinstance(value, Instruction):
-        return value
-    parent = Instruction.objects.filter(pk=value).first() if _whole(value) else None
-    if parent is None:
-        raise InputError(_("No such parent instruction."), field="parent")
-    return parent
-
-
-def _co_executors(values: Any, executor: Body) -> list[Body]:
-    if isinstance(values, QuerySet):
-        values = list(values)
-    if not isinstance(values, (list, tuple, set)) or len(values) > MAX_CO_EXECUTORS:
-        raise InputError(_("Give at most %(n)s co-executors.") % {"n": MAX_CO_EXECUTORS},
-                         field="co_executors")
-    bodies = [_body(v, "co_executors") for v in values]
-    if executor in bodies:
-        raise InputError(_("The executor cannot also be a co-executor."), field="co_executors")
-    if len({b.pk for b in bodies}) != len(bodies):
-        raise InputError(_("A co-executor is listed twice."), field="co_executors")
-    return bodies
+# --- checks --------------------------------------------------------------------------------
 
 
 def _check(instruction: Instruction) -> None:
@@ -189,20 +122,20 @@ def instruction_issue(
     if not isinstance(on_control, bool):
         raise InputError(_("on_control must be true or false."), field="on_control")
     instruction = Instruction(
-        number=_text(number, "number", 50, required=True),
-        issued_on=_date(issued_on, "issued_on"), issuer=_body(issuer, "issuer"),
-        issuer_person=_text(issuer_person, "issuer_person", 255, required=False),
-        parent=_parent(parent), title=_text(title, "title", 255, required=True),
-        text=_text(text, "text", 20000, required=False), executor=_body(executor, "executor"),
+        number=read_text(number, "number", 50, required=True),
+        issued_on=read_date(issued_on, "issued_on"), issuer=read_body(issuer, "issuer"),
+        issuer_person=read_text(issuer_person, "issuer_person", 255, required=False),
+        parent=read_parent(parent), title=read_text(title, "title", 255, required=True),
+        text=read_text(text, "text", 20000, required=False), executor=read_body(executor, "executor"),
         executor_person=(None if executor_person in (None, "")
-                         else _person(executor_person, "executor_person", overseer=False)),
-        controller=_person(controller, "controller", overseer=True),
-        deadline=_date(deadline, "deadline"), on_control=on_control, created_by=actor,
+                         else read_person(executor_person, "executor_person", overseer=False)),
+        controller=read_person(controller, "controller", overseer=True),
+        deadline=read_date(deadline, "deadline"), on_control=on_control, created_by=actor,
         created_at=now,
     )
     if instruction.issued_on > timezone.localdate(now):
         raise InputError(_("The date of issue cannot be in the future."), field="issued_on")
-    bodies = _co_executors(co_executors, instruction.executor)
+    bodies = read_co_executors(co_executors, instruction.executor)
     objects = link_types.resolve(list(links))
     _check(instruction)
     instruction.save()
@@ -231,22 +164,22 @@ def instruction_update(*, actor: Any, instruction: Instruction, now: dt.datetime
         raise Conflict(_("An accepted instruction is closed; it cannot be edited."))
     before = snapshot(instr) | {"co_executors": sorted(instr.co_executors.values_list("pk", flat=True))}
     clean = {
-        "number": lambda v: _text(v, "number", 50, required=True),
-        "issued_on": lambda v: _date(v, "issued_on"),
-        "issuer": lambda v: _body(v, "issuer"),
-        "issuer_person": lambda v: _text(v, "issuer_person", 255, required=False),
-        "parent": _parent,
-        "title": lambda v: _text(v, "title", 255, required=True),
-        "text": lambda v: _text(v, "text", 20000, required=False),
-        "executor": lambda v: _body(v, "executor"),
+        "number": lambda v: read_text(v, "number", 50, required=True),
+        "issued_on": lambda v: read_date(v, "issued_on"),
+        "issuer": lambda v: read_body(v, "issuer"),
+        "issuer_person": lambda v: read_text(v, "issuer_person", 255, required=False),
+        "parent": read_parent,
+        "title": lambda v: read_text(v, "title", 255, required=True),
+        "text": lambda v: read_text(v, "text", 20000, required=False),
+        "executor": lambda v: read_body(v, "executor"),
         "executor_person": lambda v: (None if v in (None, "")
-                                      else _person(v, "executor_person", overseer=False)),
-        "controller": lambda v: _person(v, "controller", overseer=True),
+                                      else read_person(v, "executor_person", overseer=False)),
+        "controller": lambda v: read_person(v, "controller", overseer=True),
     }
     for name, value in fields.items():
         if name in clean:
             setattr(instr, name, clean[name](value))
-    bodies = (_co_executors(fields["co_executors"], instr.executor) if "co_executors" in fields
+    bodies = (read_co_executors(fields["co_executors"], instr.executor) if "co_executors" in fields
               else [b for b in instr.co_executors.all() if b != instr.executor])
     objects = link_types.resolve(list(fields["links"])) if "links" in fields else None
     if instr.issued_on > timezone.localdate(now):
@@ -304,7 +237,7 @@ def instruction_report(*, actor: Any, instruction: Instruction, text: Any, uploa
     now = now or timezone.now()
     instr = _locked(instruction)
     _require(rules.EXECUTOR, actor, instr)
-    body = _text(text, "text", 20000, required=True)
+    body = read_text(text, "text", 20000, required=True)
     uploads = list(uploads or [])
     if len(uploads) > MAX_REPORT_FILES:
         raise InputError(_("Attach at most %(n)s files.") % {"n": MAX_REPORT_FILES}, field="files")
@@ -340,12 +273,12 @@ def instruction_extension_request(*, actor: Any, instruction: Instruction, new_d
     controller = is_controller(actor, instr)
     if not controller:
         _require(rules.EXECUTOR, actor, instr)
-    reason = _text(reason, "reason", 5000, required=True)
-    new_deadline = _date(new_deadline, "new_deadline")
+    reason = read_text(reason, "reason", 5000, required=True)
+    new_deadline = read_date(new_deadline, "new_deadline")
     if instr.status == S.ACCEPTED or not instr.on_control:
         raise Conflict(_("Only an open instruction on control can be extended."))
     if new_deadline <= instr.deadline:
-        raise InputError(_("The new deadline must be later than %(d)s.") % {"d": instr.deadline},
+        raise InputError(_("The new deadline must be later than %(d)s.") % {"d": l10n.day(instr.deadline)},
                          field="new_deadline")
     if new_deadline > instr.issued_on + dt.timedelta(days=366 * MAX_YEARS):
         raise InputError(_("The deadline is more than %(n)s years away.") % {"n": MAX_YEARS},
@@ -395,7 +328,7 @@ def instruction_extension_decide(*, actor: Any, instruction: Instruction, grant:
     _require(rules.CONTROLLER, actor, instr)
     if not isinstance(grant, bool):
         raise InputError(_("Say whether the extension is granted."), field="decision")
-    comment = _text(comment, "comment", 5000, required=not grant)
+    comment = read_text(comment, "comment", 5000, required=not grant)
     ext = instr.extensions.filter(status=Extension.Status.PENDING).first()
     if ext is None:
         raise Conflict(_("No extension request is waiting."))
@@ -420,12 +353,17 @@ def instruction_accept(*, actor: Any, instruction: Instruction, comment: Any = "
     now = now or timezone.now()
     instr = _locked(instruction)
     _require(rules.CONTROLLER, actor, instr)
-    comment = _text(comment, "comment", 5000, required=False)
+    comment = read_text(comment, "comment", 5000, required=False)
     _move(instr, actor=actor, transition="accept", now=now, comment=comment, event="accepted")
     _close_report(instr, actor=actor, decision=Report.Decision.ACCEPTED, comment=comment, now=now)
     instr.extensions.filter(status=Extension.Status.PENDING).update(
         status=Extension.Status.REFUSED, decided_by=actor, decided_at=now,
         decision_comment=_("Closed: the instruction was accepted."))
+    # An instruction carried out is news: a draft for the newsroom, never published by itself.
+    article_draft_from_event(
+        event="instruction.accepted", obj=instr, now=now, actor=actor,
+        facts={"number": instr.number, "title": instr.title,
+               "executor": {lang: instr.executor.translated("name", lang) for lang in LANGS}})
     return instr
 
 
@@ -436,7 +374,7 @@ def instruction_return(*, actor: Any, instruction: Instruction, comment: Any,
     now = now or timezone.now()
     instr = _locked(instruction)
     _require(rules.CONTROLLER, actor, instr)
-    comment = _text(comment, "comment", 5000, required=True)
+    comment = read_text(comment, "comment", 5000, required=True)
     _move(instr, actor=actor, transition="return", now=now, comment=comment, event="returned")
     _close_report(instr, actor=actor, decision=Report.Decision.RETURNED, comment=comment, now=now)
     return instr
@@ -450,7 +388,7 @@ def instruction_remove(*, actor: Any, instruction: Instruction, reason: Any,
     now = now or timezone.now()
     instr = _locked(instruction)
     _require(rules.CONTROLLER, actor, instr)
-    reason = _text(reason, "reason", 5000, required=True)
+    reason = read_text(reason, "reason", 5000, required=True)
     if not instr.on_control or instr.status == S.ACCEPTED:
         raise Conflict(_("Only an open instruction on control can be removed from control."))
     instr.on_control = False

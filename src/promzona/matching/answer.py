@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from promzona import l10n
 from promzona.core.matching import MatchOutcome, ResultRow
 
 
@@ -36,9 +37,11 @@ def answer_json(outcome: MatchOutcome, *, limit: int | None = None,
                 excluded_limit: int | None = None) -> dict[str, Any]:
     """Ranked results and excluded plots (the first ``limit`` / ``excluded_limit``; all by
     default, as the API promises)."""
+    lang = l10n.lang()
     return {
-        "results": [result_json(r, outcome) for r in outcome.results(limit=limit, tr=gettext)],
+        "results": [result_json(r, outcome)
+                    for r in outcome.results(limit=limit, tr=gettext, lang=lang)],
         "excluded": [{"plot_id": e.plot_id,
                       "reasons": [{"code": r.code, "text": r.text} for r in e.reasons]}
-                     for e in outcome.excluded(tr=gettext, limit=excluded_limit)],
+                     for e in outcome.excluded(tr=gettext, limit=excluded_limit, lang=lang)],
     }

@@ -16,6 +16,7 @@ from promzona.core.matching import MatchRequest
 
 from .answer import answer_json
 from .selectors import match_for, sector_known
+from .services import enquiry_record
 
 router = Router(tags=["matching"])
 #: A token identifies the caller; otherwise the session user set by Django's middleware (if any)
@@ -154,6 +155,7 @@ def match_plots(request, body: MatchIn):
     if not sector_known(req.sector):
         raise InputError(f"Unknown sector {req.sector}: not in the OKED table.", field="sector")
     answer = answer_json(match_for(request.user, req, today=timezone.localdate()))
+    enquiry_record(actor=request.user, request=req)
     # Serialised directly: the answer lists every visible plot, and re-validating 100,000 rows
     # with pydantic costs seconds. A test validates it against the MatchOut schema instead.
     return HttpResponse(json.dumps(answer, ensure_ascii=False), content_type="application/json")

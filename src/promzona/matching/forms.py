@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
 from promzona.core.matching import CRITERIA, DEFAULT_WEIGHTS, MatchRequest
-from promzona.zones.models import Sector
+from promzona.web.feedback import message_of
+from promzona.zones.models import NEED_LABELS, Sector
 
 
 def _num(label, **kw):
@@ -27,11 +28,11 @@ class MatchForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector (OKED)"))
     area_min = _num(_("Area from, ha"))
     area_max = _num(_("Area to, ha"))
-    power_kw = _num(_("Power, kW"))
-    water_m3_day = _num(_("Water, m³/day"))
-    sewage_m3_day = _num(_("Sewage, m³/day"))
-    heat_gcal_h = _num(_("Heat, Gcal/h"))
-    gas_m3_h = _num(_("Gas, m³/h"))
+    power_kw = _num(NEED_LABELS["power_kw"])
+    water_m3_day = _num(NEED_LABELS["water_m3_day"])
+    sewage_m3_day = _num(NEED_LABELS["sewage_m3_day"])
+    heat_gcal_h = _num(NEED_LABELS["heat_gcal_h"])
+    gas_m3_h = _num(NEED_LABELS["gas_m3_h"])
     rail_spur = forms.BooleanField(label=_("Rail spur needed"), required=False)
     hazard_class = forms.TypedChoiceField(
         label=_("Hazard class of the production"), coerce=int, initial=5,
@@ -97,7 +98,7 @@ class MatchForm(forms.Form):
             try:
                 self.match_request = MatchRequest.parse(self.request_json())
             except InputError as exc:
-                raise forms.ValidationError(exc.message) from exc
+                raise forms.ValidationError(message_of(exc)) from exc
         return data
 
     @classmethod

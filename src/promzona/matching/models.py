@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class SavedSearch(models.Model):
     """An investor's match request, re-run by :func:`promzona.matching.services.alerts_run`."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="saved_searches")
     name = models.CharField(_("name"), max_length=200)
     request = models.JSONField(_("request"))
@@ -28,7 +28,7 @@ class SavedSearch(models.Model):
 class Notice(models.Model):
     """A message to a user shown in the portal."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="notices")
     text = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
@@ -47,8 +47,10 @@ class Notice(models.Model):
 class Alerted(models.Model):
     """A plot already announced for a saved search: never twice."""
 
-    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerted")
-    plot = models.ForeignKey("zones.Plot", on_delete=models.CASCADE, related_name="+")
+    saved_search = models.ForeignKey(SavedSearch,
+                                     verbose_name=_("saved search"), on_delete=models.CASCADE,
+                                     related_name="alerted")
+    plot = models.ForeignKey("zones.Plot", verbose_name=_("plot"), on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:

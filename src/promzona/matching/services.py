@@ -49,6 +49,17 @@ def saved_search_create(*, actor: Any, name: str, request: dict[str, Any],
 
 
 @transaction.atomic
+def enquiry_record(*, actor: Any, request: MatchRequest, now: dt.datetime | None = None) -> bool:
+    """Record a match request by a logged-in investor: the first stage of the investor funnel
+    (``match.requested`` in the audit trail). Other callers are not counted; False then."""
+    if not (getattr(actor, "is_authenticated", False) and actor.role == "investor"):
+        return False
+    audit_record(actor=actor, action="match.requested", obj=actor, now=now,
+                 after={"sector": request.sector})
+    return True
+
+
+@transaction.atomic
 def saved_search_delete(*, actor: Any, search: SavedSearch) -> None:
     if search.user_id != getattr(actor, "pk", None):
         raise Forbidden("This saved search belongs to someone else.")

@@ -1,9 +1,9 @@
 """Readers' comments: pre-moderated, with offline anti-spam rules, and their moderation.
 
 A comment is refused (nothing stored) when the article is not public or closed to comments,
-the address is banned, the honeypot field is filled, the form was sent sooner than
-:data:`MIN_FILL_SECONDS` after it was shown (or its token is forged or older than a day), the
-text carries more than :data:`MAX_LINKS` links, or the address already wrote
+the address is banned, or the form fails the guards of :mod:`promzona.web.antispam` (the
+honeypot is filled; it was sent within seconds of being shown, or its token is forged or older
+than a day), the text carries more than :data:`MAX_LINKS` links, or the address already wrote
 :data:`RATE_LIMIT` comments within :data:`RATE_WINDOW`. An accepted comment waits, invisible,
 until the newsroom approves it.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,38 +21,19 @@ from django.utils.translation import gettext as _
 from promzona.audit.services import audit_record
 from promzona.core import richtext
 from promzona.core.errors import Conflict, Forbidden, InputError, NotFound
+from promzona.web import antispam
 
 from .models import Article, BannedAddress, Comment
 from .services import require_newsroom
 
-MIN_FILL_SECONDS = 3
-MAX_FORM_AGE = dt.timedelta(days=1)
 MAX_LINKS = 2
 RATE_LIMIT = 3
 RATE_WINDOW = dt.timedelta(minutes=10)
-FORM_SALT = "promzona.news.comment-form"
 
 
 def form_token(*, article: Article, now: dt.datetime) -> str:
     """A signed note of when the form for ``article`` was shown."""
-    return signing.dumps({"a": article.pk, "t": now.timestamp()}, salt=FORM_SALT)
-
-
-def _check_fill_time(token: str, article: Article, now: dt.datetime) -> None:
-    try:
-        data = signing.loads(str(token or "")[:500], salt=FORM_SALT)
-        shown = float(data["t"])
-        same_article = int(data["a"]) == article.pk
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise InputError(_("The form has expired; reload the page and write again."),
-                         field="token") from None
-    elapsed = now.timestamp() - shown
-    if not same_article or elapsed > MAX_FORM_AGE.total_seconds() or elapsed < -60:
-        raise InputError(_("The form has expired; reload the page and write again."),
-                         field="token")
-    if elapsed < MIN_FILL_SECONDS:
-        raise InputError(_("That was too fast for a person; wait a few seconds and send again."),
-                         field="token")
+    return antispam.form_token(purpose=f"article:{article.pk}", now=now)
 
 
 @transaction.atomic
@@ -68,10 +48,8 @@ def comment_post(*, article: Article, name: str, text: str, email: str = "", hon
         raise Conflict(_("Comments on this article are closed."))
     if address and BannedAddress.objects.filter(address=address).exists():
         raise Forbidden(_("Comments from your address are not accepted."))
-    if honeypot:
-        raise InputError(_("Leave the last field empty; it is a trap for robots."),
-                         field="website")
-    _check_fill_time(token, article, now)
+    antispam.honeypot_check(honeypot)
+    antispam.form_token_check(token, purpose=f"article:{article.pk}", now=now)
     name, text, email = richtext.plain(name), richtext.plain_block(text), richtext.plain(email)
     if not name or len(name) > 80:
         raise InputError(_("Give a name of 1 to 80 characters."), field="name")

@@ -19,11 +19,10 @@ import datetime as dt
 import html
 from typing import Any
 
-from babel.numbers import format_decimal
 from django.db import IntegrityError, models, transaction
 
 from promzona.audit.services import audit_record
-from promzona.core import richtext
+from promzona.core import formats, richtext
 
 from .models import LANGS, Article, Rubric
 from .services import links_set, unique_slug
@@ -114,22 +113,18 @@ class _Facts(dict):
         return "—"
 
 
-def _number(value: Any, lang: str) -> str:
-    return format_decimal(value, format="#,##0.##", locale=lang)
-
-
 def _facts(event: str, obj: models.Model, lang: str) -> dict[str, Any]:
     """What the zone's own models say about ``obj`` for the event's template."""
     if event == "plot.published":
         return {"code": obj.code, "name": obj.translated("name", lang) or obj.code,
-                "zone": obj.zone.translated("name", lang), "area": _number(obj.declared_area_ha, lang),
-                "lease": _number(obj.lease_price_kzt_ha_year, lang)
-                if obj.lease_price_kzt_ha_year is not None else "—"}
+                "zone": obj.zone.translated("name", lang),
+                "area": formats.number(obj.declared_area_ha, lang, digits=2, trim=True),
+                "lease": formats.number(obj.lease_price_kzt_ha_year, lang)}
     if event == "application.approved":
         allocated = obj.reservations.filter(status="allocated").select_related("plot").first()
         return {"organisation": obj.organisation.name, "project": obj.project_name,
                 "sector": f"{obj.sector.code} {obj.sector.translated('name', lang)}",
-                "investment": _number(obj.investment_kzt, lang), "jobs": obj.jobs_planned,
+                "investment": formats.number(obj.investment_kzt, lang), "jobs": obj.jobs_planned,
                 "plot": allocated.plot.code if allocated else "—"}
     generic = {"name": str(obj), "title": str(obj)}
     for attr in ("name", "title", "number", "contractor", "executor"):

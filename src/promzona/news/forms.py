@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
 from promzona.core.richtext import ALLOWED_TAGS
+from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .models import LANGS, Article, Comment, Rubric
@@ -53,8 +56,7 @@ class ArticleForm(forms.Form):
     related = forms.ModelMultipleChoiceField(
         label=_("Related articles"), required=False, queryset=Article.objects.none(),
         help_text=_("Chosen by the editor; otherwise articles sharing tags, then the rubric."))
-    zone = forms.ModelChoiceField(label=_("About the zone"), queryset=Zone.objects.all(),
-                                  required=False)
+    zone = ZoneChoiceField(label=_("About the zone"), queryset=Zone.objects.all(), required=False)
     plots = forms.CharField(label=_("About the plots"), max_length=500, required=False,
                             help_text=_("Plot codes, separated by commas."))
 
@@ -73,8 +75,9 @@ class ArticleForm(forms.Form):
                           f"({LANG_LABELS[lang]})",
                     required=name == "title" and lang == "ru",
                     max_length=model_field.max_length, widget=widget, strip=True)
-        self.fields["body_ru"].help_text = _("Allowed tags: %(tags)s.") % {
-            "tags": ", ".join(sorted(ALLOWED_TAGS))}
+        tags = format_html_join(", ", "<code>{}</code>", ((t,) for t in sorted(ALLOWED_TAGS)))
+        self.fields["body_ru"].help_text = mark_safe(  # noqa: S308 - escaped text, our markup
+            conditional_escape(_("Allowed tags: %(tags)s.")) % {"tags": tags})
 
     def rows(self):
         """Per field, the three language versions, for the side-by-side layout."""

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.models import Translated
@@ -56,12 +56,21 @@ class Version:
     fallback: bool  # the reader's language is missing: this is the Russian text
 
 
+#: The events drafts are written from, as the newsroom reads them.
+EVENT_LABELS = {
+    "plot.published": _("a plot offered to investors"),
+    "application.approved": _("an application approved"),
+    "work.accepted": _("works accepted"),
+    "instruction.accepted": _("an instruction executed"),
+}
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        REVIEW = "review", _("In review")
-        PUBLISHED = "published", _("Published")
-        UNPUBLISHED = "unpublished", _("Unpublished")
+        DRAFT = "draft", pgettext_lazy("article status", "Draft")
+        REVIEW = "review", pgettext_lazy("article status", "In review")
+        PUBLISHED = "published", pgettext_lazy("article status", "Published")
+        UNPUBLISHED = "unpublished", pgettext_lazy("article status", "Unpublished")
 
     slug = models.SlugField(_("address"), unique=True, max_length=90)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
@@ -134,6 +143,11 @@ class Article(models.Model):
         return reverse("news-photo", args=[self.pk, stored.name.rsplit("/", 1)[-1]]) if stored else ""
 
     @property
+    def event_label(self) -> str:
+        """The event this draft was written from, in the reader's language."""
+        return str(EVENT_LABELS.get(self.event_code, self.event_code))
+
+    @property
     def thumb_path(self) -> str:
         return self.photo_path(thumb=True)
 
@@ -155,9 +169,10 @@ class Article(models.Model):
 class ArticleLink(models.Model):
     """An object the article is about: a plot, a zone, a work, an instruction (any model)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
+    article = models.ForeignKey(Article,
+                                verbose_name=_("article"), on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
+    object_id = models.CharField(_("object id"), max_length=64)
 
     class Meta:
         verbose_name = _("article link")
@@ -174,11 +189,12 @@ class Comment(models.Model):
     """A reader's comment: invisible until the newsroom approves it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting moderation")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("comment status", "Awaiting moderation")
+        APPROVED = "approved", pgettext_lazy("comment status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("comment status", "Rejected")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(Article,
+                                verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments")
     name = models.CharField(_("name"), max_length=80)
     email = models.EmailField(_("email (never shown)"), blank=True)
     text = models.TextField(_("comment"), max_length=3000)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from promzona import l10n
 from promzona.core.optimise.allocation import AllocationInstance, parse_allocation
 from promzona.core.optimise.assign import AllocationResult, solve_allocation
 from promzona.core.optimise.plan import PlanInstance, parse_plan
@@ -53,7 +54,7 @@ def readable(answer: dict[str, Any]) -> dict[str, Any]:
 
     def works(rows):
         return [dict(r, explanation=Reason(r["code"], {
-            "period": r["complete"], "plots": r["unlocks"] or r["helps"]}).text(gettext))
+            "period": r["complete"], "plots": r["unlocks"] or r["helps"]}).text(gettext, l10n.lang()))
             for r in rows]
 
     if "schedule" in out:
@@ -65,4 +66,4 @@ def readable(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def unassigned_sentences(result: AllocationResult) -> dict[str, str]:
-    return {a: r.text(gettext) for a, r in result.unassigned.items()}
+    return {a: r.text(gettext, l10n.lang()) for a, r in result.unassigned.items()}

@@ -18,6 +18,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon as PolygonPatch
 
+from promzona import l10n
 from promzona.zones.models import Plot, Zone
 
 from .selectors import PlanContext
@@ -52,7 +53,7 @@ def gantt(answer: dict, ctx: PlanContext, *, fmt: str = "svg") -> bytes:
         kind = ctx.works[r["work"]].kind if r["work"] in ctx.works else "line"
         top.barh(y, r["complete"] - r["start"] + 1, left=r["start"] - 0.45, height=0.6,
                  color=KIND_COLOURS[kind])
-        note = f"{r['cost']:,.1f}".replace(",", " ")
+        note = l10n.num(r["cost"], 1)
         if r["unlocks"]:
             note += " · " + _("unlocks %(n)s") % {"n": len(r["unlocks"])}
         top.text(r["complete"] + 0.6, y, note, va="center", fontsize=8)

@@ -4,83 +4,56 @@ and PDF (reportlab with DejaVu Sans: Cyrillic and Kazakh letters print)."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
-from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
+from promzona import l10n
+from promzona.core import pdf_layout
+from promzona.core.sinks import Sheet, paragraph, single_line, xlsx_book
 
 Table = tuple[str, list[str], list[list]]  # sheet title, header, rows
 
 
 def xlsx(title: str, note: str, tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet, header, rows in tables:
-        ws = wb.create_sheet(sheet[:31])
-        ws.append([title])
-        ws["A1"].font = Font(bold=True)
-        ws.append([note])
-        ws.append([])
-        ws.append(header)
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_book([Sheet(sheet, [[title], [note], [], header, *rows], bold_rows=(0, 3))
+                      for sheet, header, rows in tables])
 
 
 def _text(v) -> str:
     if isinstance(v, float):
-        return f"{v:,.2f}".replace(",", " ")
-    return "—" if v is None else str(v)
+        return l10n.num(v, 2)
+    return l10n.cell(v)
 
 
 def pdf(title: str, note: str, summary: list[str], tables: list[Table],
         images: list[bytes] = ()) -> bytes:
-    """A landscape A4 report: title, note, summary lines, pictures, then the tables."""
-    from reportlab.lib import colors
+    """A landscape A4 report: title, note, summary lines, pictures, then the tables, laid out
+    by :mod:`promzona.core.pdf_layout` (no word split, numbers right-aligned)."""
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import Image, SimpleDocTemplate, Spacer
 
-    register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=8, leading=10)
-    h1 = ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=14, leading=18, spaceAfter=4)
-    h2 = ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=8,
-                        spaceAfter=3)
-    note_style = ParagraphStyle("note", parent=body, backColor=colors.HexColor("#fff4d6"),
-                                borderPadding=3)
+    st = pdf_layout.styles(8)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), title=title, author="promzona",
-                            leftMargin=24, rightMargin=24, topMargin=24, bottomMargin=24)
-    story = [Paragraph(escape(title), h1)]
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), title=single_line(title),
+                            author="promzona", leftMargin=24, rightMargin=24, topMargin=24,
+                            bottomMargin=30)
+    story = [paragraph(title, st.h1)]
     if note:
-        story += [Paragraph(escape(note), note_style), Spacer(1, 6)]
-    story += [Paragraph(escape(line), body) for line in summary]
+        story += [pdf_layout.banner(note, doc.width, size=8), Spacer(1, 6)]
+    story += [paragraph(line, st.body) for line in summary]
     for png in images:
         iw, ih = ImageReader(io.BytesIO(png)).getSize()
         scale = min(doc.width / iw, doc.height * 0.6 / ih)
         story += [Spacer(1, 6), Image(io.BytesIO(png), width=iw * scale, height=ih * scale)]
     for sheet, header, rows in tables:
-        story.append(Paragraph(escape(sheet), h2))
-        data = [[Paragraph(escape(str(h)), body) for h in header]]
-        data += [[Paragraph(escape(_text(v)), body) for v in row] for row in rows]
-        table = PdfTable(data, repeatRows=1)
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c2")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
-        story.append(table)
-    doc.build(story)
+        story += pdf_layout.heading(sheet, st)
+        numeric = [c for c in range(len(header))
+                   if rows and all(isinstance(r[c], int | float) for r in rows if r[c] is not None)]
+        story.append(pdf_layout.table([header] + [[_text(v) for v in row] for row in rows],
+                                      doc.width, numeric=numeric))
+    footer = pdf_layout.footer(single_line(f"promzona · {title}", max_length=120), page_label=str)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
 
@@ -94,7 +67,7 @@ def plan_tables(answer: dict, period_starts: list) -> list[Table]:
         (_("Plots"), [_("Plot"), _("Unlocked in period"), _("Discounted value")],
          [[p["plot"], p["unlocked"], p["value"]] for p in answer["plots"]]),
         (_("Spending"), [_("Period"), _("From"), _("Budget"), _("Spent")],
-         [[s["period"], period_starts[s["period"] - 1].isoformat()
+         [[s["period"], period_starts[s["period"] - 1]
            if s["period"] <= len(period_starts) else None, s["budget"], s["spent"]]
           for s in answer["spending"]]),
         (_("Baselines"), [_("Rule"), _("Objective"), _("Gain of the optimum"), _("Gain, %")],

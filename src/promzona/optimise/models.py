@@ -20,7 +20,8 @@ class PlanScenario(models.Model):
     values = models.JSONField(_("plot values changed"), default=dict, blank=True)
     requires = models.JSONField(_("plot requirements changed"), default=dict, blank=True)
     result = models.JSONField(_("plan"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     created_at = models.DateTimeField(_("created at"))
 

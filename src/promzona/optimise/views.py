@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from promzona import l10n
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
-from promzona.core.errors import Forbidden, PromzonaError
+from promzona.core.errors import PromzonaError
+from promzona.web.feedback import refused
 from promzona.zones.models import Zone
 
 from . import answers, charts, exports, selectors, services
@@ -42,12 +43,6 @@ def _note(zone: Zone) -> str:
         else ""
 
 
-def _refused(request, exc: PromzonaError) -> None:
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
-
-
 @overseers
 @require_GET
 def index(request):
@@ -67,7 +62,7 @@ def _plan_answer(request, zone: Zone, form: PlanForm):
     try:
         answer = answers.solve_plan_context(ctx, marginal_step=step)[2]
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return ctx, None
     return ctx, answers.readable(answer)
 
@@ -125,7 +120,7 @@ def scenario_new(request, zone_slug: str):
                 actor=request.user, zone=zone, name=d["name"], values=d["values"],
                 requires=d["requires"], **form.choices())
         except PromzonaError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             return redirect("optimise:scenario", zone_slug=zone.slug, pk=scenario.pk)
     return render(request, "optimise/scenario_form.html", {
@@ -159,7 +154,7 @@ def scenario_delete(request, zone_slug: str, pk: int):
     try:
         services.scenario_delete(actor=request.user, scenario=scenario)
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Scenario deleted."))
     return redirect("optimise:scenarios", zone_slug=zone.slug)
@@ -175,12 +170,13 @@ def _proposal(request, zone: Zone, form: AllocationForm):
             messages.error(request, error[0])
         return None, None, None
     d = form.cleaned_data
-    ctx = selectors.allocation_instance(zone, weights=form.weights(), values=d["values"])
+    ctx = selectors.allocation_instance(zone, today=timezone.localdate(), weights=form.weights(),
+                                       values=d["values"])
     try:
         _, result, answer = answers.solve_allocation_context(
             ctx, pinned=d["pinned"], forbidden=d["forbidden"])
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return ctx, None, None
     return ctx, answers.readable(answer), result
 
@@ -248,7 +244,7 @@ def allocation_confirm(request, zone_slug: str):
     try:
         reserved = services.allocation_confirm(actor=request.user, zone=zone, pairs=d["pairs"])
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect(f"{back}?{state}")
     messages.success(request, _("%(n)s plots reserved for their applications.")
                      % {"n": len(reserved)})
@@ -289,11 +285,12 @@ def export(request, zone_slug: str, what: str, fmt: str):
             raise Http404
         names = {k: a.project_name for k, a in ctx.applications.items()}
         tables = exports.allocation_tables(answer, names, answers.unassigned_sentences(result))
+    status = _("optimal") if answer["status"] == "optimal" else _("time limit")
     summary = [_("Status: %(status)s; objective %(objective)s.")
-               % {"status": answer["status"], "objective": f"{answer['objective']:.2f}"}]
+               % {"status": status, "objective": l10n.num(answer["objective"], 2)}]
     summary += [_("%(rule)s: %(objective)s; the optimum gains %(gain)s.")
-                % {"rule": b["label"], "objective": f"{b['objective']:.2f}",
-                   "gain": f"{b['gain']:.2f}"} for b in answer["baselines"]]
+                % {"rule": b["label"], "objective": l10n.num(b["objective"], 2),
+                   "gain": l10n.num(b["gain"], 2)} for b in answer["baselines"]]
     if fmt == "xlsx":
         body, ctype = exports.xlsx(title, note, tables), XLSX
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutgoingEmail(models.Model):
@@ -11,9 +12,9 @@ class OutgoingEmail(models.Model):
     retried with growing delays; its body is emptied once sent (it may hold a one-time link)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed, no more attempts")
+        PENDING = "pending", pgettext_lazy("outgoing email status", "waiting to be sent")
+        SENT = "sent", pgettext_lazy("outgoing email status", "sent")
+        FAILED = "failed", pgettext_lazy("outgoing email status", "failed, no more attempts")
 
     to = models.JSONField(_("recipients"))
     subject = models.CharField(_("subject"), max_length=200)

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -63,8 +64,8 @@ class ObligationRule(models.Model):
 
 class Project(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        TERMINATED = "terminated", _("Terminated")
+        ACTIVE = "active", pgettext_lazy("project status", "Active")
+        TERMINATED = "terminated", pgettext_lazy("project status", "Terminated")
 
     application = models.OneToOneField(
         "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT,
@@ -79,7 +80,8 @@ class Project(models.Model):
     termination_reason = models.TextField(_("reason for termination"), blank=True,
                                           max_length=5000)
     created_at = models.DateTimeField(_("created at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("created by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
     class Meta:
@@ -102,7 +104,8 @@ class Project(models.Model):
 class PlanYear(models.Model):
     """What the investor plans for one year: investment in that year, jobs at its end."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="years")
+    project = models.ForeignKey(Project,
+                                verbose_name=_("project"), on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField(_("year"))
     investment_kzt = models.DecimalField(_("investment planned (KZT)"), **MONEY,
                                          validators=NON_NEGATIVE)
@@ -123,7 +126,9 @@ class PlanYear(models.Model):
 
 
 class Milestone(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(Project,
+                                verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="milestones")
     kind = models.CharField(_("milestone"), max_length=24, choices=MilestoneKind.choices)
     position = models.PositiveSmallIntegerField(_("position"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -151,11 +156,13 @@ class StatusUpdate(models.Model):
         AT_RISK = "at_risk", _("At risk")
         OFF_TRACK = "off_track", _("Off track")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    project = models.ForeignKey(Project,
+                                verbose_name=_("project"), on_delete=models.CASCADE, related_name="updates")
     on = models.DateField(_("as of"))
     health = models.CharField(_("status"), max_length=16, choices=Health.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    author = models.ForeignKey(settings.AUTH_USER_MODEL,
+                               verbose_name=_("author"), on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"))
 
@@ -172,11 +179,12 @@ class Report(models.Model):
     """The investor's actual figures for a year; they count once staff confirm them."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+        CONFIRMED = "confirmed", pgettext_lazy("report status", "Confirmed")
+        REJECTED = "rejected", pgettext_lazy("report status", "Rejected")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(Project,
+                                verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField(_("year"))
     investment_kzt = models.DecimalField(_("investment made in the year (KZT)"), **MONEY,
                                          validators=NON_NEGATIVE)
@@ -184,10 +192,12 @@ class Report(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.SUBMITTED, db_index=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    verbose_name=_("reported by"), on_delete=models.SET_NULL,
                                     null=True, related_name="+")
     reported_at = models.DateTimeField(_("reported at"))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    verbose_name=_("reviewed by"), on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True, max_length=5000)

@@ -10,18 +10,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from promzona.accounts.selectors import reads_for
 from promzona.core.deadlines import overdue
 from promzona.core.errors import NotFound
+from promzona.core.kpi import Confirmed, plan_vs_actual
 from promzona.works.selectors import end_of, oversees
 
 from .models import Milestone, MilestoneKind, Project, Report, StatusUpdate
-
-
-def is_member(user: Any, project: Project) -> bool:
-    """An investor of the project's organisation, who reports for it."""
-    return bool(getattr(user, "is_authenticated", False) and user.role == "investor"
-                and user.organisation_id is not None
-                and user.organisation_id == project.application.organisation_id)
 
 
 def projects_visible_to(user: Any) -> QuerySet[Project]:
@@ -35,10 +30,8 @@ def projects_visible_to(user: Any) -> QuerySet[Project]:
     )
     if oversees(user):
         return qs
-    if getattr(user, "is_authenticated", False) and user.role == "investor" \
-            and user.organisation_id:
-        return qs.filter(application__organisation_id=user.organisation_id)
-    return qs.none()
+    org_id = reads_for(user)
+    return qs.none() if org_id is None else qs.filter(application__organisation_id=org_id)
 
 
 def project_get(*, user: Any, pk: Any) -> Project:
@@ -92,34 +85,19 @@ def overdue_obligations(project: Project, as_of: dt.date) -> list[Milestone]:
             if m.obligation and overdue(due=m.due_on, done=m.done_on, as_of=as_of)]
 
 
-def confirmed_by(project: Project, as_of: dt.date) -> dict[int, Report]:
-    """Per year, the latest report staff had confirmed by the end of ``as_of``."""
-    cutoff = end_of(as_of)
-    out: dict[int, Report] = {}
-    for r in sorted((r for r in project.reports.all()
-                     if r.status == Report.Status.CONFIRMED and r.reviewed_at < cutoff),
-                    key=lambda r: (r.reviewed_at, r.pk)):
-        out[r.year] = r
-    return out
-
-
 def project_figures(project: Project, *, as_of: dt.date) -> ProjectFigures:
-    """Planned against confirmed actual figures per year, phase, health and overdue
-    obligations on ``as_of``."""
-    actual = confirmed_by(project, as_of)
-    plan = {y.year: y for y in project.years.all()}
-    years = []
-    for year in sorted(set(plan) | set(actual)):
-        p, a = plan.get(year), actual.get(year)
-        years.append(YearFigures(
-            year=year, planned_investment_kzt=p.investment_kzt if p else Decimal(0),
-            planned_jobs=p.jobs if p else 0,
-            actual_investment_kzt=a.investment_kzt if a else None,
-            actual_jobs=a.jobs if a else None))
+    """Planned against confirmed actual figures per year (:func:`promzona.core.kpi.
+    plan_vs_actual`), phase, health and overdue obligations on ``as_of``."""
+    plan, planned_jobs, actual_jobs = plan_vs_actual(
+        [(y.year, y.investment_kzt, y.jobs) for y in project.years.all()],
+        [Confirmed(r.year, r.investment_kzt, r.jobs, r.reviewed_at, r.pk)
+         for r in project.reports.all() if r.status == Report.Status.CONFIRMED],
+        cutoff=end_of(as_of), as_of=as_of)
+    years = [YearFigures(year=y.year, planned_investment_kzt=Decimal(y.planned_investment),
+                         planned_jobs=y.planned_jobs, actual_investment_kzt=y.actual_investment,
+                         actual_jobs=y.actual_jobs) for y in plan]
     done = [m for m in project.milestones.all() if m.done_on and m.done_on <= as_of]
     updates = [u for u in project.updates.all() if u.on <= as_of]
-    latest_report = max(actual.values(), key=lambda r: (r.reviewed_at, r.pk), default=None)
-    jobs_plan = [y for y in years if y.year <= as_of.year]
     late = overdue_obligations(project, as_of)
     past = [y for y in years if y.year < as_of.year]
     terminated = project.terminated_on is not None and project.terminated_on <= as_of
@@ -132,8 +110,8 @@ def project_figures(project: Project, *, as_of: dt.date) -> ProjectFigures:
         planned_investment_kzt=sum((y.planned_investment_kzt for y in years), Decimal(0)),
         actual_investment_kzt=sum((y.actual_investment_kzt or Decimal(0) for y in years),
                                   Decimal(0)),
-        planned_jobs=jobs_plan[-1].planned_jobs if jobs_plan else 0,
-        actual_jobs=latest_report.jobs if latest_report else 0,
+        planned_jobs=planned_jobs,
+        actual_jobs=actual_jobs,
         overdue=late,
         behind=bool(late) or sum((y.actual_investment_kzt or Decimal(0) for y in past),
                                  Decimal(0)) < sum((y.planned_investment_kzt for y in past),

@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.accounts.models import Role, User
+from promzona.accounts.selectors import acts_for
 from promzona.applications import services as application_services
 from promzona.applications.models import Application, Reservation
 from promzona.applications.selectors import is_reviewer
@@ -44,7 +46,7 @@ from .models import (
     Report,
     StatusUpdate,
 )
-from .selectors import is_member, obligations_to_warn, overdue_obligations
+from .selectors import obligations_to_warn, overdue_obligations
 
 MAX_YEARS = 30
 MAX_JOBS = 10**6
@@ -140,7 +142,7 @@ def milestone_done(*, actor: Any, milestone: Milestone, done_on: dt.date,
     milestone.refresh_from_db()
     if milestone.done_on is not None:
         raise Conflict(_("This milestone is already done (%(date)s).")
-                       % {"date": milestone.done_on.isoformat()})
+                       % {"date": l10n.day(milestone.done_on)})
     if done_on < project.agreement_on:
         raise InputError(_("A milestone cannot be done before the agreement."), field="done_on")
     milestone.done_on = done_on
@@ -151,7 +153,7 @@ def milestone_done(*, actor: Any, milestone: Milestone, done_on: dt.date,
     if milestone.kind == MilestoneKind.OPERATION:
         plot = Plot.objects.select_for_update().get(pk=project.allocation.plot_id)
         if plot.status == Plot.Status.ALLOCATED:
-            plot_set_status(actor=actor, plot=plot, status=Plot.Status.OCCUPIED)
+            plot_set_status(actor=actor, plot=plot, status=Plot.Status.OCCUPIED, now=now)
     return milestone
 
 
@@ -206,7 +208,7 @@ def project_report(*, actor: Any, project: Project, year: int, investment_kzt: A
                    comment: str = "", now: dt.datetime | None = None) -> Report:
     """The investor reports the investment made in a year and the jobs now (own organisation's
     projects only); staff confirm or reject it."""
-    if not is_member(actor, project):
+    if not acts_for(actor, project.application.organisation_id):
         raise Forbidden(_("Only the investor's users report on its project."))
     now = now or timezone.now()
     year = _year(year)
@@ -298,12 +300,12 @@ def obligations_warn(*, now: dt.datetime | None = None) -> int:
                     warned_at=now):
                 continue  # announced meanwhile by a concurrent run
             project = milestone.project
-            url = reverse("projects:detail", args=[project.pk])
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(settings.LANGUAGE_CODE):  # stored: the default language
+                url = reverse("projects:detail", args=[project.pk])
                 text = _("Project #%(id)s “%(name)s”: %(milestone)s was due on %(date)s and is "
                          "overdue.") % {"id": project.pk, "name": project.name[:80],
                                         "milestone": milestone.get_kind_display(),
-                                        "date": milestone.due_on.isoformat()}
+                                        "date": l10n.day(milestone.due_on)}
             Notice.objects.bulk_create([Notice(user=u, text=text[:500], url=url, created_at=now)
                                         for u in people])
             audit_record(actor=None, action="project.obligation_overdue", obj=project, now=now,

@@ -19,9 +19,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from promzona.core.sector_data import sitc_names, world_indicators
+from promzona.core.sector_data import localised_name, sitc_names, world_indicators
 
-VERSION = "2"
+VERSION = "3"
 STRONG_EDGE = 0.55  # proximity above which edges are drawn besides the spanning tree (Hidalgo 2007)
 SEED = 7
 LOCATION = "kaz"
@@ -67,8 +67,11 @@ def _png(fig: Figure) -> bytes:
 
 
 def _top_box(ax, top) -> None:
-    names = sitc_names()
-    lines = [f"{r}. {p} {names.get(p, '')[:34]}" for r, p in zip(top["rank"], top["product"], strict=True)]
+    """The ranked products, named in the active language (the source's English name where we
+    ship no translation)."""
+    names, lang = sitc_names(), translation.get_language() or "en"
+    lines = [f"{r}. {p} {localised_name('sitc', p, names.get(p, ''), lang[:2])[0][:34]}"
+             for r, p in zip(top["rank"], top["product"], strict=True)]
     ax.text(1.01, 1.0, _("Top opportunities") + "\n" + "\n".join(lines), transform=ax.transAxes,
             va="top", ha="left", fontsize=8, color="#8b0000")
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.core.errors import InputError
 
 from . import charts, exports, selectors
@@ -25,11 +26,6 @@ FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-PDF_COLUMNS = {
-    "kazakhstan": ["rank", "product", "name", "density", "pci", "cog", "score"],
-    "balkhash": ["rank", "sector", "name_ru", "direction", "localisable_kzt", "contrib_demand",
-                 "contrib_density", "contrib_hosting", "contrib_priority", "score"],
-}
 #: Built reports are kept this long.
 KEEP = dt.timedelta(days=1)
 
@@ -43,22 +39,29 @@ def illustrative_note() -> str:
              "invented for the demo, not official statistics.")
 
 
-def render(table: str, fmt: str) -> bytes:
-    """The export of ``table`` as ``fmt``, in the active language."""
+def render(table: str, fmt: str, *, sep: str | None = None) -> bytes:
+    """The export of ``table`` as ``fmt``, in the active language; a CSV with the reader's
+    separator ``sep`` (``comma`` or ``semicolon``; the language's by default)."""
     df, title, illustrative = selectors.export_table(table)
     note = illustrative_note() if illustrative else _(
         "Source: world trade 1998-2000 (R package economiccomplexity 2.0.0, Open Trade Statistics); "
         "computed by promzona.")
+    headers = {c: str(selectors.COLUMNS[c][0]) for c in df.columns}
+    digits = {c: selectors.COLUMNS[c][1] for c in df.columns}
     if fmt == "csv":
-        return exports.csv_bytes(df, note=note)
+        separator, decimal = l10n.csv_style(sep)
+        return exports.csv_bytes(df.rename(columns=headers), note=note, sep=separator,
+                                 decimal=decimal)
     if fmt == "xlsx":
-        return exports.xlsx_file(df, title=title, note=note)
+        return exports.xlsx_file(df.rename(columns=headers), title=title, note=note,
+                                 digits={headers[c]: d for c, d in digits.items()})
     images = []
     if table == "kazakhstan":
         lang = translation.get_language() or settings.LANGUAGE_CODE
         cache = Path(settings.PROMZONA_VAR_DIR) / "cache" / "sectors"
         images = [charts.figure_png(name, lang, cache) for name in charts.RENDERERS]
-    return exports.pdf_file(df, title=title, note=note, columns=PDF_COLUMNS[table], images=images)
+    return exports.pdf_file(df, title=title, note=note, columns=selectors.PDF_COLUMNS[table],
+                            images=images, digits=digits, headers=headers)
 
 
 def report_start(*, actor: Any, table: str, fmt: str, now: dt.datetime | None = None

@@ -10,15 +10,55 @@ import functools
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
+from promzona import l10n
 from promzona.core.sector_data import (
     BalkhashAnalysis,
     balkhash_analysis,
     country_names,
     kazakhstan_opportunities,
+    localised_name,
     world_indicators,
 )
 
 TOP_N = 10
+
+#: Each column of the tables: its header in the reader's language and its decimals (None: text).
+COLUMNS = {
+    "rank": ("#", 0), "product": (_("SITC"), None), "sector": (_("OKED"), None),
+    "name": (_("Name"), None), "direction": (_("Direction"), None),
+    "density": (_("Density"), 3), "pci": ("PCI", 2), "cog": ("COG", 2), "rca": ("RCA", 2),
+    "contrib_density": (_("Density (weighted)"), 3), "contrib_pci": (_("PCI (weighted)"), 3),
+    "contrib_cog": (_("COG (weighted)"), 3), "score": (_("Score"), 3),
+    "value_kzt": (_("Purchases, KZT/year"), 0),
+    "share_outside": (_("Share bought outside the region"), 3),
+    "localisable_kzt": (_("Bought outside, KZT/year"), 0), "demand": (_("Demand"), 3),
+    "hosting": (_("Hosting"), 3), "fitting_plots": (_("Fitting plots"), 0),
+    "capacity_fit": (_("Capacity fit"), 3), "priority": (_("Priority"), 0),
+    "contrib_demand": (_("Demand (weighted)"), 3), "contrib_hosting": (_("Hosting (weighted)"), 3),
+    "contrib_priority": (_("Priority (weighted)"), 3),
+}
+#: The columns a PDF page has room for (landscape A4).
+PDF_COLUMNS = {
+    "kazakhstan": ["rank", "product", "name", "density", "pci", "cog", "score"],
+    "balkhash": ["rank", "sector", "name", "direction", "localisable_kzt", "contrib_demand",
+                 "contrib_density", "contrib_hosting", "contrib_priority", "score"],
+}
+
+
+def in_language(df: pd.DataFrame, kind: str, key: str = "sector", *,
+                lang: str | None = None) -> pd.DataFrame:
+    """``df`` with ``name`` (and ``direction``) in the page's language, and ``name_source``:
+    True where no translation is shipped and ``name`` is the source's English name."""
+    lang = lang or l10n.lang()
+    out = df.drop(columns=[c for c in ("name_ru",) if c in df.columns])
+    names = [localised_name(kind, str(k), str(n), lang) for k, n in zip(df[key], df["name"],
+                                                                         strict=True)]
+    out["name"] = [n for n, _own in names]
+    out["name_source"] = [not own for _n, own in names]
+    if "direction" in out.columns:
+        out["direction"] = [localised_name("direction", d, d, lang)[0] if d else ""
+                            for d in out["direction"]]
+    return out
 
 
 @functools.cache
@@ -46,12 +86,11 @@ def kazakhstan_summary() -> dict:
 
 
 def balkhash_table() -> pd.DataFrame:
-    """Growth points with the Russian sector names and, when the demo zone is loaded, the hosting
-    detail (fitting plots, capacity fit) from the zone (the export and page table)."""
+    """Growth points with the sector names in the page's language and, when the demo zone is
+    loaded, the hosting detail (fitting plots, capacity fit) from the zone (the export and page
+    table)."""
     a, host = balkhash_live()
-    gp = a.growth_points.copy()
-    ru = dict(zip(a.sectors["sector"], a.sectors["name_ru"], strict=True))
-    gp.insert(3, "name_ru", [ru.get(s, "") for s in gp["sector"]])
+    gp = in_language(a.growth_points, "oked")
     if host is not None:
         detail = host.set_index("sector")
         gp.insert(gp.columns.get_loc("hosting") + 1, "fitting_plots",
@@ -61,16 +100,31 @@ def balkhash_table() -> pd.DataFrame:
     return gp
 
 
+def kazakhstan_table() -> pd.DataFrame:
+    """The top opportunities with the product names in the page's language."""
+    return in_language(kazakhstan_top(), "sitc", "product")
+
+
+def shift_share_table(analysis: BalkhashAnalysis) -> pd.DataFrame:
+    return in_language(analysis.shift_share, "oked")
+
+
 # table key -> (loader, title, illustrative?)
 TABLES = {
-    "kazakhstan": (kazakhstan_top, _("Kazakhstan: top diversification opportunities"), False),
+    "kazakhstan": (kazakhstan_table, _("Kazakhstan: top diversification opportunities"), False),
     "balkhash": (balkhash_table, _("Balkhash growth points (illustrative data)"), True),
 }
 
 
 def export_table(key: str) -> tuple[pd.DataFrame, str, bool]:
+    """The table for an export: names in the page's language (a source's English name marked
+    as such), the columns we describe; headers stay the column keys (see :data:`COLUMNS`)."""
     loader, title, illustrative = TABLES[key]
-    return loader(), str(title), illustrative
+    df = loader()
+    marked = _("%(name)s (the source's English name)")
+    df["name"] = [marked % {"name": n} if src else n
+                  for n, src in zip(df["name"], df["name_source"], strict=True)]
+    return df[[c for c in df.columns if c in COLUMNS]], str(title), illustrative
 
 
 def zone_hosting(zone) -> pd.DataFrame:

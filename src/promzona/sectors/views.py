@@ -20,15 +20,14 @@ analysts_only = role_required(Role.MANAGER, Role.STAFF)
 
 @analysts_only
 def index(request):
-    top = selectors.kazakhstan_top()
     b, host = selectors.balkhash_live()
     ctx = {
         "hosting_from_zone": host is not None,
         "summary": selectors.kazakhstan_summary(),
-        "top": top.to_dict("records"),
+        "top": selectors.kazakhstan_table().to_dict("records"),
         "growth": selectors.balkhash_table().assign(
             localisable_bn=lambda d: d["localisable_kzt"] / 1e9).to_dict("records"),
-        "shift_share": b.shift_share.to_dict("records"),
+        "shift_share": selectors.shift_share_table(b).to_dict("records"),
         "weights": b.weights,
         "illustrative_note": reports.illustrative_note(),
         "formats": ["xlsx", "pdf"],
@@ -52,7 +51,11 @@ def export(request, table: str, fmt: str):
     """CSV at once (small and cheap)."""
     if table not in selectors.TABLES or fmt != "csv":
         raise Http404
-    resp = HttpResponse(reports.render(table, fmt), content_type=reports.CONTENT_TYPES[fmt])
+    try:
+        body = reports.render(table, fmt, sep=request.GET.get("sep"))
+    except InputError as exc:
+        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+    resp = HttpResponse(body, content_type=reports.CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'
     return resp
 

@@ -4,7 +4,11 @@ without a link."""
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.translation import get_language, get_language_from_path, override
 
 
 def _url(name: str, *args: str) -> str:
@@ -23,3 +27,17 @@ def passport_url(plot, zone=None) -> str:
 def zone_url(zone) -> str:
     """The zone's page, or "" when its slug cannot form one."""
     return _url("web:zone", zone.slug)
+
+
+def logo_url(branding) -> str:
+    """The branding's logo (an address that changes with the logo), or "" without one."""
+    return _url("brand-logo", branding.logo_sha) if branding and branding.logo_sha else ""
+
+
+def localised(url: str, lang: str | None = None) -> str:
+    """A path of this site (e.g. a notice's, stored in the default language) in ``lang`` (the
+    current language): ``/match/?saved=3`` on an English page is ``/en/match/?saved=3``. A path
+    that is no page of the site is returned as it is."""
+    source = get_language_from_path(urlsplit(url).path) or settings.LANGUAGE_CODE
+    with override(source):
+        return translate_url(url, lang or get_language())

@@ -1,4 +1,6 @@
-"""The printable plot passport: reportlab with DejaVu Sans (matplotlib's copy) for Cyrillic."""
+"""The printable plot passport: A4, DejaVu Sans (matplotlib's copy) for Cyrillic, laid out by
+:mod:`promzona.core.pdf_layout` so no word is split; a map of the plot in its surroundings, the
+zone's contacts, the date and a QR code linking to the live passport."""
 
 from __future__ import annotations
 
@@ -6,96 +8,95 @@ import datetime as dt
 import io
 
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
-from promzona.core.sinks import paragraph
+from promzona import l10n
+from promzona.core import pdf_layout
+from promzona.core.sinks import paragraph, single_line
 from promzona.zones.models import Plot
 
-from .templatetags.portal import km, qty
+from .passport import passport_facts, provenance_facts
+from .plotmap import plot_map_png
+
+WIDTH = 180 * mm  # A4 less 15 mm margins
+QR = 26 * mm
 
 
-def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
-    """The passport of ``plot`` as PDF bytes, in the active language."""
-    register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
-    h1 = ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=4)
-    h2 = ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=8,
-                        spaceAfter=3)
-    warn = ParagraphStyle("warn", parent=body, backColor=colors.HexColor("#fff4d6"),
-                          borderPadding=4, textColor=colors.HexColor("#7a4b00"))
-
-    def p(text):
-        return paragraph(text, body)
-
-    def table(rows, widths) -> Table:
-        t = Table([[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=0)
-        t.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#d9dee4")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
-        return t
-
-    def money(v):
-        return "—" if v is None else f"{float(v):,.0f}".replace(",", " ")
-
+def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
+    """The passport of ``plot`` as PDF bytes, in the active language; ``url`` is the live
+    passport the QR code leads to."""
+    st = pdf_layout.styles()
     zone = plot.zone
-    story = [paragraph(f"{_('Plot passport')} {plot.code}", h1), p(f"{plot.name} · {zone.name}")]
+    title = f"{_('Plot passport')} {plot.code}"
+    head = [paragraph(title, st.h1), paragraph(f"{plot.name} · {zone.name}", st.subtitle),
+            Spacer(1, 3),
+            paragraph(" · ".join((_("Status: %(status)s") % {"status": plot.get_status_display()},
+                                  _("printed on %(date)s") % {"date": l10n.day(today)})),
+                      st.body),
+            paragraph(_("The live passport, always current: %(url)s") % {"url": url}, st.small)]
+    story = [Table([[head, [pdf_layout.qr_code(url, QR)]]], colWidths=[WIDTH - QR - 4 * mm,
+                                                                       QR + 4 * mm],
+                   style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)])),
+             Spacer(1, 4)]
     if zone.is_illustrative:
-        story.append(paragraph(_("Demo: the figures are illustrative, not real data."), warn))
+        story += [pdf_layout.banner(_("Demo: the figures are illustrative, not real data."),
+                                    WIDTH), Spacer(1, 3)]
     if plot.is_stale(today):
-        story += [Spacer(1, 4), paragraph(_("Needs re-verification: some facts of this passport "
-                                            "may be out of date."), warn)]
-    facts = [
-        (_("Status"), plot.get_status_display()),
-        (_("Cadastral number"), plot.cadastral_number or "—"),
-        (_("Declared area, ha"), f"{plot.declared_area_ha:.4f}"),
-        (_("Computed area, ha"),
-         "—" if plot.computed_area_ha is None else f"{plot.computed_area_ha:.4f}"),
-        (_("Land category"), plot.get_land_category_display()),
-        (_("Permitted sectors"),
-         ", ".join(f"{s.code} {s.name}" for s in plot.permitted_sectors.all())
-         or _("any the zone allows")),
-        (_("Most hazardous class allowed"), plot.hazard_class_max),
-        (_("Ownership"), plot.get_ownership_display()),
-        (_("Lease, KZT/ha/year"),
-         money(plot.lease_price_kzt_ha_year) if plot.deal_lease else _("not offered")),
-        (_("Sale price, KZT"), money(plot.sale_price_kzt) if plot.deal_sale else _("not offered")),
-        (_("Temporary free use"), _("yes") if plot.deal_free_use else _("no")),
-        (_("Rail spur"), _("yes") if plot.rail_spur else _("no")),
-        (_("Existing buildings"), plot.existing_buildings or "—"),
-        (_("To rail, km"), km(plot.dist_rail_m)),
-        (_("To road, km"), km(plot.dist_road_m)),
-        (_("To airport, km"), km(plot.dist_airport_m)),
-        (_("To town centre, km"), km(plot.dist_town_centre_m)),
-    ]
-    story += [paragraph(_("Passport"), h2), table(facts, [60 * mm, 110 * mm])]
+        story += [pdf_layout.banner(_("Needs re-verification: some facts of this passport may be "
+                                      "out of date; check them with the zone office."), WIDTH),
+                  Spacer(1, 3)]
+    story += [Spacer(1, 2), Image(io.BytesIO(plot_map_png(plot, size_mm=(180, 92))),
+                                  width=WIDTH, height=92 * mm)]
+
+    story += [*pdf_layout.heading(_("Passport"), st),
+              pdf_layout.table([[f.label, f.text] for f in passport_facts(plot)], WIDTH,
+                               header=False)]
     if plot.description:
-        story += [Spacer(1, 4), p(plot.description)]
-    story.append(paragraph(_("Utilities"), h2))
-    rows = [(_("Utility"), _("Line"), _("Distance, m"), _("Connection cost, KZT"), _("Ready on"),
-             _("Source"), _("Free at source"))]
+        story += [Spacer(1, 4), paragraph(plot.description, st.body)]
+
+    story += pdf_layout.heading(_("Utilities"), st)
+    rows = [[_("Utility"), _("Line"), _("Distance, m"), _("Connection cost, KZT"), _("Ready on"),
+             _("Source"), _("Free at source"), _("Planned upgrades")]]
     for u in utilities:
-        rows.append((u.kind_label, f"{u.line_code} ({u.status_label})", f"{u.distance_m:.0f}",
-                     money(u.cost_kzt), u.ready_on.isoformat(), u.source.name if u.source else "—",
-                     f"{qty(u.source.free)} {u.unit}" if u.source else "—"))
-    story.append(table(rows, [22 * mm, 30 * mm, 18 * mm, 26 * mm, 20 * mm, 32 * mm, 22 * mm]))
-    story.append(paragraph(_("Conditions and incentives"), h2))
-    story.append(p(zone.incentives or "—"))
-    story.append(paragraph(_("Provenance"), h2))
-    story.append(table([
-        (_("Source document"), plot.source_document or "—"),
-        (_("Verified by"), plot.verified_by or "—"),
-        (_("Verified on"), plot.verified_at.isoformat() if plot.verified_at else "—"),
-    ], [60 * mm, 110 * mm]))
-    story += [Spacer(1, 8), p(_("Printed on %(date)s.") % {"date": today.isoformat()})]
+        rows.append([
+            u.kind_label, f"{u.line_code} · {u.status_label}" + (
+                f" · {_('serves the plot')}" if u.serves else ""), l10n.num(u.distance_m),
+            l10n.money(u.cost_kzt), l10n.day(u.ready_on), u.source.name if u.source else "—",
+            l10n.qty(u.source.free, u.unit) if u.source else "—",
+            "; ".join(f"{up.name}: {l10n.signed(up.capacity_added, u.unit)}, "
+                      f"{l10n.day(up.planned_completion)}" for up in u.upgrades) or "—"])
+    if utilities:
+        story.append(pdf_layout.table(rows, WIDTH, numeric=(2, 3)))
+    else:
+        story.append(paragraph(_("No utility lines recorded in this zone."), st.body))
+
+    story += pdf_layout.heading(_("Conditions and incentives"), st)
+    story += [paragraph(zone.incentives or "—", st.body), Spacer(1, 3),
+              paragraph(_("Administrative procedure to the right to build: about %(days)s days.")
+                        % {"days": zone.admin_procedure_days}, st.body)]
+    story += [*pdf_layout.heading(_("Provenance"), st), pdf_layout.table(
+        [[f.label, f.text] for f in provenance_facts(plot, today=today)], WIDTH, header=False)]
+    contacts = _contacts(zone)
+    if contacts:
+        story += [*pdf_layout.heading(_("Contacts: %(zone)s") % {"zone": zone.name}, st),
+                  pdf_layout.table(contacts, WIDTH, header=False)]
+
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm,
-                            title=f"{plot.code} {plot.name_ru}", author="promzona")
-    doc.build(story)
+    footer = pdf_layout.footer(single_line(f"promzona · {title} · {l10n.day(today)}"),
+                               page_label=lambda n: _("page %(n)s") % {"n": n})
+    SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                      topMargin=14 * mm, bottomMargin=16 * mm, title=single_line(title),
+                      author="promzona").build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
+
+
+def _contacts(zone) -> list[list[str]]:
+    rows = [[_("Management company"), l10n.noted(zone, "management_company")],
+            [_("Contact person"), l10n.noted(zone, "contact_name")],
+            [_("Phone"), zone.contact_phone], [_("Email"), zone.contact_email],
+            [_("Address"), l10n.noted(zone, "contact_address")], [_("Website"), zone.website]]
+    return [[label, value] for label, value in rows if value]

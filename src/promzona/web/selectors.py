@@ -15,15 +15,16 @@ from django import forms
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from promzona import l10n
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
-from promzona.web.links import passport_url
-from promzona.web.templatetags.portal import km
+from promzona.matching.selectors import plot_connection_options, plot_serving
+from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
+from promzona.zones.forms import SectorChoiceField
 from promzona.zones.models import (
     InfrastructureProject,
-    MapFeature,
     Plot,
     Sector,
     UtilityKindChoices,
@@ -43,8 +44,8 @@ class PlotFilterForm(forms.Form):
                                   max_value=BIG, max_digits=16, decimal_places=4)
     area_max = forms.DecimalField(label=_("Area to, ha"), required=False, min_value=0,
                                   max_value=BIG, max_digits=16, decimal_places=4)
-    sector = forms.ModelChoiceField(label=_("Sector allowed"), required=False,
-                                    queryset=Sector.objects.all(), empty_label=_("any"))
+    sector = SectorChoiceField(label=_("Sector allowed"), required=False,
+                               queryset=Sector.objects.all(), empty_label=_("any"))
     hazard_class = forms.TypedChoiceField(
         label=_("Hazard class of your production"), required=False, coerce=int, empty_value=None,
         choices=[("", _("any"))] + [(str(i), str(i)) for i in range(1, 6)])
@@ -78,7 +79,8 @@ def parse_filters(params: Any) -> dict[str, Any]:
     form = PlotFilterForm(params)
     if not form.is_valid():
         field_name, messages = next(iter(form.errors.items()))
-        raise InputError(f"{field_name}: {messages[0]}", field=field_name,
+        label = form.fields[field_name].label if field_name in form.fields else ""
+        raise InputError(f"{label}: {messages[0]}" if label else messages[0], field=field_name,
                          details=form.errors.get_json_data())
     return form.cleaned_data
 
@@ -110,63 +112,21 @@ def plots_filtered(user: Any, filters: dict[str, Any], *, today: dt.date) -> lis
 
 
 def _serving(plots: list[Plot], needs: dict[str, Decimal], *, today: dt.date) -> list[Plot]:
-    """The plots where, per kind, some source feeding a line near the plot has the free
-    capacity asked for. Sources and lines are read once, not once per plot."""
-    free = {s.pk: s.free for s in UtilitySource.objects.filter(
-        zone_id__in={p.zone_id for p in plots})}
-    links: dict = {}
+    """The plots whose serving source of each kind (the one a match of these needs quotes)
+    has the free capacity asked for now."""
+    wanted = {k: float(v) for k, v in needs.items()}
 
     def serves(plot: Plot) -> bool:
-        options = zsel.plot_connections(plot, today=today, links=links)
-        return all(
-            any(free.get(c.line.source_id, Decimal(0)) >= amount
-                for c in options.get(kind, []) if c.line.source_id)
-            for kind, amount in needs.items())
+        chosen = plot_serving(plot, wanted, today=today)
+        return all(k in chosen and chosen[k].free_now >= wanted[k] for k in wanted)
 
     return [p for p in plots if serves(p)]
-
-
-def plot_feature(plot: Plot) -> dict[str, Any]:
-    """A plot as a GeoJSON feature with what the map and list need."""
-    return {
-        "type": "Feature", "id": plot.pk, "geometry": plot.geometry,
-        "properties": {
-            "code": plot.code, "name": plot.name, "status": plot.status,
-            "status_label": str(plot.get_status_display()), "zone": plot.zone.slug,
-            "area_ha": float(plot.declared_area_ha),
-            "url": passport_url(plot),
-        },
-    }
 
 
 def page_version() -> str:
     """A short cache key of :func:`promzona.zones.selectors.data_version`: pages cached under
     it show a change (a plot reserved, a line completed, capacity committed) at once."""
     return hashlib.sha1(zsel.data_version().encode()).hexdigest()  # noqa: S324 - not security
-
-
-def base_layers(zones: list[Zone]) -> dict[str, Any]:
-    """The offline base map: zone boundaries and the reference geography, as GeoJSON."""
-    features = [
-        {"type": "Feature", "geometry": z.geometry, "properties": {"kind": "zone", "name": z.name}}
-        for z in zones
-    ]
-    for f in MapFeature.objects.filter(zone__in=zones):
-        features.append({"type": "Feature", "geometry": f.geometry,
-                         "properties": {"kind": f.kind, "name": f.name}})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def utility_lines_geojson(zone: Zone) -> dict[str, Any]:
-    """The zone's utility lines for the passport's map."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": ln.geometry,
-         "properties": {"kind": ln.kind, "status": ln.status,
-                        "label": " · ".join(x for x in (f"{ln.code} {ln.name}".strip(),
-                                                        str(ln.get_kind_display()),
-                                                        str(ln.get_status_display())))}}
-        for ln in zsel.lines_of_zone(zone)
-    ]}
 
 
 def plot_by_code(user: Any, zone_slug: str, code: str) -> Plot:
@@ -188,11 +148,13 @@ class UtilityRow:
     cost_kzt: float
     ready_on: dt.date
     source: UtilitySource | None
+    serves: bool = False  # the option that serves the plot (the one a reservation commits on)
     upgrades: list[InfrastructureProject] = field(default_factory=list)
 
 
 def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
-    """The passport's utilities table: per kind the nearest line of each status."""
+    """The passport's utilities table: per kind every connection option (the nearest line of
+    each source and status), the one that serves marked."""
     sources = {s.pk: s for s in zsel.sources_of_zone(plot.zone)}
     upgrades: dict[int, list[InfrastructureProject]] = {}
     for p in InfrastructureProject.objects.filter(
@@ -203,17 +165,17 @@ def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
     rows = []
     status_labels = dict(UtilityLine.Status.choices)
     kind_labels = dict(UtilityKindChoices.choices)
-    for kind, conns in zsel.plot_connections(plot, today=today).items():
-        for c in conns:
+    for kind, (options, chosen) in plot_connection_options(plot, today=today).items():
+        for n, o in enumerate(options):
             rows.append(UtilityRow(
-                kind=kind, kind_label=str(kind_labels[kind]), unit=UTILITY_KINDS[kind].unit,
-                status=c.line.status, status_label=str(status_labels[c.line.status]),
-                line_code=c.line.code, distance_m=c.distance_m, cost_kzt=c.cost_kzt,
-                ready_on=c.ready_on, source=sources.get(c.line.source_id),
-                upgrades=upgrades.get(c.line.source_id, []),
+                kind=kind, kind_label=str(kind_labels[kind]), unit=o.unit,
+                status=o.line_status, status_label=str(status_labels[o.line_status]),
+                line_code=o.line_code, distance_m=o.distance_m, cost_kzt=o.connection_cost_kzt,
+                ready_on=o.ready_on, source=sources.get(o.source_id), serves=n == chosen,
+                upgrades=upgrades.get(o.source_id, []),
             ))
     order = list(UTILITY_KINDS)
-    rows.sort(key=lambda r: (order.index(r.kind), r.distance_m))
+    rows.sort(key=lambda r: (order.index(r.kind), not r.serves, r.distance_m))
     return rows
 
 
@@ -242,63 +204,54 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
     return [found[i] for i in ids]
 
 
-def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[str], bool]]:
-    """(label, one value per plot, whether the values differ) for the comparison table.
+@dataclass
+class CompareRow:
+    """One fact of the comparison: its label, one value per plot (a number, a date or text, as
+    exports need them), the decimals its numbers are shown with and, where the passport writes
+    them otherwise, the values as written."""
 
-    Per utility kind, the row shows the connection ready soonest (distance, cost, date).
-    """
+    label: str
+    values: list[Any]
+    digits: int = 0
+    texts: list[str] | None = None
 
-    def yes_no(v: bool) -> str:
-        return str(_("yes")) if v else str(_("no"))
+    @property
+    def differs(self) -> bool:
+        return len({str(v) for v in self.values}) > 1
 
-    def num(v: Any, digits: int = 2) -> str:
-        return "—" if v is None else f"{float(v):,.{digits}f}".replace(",", " ")
+    @property
+    def shown(self) -> list[str]:
+        """The values as the page's language writes them."""
+        if self.texts is not None:
+            return self.texts
+        return [l10n.cell(v, self.digits) for v in self.values]
 
-    specs = [
-        (_("Zone"), lambda p: p.zone.name),
-        (_("Name"), lambda p: p.name),
-        (_("Cadastral number"), lambda p: p.cadastral_number or "—"),
-        (_("Status"), lambda p: str(p.get_status_display())),
-        (_("Declared area, ha"), lambda p: num(p.declared_area_ha, 4)),
-        (_("Computed area, ha"), lambda p: num(p.computed_area_ha, 4)),
-        (_("Land category"), lambda p: str(p.get_land_category_display())),
-        (_("Permitted sectors"), lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
-         or str(_("any the zone allows"))),
-        (_("Most hazardous class allowed"), lambda p: str(p.hazard_class_max)),
-        (_("Ownership"), lambda p: str(p.get_ownership_display())),
-        (_("Lease, KZT/ha/year"), lambda p: num(p.lease_price_kzt_ha_year, 0) if p.deal_lease
-         else str(_("not offered"))),
-        (_("Sale price, KZT"), lambda p: num(p.sale_price_kzt, 0) if p.deal_sale
-         else str(_("not offered"))),
-        (_("Temporary free use"), lambda p: yes_no(p.deal_free_use)),
-        (_("Rail spur"), lambda p: yes_no(p.rail_spur)),
-        (_("Existing buildings"), lambda p: p.existing_buildings or "—"),
-        (_("To rail, km"), lambda p: km(p.dist_rail_m)),
-        (_("To road, km"), lambda p: km(p.dist_road_m)),
-        (_("To airport, km"), lambda p: km(p.dist_airport_m)),
-        (_("To town centre, km"), lambda p: km(p.dist_town_centre_m)),
-        (_("Verified on"), lambda p: p.verified_at.isoformat() if p.verified_at else "—"),
-        (_("Needs re-verification"), lambda p: yes_no(p.is_stale())),
-    ]
-    rows = []
-    for label, get in specs:
-        values = [str(get(p)) for p in plots]
-        rows.append((str(label), values, len(set(values)) > 1))
-    links: dict = {}
-    options = [zsel.plot_connections(p, today=today, links=links) for p in plots]
+
+def compare_rows(plots: list[Plot], *, today: dt.date) -> list[CompareRow]:
+    """The comparison table: the passport's facts of each plot (numbers, dates and flags as
+    data, for the exports) and, per utility kind, the connection that serves (distance, cost,
+    date)."""
+    rows = [CompareRow(str(_("Zone")), [p.zone.name for p in plots]),
+            CompareRow(str(_("Name")), [p.name for p in plots]),
+            CompareRow(str(_("Status")), [str(p.get_status_display()) for p in plots])]
+    facts = [passport_facts(p) + provenance_facts(p, today=today) for p in plots]
+    for i, first in enumerate(facts[0]):
+        rows.append(CompareRow(str(first.label), [f[i].raw for f in facts], first.digits,
+                               [f[i].text for f in facts]))
+    options = [plot_connection_options(p, today=today) for p in plots]
     for kind, label in UtilityKindChoices.choices:
         values = []
         for opts in options:
-            conns = opts.get(kind, [])
-            if not conns:
+            found, chosen = opts.get(kind, ([], None))
+            if chosen is None:
                 values.append(str(_("no line")))
                 continue
-            c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
+            c = found[chosen]
             values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
-                "m": f"{c.distance_m:.0f}", "kzt": num(c.cost_kzt, 0),
-                "date": c.ready_on.isoformat()}))
-        rows.append((str(_("%(kind)s: soonest connection") % {"kind": label}), values,
-                     len(set(values)) > 1))
+                "m": l10n.num(c.distance_m), "kzt": l10n.money(c.connection_cost_kzt),
+                "date": l10n.day(c.ready_on)}))
+        rows.append(CompareRow(str(_("%(kind)s: the connection that serves") % {"kind": label}),
+                               values))
     return rows
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.cache import cache, caches
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -14,24 +20,27 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
+from promzona import l10n
 from promzona.accounts.forms import ThrottledAuthenticationForm
+from promzona.core import colours
 from promzona.core.errors import InputError, NotFound
 from promzona.core.filenames import safe_filename
-from promzona.core.sinks import csv_text, xlsx_bytes
+from promzona.core.sinks import xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
+from promzona.enquiries.selectors import contacts_of
+from promzona.web.feedback import message_of
+from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
-from promzona.zones.models import Plot, Zone
+from promzona.zones.models import Zone
 
-from . import pdf
+from . import maps, pdf
 from . import selectors as sel
+from .links import passport_url
+from .models import DEFAULT_COLOUR, Branding
 
 PAGE_CACHE_SECONDS = 300
 DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML"),
                     ("shp", "Shapefile (ZIP)"), ("csv", "CSV")]
-
-
-def _bad_request(request, exc: InputError):
-    return render(request, "web/error.html", {"message": exc.message}, status=400)
 
 
 def home(request):
@@ -64,8 +73,8 @@ def _home_body(request, zones):
         filters = sel.parse_filters(request.GET)
     except InputError as exc:
         if request.GET.get("partial") == "list":
-            return _bad_request(request, exc), 400
-        filters, error = {}, exc.message
+            raise
+        filters, error = {}, message_of(exc)
     visible = list(zsel.plots_visible_to(request.user).order_by("zone__slug", "code"))
     if error:
         plots = []
@@ -75,15 +84,11 @@ def _home_body(request, zones):
         plots = visible
     if request.GET.get("partial") == "list":
         return render(request, "web/_plot_list.html", {"plots": plots}), 200
-    statuses = [(s, label) for s, label in Plot.Status.choices
-                if any(p.status == s for p in visible)]
+    map_data = maps.home_map(zones, visible)
     body = render_to_string("web/_home_body.html", {
-        "form": form, "error": error, "plots": plots, "statuses": statuses,
-        "map_data": {
-            "plots": {"type": "FeatureCollection",
-                      "features": [sel.plot_feature(p) for p in visible]},
-            "base": sel.base_layers(zones),
-        },
+        "form": form, "error": error, "plots": plots, "map_data": map_data,
+        "legend": maps.legend(map_data),
+        "summaries": [sel.zone_summary(request.user, z) for z in zones],
     }, request=request)
     return mark_safe(body), 400 if error else 200  # noqa: S308 - our own rendered template
 
@@ -91,35 +96,34 @@ def _home_body(request, zones):
 def passport(request, zone_slug: str, code: str):
     """The plot passport. Its body is cached per language and day under a key that changes with
     the zones' data (see :func:`selectors.page_version`)."""
-    try:
-        plot = sel.plot_by_code(request.user, zone_slug, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
-    key = f"portal:passport:{get_language()}:{plot.pk}:{today}:{sel.page_version()}"
+    audience = int(zsel.can_see_unpublished(request.user))
+    key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}:{sel.page_version()}"
     body = cache.get(key)
     if body is None:
+        neighbours = list(zsel.plots_visible_to(request.user).filter(zone=plot.zone))
+        map_data = maps.passport_map(plot, neighbours)
         body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
             "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
             "utilities": sel.plot_utilities(plot, today=today),
-            "sectors": list(plot.permitted_sectors.all()),
-            "map_data": {
-                "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
-                "base": sel.base_layers([plot.zone]),
-                "lines": sel.utility_lines_geojson(plot.zone),
-            },
+            "facts": passport_facts(plot), "provenance": provenance_facts(plot, today=today),
+            "map_data": map_data, "legend": maps.legend(map_data),
         }, request=request))
         cache.set(key, body, PAGE_CACHE_SECONDS)
-    return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone})
+    return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone,
+                                                 "contacts": contacts_of(plot.zone)})
 
 
 def passport_pdf(request, zone_slug: str, code: str):
-    try:
-        plot = sel.plot_by_code(request.user, zone_slug, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
-    body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
+    url = request.build_absolute_uri(passport_url(plot))
+    key = f"portal:passport.pdf:{get_language()}:{plot.pk}:{today}:{sel.page_version()}:{url}"
+    body = caches["offers"].get(key)
+    if body is None:
+        body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today, url=url)
+        caches["offers"].set(key, body, PAGE_CACHE_SECONDS)
     resp = HttpResponse(body, content_type="application/pdf")
     name = safe_filename(f"passport-{plot.zone.slug}-{plot.code}.pdf")
     resp["Content-Disposition"] = content_disposition_header(True, name)
@@ -130,24 +134,20 @@ def compare(request):
     raw = request.GET.getlist("plots")
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "csv", "xlsx"):
-        return _bad_request(request, InputError(_("Unknown format."), field="format"))
-    try:
-        plots = sel.plots_for_compare(request.user, raw)
-    except InputError as exc:
-        return _bad_request(request, exc)
-    except NotFound as exc:
-        return render(request, "web/error.html", {"message": exc.message}, status=404)
+        raise InputError(_("Unknown format."), field="format")
+    plots = sel.plots_for_compare(request.user, raw)
     rows = sel.compare_rows(plots, today=timezone.localdate())
-    header = [_("Plot")] + [p.code for p in plots]
-    table = [header] + [[label, *values] for label, values, _differs in rows]
+    table = [[_("Plot"), *(p.code for p in plots)]] + [[r.label, *r.values] for r in rows]
     if fmt == "csv":
-        resp = HttpResponse(csv_text(table).encode("utf-8-sig"),
+        resp = HttpResponse(l10n.csv_bytes(table, choice=request.GET.get("sep")),
                             content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.csv"'
         return resp
     if fmt == "xlsx":
         body = xlsx_bytes(table, sheet=_("Comparison"), bold_rows=[0], widths={"A": 34},
-                          fill_rows=[n for n, (*_row, differs) in enumerate(rows, 1) if differs])
+                          fill_rows=[n for n, r in enumerate(rows, 1) if r.differs],
+                          row_formats={n: l10n.number_format(r.digits)
+                                       for n, r in enumerate(rows, 1)})
         resp = HttpResponse(
             body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = 'attachment; filename="plots-compared.xlsx"'
@@ -162,7 +162,7 @@ def zone_page(request, slug: str):
         "zone": zone, "summary": sel.zone_summary(request.user, zone),
         "anchors": zone.anchors.select_related("sector"),
         "directions": zone.directions.prefetch_related("sectors"),
-        "sectors": zone.priority_sectors.all(),
+        "sectors": zone.priority_sectors.all(), "contacts": contacts_of(zone),
     })
 
 
@@ -175,6 +175,52 @@ class LoginView(auth_views.LoginView):
         ctx = super().get_context_data(**kwargs)
         ctx["demo_accounts"] = DEMO_ACCOUNTS if demo_loaded() else []
         return ctx
+
+    def get_default_redirect_url(self):
+        """Staff and managers land on the dashboard; everybody else on the map."""
+        if zsel.can_see_unpublished(self.request.user):
+            return reverse("dashboard:index")
+        return super().get_default_redirect_url()
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def brand_css(request, version: str):
+    """The branding's colours as CSS variables over ``site.css``'s defaults (a style sheet, as
+    the Content-Security-Policy allows no inline style). Its address carries the colour."""
+    branding = Branding.objects.first()
+    colour = branding.colour if branding else DEFAULT_COLOUR
+    try:
+        values = colours.shades(colour)
+    except InputError:  # only a raw database edit can store a bad colour
+        values = colours.shades(DEFAULT_COLOUR)
+    css = ":root{" + ";".join(f"--{k}:{v}" for k, v in values.items()) + "}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    if version == colour.lstrip("#").lower():
+        response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def brand_logo(request, sha: str):
+    """The branding's logo (PNG re-encoded on upload); its address changes with the logo."""
+    branding = Branding.objects.filter(logo_sha=sha).exclude(logo_sha="").first()
+    if branding is None:
+        raise Http404
+    response = HttpResponse(bytes(branding.logo), content_type="image/png")
+    response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def russian_unprefixed(request):
+    """An old Russian link (``/ru/news/…``): Russian pages have no prefix now. A permanent
+    redirect to the same page and query; other methods than GET and HEAD keep theirs (308)."""
+    # From the quoted full path, and never "//host": a redirect stays on this site.
+    target = "/" + request.get_full_path()[len("/ru"):].lstrip("/")
+    response = HttpResponsePermanentRedirect(target)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308
+    return response
 
 
 def not_found(request, exception):

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
+from promzona.web.feedback import message_of
+from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import InfrastructureProject, UtilityLine, Zone
 
 from .inputs import day
@@ -17,7 +19,7 @@ MONEY = {"min_value": 0, "max_digits": 17, "decimal_places": 2}
 
 
 class WorkForm(forms.Form):
-    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.all())
+    zone = ZoneChoiceField(label=_("Zone"), queryset=Zone.objects.all())
     name = forms.CharField(label=_("Name"), max_length=255)
     kind = forms.ChoiceField(label=_("Kind"), choices=Work.Kind.choices)
     line = forms.ModelChoiceField(
@@ -95,7 +97,7 @@ class CancelForm(forms.Form):
 
 
 class WorkFilter(forms.Form):
-    zone = forms.ModelChoiceField(label=_("Zone"), required=False, queryset=Zone.objects.all())
+    zone = ZoneChoiceField(label=_("Zone"), required=False, queryset=Zone.objects.all())
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Work.Status.choices))
     kind = forms.ChoiceField(label=_("Kind"), required=False,
@@ -114,4 +116,4 @@ def checked_as_of(value):
     try:
         return day(value, "as_of")
     except InputError as exc:
-        raise forms.ValidationError(exc.message) from exc
+        raise forms.ValidationError(message_of(exc)) from exc

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -35,10 +36,10 @@ class Work(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        ACCEPTED = "accepted", _("Accepted")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("work status", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("work status", "In progress")
+        ACCEPTED = "accepted", pgettext_lazy("work status", "Accepted")
+        CANCELLED = "cancelled", pgettext_lazy("work status", "Cancelled")
 
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT,
                              related_name="works")
@@ -70,7 +71,8 @@ class Work(models.Model):
     closing_remarks = models.TextField(_("acceptance or cancellation remarks"), blank=True,
                                        max_length=5000)
     created_at = models.DateTimeField(_("created at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("created by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
     class Meta:
@@ -108,7 +110,7 @@ class Work(models.Model):
 class WorkPlan(models.Model):
     """One version of a work's schedule and budget; version 1 is the baseline. Never edited."""
 
-    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="plans")
+    work = models.ForeignKey(Work, verbose_name=_("work"), on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(_("version"))
     planned_start = models.DateField(_("planned start"))
     planned_finish = models.DateField(_("planned finish"))
@@ -116,7 +118,8 @@ class WorkPlan(models.Model):
                                              blank=True)
     reason = models.TextField(_("reason"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("created at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("created by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
     class Meta:
@@ -136,7 +139,7 @@ class WorkPlan(models.Model):
 class WorkProgress(models.Model):
     """A progress report: percent done and money spent to date, on a date."""
 
-    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="progress")
+    work = models.ForeignKey(Work, verbose_name=_("work"), on_delete=models.PROTECT, related_name="progress")
     reported_on = models.DateField(_("as of"))
     percent = models.DecimalField(
         _("percent done"), max_digits=5, decimal_places=2,
@@ -146,7 +149,8 @@ class WorkProgress(models.Model):
                                     validators=NON_NEGATIVE)
     remarks = models.TextField(_("remarks"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("created at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("created by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
     class Meta:
@@ -167,7 +171,8 @@ class WorkProgress(models.Model):
 class WorkPhoto(models.Model):
     """A site photo of a progress report (PNG or JPEG, checked by content), served by a view."""
 
-    progress = models.ForeignKey(WorkProgress, on_delete=models.PROTECT, related_name="photos")
+    progress = models.ForeignKey(WorkProgress,
+                                 verbose_name=_("progress"), on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("file"), upload_to="works/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
@@ -185,7 +190,8 @@ class WorkPhoto(models.Model):
 class Inspection(models.Model):
     """A quality inspection; its findings, if any, must be fixed by a deadline."""
 
-    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="inspections")
+    work = models.ForeignKey(Work,
+                             verbose_name=_("work"), on_delete=models.PROTECT, related_name="inspections")
     inspected_on = models.DateField(_("inspected on"))
     inspector = models.CharField(_("inspector"), max_length=255)
     findings = models.TextField(_("findings"), blank=True, max_length=5000,
@@ -194,7 +200,8 @@ class Inspection(models.Model):
     fixed_on = models.DateField(_("fixed on"), null=True, blank=True)
     fix_note = models.TextField(_("how it was fixed"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("created at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                   verbose_name=_("created by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
     class Meta:

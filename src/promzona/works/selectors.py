@@ -69,17 +69,6 @@ class WorkFigures:
         return str(Work.Status(self.status).label)
 
 
-def _status_on(work: Work, day: dt.date) -> str:
-    S = Work.Status
-    if work.cancelled_on and work.cancelled_on <= day:
-        return S.CANCELLED
-    if work.accepted_on and work.accepted_on <= day:
-        return S.ACCEPTED
-    if work.started_on and work.started_on <= day:
-        return S.IN_PROGRESS
-    return S.PLANNED
-
-
 def work_figures(work: Work, *, as_of: dt.date) -> WorkFigures:
     """Status, plan, progress, earned value and lateness of ``work`` on ``as_of``.
 
@@ -94,22 +83,19 @@ def work_figures(work: Work, *, as_of: dt.date) -> WorkFigures:
                             spent=None if r.spent_kzt is None else float(r.spent_kzt))
                for r in work.progress.all()]
     last = evm.latest(reports, as_of)
-    earned = evm.earned_value(
-        evm.Baseline(start=baseline.planned_start, finish=baseline.planned_finish,
-                     budget=None if baseline.contract_value_kzt is None
-                     else float(baseline.contract_value_kzt)),
-        reports, as_of=as_of)
-    accepted = work.accepted_on if work.accepted_on and work.accepted_on <= as_of else None
-    status = _status_on(work, as_of)
+    status, late, earned = evm.standing(
+        baseline=evm.Baseline(start=baseline.planned_start, finish=baseline.planned_finish,
+                              budget=None if baseline.contract_value_kzt is None
+                              else float(baseline.contract_value_kzt)),
+        reports=reports, started_on=work.started_on, accepted_on=work.accepted_on,
+        cancelled_on=work.cancelled_on, as_of=as_of)
     findings = [i for i in work.inspections.all()
                 if i.findings and i.inspected_on <= as_of
                 and (i.fixed_on is None or i.fixed_on > as_of)]
     return WorkFigures(
-        as_of=as_of, status=status, baseline=baseline, plan=plan,
+        as_of=as_of, status=Work.Status(status), baseline=baseline, plan=plan,
         percent=last.percent if last else 0.0, spent_kzt=last.spent if last else None,
-        earned=earned,
-        late=status != Work.Status.CANCELLED and evm.is_late(
-            baseline_finish=baseline.planned_finish, accepted_on=accepted, as_of=as_of),
+        earned=earned, late=late,
         slip_days=(plan.planned_finish - baseline.planned_finish).days,
         open_findings=len(findings),
         overdue_findings=sum(1 for i in findings if i.fix_by and i.fix_by < as_of),

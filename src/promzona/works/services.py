@@ -19,9 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.news.events import article_draft_from_event
 from promzona.zones.models import InfrastructureProject, UtilityLine, UtilitySource, Zone
 from promzona.zones.services import feature_save, validated
 
@@ -253,7 +255,7 @@ def work_report_progress(
     last = work.progress.order_by("-reported_on", "-id").first()
     if last is not None and reported_on < last.reported_on:
         raise InputError(_("A report cannot be dated before the last one (%(date)s).")
-                         % {"date": last.reported_on.isoformat()}, field="reported_on")
+                         % {"date": l10n.day(last.reported_on)}, field="reported_on")
     if last is not None and spent is not None and last.spent_kzt is not None \
             and spent < last.spent_kzt:
         raise InputError(_("Money spent to date cannot fall below the last report's %(kzt)s.")
@@ -354,7 +356,7 @@ def work_accept(*, actor: Any, work: Work, accepted_on: dt.date, remarks: str = 
                        details={"percent": str(last.percent) if last else None})
     if accepted_on < last.reported_on:
         raise InputError(_("Acceptance cannot be dated before the last report (%(date)s).")
-                         % {"date": last.reported_on.isoformat()}, field="accepted_on")
+                         % {"date": l10n.day(last.reported_on)}, field="accepted_on")
     still_open = [i.pk for i in work.inspections.all() if i.is_open]
     if still_open:
         raise Conflict(_("Inspection findings are still open; fix them first."),
@@ -366,6 +368,9 @@ def work_accept(*, actor: Any, work: Work, accepted_on: dt.date, remarks: str = 
                  after={"status": S.ACCEPTED, "accepted_on": accepted_on, "remarks": remarks,
                         "line": work.line_id, "upgrade": work.upgrade_id})
     _complete_target(actor, work, accepted_on, now)
+    # A line completed is news: a draft for the newsroom, never published by itself.
+    article_draft_from_event(event="work.accepted", obj=work, now=now, actor=actor,
+                             facts={"name": work.name, "contractor": work.contractor})
     return work
 
 

@@ -7,11 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
@@ -21,14 +23,30 @@ from .fields import ThousandthsField, from_thousandths, to_thousandths
 from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource
 
 
-def validated(obj: models.Model) -> None:
-    """``full_clean`` with Django's errors turned into :class:`InputError` naming the field."""
+def field_errors(exc: ValidationError, model: type[models.Model]) -> list[str]:
+    """Django's errors as sentences, each led by its field's label (never a field name or
+    ``__all__``): "Status: …", "The plot lies outside its zone's boundary."."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    out = []
+    for field, messages in exc.message_dict.items():
+        try:
+            label = str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            label = ""
+        out += [f"{label[:1].upper()}{label[1:]}: {m}" if label else m for m in messages]
+    return out
+
+
+def validated(obj: models.Model, *, exclude: list[str] | None = None) -> None:
+    """``full_clean`` with Django's errors turned into :class:`InputError` naming the field by
+    its label."""
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=exclude)
     except ValidationError as exc:
         details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        field, messages = next(iter(details.items()))
-        raise InputError(f"{field}: {messages[0]}", field=field, details=details) from exc
+        field = next(iter(details))
+        raise InputError(field_errors(exc, type(obj))[0], field=field, details=details) from exc
 
 
 def _fill_bbox(obj: GeoFeature, shape) -> None:
@@ -108,7 +126,8 @@ def feature_delete(*, actor: Any, obj: models.Model) -> None:
 
 
 @transaction.atomic
-def plot_set_status(*, actor: Any, plot: Plot, status: str) -> Plot:
+def plot_set_status(*, actor: Any, plot: Plot, status: str,
+                    now: dt.datetime | None = None) -> Plot:
     before = plot.status
     if status not in Plot.Status.values:
         raise InputError(f"Unknown plot status {status!r}.", field="status")
@@ -117,11 +136,11 @@ def plot_set_status(*, actor: Any, plot: Plot, status: str) -> Plot:
         raise Conflict("The plot changed meanwhile; reload and try again.")
     plot.status = status
     audit_record(
-        actor=actor, action=f"plot.status.{status}", obj=plot,
+        actor=actor, action=f"plot.status.{status}", obj=plot, now=now,
         before={"status": before}, after={"status": status},
     )
     if status == Plot.Status.PUBLISHED:
-        _plot_published(actor=actor, plot=plot, now=None)
+        _plot_published(actor=actor, plot=plot, now=now)
     return plot
 
 
@@ -160,7 +179,9 @@ def capacity_commit(
     if rows == 0:
         source.refresh_from_db()
         raise CapacityExceeded(
-            f"{source.code} has {source.free} {source.unit} free; {amount} requested.",
+            _("%(source)s has %(free)s free; %(requested)s requested.") % {
+                "source": source.code, "free": l10n.qty(source.free, source.unit),
+                "requested": l10n.qty(amount, source.unit)},
             details={"source": source.code, "free": str(source.free), "requested": str(amount)},
         )
     commitment = CapacityCommitment.objects.create(

@@ -1,34 +1,42 @@
 """The matcher's sentences (English source strings; interfaces pass a translating ``tr``).
 
-``gettext_noop`` marks them for extraction without importing Django.
+``gettext_noop`` marks them for extraction without importing Django. Numbers and dates in
+them are written by :mod:`promzona.core.formats` in the language the caller names.
 """
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+from collections.abc import Callable
+
+from promzona.core import formats
+from promzona.core.errors import gettext_noop
+from promzona.core.utilities import UTILITY_KINDS
 
 
-def gettext_noop(s: str) -> str:
-    return s
+def texts(tr: Callable[[str], str] = str, lang: str = "en") -> dict[str, str]:
+    """The sentences translated by ``tr``, the kinds' units, and ``lang`` (for numbers)."""
+    T = {k: tr(v) for k, v in TEXT.items()}
+    T.update({f"unit_{k}": tr(kind.unit) for k, kind in UTILITY_KINDS.items()})
+    T["lang"] = formats.lang_of(lang)
+    return T
 
 
 def fmt_num(x: float | None, digits: int = 0, T: dict[str, str] | None = None) -> str:
-    """1234567.8 → '1,234,568' (digits=0) or '1,234,567.80' (digits=2) in English; the
-    separators follow ``T["number_sample"]``, the translation of '1,234.5' ('1 234,5' in
-    Russian)."""
-    if x is None:
-        return "?"
-    text = f"{x:,.{digits}f}"
-    sample = re.fullmatch(r"1(\D?)234(\D)5", (T or {}).get("number_sample", ""))
-    if not sample or sample.groups() == (",", "."):
-        return text
-    group, decimal = sample.groups()
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+    """1234567.8 → '1,234,568' (digits=0) in English, '1 234 567,80' (digits=2) in Russian:
+    the language is ``T["lang"]`` (English without it)."""
+    return "?" if x is None else formats.number(x, (T or {}).get("lang", "en"), digits=digits)
+
+
+def fmt_date(d: dt.date | None, T: dict[str, str]) -> str:
+    return "?" if d is None else formats.date(d, T.get("lang", "en"))
+
+
+def fmt_month(d: dt.date, T: dict[str, str]) -> str:
+    return formats.month(d, T.get("lang", "en"))
 
 
 TEXT: dict[str, str] = {
-    # Translators: write this number as your language does (thousands and decimal separators).
-    "number_sample": gettext_noop("1,234.5"),
     "kind_power": gettext_noop("power"),
     "kind_water": gettext_noop("water"),
     "kind_sewage": gettext_noop("sewage"),
@@ -49,12 +57,22 @@ TEXT: dict[str, str] = {
                               "{cost} KZT, ready {ready}; bill {annual} KZT/year"),
     "x_faster": gettext_noop("Faster {kind}: line {line} ({status}) ready {ready}, connection "
                              "{cost} KZT — dearer over the horizon"),
+    "x_in_time": gettext_noop("The {kind} connection is ready by the desired start {date}: {diff} "
+                              "KZT dearer over the horizon than line {line} ({status}), ready {ready}"),
+    "x_cheaper_later": gettext_noop("No {kind} option is ready by the desired start {date}, so "
+                                    "the earliest serves; line {line} ({status}) would cost {diff} "
+                                    "KZT less over the horizon, ready {ready}"),
     "x_incentive": gettext_noop("Incentive: temporary free use of the land for a priority "
                                 "sector, −{total} KZT"),
     "x_start": gettext_noop("Start possible on {date} (in {days} days)"),
     "x_late": gettext_noop("Later than the desired start {date}"),
     "x_priority": gettext_noop("The sector is a priority of the zone"),
-    "r_status": gettext_noop("the plot is not free (status: {status})"),
+    "r_status": gettext_noop("the plot is not on offer"),
+    "r_status_draft": gettext_noop("the plot is a draft, not offered yet"),
+    "r_status_reserved": gettext_noop("the plot is reserved for another project"),
+    "r_status_allocated": gettext_noop("the plot is allocated to another investor"),
+    "r_status_occupied": gettext_noop("the plot is occupied"),
+    "r_status_withdrawn": gettext_noop("the plot is withdrawn from the offer"),
     "r_area_small": gettext_noop("area {area} ha is below the requested minimum {min} ha"),
     "r_area_large": gettext_noop("area {area} ha is above the requested maximum {max} ha"),
     "r_sector": gettext_noop("sector {sector} is not permitted here (permitted: {permitted})"),

@@ -1,7 +1,7 @@
 """The optimisers' sentences (English source strings; interfaces pass a translating ``tr``).
 
 A :class:`Reason` is plain data (a code and its parameters); :meth:`Reason.text` writes it in
-the language of ``tr``, numbers with that language's separators.
+the language of ``tr``, numbers and units as ``lang`` writes them.
 
 >>> Reason("area", {"min": 1, "max": 5}).text()
 'no free plot has an area between 1.00 and 5.00 ha'
@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from promzona.core.matching.text import TEXT as MATCH_TEXT
-from promzona.core.matching.text import fmt_num, gettext_noop
-from promzona.core.utilities import UTILITY_KINDS
+from promzona.core.matching.text import fmt_num, gettext_noop, texts
 
 #: How many names a sentence lists before "and N more".
 MAX_NAMES = 5
@@ -79,10 +78,10 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
     parts: tuple[Reason, ...] = ()
 
-    def text(self, tr: Callable[[str], str] = _identity) -> str:
+    def text(self, tr: Callable[[str], str] = _identity, lang: str = "en") -> str:
         if self.parts:
-            return "; ".join(p.text(tr) for p in self.parts)
-        T = {"number_sample": tr(MATCH_TEXT["number_sample"])}
+            return "; ".join(p.text(tr, lang) for p in self.parts)
+        T = texts(tr, lang)
         p = self.params
         values: dict[str, str] = {}
         for key, value in p.items():
@@ -92,7 +91,7 @@ class Reason:
                 values[key] = fmt_num(value, _digits(value), T)
             elif key == "kind":
                 values[key] = tr(MATCH_TEXT[f"kind_{value}"])
-                values["unit"] = UTILITY_KINDS[value].unit
+                values["unit"] = T[f"unit_{value}"]
             elif key == "kinds":
                 values[key] = ", ".join(tr(MATCH_TEXT[f"kind_{k}"]) for k in value)
             elif key == "apps":

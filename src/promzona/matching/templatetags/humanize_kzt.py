@@ -1,12 +1,8 @@
 from django import template
 
+from promzona import l10n
+
 register = template.Library()
 
-
-@register.filter
-def kzt(value) -> str:
-    """1234567.8 → '1 234 568' (thin spaces: readable in ru, kk and en)."""
-    try:
-        return f"{float(value):,.0f}".replace(",", "\u202f")
-    except (TypeError, ValueError):
-        return ""
+#: Whole tenge in the page's language (the same as the ``portal`` library's ``money``).
+register.filter("kzt", l10n.money)

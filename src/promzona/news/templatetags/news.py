@@ -9,6 +9,7 @@ from babel.dates import format_date, format_time
 from django import template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from promzona.core.richtext import sanitise_html
@@ -54,7 +55,9 @@ def sanitised(value: str) -> str:
 
 @register.filter
 def title_in(article, lang: str | None = None) -> str:
-    return article.version(lang or _lang()).title
+    """The title in the reader's language; a Russian fallback is marked as such (``lang``)."""
+    v = article.version(lang or _lang())
+    return format_html('<span lang="{}">{}</span>', v.lang, v.title) if v.fallback else v.title
 
 
 @register.filter

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from promzona.core.kpi import month_ends
+from promzona.dashboard.services import snapshots_take
 from promzona.demo import balkhash, competition, execution
 
 
@@ -21,7 +23,10 @@ class Command(BaseCommand):
                 "Loaded the Balkhash demo (illustrative data). Demo accounts are listed on the "
                 "login page."))
         if execution.load(today=today):
+            loaded = True
             self.stdout.write(self.style.SUCCESS(
                 "Loaded the illustrative works and investor projects of the demo."))
-        elif not loaded:
+        if loaded:  # the dashboard's trends, as the nightly `promzona snapshot` would store them
+            snapshots_take(actor=None, days=month_ends(today, 12)[:-1])
+        else:
             self.stdout.write("The Balkhash demo is already loaded; nothing changed.")

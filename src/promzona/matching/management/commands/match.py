@@ -8,9 +8,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
+from promzona import l10n
 from promzona.core.errors import PromzonaError
 from promzona.core.matching import MatchRequest
+from promzona.zones.models import UtilityKindChoices
 
 from ...answer import answer_json
 from ...selectors import match_for, sector_known
@@ -75,8 +78,10 @@ class Command(BaseCommand):
         from rich.table import Table
 
         ix = outcome.index
+        lang = l10n.lang()
+        kinds = dict(UtilityKindChoices.choices)
         console = Console(file=self.stdout, width=150, highlight=False)
-        rows = outcome.results(limit=max(top, 0), tr=_)
+        rows = outcome.results(limit=max(top, 0), tr=_, lang=lang)
         table = Table(title=_("%(n)s plots can serve the request; %(m)s left out") % {
             "n": len(outcome.result_ids), "m": len(outcome.excluded_pos)})
         right = {"justify": "right"}
@@ -87,15 +92,18 @@ class Command(BaseCommand):
         for r in rows:
             p = ix.plots[ix.plot_pos[r.plot_id]]
             table.add_row(
-                str(r.rank), f"{p.code} ({p.area_ha:g} ha)", f"{r.score:.1f}",
-                f"{r.cost_of_location_kzt:,.0f}",
-                f"{r.start_on} ({r.time_to_start_days} {_('d')})",
-                "\n".join(f"{u.kind}: {u.line_code}/{u.source_code} {u.distance_m:,.0f} m, "
-                          f"{u.connection_cost_kzt:,.0f} KZT" for u in r.utilities),
+                str(r.rank), f"{p.code} ({l10n.qty(p.area_ha, 'ha', digits=2)})",
+                l10n.num(r.score, 1), l10n.money(r.cost_of_location_kzt),
+                f"{l10n.day(r.start_on)} ("
+                + ngettext("in %(d)s day", "in %(d)s days", r.time_to_start_days)
+                % {"d": r.time_to_start_days} + ")",
+                "\n".join(f"{kinds[u.kind]}: {u.line_code}/{u.source_code} "
+                          f"{l10n.num(u.distance_m)}\xa0{pgettext('unit', 'm')}, "
+                          f"{l10n.money(u.connection_cost_kzt)} {_('KZT')}" for u in r.utilities),
                 "\n".join(g.text for g in r.gaps),
             )
         console.print(table)
-        for e in outcome.excluded(tr=_)[: max(top, 0)]:
+        for e in outcome.excluded(tr=_, lang=lang)[: max(top, 0)]:
             p = ix.plots[ix.plot_pos[e.plot_id]]
             console.print(_("left out %(plot)s: %(reasons)s") % {
                 "plot": p.code, "reasons": "; ".join(x.text for x in e.reasons)})

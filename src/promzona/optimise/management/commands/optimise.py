@@ -173,7 +173,7 @@ class Command(BaseCommand):
         if z is None:
             raise _refuse(f"--zone: no zone {zone[:60]!r}")
         if problem == "allocation":
-            data = allocation_instance(z).instance
+            data = allocation_instance(z, today=timezone.localdate()).instance
         else:
             periods = opts["periods"]
             if not 1 <= periods <= MAX_PERIODS:

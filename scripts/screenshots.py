@@ -1,0 +1,153 @@
+"""Retake the screenshots of docs/img/ from a fresh demo, in Debian's Chromium.
+
+    .venv/bin/python scripts/screenshots.py            # a demo in a temporary folder, port 8741
+    .venv/bin/python scripts/screenshots.py --base http://127.0.0.1:8000   # a running demo
+    .venv/bin/python scripts/screenshots.py --only home,phone-home
+
+Every picture is an English page at 1280 px (the phone views at 390 px), as the role named in
+SHOTS sees it. The sector analytics' figures (sectors-*.png) are the charts themselves, made by
+`promzona sectors`, not screenshots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+IMG = ROOT / "docs" / "img"
+PASSWORD = "balkhash-demo-2026"  # noqa: S105 - the demo's, shown on its login page
+MATCH = ("/en/match/?sector=C25&area_min=1&area_max=5&power_kw=500&water_m3_day=20"
+         "&sewage_m3_day=10&hazard_class=4&horizon_years=10&start_by=2027-06-01")
+#: name: (path, user or None, width, height of the picture or None for the whole page[, the
+#: element the picture starts at])
+SHOTS = {
+    "home": ("/en/", None, 1280, 1300),
+    "passport": ("/en/plots/balkhash/BLK-06/", None, 1280, 1400),
+    "zone": ("/en/zones/balkhash/", None, 1280, None),
+    "match": (MATCH, None, 1280, 1800),
+    "news-front": ("/en/news/", None, 1280, 1400),
+    "news-article": ("/en/news/governor-visit-balkhash-2025-09-08/", None, 1280, None),
+    "news-fallback": ("/kk/news/utilities-capacity-overview/", None, 1280, 1000),
+    "news-desk": ("/en/news/desk/", "demo-editor", 1280, None),
+    "news-editor": ("/en/news/desk/{article}/", "demo-editor", 1280, 1400),
+    "news-moderation": ("/en/news/desk/comments/", "demo-editor", 1280, None),
+    "application-review": ("/en/applications/{application}/", "demo-staff", 1280, None),
+    "instructions-control": ("/en/instructions/control/", "demo-staff", 1280, None),
+    "instructions-card": ("/en/instructions/{instruction}/", "demo-executor", 1280, None),
+    "works": ("/en/works/", "demo-manager", 1280, None),
+    "work-card": ("/en/works/{work}/", "demo-staff", 1280, 1800),
+    "works-timeline": ("/en/works/timeline/", "demo-manager", 1280, None),
+    "project-card": ("/en/projects/{project}/", "demo-staff", 1280, 1800),
+    "phone-home": ("/en/", None, 390, 1500),
+    "phone-passport": ("/en/plots/balkhash/BLK-06/", None, 390, 1500),
+    "phone-match": (MATCH, None, 390, 1500, "main h2"),
+}
+
+
+def _ids(env: dict) -> dict:
+    """Sample objects of the demo, found by the same rules each time."""
+    code = (
+        "import django, json; django.setup()\n"
+        "from promzona.applications.models import Application\n"
+        "from promzona.instructions.models import Instruction\n"
+        "from promzona.news.models import Article\n"
+        "from promzona.projects.models import Project\n"
+        "from promzona.works.models import Work\n"
+        "print(json.dumps({'application': Application.objects.exclude(status='draft')"
+        ".order_by('pk').first().pk,\n"
+        " 'instruction': Instruction.objects.filter(parent__isnull=False).order_by('deadline')"
+        ".first().pk,\n"
+        " 'article': Article.objects.filter(status='published').order_by('pk').first().pk,\n"
+        " 'project': Project.objects.order_by('pk').first().pk,\n"
+        " 'work': Work.objects.filter(kind='line').order_by('pk').first().pk}))\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                         text=True, cwd=ROOT)
+    import json
+
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _serve(port: int) -> tuple[subprocess.Popen, dict]:
+    var = tempfile.mkdtemp(prefix="promzona-shots-")
+    env = {**os.environ, "PROMZONA_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "promzona.settings"}
+    promzona = str(Path(sys.executable).with_name("promzona"))
+    subprocess.run([promzona, "demo"], env=env, check=True, cwd=ROOT)
+    subprocess.run([promzona, "collectstatic", "--noinput", "--verbosity", "0"], env=env,
+                   check=True, cwd=ROOT)
+    server = subprocess.Popen([promzona, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)  # noqa: S310
+            return server, env
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the demo server did not start")
+
+
+def take(base: str, ids: dict, only: set[str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox", "--headless=new"])
+        contexts: dict = {}
+        for name, (path, user, width, height, *start) in SHOTS.items():
+            if only and name not in only:
+                continue
+            key = (user, width)
+            if key not in contexts:
+                ctx = browser.new_context(viewport={"width": width, "height": height or 900},
+                                          is_mobile=width < 500, device_scale_factor=1)
+                if user:
+                    page = ctx.new_page()
+                    page.goto(f"{base}/en/accounts/login/")
+                    page.fill("input[name=username]", user)
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("form.stack button[type=submit]")
+                    page.close()
+                contexts[key] = ctx
+            page = contexts[key].new_page()
+            page.goto(base + path.format(**ids))
+            page.wait_for_load_state("networkidle")
+            target = IMG / f"{name}.png"
+            if height:
+                top = page.locator(start[0]).first.evaluate(
+                    "e => e.getBoundingClientRect().top + window.scrollY - 8") if start else 0
+                bottom = min(top + height, page.evaluate("document.body.scrollHeight"))
+                page.screenshot(path=str(target), full_page=True,
+                                clip={"x": 0, "y": top, "width": width, "height": bottom - top})
+            else:
+                page.screenshot(path=str(target), full_page=True)
+            page.close()
+            print(f"{target.relative_to(ROOT)}  {path.format(**ids)}"
+                  + (f"  as {user}" if user else ""))
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", help="a running demo (default: start one)")
+    parser.add_argument("--port", type=int, default=8741)
+    parser.add_argument("--only", default="", help="comma-separated names of SHOTS")
+    args = parser.parse_args()
+    only = {n for n in args.only.split(",") if n}
+    server, env = (None, {**os.environ}) if args.base else _serve(args.port)
+    try:
+        take(args.base or f"http://127.0.0.1:{args.port}", _ids(env), only)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

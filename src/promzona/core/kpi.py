@@ -1,0 +1,477 @@
+"""The zone's figures (the dashboard, ``/api/kpi``, the monthly report), each defined once.
+
+Plain data in, plain data out; the day is always passed in. Selectors gather the dated records
+(``promzona.dashboard.selectors``); these functions decide what each figure is:
+
+* **land**: plots and hectares by status; **occupancy** = area of allocated and occupied plots /
+  area of all plots except draft and withdrawn (0 while no plot counts);
+* **capacity**: per source, capacity, committed (the active commitments of the ledger), free =
+  capacity − committed; a source is **near exhaustion** when at most 10% of it is free;
+* **funnel**: how many reached each stage by the day (a later stage counts as reaching the
+  earlier ones), the conversion from the stage before, the median days between two stages;
+* **investment and jobs**: planned against confirmed actual figures, by year and direction;
+* **works**: on schedule or late; SPI = ΣEV / ΣPV and CPI = ΣEV / ΣAC over the works with
+  contract money;
+* **instructions**: open, overdue (``core.instructions.is_overdue``), closed on time or late.
+
+>>> land([("published", 2, 3.0), ("allocated", 1, 1.0), ("draft", 1, 5.0)]).occupancy_share
+0.25
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from promzona.core import instructions as rules
+
+PLOT_STATUSES = ("published", "reserved", "allocated", "occupied", "draft", "withdrawn")
+#: Plots whose land is taken (the numerator of occupancy).
+TAKEN = ("allocated", "occupied")
+#: Plots that do not count towards the zone's land (the denominator leaves them out).
+NOT_OFFERED = ("draft", "withdrawn")
+#: A source with at most this share of its capacity free is near exhaustion.
+EXHAUSTION_SHARE = 0.10
+
+
+# --- history: an audited object at a past moment -------------------------------------------
+
+
+def rollback(current: dict | None, changes: Iterable[tuple[str, dict | None]]) -> dict | None:
+    """The state of an object before ``changes`` — its audit entries after the moment asked
+    for, newest first, as ``(action, before)``. ``current`` is its state now (``None`` when it
+    has been deleted); the result is ``None`` when it did not exist yet.
+
+    >>> rollback({"status": "reserved"}, [("plot.status.reserved", {"status": "published"})])
+    {'status': 'published'}
+    >>> rollback({"status": "published"}, [("plot.created", None)]) is None
+    True
+    """
+    state = None if current is None else dict(current)
+    for action, before in changes:
+        if action.endswith(".created"):
+            state = None
+        elif action.endswith(".deleted"):
+            state = dict(before or {})
+        elif before and state is not None:
+            state.update(before)
+    return state
+
+
+def rolled_back_total(now_total: float, recent: Iterable[tuple[float, float]]) -> float:
+    """A running total as it was: ``now_total`` with each recent change ``(now, then)`` (the
+    contribution of one row now and at the moment asked for) taken back.
+
+    >>> rolled_back_total(10.0, [(4.0, 0.0), (0.0, 2.5)])
+    8.5
+    """
+    return now_total + sum(then - now for now, then in recent)
+
+
+# --- land ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Land:
+    count_by_status: dict[str, int]
+    area_ha_by_status: dict[str, float]
+
+    @property
+    def count(self) -> int:
+        return sum(self.count_by_status.values())
+
+    @property
+    def area_ha(self) -> float:
+        return sum(self.area_ha_by_status.values())
+
+    @property
+    def occupancy_share(self) -> float:
+        return occupancy_share(self.area_ha_by_status)
+
+
+def land(rows: Iterable[tuple[str, int, float]]) -> Land:
+    """Plots and hectares by status from ``(status, count, area_ha)`` rows — single plots or
+    sums; a row with a negative count takes a plot's contribution out (see :func:`rollback`)."""
+    counts = dict.fromkeys(PLOT_STATUSES, 0)
+    areas = dict.fromkeys(PLOT_STATUSES, 0.0)
+    for status, count, area in rows:
+        counts[status] = counts.get(status, 0) + count
+        areas[status] = areas.get(status, 0.0) + area
+    return Land(counts, {k: round(v, 4) + 0.0 for k, v in areas.items()})
+
+
+def occupancy_share(area_ha_by_status: dict[str, float]) -> float:
+    """Area of allocated and occupied plots / area of all plots except draft and withdrawn.
+
+    >>> occupancy_share({"published": 6.0, "occupied": 2.0, "withdrawn": 9.0})
+    0.25
+    """
+    offered = sum(a for s, a in area_ha_by_status.items() if s not in NOT_OFFERED)
+    taken = sum(area_ha_by_status.get(s, 0.0) for s in TAKEN)
+    return taken / offered if offered > 0 else 0.0
+
+
+# --- capacity ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    name: str
+    capacity_added: float
+    planned_completion: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    code: str
+    kind: str
+    unit: str
+    zone: str
+    capacity: float
+    committed: float
+    upgrades: tuple[Upgrade, ...] = ()
+
+    @property
+    def free(self) -> float:
+        return round(self.capacity - self.committed, 3) + 0.0
+
+    @property
+    def near_exhaustion(self) -> bool:
+        return near_exhaustion(self.capacity, self.committed)
+
+
+def near_exhaustion(capacity: float, committed: float) -> bool:
+    """At most :data:`EXHAUSTION_SHARE` of the capacity is free (a source of no capacity too).
+
+    >>> near_exhaustion(100.0, 90.0), near_exhaustion(100.0, 89.0)
+    (True, False)
+    """
+    return capacity - committed <= EXHAUSTION_SHARE * capacity + 1e-9
+
+
+@dataclass(frozen=True)
+class Commitment:
+    amount: float
+    created_at: dt.datetime
+    released_at: dt.datetime | None
+
+
+def committed_at(commitments: Iterable[Commitment], at: dt.datetime | None) -> float:
+    """The committed capacity at the instant ``at`` (``None``: now): the commitments made
+    before it and not released by it.
+
+    >>> t = dt.datetime(2026, 1, 1)
+    >>> c = [Commitment(5.0, t, None), Commitment(2.0, t, t + dt.timedelta(days=1))]
+    >>> committed_at(c, t + dt.timedelta(hours=1)), committed_at(c, None)
+    (7.0, 5.0)
+    """
+    return sum(c.amount for c in commitments
+               if (at is None or c.created_at < at)
+               and (c.released_at is None or (at is not None and c.released_at >= at)))
+
+
+# --- the investor funnel -------------------------------------------------------------------
+
+#: The stages of an investor's way, in order.
+FUNNEL = ("enquiries", "applications_submitted", "under_review", "reserved", "approved",
+          "projects_in_construction", "projects_in_operation")
+
+
+@dataclass(frozen=True)
+class Journey:
+    """When one application reached each stage (``None``: not recorded)."""
+
+    applications_submitted: dt.date | None = None
+    under_review: dt.date | None = None
+    reserved: dt.date | None = None
+    approved: dt.date | None = None
+    projects_in_construction: dt.date | None = None
+    projects_in_operation: dt.date | None = None
+
+    @functools.cached_property
+    def reach(self) -> dict[str, dt.date | None]:
+        """Per stage, the first day the application was at it or at a later one."""
+        out, first = {}, None
+        for stage in reversed(FUNNEL[1:]):
+            d = getattr(self, stage)
+            if d is not None and (first is None or d < first):
+                first = d
+            out[stage] = first
+        return out
+
+    def reached(self, stage: str, as_of: dt.date) -> bool:
+        """Reached ``stage`` or a later one by the end of ``as_of``."""
+        d = self.reach[stage]
+        return d is not None and d <= as_of
+
+
+@dataclass(frozen=True)
+class Funnel:
+    counts: dict[str, int | None]  # enquiries is None where enquiries are not counted
+    conversion: dict[str, float | None]  # share of the stage before; None without a base
+    median_days: dict[str, float | None]  # from the stage before; None without a pair
+
+
+def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
+           as_of: dt.date) -> Funnel:
+    """Counts of each stage reached by ``as_of``, the conversion from the stage before, and the
+    median days from the stage before (over applications with both dates recorded).
+    ``enquiries``: the days of the enquiries, or ``None`` where they are not counted."""
+    counts: dict[str, int | None] = {
+        "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of)}
+    for stage in FUNNEL[1:]:
+        counts[stage] = sum(1 for j in journeys if j.reached(stage, as_of))
+    conversion: dict[str, float | None] = {FUNNEL[0]: None}
+    median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
+    for before, stage in zip(FUNNEL, FUNNEL[1:], strict=False):
+        base = counts[before]
+        conversion[stage] = counts[stage] / base if base else None
+    for before, stage in zip(FUNNEL[1:], FUNNEL[2:], strict=False):
+        days = [(getattr(j, stage) - getattr(j, before)).days for j in journeys
+                if getattr(j, before) is not None and getattr(j, stage) is not None
+                and getattr(j, stage) <= as_of]
+        median[stage] = float(statistics.median(days)) if days else None
+    return Funnel(counts, conversion, median)
+
+
+# --- investment and jobs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectMoney:
+    """One project's figures on the day (from ``projects.selectors.project_figures``)."""
+
+    direction: str
+    years: tuple[tuple[int, float, float | None], ...]  # (year, planned, confirmed actual)
+    planned_jobs: int
+    actual_jobs: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    planned: float = 0.0
+    actual: float = 0.0
+    planned_jobs: int = 0
+    actual_jobs: int = 0
+    projects: int = 0
+
+
+@dataclass(frozen=True)
+class Investment:
+    total: Plan
+    by_year: dict[int, Plan]
+    by_direction: dict[str, Plan]
+
+
+def _add(a: Plan, planned: float, actual: float, pj: int, aj: int, n: int) -> Plan:
+    return Plan(a.planned + planned, a.actual + actual, a.planned_jobs + pj,
+                a.actual_jobs + aj, a.projects + n)
+
+
+def investment(projects: Iterable[ProjectMoney]) -> Investment:
+    """Investment planned (every year of the plans) against confirmed actual, and jobs planned
+    (this year's plans) against actual, in total, by year and by priority direction."""
+    total, by_year, by_direction = Plan(), defaultdict(Plan), defaultdict(Plan)
+    for p in projects:
+        planned = sum(y[1] for y in p.years)
+        actual = sum(y[2] or 0.0 for y in p.years)
+        total = _add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
+        by_direction[p.direction] = _add(by_direction[p.direction], planned, actual,
+                                         p.planned_jobs, p.actual_jobs, 1)
+        for year, y_planned, y_actual in p.years:
+            by_year[year] = _add(by_year[year], y_planned, y_actual or 0.0, 0, 0, 0)
+    return Investment(total, dict(sorted(by_year.items())), dict(sorted(by_direction.items())))
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """An investor's report that staff confirmed ``at``: the investment made in ``year`` and the
+    jobs then."""
+
+    year: int
+    investment: Any
+    jobs: int
+    at: dt.datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    year: int
+    planned_investment: Any
+    planned_jobs: int
+    actual_investment: Any | None  # None: nothing confirmed for the year
+    actual_jobs: int | None
+
+
+def plan_vs_actual(plan: Iterable[tuple[int, Any, int]], confirmed: Iterable[Confirmed], *,
+                   cutoff: dt.datetime, as_of: dt.date) -> tuple[list[YearPlan], int, int]:
+    """A project's plan ``(year, investment, jobs)`` against what was confirmed before
+    ``cutoff``: per year, the latest report confirmed for it; the jobs planned are those of the
+    last planned year up to ``as_of``'s, the actual jobs those of the latest confirmed report.
+    Returns ``(years, planned jobs, actual jobs)``."""
+    counted = sorted((c for c in confirmed if c.at < cutoff), key=lambda c: (c.at, c.id))
+    actual = {c.year: c for c in counted}
+    planned = {year: (investment, jobs) for year, investment, jobs in plan}
+    years = []
+    for year in sorted(set(planned) | set(actual)):
+        p, a = planned.get(year), actual.get(year)
+        years.append(YearPlan(year, p[0] if p else 0, p[1] if p else 0,
+                              a.investment if a else None, a.jobs if a else None))
+    upto = [y for y in years if y.year <= as_of.year]
+    return years, upto[-1].planned_jobs if upto else 0, counted[-1].jobs if counted else 0
+
+
+def direction_of(sector: str, directions: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """The first direction ``(name, sector codes)`` covering ``sector`` (a code covers itself
+    and its sub-codes: C25 covers C25.11).
+
+    >>> direction_of("C25.11", [("Logistics", ["H49"]), ("Metalworking", ["C25", "C28"])])
+    'Metalworking'
+    """
+    for name, codes in directions:
+        if any(sector == c or sector.startswith(c + ".") for c in codes):
+            return name
+    return None
+
+
+# --- works ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkState:
+    """One work on the day (from ``works.selectors.work_figures``)."""
+
+    status: str
+    late: bool
+    planned_value: float | None
+    earned_value: float | None
+    actual_cost: float | None
+
+
+@dataclass(frozen=True)
+class Works:
+    total: int
+    by_status: dict[str, int]
+    late: int
+    on_schedule: int
+    spi: float | None
+    cpi: float | None
+
+
+def works(items: Iterable[WorkState]) -> Works:
+    """Works recorded by the day: how many, by status, late, on schedule (neither late nor
+    cancelled), and the portfolio's SPI = ΣEV / ΣPV and CPI = ΣEV / ΣAC (works with money)."""
+    items = list(items)
+    by_status = Counter(w.status for w in items)
+    late = sum(1 for w in items if w.late)
+    money = [w for w in items if w.planned_value is not None]
+    pv = sum(w.planned_value for w in money)
+    ev = sum(w.earned_value or 0.0 for w in money)
+    ac = sum(w.actual_cost or 0.0 for w in money)
+    return Works(total=len(items), by_status=dict(by_status), late=late,
+                 on_schedule=sum(1 for w in items if not w.late and w.status != "cancelled"),
+                 spi=ev / pv if pv > 0 else None, cpi=ev / ac if ac > 0 else None)
+
+
+# --- instructions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstructionState:
+    """One instruction at the end of the day."""
+
+    status: str
+    deadline: dt.date
+    on_control: bool
+    accepted_on: dt.date | None
+    executor: int  # the executing body
+    issuer: int  # the issuing body
+
+
+@dataclass(frozen=True)
+class Instructions:
+    open: int
+    overdue: int
+    closed_on_time: int
+    closed_late: int
+    off_control: int
+    overdue_by_executor: dict[int, int] = field(default_factory=dict)  # body -> overdue
+    overdue_by_issuer: dict[int, int] = field(default_factory=dict)
+
+
+def instructions(items: Iterable[InstructionState], *, today: dt.date) -> Instructions:
+    """Open (on control, not accepted), overdue (:func:`promzona.core.instructions.is_overdue`),
+    closed on time or late (:func:`~promzona.core.instructions.accepted_on_time`), removed from
+    control while open; the overdue ones counted by executor and by issuer."""
+    open_ = overdue = on_time = late = off = 0
+    by_executor: Counter[int] = Counter()
+    by_issuer: Counter[int] = Counter()
+    for i in items:
+        if i.status == rules.ACCEPTED:
+            accepted = i.accepted_on or today
+            if rules.accepted_on_time(deadline=i.deadline, accepted_on=accepted):
+                on_time += 1
+            else:
+                late += 1
+            continue
+        if not i.on_control:
+            off += 1
+            continue
+        open_ += 1
+        if rules.is_overdue(deadline=i.deadline, status=i.status, on_control=i.on_control,
+                            today=today):
+            overdue += 1
+            by_executor[i.executor] += 1
+            by_issuer[i.issuer] += 1
+    return Instructions(open_, overdue, on_time, late, off,
+                        dict(by_executor.most_common()), dict(by_issuer.most_common()))
+
+
+# --- the whole -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of one scope (a zone or all zones) at the end of ``as_of``."""
+
+    as_of: dt.date
+    land: Land
+    sources: tuple[Source, ...]
+    funnel: Funnel
+    investment: Investment
+    works: Works
+    instructions: Instructions
+
+
+def month_ends(today: dt.date, months: int) -> list[dt.date]:
+    """The last days of the ``months`` months before ``today``'s, oldest first, and ``today``.
+
+    >>> month_ends(dt.date(2026, 3, 15), 2)
+    [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 3, 15)]
+    """
+    out = [today]
+    first = today.replace(day=1)
+    for _ in range(months):
+        last = first - dt.timedelta(days=1)
+        out.append(last)
+        first = last.replace(day=1)
+    return sorted(out)
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month.
+
+    >>> month_bounds(2028, 2)
+    (datetime.date(2028, 2, 1), datetime.date(2028, 2, 29))
+    """
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)

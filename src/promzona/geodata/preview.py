@@ -1,0 +1,71 @@
+"""What the import's dry run shows besides its table: a map of the rows (created, updated,
+refused) over the zone, and the warning that a declared area differs from the computed one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from django.utils import formats
+from django.utils.translation import gettext
+
+from promzona.core import geometry as geo
+from promzona.web import maps
+from promzona.zones.models import Plot
+
+#: At most this many rows are drawn (the table lists them all).
+MAX_PREVIEW_FEATURES = 5000
+
+
+def drawable(g: Any) -> Any:
+    """A row's geometry when there is one to draw (refused rows too), else ``None``."""
+    ok = isinstance(g, shapely.Geometry) and g.geom_type != "GeometryCollection"
+    return g if ok and not g.is_empty else None
+
+
+def area_warning(plot: Any, shape: Any) -> list[str]:
+    """Warn (not refuse) when the plot's declared area differs from the computed one by more
+    than 5% (the rule of :func:`promzona.core.geometry.area_mismatch`)."""
+    declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
+    computed = geo.area_ha(shape)
+    if not geo.area_mismatch(declared, computed):
+        return []
+    return [gettext("the declared area %(declared)s ha differs from the computed %(computed)s "
+                    "ha by %(percent)s%%") % {
+        "declared": _ha(declared), "computed": _ha(computed),
+        "percent": formats.number_format(round(abs(declared - computed) / declared * 100))}]
+
+
+def _ha(value: float) -> str:
+    """Hectares to two decimals, four below one hectare (small plots stay distinct)."""
+    digits = 2 if value >= 1 else 4
+    return formats.number_format(round(value, digits), digits)
+
+
+def preview_features(report: Any) -> dict[str, Any]:
+    """The report's rows as GeoJSON for the preview map: code, action and whether it warns
+    (text only; the page's script sets it as text)."""
+    labels = {"create": gettext("create"), "update": gettext("update"),
+              "refuse": gettext("refused")}
+    features = []
+    for r in report.rows:
+        if r.shape is None or len(features) >= MAX_PREVIEW_FEATURES:
+            continue
+        features.append({
+            "type": "Feature", "id": r.row, "geometry": geo.to_geojson(shapely.force_2d(r.shape)),
+            "properties": {"code": r.key, "action": r.action, "label": labels[r.action],
+                           "warn": bool(r.warnings)}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def preview_map(report: Any, *, zone: Any) -> dict[str, Any]:
+    """What the preview map draws: the rows, the zone's plots as they are, and its base map."""
+    plots = [] if zone is None else [
+        {"type": "Feature", "id": p.pk, "geometry": p.geometry, "properties": {"code": p.code}}
+        for p in Plot.objects.filter(zone=zone).only("pk", "code", "geometry")
+        .order_by("code")[:MAX_PREVIEW_FEATURES]]
+    zones = [zone] if zone is not None else []
+    return {"rows": preview_features(report),
+            "plots": {"type": "FeatureCollection", "features": plots},
+            "base": {"type": "FeatureCollection", "features": maps.zone_outlines(zones)["features"]
+                     + maps.base_layers(zones)["features"]}}

@@ -1,0 +1,6 @@
+from django import template
+
+from promzona.web.history import readable
+
+register = template.Library()
+register.filter("readable", readable)

@@ -1,0 +1,71 @@
+"""Charts drawn from plain data: the same shapes as SVG (links, escaped text, no styles) and as
+a reportlab drawing."""
+
+import doctest
+import re
+
+import pytest
+
+from promzona.core import charts as c
+
+pytestmark = pytest.mark.nodb
+
+
+def test_a_bar_links_to_its_list_and_prints_its_value():
+    svg = c.svg(c.bars("Land", [c.Bar("free", 12.5, "/list/free?x=1&y=2"), c.Bar("taken", 2.0)],
+                       unit="ha"))
+    assert svg.count('<a href="/list/free?x=1&amp;y=2">') == 2  # the label and the bar
+    assert "12.50 ha" in svg and "2.00 ha" in svg
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"')
+    assert "<title>Land</title>" in svg
+
+
+def test_text_from_data_is_escaped_and_no_style_or_script_is_written():
+    hostile = '<script>alert(1)</script>" onload="x'
+    svg = c.svg(c.bars(hostile, [c.Bar(hostile, 1.0, 'javascript:"x"')]))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert not re.search(r"<[^>]*\sonload=|\sstyle=|<style|<script|javascript:", svg)
+
+
+def test_only_links_on_the_site_are_written():
+    svg = c.svg(c.bars("t", [c.Bar("a", 1.0, "https://evil.example/"), c.Bar("b", 1.0, "//x.example"),
+                             c.Bar("c", 1.0, "/dashboard/list/plots/draft/")]))
+    assert svg.count("<a ") == 2 and "evil" not in svg.split("<title>")[0]
+    assert '<a href="/dashboard/list/plots/draft/">' in svg
+
+
+def test_bar_lengths_are_proportional_to_the_values():
+    chart = c.bars("t", [c.Bar("a", 10.0), c.Bar("b", 5.0)])
+    widths = [s.w for s in chart.shapes if isinstance(s, c.Rect)]
+    assert widths[0] == pytest.approx(2 * widths[1])
+
+
+def test_a_meter_is_red_where_it_alerts_and_filled_to_its_share():
+    chart = c.meters("cap", [c.Meter("PS-1", 100.0, 95.0, alert=True), c.Meter("PS-2", 100.0, 25.0)])
+    fills = [s for s in chart.shapes if isinstance(s, c.Rect) and s.fill != "#e8edf3"]
+    assert fills[0].fill == c.ALERT and fills[1].fill == c.PALETTE[0]
+    assert fills[0].w == pytest.approx(fills[1].w * 95 / 25)
+
+
+def test_lines_put_higher_values_higher_and_percent_axes_end_at_100():
+    chart = c.lines("t", ["2026-01", "2026-02"], [("occ", [0.2, 0.6])], percent=True)
+    dots = [s for s in chart.shapes if isinstance(s, c.Dot)]
+    assert dots[1].y < dots[0].y
+    assert any(isinstance(s, c.Text) and s.text == "100%" for s in chart.shapes)
+
+
+def test_the_drawing_has_the_same_words_as_the_svg():
+    from reportlab.graphics.shapes import String
+
+    from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
+
+    register_fonts()
+    chart = c.columns("Инвестиции", ["2025", "2026"], [("план", [1.0, 2.0]), ("факт", [1.0, 0.5])])
+    drawing = c.drawing(chart, font=FONT, bold_font=FONT_BOLD, scale=0.5)
+    words = {s.text for g in drawing.contents for s in g.contents if isinstance(s, String)}
+    assert {"2025", "2026", "план", "факт"} <= words
+    assert drawing.width == chart.width * 0.5
+
+
+def test_doctests():
+    assert doctest.testmod(c).failed == 0

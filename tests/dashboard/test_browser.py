@@ -1,0 +1,55 @@
+"""A manager opens the dashboard in Chromium in each language: the charts are drawn, and a
+chart's bar leads to the list behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import chromium, login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser(transactional_db):
+    from django.utils import timezone
+
+    from promzona.demo import balkhash, execution
+
+    today = timezone.localdate()
+    balkhash.load(today=today)
+    execution.load(today=today)
+    with chromium() as b:
+        yield b
+
+
+@pytest.mark.parametrize("lang, heading, plots", [
+    ("ru", "Панель показателей", "Участок"), ("kk", "Көрсеткіштер тақтасы", "Учаске"),
+    ("en", "Dashboard", "Plot")])
+def test_the_manager_sees_the_charts_and_follows_one_to_its_list(live_server, browser, lang,
+                                                                 heading, plots):
+    page = login(browser, live_server.url, "demo-manager")
+    assert page.url.endswith("/dashboard/")  # where managers land after logging in
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.click(f"form.lang button[value={lang}]")
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    assert page.locator("h1").inner_text().startswith(heading)
+    charts = page.locator("svg.chart")
+    assert charts.count() >= 6
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 30  # drawn, not collapsed
+    bars = page.locator("#land svg.chart a rect")
+    assert bars.count() == 6
+    widths = [float(bars.nth(i).get_attribute("width")) for i in range(6)]
+    assert max(widths) > 100  # the biggest status fills most of the chart
+    page.locator("#land svg.chart a").nth(1).click()  # the bar of free (published) plots
+    page.wait_for_url("**/dashboard/list/plots/published/**")
+    assert page.locator("table.listing tbody tr").count() == 13
+    assert plots in page.locator("table.listing thead").inner_text()
+    page.go_back()
+    page.locator("#instructions svg.chart a").first.click()
+    page.wait_for_url("**/dashboard/list/instructions/open/**")
+    assert page.locator("table.listing tbody tr a").count() >= 1
+    assert errors == []  # no script or style was refused by the Content-Security-Policy
