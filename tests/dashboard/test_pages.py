@@ -24,11 +24,11 @@ def page(client, url, params=None, status=200):
 def test_staff_and_managers_land_on_the_dashboard_after_login(client, demo):
     r = client.post("/accounts/login/", {"username": "demo-manager",
                                          "password": "balkhash-demo-2026"})
-    assert r.status_code == 302 and r.url == "/dashboard/"
+    assert r.status_code == 302 and r.url == "/en/dashboard/"
     client.logout()
     r = client.post("/accounts/login/", {"username": "demo-investor",
                                          "password": "balkhash-demo-2026"})
-    assert r.url == "/"
+    assert r.url == "/en/"
 
 
 def test_the_page_shows_the_figures_of_the_api_with_their_charts(manager_client, hand):
@@ -37,8 +37,8 @@ def test_the_page_shows_the_figures_of_the_api_with_their_charts(manager_client,
     assert "66.7%" in html  # occupancy 10 / 15, by hand
     assert f"{api['occupancy_share'] * 100:.1f}%" in html
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') >= 6
-    assert 'href="/dashboard/list/plots/taken/?zone=kpi-hand&amp;as_of=' in html
-    assert f'href="/works/?zone={hand.zone.pk}&amp;as_of={hand.today}&amp;late=on"' in html
+    assert 'href="/en/dashboard/list/plots/taken/?zone=kpi-hand&amp;as_of=' in html
+    assert f'href="/en/works/?zone={hand.zone.pk}&amp;as_of={hand.today}&amp;late=on"' in html
     assert "/dashboard/list/instructions/overdue/?zone=kpi-hand" in html
     assert "/dashboard/list/funnel/approved/?zone=kpi-hand" in html
     assert f"/dashboard/list/source/{hand.source.pk}/" in html
@@ -89,7 +89,7 @@ def rows(html):
 def test_the_list_behind_occupancy_is_the_allocated_and_occupied_plots(manager_client, hand):
     html = page(manager_client, "/dashboard/list/plots/taken/", {"zone": "kpi-hand"})
     assert [re.search(r">(P\d)<", r).group(1) for r in rows(html)] == ["P5", "P6"]
-    assert 'href="/plots/kpi-hand/P5/"' in html
+    assert 'href="/en/plots/kpi-hand/P5/"' in html
 
 
 def test_a_list_on_a_past_day_has_the_items_of_that_day(manager_client, hand):
@@ -103,10 +103,10 @@ def test_a_list_on_a_past_day_has_the_items_of_that_day(manager_client, hand):
 def test_the_lists_of_the_funnel_instructions_capacity_and_projects(manager_client, hand):
     a1 = hand.apps["A1"]
     html = page(manager_client, "/dashboard/list/funnel/approved/", {"zone": "kpi-hand"})
-    assert len(rows(html)) == 1 and f'href="/applications/{a1.pk}/"' in html
+    assert len(rows(html)) == 1 and f'href="/en/applications/{a1.pk}/"' in html
     html = page(manager_client, "/dashboard/list/funnel/projects_in_construction/",
                 {"zone": "kpi-hand"})
-    assert f'href="/projects/{hand.project.pk}/"' in html
+    assert f'href="/en/projects/{hand.project.pk}/"' in html
     html = page(manager_client, "/dashboard/list/funnel/under_review/", {"zone": "kpi-hand"})
     assert len(rows(html)) == 2
     html = page(manager_client, "/dashboard/list/instructions/overdue/", {"zone": "kpi-hand"})

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from promzona.sectors.models import ReportJob
 
@@ -78,7 +79,8 @@ def test_csv_export_is_labelled_and_ranked(manager_client):
 def test_csv_export_follows_the_readers_language_or_choice(manager_client):
     """Russian: ";" between fields and a decimal comma (Excel in a Russian locale opens it in
     columns), Russian headers and names; ``sep=comma`` chooses the English style."""
-    url = reverse("sectors:export", args=["balkhash", "csv"])
+    with translation.override("ru"):  # the language is in the address
+        url = reverse("sectors:export", args=["balkhash", "csv"])
     lines = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode("utf-8-sig").splitlines()
     head, first = next(csv.reader(lines[1:2], delimiter=";")), next(csv.reader(lines[2:3], delimiter=";"))
     assert head[:3] == ["#", "ОКЭД", "Наименование"]
@@ -94,10 +96,12 @@ def test_csv_export_follows_the_readers_language_or_choice(manager_client):
     assert bad.status_code == 400 and not bad.has_header("X")
 
 
-def _report(client, capture, table, fmt):
-    """Ask for a report: queued, built by the worker (here, at commit), then downloaded."""
-    with capture(execute=True):
-        r = client.post(reverse("sectors:report-start"), {"table": table, "fmt": fmt})
+def _report(client, capture, table, fmt, lang="en"):
+    """Ask for a report in ``lang``: queued, built by the worker (here, at commit), then
+    downloaded."""
+    with capture(execute=True), translation.override(lang):
+        r = client.post(reverse("sectors:report-start"), {"table": table, "fmt": fmt},
+                        HTTP_ACCEPT_LANGUAGE=lang)
     assert r.status_code == 302
     page = client.get(r["Location"])
     assert page.status_code == 200 and page.context["job"].status == "done"
@@ -124,10 +128,8 @@ def test_xlsx_export_opens_with_openpyxl(manager_client, django_capture_on_commi
 
 
 def test_pdf_export_is_a_pdf_with_text(manager_client, django_capture_on_commit_callbacks):
-    from django.utils import translation
-
-    with translation.override("ru"):
-        r, content = _report(manager_client, django_capture_on_commit_callbacks, "balkhash", "pdf")
+    r, content = _report(manager_client, django_capture_on_commit_callbacks, "balkhash", "pdf",
+                         lang="ru")
     assert r["Content-Type"] == "application/pdf" and content.startswith(b"%PDF")
     from pypdf import PdfReader
 
