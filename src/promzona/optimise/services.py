@@ -22,7 +22,7 @@ from promzona.core.errors import Forbidden, InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.works.models import Work
 from promzona.works.services import work_create
-from promzona.zones.models import Plot, Zone
+from promzona.zones.models import InfrastructureProject, Plot, UtilityLine, Zone
 
 from .answers import solve_plan_context
 from .models import PlanScenario
@@ -113,6 +113,10 @@ def plan_works_create(
                              % {"work": unknown[0][:40]}, field="work")
         chosen = [scheduled[w] for w in dict.fromkeys(work_ids)]
         todo = [pw for pw in chosen if pw.existing is None]
+        for pw in todo:  # as they are now, not as when the plan was solved
+            pw.line = pw.line and UtilityLine.objects.select_for_update().get(pk=pw.line.pk)
+            pw.upgrade = pw.upgrade and InfrastructureProject.objects.select_for_update().get(
+                pk=pw.upgrade.pk)
         existing = [pw for pw in chosen if pw.existing is not None]
         created = [work_create(
             actor=actor, zone=zone, name=f"{pw.key} — {pw.name}"[:255],
