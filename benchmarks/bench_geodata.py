@@ -76,7 +76,7 @@ def child_import(var_dir: str, path: str, n: int) -> None:
     """Runs in its own process: create the zone, import, print figures as JSON."""
     _setup_django(var_dir)
     from promzona.core import geometry as geo
-    from promzona.geodata.services import import_file
+    from promzona.geodata.services import layer_import
     from promzona.zones.models import Plot, Zone
     from promzona.zones.services import feature_save
 
@@ -90,7 +90,7 @@ def child_import(var_dir: str, path: str, n: int) -> None:
         municipality="—", geometry=boundary))
     assert geo.validate_polygon(zone.geometry)
     start = time.perf_counter()
-    report = import_file(actor=None, path=Path(path), layer="plots", zone=zone)
+    report = layer_import(actor=None, path=Path(path), layer="plots", zone=zone)
     seconds = time.perf_counter() - start
     assert report.written and Plot.objects.count() == n, report.counts
     from promzona.audit.models import AuditEntry

@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from promzona.core.matching import MatchIndex, MatchRequest, match  # noqa: E402
-from promzona.core.matching.engine import NEVER, sector_within  # noqa: E402
+from promzona.core.connections import NEVER  # noqa: E402
+from promzona.core.matching import MatchIndex, MatchRequest, match, sector_within  # noqa: E402
 from promzona.core.matching.request import KINDS, Assumptions  # noqa: E402
 from promzona.core.matching.synthetic import generate  # noqa: E402
 

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promzona.middleware.RefuseNulMiddleware",
+    "promzona.web.feedback.BusinessErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "promzona.urls"

@@ -17,7 +17,7 @@ from promzona.accounts.models import User
 from promzona.api.services import token_create
 from promzona.applications import services
 from promzona.applications.models import Reservation
-from promzona.core.errors import CapacityExceeded
+from promzona.core.errors import CapacityExceeded, Conflict
 from promzona.zones.models import CapacityCommitment, Plot, UtilitySource
 from promzona.zones.services import capacity_commit
 from tests.threads import run_threads
@@ -73,6 +73,56 @@ def test_twenty_simultaneous_reservations_one_wins_each_round(demo):
     assert Reservation.objects.filter(plot=plot).count() == ROUNDS
     plot.refresh_from_db()
     assert plot.status == Plot.Status.PUBLISHED
+    assert {s.pk: s.committed for s in UtilitySource.objects.all()} == ledger_before
+
+
+def test_twenty_applications_racing_for_one_plot_one_wins_each_round(demo):
+    """Each thread reserves the plot for its own application, so no application lock orders
+    them: only the plot row, the unique constraint and the ledger do. (On SQLite every write
+    transaction is serialised; this race is proven on PostgreSQL: ``make test-pg``.)"""
+    staff = User.objects.get(username="demo-staff")
+    investor = User.objects.get(username="demo-investor")
+    apps = [make_application(investor) for _ in range(THREADS)]
+    plot = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
+    ledger_before = {s.pk: s.committed for s in UtilitySource.objects.all()}
+    rounds = 20
+    start = threading.Barrier(THREADS + 1, timeout=120)
+    done = threading.Barrier(THREADS + 1, timeout=120)
+    results: list[list[str]] = [[] for _ in range(rounds)]
+    lock = threading.Lock()
+
+    def work(i):
+        for rnd in range(rounds):
+            start.wait()
+            try:
+                services.plot_reserve(actor=staff, plot=plot, application=apps[i])
+                outcome = "won"
+            except Conflict:
+                outcome = "conflict"
+            except Exception as exc:  # noqa: BLE001 - any other exception is a failed round
+                outcome = repr(exc)
+            with lock:
+                results[rnd].append(outcome)
+            done.wait()
+
+    runner = threading.Thread(target=run_threads, args=(THREADS, work))
+    runner.start()
+    try:
+        for rnd in range(rounds):
+            start.wait()
+            done.wait()
+            assert Counter(results[rnd]) == {"won": 1, "conflict": THREADS - 1}, (rnd, results[rnd])
+            active = Reservation.objects.filter(plot=plot, status="active")
+            assert active.count() == 1
+            held = CapacityCommitment.objects.filter(status="active",
+                                                     reservation_link__reservation=active[0])
+            assert held.count() == 2  # power and water, once
+            services.reservation_release(actor=staff, reservation=active[0])
+    finally:
+        start.abort()
+        done.abort()
+        runner.join()
+    assert Reservation.objects.filter(plot=plot).count() == rounds
     assert {s.pk: s.committed for s in UtilitySource.objects.all()} == ledger_before
 
 

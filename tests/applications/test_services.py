@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from promzona.applications import services
 from promzona.applications.models import Application, Comment, Reservation
-from promzona.applications.selectors import applications_visible_to, sources_serving_plot
+from promzona.applications.selectors import applications_visible_to
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import CapacityExceeded, Conflict, Forbidden, InputError
+from promzona.matching.selectors import plot_connection_options, sources_serving_plot
 from promzona.zones.models import CapacityCommitment, Plot, UtilityLine, UtilitySource
 
 from .conftest import NEEDS, make_application
@@ -22,8 +23,9 @@ from .conftest import NEEDS, make_application
 S = Application.Status
 
 
-def test_reserve_commits_each_need_on_its_serving_source(users, submitted_app, published_plot):
-    serving = sources_serving_plot(published_plot, ["power", "water"])
+def test_reserve_commits_each_need_on_its_serving_source(users, submitted_app, published_plot,
+                                                         today):
+    serving = sources_serving_plot(published_plot, {"power": 100, "water": 5}, today=today)
     before = {k: s.committed for k, s in serving.items()}
     r = services.plot_reserve(actor=users["staff"], plot=published_plot, application=submitted_app)
     assert r.status == Reservation.Status.ACTIVE
@@ -37,27 +39,32 @@ def test_reserve_commits_each_need_on_its_serving_source(users, submitted_app, p
     assert audit_history(published_plot).filter(action="plot.reserved").exists()
 
 
-def test_serving_source_is_that_of_the_nearest_line_of_each_kind(demo, published_plot, today):
+def test_serving_source_is_that_of_the_cheapest_connection(demo, published_plot, today):
     from promzona.zones.services import feature_save
 
+    def serving(plot, kinds=("power", "gas")):
+        return sources_serving_plot(plot, dict.fromkeys(kinds, 0.0), today=today)
+
     far = Plot.objects.filter(zone=demo).exclude(pk=published_plot.pk).order_by("-code").first()
-    assert sources_serving_plot(published_plot)["power"].code == "PS-2"
-    assert sources_serving_plot(published_plot)["gas"].code == "GRS-1"  # only a planned line
+    assert serving(published_plot)["power"].code == "PS-2"
+    assert serving(published_plot)["gas"].code == "GRS-1"  # only a planned line
     template = UtilitySource.objects.get(zone=demo, code="PS-2")
     new = feature_save(actor=None, obj=UtilitySource(
         zone=demo, code="PS-T", kind="power", name_ru="Т", capacity=1000,
         geometry=template.geometry))
     p = published_plot
-    # A planned line along the plot's southern edge: now the nearest power line by far.
+    # A planned line along the plot's southern edge: now the cheapest power connection.
     feature_save(actor=None, obj=UtilityLine(
         zone=demo, code="PT-1", kind="power", source=new, status="planned",
         planned_completion=today,
         geometry={"type": "LineString", "coordinates": [[p.min_lon, p.min_lat],
                                                         [p.max_lon, p.min_lat]]}))
-    assert sources_serving_plot(published_plot)["power"].code == "PS-T"
-    assert sources_serving_plot(published_plot, ["water"]) == {
+    assert serving(published_plot)["power"].code == "PS-T"
+    assert serving(published_plot, ["water"]) == {
         "water": UtilitySource.objects.get(zone=demo, code="VZ-1")}
-    assert sources_serving_plot(far)["power"].code == "PS-2"
+    options, k = plot_connection_options(far, today=today)["power"]
+    assert serving(far)["power"].pk == options[k].source_id
+    assert options[k].connection_cost_kzt == min(o.connection_cost_kzt for o in options)
 
 
 def test_second_reservation_of_a_taken_plot_is_a_conflict(users, submitted_app, published_plot):

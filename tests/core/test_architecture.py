@@ -41,3 +41,16 @@ def test_migrations_match_models():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+SRC = CORE.parent
+MAX_LINES = 500
+
+
+@pytest.mark.nodb
+def test_no_module_over_500_lines():
+    """A module that grows past 500 lines is split where it already divides."""
+    long = sorted(f"{p.relative_to(SRC)}: {n}" for p in SRC.rglob("*.py")
+                  if "migrations" not in p.parts
+                  and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES)
+    assert long == []

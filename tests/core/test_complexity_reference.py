@@ -1,6 +1,6 @@
 """core.complexity against real data and an independent implementation.
 
-The reference (``<repo>/../shared/data/economic-complexity``, or ``$PROMZONA_SHARED_DATA``) gives
+The reference (``$PROMZONA_SHARED_DATA/economic-complexity``, see :mod:`tests.core.reference_data`) gives
 M_cp, proximities and fitness computed by R ``economiccomplexity`` 2.0.0. ECI, PCI, density, COI
 and COG have no reference there: they are checked by a dense non-symmetric eigendecomposition and
 by their identities.
@@ -8,24 +8,21 @@ by their identities.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from promzona.core.complexity import compute_indicators, proximity
 
+from .reference_data import REF
+
 pytestmark = pytest.mark.nodb
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("PROMZONA_SHARED_DATA", REPO.parent / "shared" / "data"))
-REF = SHARED / "economic-complexity"
 
 if not (REF / "world_trade_avg_1998_to_2000.csv.gz").exists():
     pytest.skip(
-        f"reference data not found at {REF} (set PROMZONA_SHARED_DATA to the shared/data folder)",
+        f"reference data not found at {REF} (set PROMZONA_SHARED_DATA to the folder that holds "
+        f"{REF.name}/)",
         allow_module_level=True,
     )
 

@@ -18,6 +18,7 @@ from promzona.core.matching import (
     UpgradeIn,
     ZoneIn,
     match,
+    serving,
 )
 
 pytestmark = pytest.mark.nodb
@@ -212,6 +213,45 @@ def test_faster_but_dearer_option_is_explained():
     assert a.utilities[0].line_code == "L101" and a.start_on == dt.date(2027, 7, 30)
     assert ("Faster power: line L100 (existing) ready 2027-04-01, connection 10,000,000 KZT — "
             "dearer over the horizon") in a.explanation
+
+
+def _two_options():
+    """Plot 1's power options: L101 planned 50 m away (cheapest, ready 2027-07-30) and L100
+    existing 900 m away (ready 2027-04-01, connection 8,000,000 KZT dearer)."""
+    lines = [line(100, y=1000), line(101, status="planned", completion=dt.date(2027, 6, 30),
+                                     y=150, lead=30)]
+    return index(plots=[plot(1, 0)], lines=lines)
+
+
+def test_start_date_met_by_a_dearer_option_chooses_it_and_says_the_trade_off():
+    a = match(_two_options(), req(start_by="2027-05-01"), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L100" and a.start_on == dt.date(2027, 4, 1)
+    assert ("The power connection is ready by the desired start 2027-05-01: 8,500,000 KZT dearer "
+            "over the horizon than line L101 (planned), ready 2027-07-30") in a.explanation
+    assert not any("Later than" in x for x in a.explanation)
+
+
+def test_start_date_met_by_the_cheapest_option_keeps_it():
+    a = match(_two_options(), req(start_by="2027-08-01"), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L101"
+
+
+def test_start_date_no_option_meets_chooses_the_earliest_and_says_what_it_costs():
+    a = match(_two_options(), req(start_by="2027-02-01"), today=TODAY).results()[0]
+    assert a.utilities[0].line_code == "L100" and a.start_on == dt.date(2027, 4, 1)
+    assert ("No power option is ready by the desired start 2027-02-01, so the earliest serves; "
+            "line L101 (planned) would cost 8,500,000 KZT less over the horizon, ready 2027-07-30"
+            ) in a.explanation
+    assert "Later than the desired start 2027-02-01" in a.explanation
+
+
+def test_serving_one_plot_is_the_choice_the_match_quotes():
+    ix = _two_options()
+    for start_by in (None, dt.date(2027, 5, 1), dt.date(2027, 2, 1)):
+        body = {"start_by": start_by.isoformat()} if start_by else {}
+        quoted = match(ix, req(**body), today=TODAY).results()[0].utilities[0]
+        assert serving(ix, plot_id=1, needs={"power": 100.0}, today=TODAY,
+                       start_by=start_by)["power"] == quoted
 
 
 def test_assumptions_in_the_request_change_the_bill():

@@ -10,8 +10,7 @@ import shapely
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from promzona.core.matching import MatchIndex, MatchRequest, match
-from promzona.core.matching.engine import sector_within
+from promzona.core.matching import MatchIndex, MatchRequest, match, sector_within
 from promzona.core.matching.synthetic import SECTORS, generate
 
 pytestmark = pytest.mark.nodb

@@ -40,11 +40,11 @@ def test_csv_download_writes_formulas_as_text(client, staff_client, hostile, who
 
 
 def test_negative_numbers_written_as_text_stay_numbers(tmp_path, demo):
-    from promzona.geodata.services import export_layer
+    from promzona.geodata.export import layer_export
     from promzona.zones.models import UtilitySource
 
     source = UtilitySource.objects.order_by("pk").first()
     UtilitySource.objects.filter(pk=source.pk).update(operator="-12.5")
-    path = export_layer(objects=UtilitySource.objects.filter(pk=source.pk), layer="sources",
+    path = layer_export(objects=UtilitySource.objects.filter(pk=source.pk), layer="sources",
                         fmt="csv", path=tmp_path / "s.csv")
     assert _row(path.read_bytes(), source.code)["operator"] == "-12.5"

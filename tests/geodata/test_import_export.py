@@ -17,7 +17,9 @@ from pyproj import Transformer
 
 from promzona.audit.models import AuditEntry
 from promzona.core.geodata import files, sandbox
-from promzona.geodata.services import ImportRefused, export_layer, import_file
+from promzona.geodata.export import layer_export
+from promzona.geodata.rows import ImportRefused
+from promzona.geodata.services import layer_import
 from promzona.zones.models import Plot
 
 NAMES = ["Участок «Север»", "Участок Южный"]
@@ -121,7 +123,7 @@ FORMATS = ["gpkg", "geojson", "fgb", "kml", "kmz", "shp-32643", "csv", "xlsx"]
 def test_each_format_imports_plots_with_cyrillic_names_and_geometry(kind, demo, tmp_path):
     expected_shapes = _boxes(demo)
     path, crs = make_file(kind, tmp_path, demo)
-    report = import_file(actor=None, path=path, layer="plots", zone=demo, crs=crs)
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo, crs=crs)
     assert report.written and report.counts == {"create": 2, "update": 0, "refuse": 0}
     plots = list(Plot.objects.filter(zone=demo, code__startswith="IMP-").order_by("code"))
     assert [p.name_ru for p in plots] == NAMES
@@ -145,24 +147,24 @@ def test_dry_run_reports_each_row_and_writes_nothing(demo, tmp_path):
     fields = {"code": ["NEW-1", "BAD-1", existing.code], "name": ["a", "b", "c"]}
     path = _write(tmp_path / "mixed.gpkg", geoms, fields, driver="GPKG")
     before_plots, before_audit = Plot.objects.count(), AuditEntry.objects.count()
-    report = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
     actions = [(r.key, r.action) for r in report.rows]
     assert actions == [("NEW-1", "create"), ("BAD-1", "refuse"), (existing.code, "update")]
     assert "self-intersection at" in report.rows[1].reason
     assert (Plot.objects.count(), AuditEntry.objects.count()) == (before_plots, before_audit)
     with pytest.raises(ImportRefused) as exc:
-        import_file(actor=None, path=path, layer="plots", zone=demo)
+        layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert exc.value.details["counts"]["refuse"] == 1
     assert (Plot.objects.count(), AuditEntry.objects.count()) == (before_plots, before_audit)
     assert existing.name_ru == Plot.objects.get(pk=existing.pk).name_ru
-    repaired = import_file(actor=None, path=path, layer="plots", zone=demo, repair=True)
+    repaired = layer_import(actor=None, path=path, layer="plots", zone=demo, repair=True)
     assert repaired.written and Plot.objects.get(code="BAD-1").shape().is_valid
 
 
 def test_projected_coordinates_labelled_wgs84_are_refused(demo, tmp_path):
     geoms = [shapely.box(500000, 5180000, 500100, 5180100)]
     path = _write(tmp_path / "lying.geojson", geoms, {"code": ["X-1"]}, driver="GeoJSON")
-    report = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
     assert report.rows[0].action == "refuse" and "look projected" in report.rows[0].reason
 
 
@@ -172,7 +174,7 @@ def test_duplicate_cadastral_numbers_and_overlaps_are_reported(demo, tmp_path):
     fields = {"code": ["D-1", "D-2", "D-3", "D-4"],
               "cadastral": ["77-1", "77-2", "77-1", other.cadastral_number]}
     path = _write(tmp_path / "dup.gpkg", [a, a.buffer(-0.00001), b, b], fields, driver="GPKG")
-    rows = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
     assert rows[0].action == "create" and rows[0].warnings == ["overlaps plot D-2"]
     assert rows[2].action == "refuse" and "repeats row 1" in rows[2].reason
     assert rows[3].action == "refuse" and f"already belongs to plot {other.code}" in rows[3].reason
@@ -182,21 +184,21 @@ def test_duplicate_cadastral_numbers_and_overlaps_are_reported(demo, tmp_path):
 def test_csv_without_crs_is_refused_unless_named(demo, tmp_path):
     path, _crs = make_file("csv", tmp_path, demo)
     with pytest.raises(files.InputError, match="coordinate reference system"):
-        import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+        layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
     with pytest.raises(files.InputError, match="Unknown CRS"):
-        import_file(actor=None, path=path, layer="plots", zone=demo, crs="EPSG:nonsense")
+        layer_import(actor=None, path=path, layer="plots", zone=demo, crs="EPSG:nonsense")
 
 
 def test_saved_mapping_overrides_guesses_and_unknown_columns_are_refused(demo, tmp_path):
     path = _write(tmp_path / "m.gpkg", _boxes(demo, 1), {"fid_x": ["M-1"], "label": ["Имя"]},
                   driver="GPKG")
     with pytest.raises(files.InputError, match="plot code"):
-        import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
-    report = import_file(actor=None, path=path, layer="plots", zone=demo,
+        layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo,
                          mapping={"code": "fid_x", "name_ru": "label"})
     assert Plot.objects.get(code="M-1").name_ru == "Имя" and report.written
     with pytest.raises(files.InputError, match="not in the file"):
-        import_file(actor=None, path=path, layer="plots", zone=demo, mapping={"code": "nope"})
+        layer_import(actor=None, path=path, layer="plots", zone=demo, mapping={"code": "nope"})
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "geojson", "shp", "kml", "csv"])
@@ -217,7 +219,7 @@ def test_export_then_import_round_trip_loses_nothing(fmt, demo, tmp_path):
         got = got.geoms[0] if got.geom_type == "MultiPolygon" else got
         assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(plot.shape()), 1e-7)
     audit_before = AuditEntry.objects.filter(action="plot.updated").count()
-    report = import_file(actor=None, path=target, layer="plots", zone=demo,
+    report = layer_import(actor=None, path=target, layer="plots", zone=demo,
                          crs="EPSG:4326" if fmt == "csv" else None)
     assert report.counts == {"create": 0, "update": len(db), "refuse": 0}
     for p in Plot.objects.filter(zone=demo):
@@ -236,12 +238,12 @@ def test_export_then_import_round_trip_loses_nothing(fmt, demo, tmp_path):
 def test_export_of_sources_and_lines_and_unknown_format(demo, tmp_path):
     from promzona.zones.models import UtilitySource
 
-    out = export_layer(objects=UtilitySource.objects.all(), layer="sources", fmt="geojson",
+    out = layer_export(objects=UtilitySource.objects.all(), layer="sources", fmt="geojson",
                        path=tmp_path / "s.geojson")
     with files.opened(out) as ds:
         assert len(sandbox.read_table(ds)) == UtilitySource.objects.count()
     with pytest.raises(files.InputError):
-        export_layer(objects=[], layer="plots", fmt="dwg", path=tmp_path / "x.dwg")
+        layer_export(objects=[], layer="plots", fmt="dwg", path=tmp_path / "x.dwg")
 
 
 def test_sources_import_creates_points_through_feature_save(demo, tmp_path):
@@ -249,7 +251,7 @@ def test_sources_import_creates_points_through_feature_save(demo, tmp_path):
     path = _write(tmp_path / "s.geojson", [shapely.Point(x0 + 0.001, y0 + 0.001)],
                   {"code": ["SRC-NEW"], "name": ["Подстанция"], "kind": ["power"],
                    "capacity": ["1000"]}, driver="GeoJSON", gtype="Point")
-    report = import_file(actor=None, path=path, layer="sources", zone=demo)
+    report = layer_import(actor=None, path=path, layer="sources", zone=demo)
     assert report.written
     from promzona.zones.models import UtilitySource
 
@@ -258,7 +260,7 @@ def test_sources_import_creates_points_through_feature_save(demo, tmp_path):
                  {"code": ["SRC-BAD"], "kind": ["plasma"], "capacity": ["1"]},
                  driver="GeoJSON", gtype="Point")
     with pytest.raises(ImportRefused):
-        import_file(actor=None, path=bad, layer="sources", zone=demo)
+        layer_import(actor=None, path=bad, layer="sources", zone=demo)
     assert not UtilitySource.objects.filter(code="SRC-BAD").exists()
 
 
@@ -275,7 +277,7 @@ def _zip_with(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]]) ->
 def _assert_refused(path, demo, private_tmp, match, name=None):
     before = Plot.objects.count()
     with pytest.raises(files.FileRefused, match=match):
-        import_file(actor=None, path=path, layer="plots", zone=demo, name=name)
+        layer_import(actor=None, path=path, layer="plots", zone=demo, name=name)
     assert Plot.objects.count() == before
     assert list(private_tmp.iterdir()) == []
 
@@ -333,7 +335,7 @@ def test_upload_name_decides_the_format_and_temp_folder_is_removed(demo, tmp_pat
     path, _ = make_file("gpkg", tmp_path, demo)
     stored = tmp_path / "upload-3f9a"  # uploads are stored under random names
     stored.write_bytes(path.read_bytes())
-    report = import_file(actor=None, path=stored, layer="plots", zone=demo, name="cad.gpkg",
+    report = layer_import(actor=None, path=stored, layer="plots", zone=demo, name="cad.gpkg",
                          dry_run=True)
     assert report.counts["create"] == 2
     assert list(private_tmp.iterdir()) == []
@@ -409,7 +411,7 @@ def test_lines_and_zones_import_and_refusals(demo, tmp_path):
                    "kind": ["power", "power"], "status": ["planned", "planned"],
                    "planned_completion": ["2027-05-01", "01.13.2027"], "source": ["", ""]},
                   driver="GeoJSON", gtype="LineString")
-    report = import_file(actor=None, path=path, layer="lines", zone=demo, dry_run=True)
+    report = layer_import(actor=None, path=path, layer="lines", zone=demo, dry_run=True)
     assert [r.action for r in report.rows] == ["create", "refuse"]
     assert "not a date" in report.rows[1].reason
     assert not UtilityLine.objects.filter(code="PL-NEW").exists()
@@ -417,36 +419,36 @@ def test_lines_and_zones_import_and_refusals(demo, tmp_path):
     zpath = _write(tmp_path / "z.gpkg", [zone_poly],
                    {"slug": ["sary-shagan"], "name": ["Сары-Шаган"], "kind": ["industrial_zone"],
                     "status": ["planned"], "municipality": ["Балхаш"]}, driver="GPKG")
-    assert import_file(actor=None, path=zpath, layer="zones", zone=None).written
+    assert layer_import(actor=None, path=zpath, layer="zones", zone=None).written
     assert Zone.objects.get(slug="sary-shagan").name_ru == "Сары-Шаган"
     with pytest.raises(files.InputError, match="Unknown layer"):
-        import_file(actor=None, path=zpath, layer="roads", zone=demo)
+        layer_import(actor=None, path=zpath, layer="roads", zone=demo)
 
 
 def test_google_earth_kml_with_only_placemark_names(demo, tmp_path):
     path = _write(tmp_path / "ge.kml", _boxes(demo), {"Name": ["Участок «Север»", "Участок Южный"],
                                                       "code": ["GE-1", "GE-2"]}, driver="KML")
     assert "<name>Участок «Север»</name>" in path.read_text(encoding="utf-8")
-    import_file(actor=None, path=path, layer="plots", zone=demo)
+    layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert Plot.objects.get(code="GE-1").name_ru == "Участок «Север»"
 
 
 def test_a_concurrent_duplicate_is_a_conflict_and_nothing_is_written(demo, tmp_path, monkeypatch):
     from promzona.core.errors import Conflict
-    from promzona.geodata import services
+    from promzona.geodata import plot_import
 
     path, _ = make_file("gpkg", tmp_path, demo, prefix="RACE")
-    real = services._write_plots
+    real = plot_import._write_plots
 
     def racing(**kw):  # another import creates RACE-2 between the checks and the write
         Plot.objects.create(zone=demo, code="RACE-2", declared_area_ha=1, ownership="state",
                             geometry=_boxes(demo, 1)[0].__geo_interface__)
         return real(**kw)
 
-    monkeypatch.setattr(services, "_write_plots", racing)
+    monkeypatch.setattr(plot_import, "_write_plots", racing)
     before = Plot.objects.count()
     with pytest.raises(Conflict):
-        import_file(actor=None, path=path, layer="plots", zone=demo)
+        layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert Plot.objects.count() == before + 1  # only the racer's plot
     assert not Plot.objects.filter(code="RACE-1").exists()
 
@@ -462,7 +464,7 @@ def test_truncated_or_corrupt_files_are_refused(name, content, demo, tmp_path, p
     path.write_bytes(content)
     before = Plot.objects.count()
     with pytest.raises(files.InputError):
-        import_file(actor=None, path=path, layer="plots", zone=demo)
+        layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert Plot.objects.count() == before and list(private_tmp.iterdir()) == []
 
 
@@ -477,7 +479,7 @@ def test_csv_rows_with_unreadable_geometry_or_values_are_refused(demo, tmp_path)
         f'"{good}",C-4,1,3,perhaps\n'
         f'"{good}",C-5,1,9,no\n'
         '"POINT (75.02 46.86)",C-6,1,3,no\n', encoding="utf-8")
-    rows = import_file(actor=None, path=path, layer="plots", zone=demo, crs="EPSG:4326",
+    rows = layer_import(actor=None, path=path, layer="plots", zone=demo, crs="EPSG:4326",
                        dry_run=True).rows
     assert [r.action for r in rows] == ["refuse"] * 6
     reasons = [r.reason for r in rows]
@@ -494,11 +496,11 @@ def test_import_cannot_move_plots_into_or_out_of_a_reservation(demo, tmp_path):
     free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
     fields = {"code": [reserved.code, free.code], "status": ["published", "reserved"]}
     path = _write(tmp_path / "st.gpkg", [reserved.shape(), free.shape()], fields, driver="GPKG")
-    rows = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
     assert [r.action for r in rows] == ["refuse", "refuse"]
     assert "applications review" in rows[0].reason and "status" in rows[0].reason
     with pytest.raises(ImportRefused):
-        import_file(actor=None, path=path, layer="plots", zone=demo)
+        layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert Plot.objects.get(pk=reserved.pk).status == "reserved"
     assert Plot.objects.get(pk=free.pk).status == "published"
 
@@ -506,21 +508,21 @@ def test_import_cannot_move_plots_into_or_out_of_a_reservation(demo, tmp_path):
 def test_a_reservation_made_after_the_checks_is_not_undone_by_the_import(demo, tmp_path,
                                                                          monkeypatch):
     from promzona.core.errors import Conflict
-    from promzona.geodata import services as geodata_services
+    from promzona.geodata import plot_import
     from promzona.zones.services import plot_set_status
 
     free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
     path = _write(tmp_path / "n.gpkg", [free.shape()], {"code": [free.code], "name": ["new"]},
                   driver="GPKG")
-    real = geodata_services._derive
+    real = plot_import._derive
 
     def reserve_meanwhile(*args):
         plot_set_status(actor=None, plot=Plot.objects.get(pk=free.pk), status="reserved")
         return real(*args)
 
-    monkeypatch.setattr(geodata_services, "_derive", reserve_meanwhile)
+    monkeypatch.setattr(plot_import, "_derive", reserve_meanwhile)
     with pytest.raises(Conflict, match="reserved or released meanwhile"):
-        import_file(actor=None, path=path, layer="plots", zone=demo)
+        layer_import(actor=None, path=path, layer="plots", zone=demo)
     free.refresh_from_db()
     assert free.status == "reserved" and free.name_ru != "new"
 
@@ -538,11 +540,11 @@ def _two_layer_gpkg(tmp_path, demo):
 def test_a_file_with_several_layers_needs_the_layer_named(demo, tmp_path):
     path = _two_layer_gpkg(tmp_path, demo)
     with pytest.raises(files.FileRefused, match="2 layers \\(cadastre, buildings\\)") as exc:
-        import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+        layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
     assert exc.value.details == {"layers": ["cadastre", "buildings"]}
     with pytest.raises(files.FileRefused, match="no layer 'roads'"):
-        import_file(actor=None, path=path, layer="plots", zone=demo, source_layer="roads")
-    report = import_file(actor=None, path=path, layer="plots", zone=demo,
+        layer_import(actor=None, path=path, layer="plots", zone=demo, source_layer="roads")
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo,
                          source_layer="buildings")
     assert report.written and [r.key for r in report.rows] == ["L-BLDG"]
     assert not Plot.objects.filter(code="L-PLOT").exists()
@@ -562,7 +564,7 @@ def test_import_cannot_create_a_plot_already_allocated(demo, tmp_path):
     a, = _boxes(demo, 1)
     path = _write(tmp_path / "alloc.gpkg", [a], {"code": ["NEW-A"], "status": ["allocated"]},
                   driver="GPKG")
-    rows = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True).rows
     assert rows[0].action == "refuse" and "applications review" in rows[0].reason
 
 
@@ -574,13 +576,13 @@ def test_sources_import_refuses_repeated_codes_and_a_kind_change_in_use(demo, tm
     twice = _write(tmp_path / "twice.geojson", pts,
                    {"code": ["ZZ-7", "ZZ-7"], "kind": ["power", "water"],
                     "capacity": ["10", "20"]}, driver="GeoJSON", gtype="Point")
-    rows = import_file(actor=None, path=twice, layer="sources", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=twice, layer="sources", zone=demo, dry_run=True).rows
     assert rows[1].action == "refuse" and "repeats row 1" in rows[1].reason
     fed = UtilitySource.objects.filter(zone=demo, lines__isnull=False).distinct().first()
     other = "water" if fed.kind != "water" else "power"
     change = _write(tmp_path / "kind.geojson", [fed.shape()],
                     {"code": [fed.code], "kind": [other], "capacity": [str(fed.capacity)]},
                     driver="GeoJSON", gtype="Point")
-    rows = import_file(actor=None, path=change, layer="sources", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=change, layer="sources", zone=demo, dry_run=True).rows
     assert rows[0].action == "refuse" and "kind cannot change" in rows[0].reason
     assert UtilitySource.objects.get(pk=fed.pk).kind == fed.kind

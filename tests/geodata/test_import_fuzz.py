@@ -22,7 +22,7 @@ from promzona.audit.models import AuditEntry
 from promzona.core.errors import InputError
 from promzona.core.geodata import sandbox
 from promzona.geodata import uploads
-from promzona.geodata.services import import_file
+from promzona.geodata.services import layer_import
 from promzona.zones.models import Plot
 
 from . import hostile
@@ -76,7 +76,7 @@ def test_hostile_file_changes_nothing_and_leaves_nothing(payload, request, demo,
     expected = EXPECTED[request.node.callspec.params["payload"]]
     before, threads = _state(), threading.active_count()
     try:
-        report = import_file(actor=None, path=payload.path, layer="plots", zone=demo,
+        report = layer_import(actor=None, path=payload.path, layer="plots", zone=demo,
                              dry_run=True, crs=payload.crs, source_layer=payload.layer)
     except InputError as exc:
         answer, refused = exc.message + json.dumps(exc.details, default=str), exc.message

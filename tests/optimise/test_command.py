@@ -11,10 +11,12 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from promzona.applications.selectors import sources_serving_plot
 from promzona.core.optimise.allocation import parse_allocation
 from promzona.core.optimise.plan import parse_plan
+from promzona.core.utilities import UTILITY_KINDS
+from promzona.matching.selectors import sources_serving_plot
 from promzona.zones.models import Plot
 
 ALLOCATION = {
@@ -163,7 +165,9 @@ def test_zone_allocation_instance_uses_the_reservations_rule(competition, tmp_pa
     for p in data["plots"]:
         plot = Plot.objects.get(zone__slug="balkhash", code=p["id"])
         assert plot.status == "published"
-        assert p["sources"] == {k: s.code for k, s in sources_serving_plot(plot).items()}
+        serving = sources_serving_plot(plot, dict.fromkeys(UTILITY_KINDS, 0.0),
+                                       today=timezone.localdate())
+        assert p["sources"] == {k: s.code for k, s in serving.items()}
     solved = tmp_path / "solved.json"
     text, _ = run("allocation", "--input", path, "--output", solved)
     assert "first come, first served 128.75" in text and "greedy by value 133.75" in text

@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from promzona.applications import services as app_services
-from promzona.applications.selectors import lines_serving_plot
 from promzona.core.optimise.allocation import parse_allocation
 from promzona.core.optimise.plan import parse_plan
+from promzona.matching.selectors import lines_serving_plot
 from promzona.optimise import selectors
 from promzona.zones import services as zone_services
 from promzona.zones.models import InfrastructureProject, Plot, UtilityLine, UtilitySource
@@ -20,7 +21,7 @@ from .conftest import key
 
 def test_allocation_instance_lists_competitors_with_values_eligibility_and_order(demo,
                                                                                 competition):
-    data = selectors.allocation_instance(demo).instance
+    data = selectors.allocation_instance(demo, today=timezone.localdate()).instance
     parse_allocation(data)
     rows = {r["id"]: r for r in data["applications"]}
     plant = competition["Завод горно-шахтного оборудования (демо)"]
@@ -42,7 +43,8 @@ def test_eligible_plots_permit_the_sector_and_an_application_without_preferences
     app = app_services.application_create(actor=user, project_name="Open", sector="C17",
                                           investment_kzt=1, jobs_planned=1)
     app_services.application_submit(actor=user, application=app)
-    rows = {r["id"]: r for r in selectors.allocation_instance(demo).instance["applications"]}
+    data = selectors.allocation_instance(demo, today=timezone.localdate()).instance
+    rows = {r["id"]: r for r in data["applications"]}
     eligible = rows[key(app)]["eligible"]
     assert eligible  # C17 is permitted on the third row only
     for code in eligible:
@@ -55,7 +57,7 @@ def test_application_holding_a_plot_does_not_compete(demo, competition, staff_us
     shop = competition["Цех металлоконструкций (демо)"]
     plot = Plot.objects.get(zone=demo, code="BLK-04")
     app_services.plot_reserve(actor=staff_user, plot=plot, application=shop)
-    data = selectors.allocation_instance(demo).instance
+    data = selectors.allocation_instance(demo, today=timezone.localdate()).instance
     assert key(shop) not in {r["id"] for r in data["applications"]}
     assert "BLK-04" not in {p["id"] for p in data["plots"]}
     assert {s["id"]: s["free"] for s in data["sources"]}["PS-2"] == 1800.0  # the ledger's free
@@ -63,7 +65,7 @@ def test_application_holding_a_plot_does_not_compete(demo, competition, staff_us
 
 def test_value_override_and_weights_change_the_values(competition, demo):
     plant = key(competition["Завод горно-шахтного оборудования (демо)"])
-    ctx = selectors.allocation_instance(demo, values={plant: 5.0},
+    ctx = selectors.allocation_instance(demo, today=timezone.localdate(), values={plant: 5.0},
                                         weights={"investment": 0, "jobs": 0, "priority": 1})
     rows = {r["id"]: r["value"] for r in ctx.instance["applications"]}
     assert rows[plant] == 5.0
@@ -86,7 +88,7 @@ def test_plan_instance_follows_the_documented_rules(demo, today):
     for p in data["plots"]:
         plot = Plot.objects.get(zone=demo, code=p["id"])
         assert plot.status in ("published", "draft")
-        lines = lines_serving_plot(plot, ["power", "water"])
+        lines = lines_serving_plot(plot, {"power": 0.0, "water": 0.0}, today=timezone.localdate())
         expected = [ln.code for ln in lines.values() if ln.status != "existing"]
         assert sorted(p["requires"]) == sorted(expected)
         assert p["value"] == pytest.approx(float(plot.declared_area_ha)

@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from promzona.core.codes import is_code
-from promzona.geodata.services import ImportRefused, import_file
+from promzona.geodata.rows import ImportRefused
+from promzona.geodata.services import layer_import
 from promzona.zones.models import Plot, UtilityLine, UtilitySource, Zone
 
 from ..geodata.test_import_export import _boxes, _write
@@ -31,10 +32,10 @@ def _plots_file(tmp_path, demo, code):
 @pytest.mark.parametrize("code", BAD)
 def test_import_refuses_a_plot_code_outside_the_character_set(code, demo, tmp_path):
     path = _plots_file(tmp_path, demo, code)
-    report = import_file(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
     assert report.rows[0].action == "refuse" and "Latin or Cyrillic" in report.rows[0].reason
     with pytest.raises(ImportRefused):
-        import_file(actor=None, path=path, layer="plots", zone=demo)
+        layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert not Plot.objects.filter(code=code).exists()
 
 
@@ -63,7 +64,7 @@ def test_sources_and_lines_import_refuse_the_code(code, demo, tmp_path):
                   {"code": [code], "kind": ["power"], "status": ["existing"]},
                   driver="GeoJSON", gtype="LineString")
     for path, layer in ((src, "sources"), (line, "lines")):
-        report = import_file(actor=None, path=path, layer=layer, zone=demo, dry_run=True)
+        report = layer_import(actor=None, path=path, layer=layer, zone=demo, dry_run=True)
         assert report.rows[0].action == "refuse" and "Latin or Cyrillic" in report.rows[0].reason
     assert not UtilitySource.objects.filter(code=code).exists()
     assert not UtilityLine.objects.filter(code=code).exists()

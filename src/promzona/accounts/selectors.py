@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 
 from .models import JoinRequest, Organisation
@@ -39,3 +41,23 @@ def organisations_unconfirmed() -> QuerySet[Organisation]:
     """Organisations with users but no confirmation (made before confirmation existed)."""
     return (Organisation.objects.filter(confirmed_at__isnull=True)
             .annotate(members=Count("users")).filter(members__gt=0).prefetch_related("users"))
+
+
+# --- the investor of an organisation: one rule for every app ---------------------------------
+
+
+def acts_for(user: Any, organisation_id: int | None) -> bool:
+    """Whether ``user`` acts for the organisation ``organisation_id``: an active investor of
+    it, once the zone office confirmed it (``User.acts_for_organisation``). Applies, comments,
+    uploads, reports and invites for it."""
+    return bool(organisation_id is not None and getattr(user, "acts_for_organisation", False)
+                and user.organisation_id == organisation_id)
+
+
+def reads_for(user: Any) -> int | None:
+    """The organisation whose applications and projects ``user`` reads as an investor (also
+    before the zone office confirms it), or None."""
+    if getattr(user, "is_authenticated", False) and user.role == "investor":
+        return user.organisation_id
+    return None
+

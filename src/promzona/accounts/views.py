@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from promzona.core.errors import Conflict, Forbidden, InputError, PromzonaError
+from promzona.web.feedback import message_of, refused
 
 from . import selectors, services, throttle
 from .forms import (
@@ -77,7 +78,7 @@ def verify(request, token: str):
         user = services.user_verify(token=token)
     except (InputError, Forbidden) as exc:
         return render(request, "accounts/message.html",
-                      {"title": _("Link not valid"), "text": exc.message},
+                      {"title": _("Link not valid"), "text": message_of(exc)},
                       status=exc.http_status)
     if user.organisation_id is None:
         messages.success(request, _("Your email address is confirmed. The zone office will "
@@ -173,7 +174,7 @@ def join(request, token: str):
         org, email = services.invitation_read(token)
     except InputError as exc:
         return render(request, "accounts/message.html",
-                      {"title": _("Link not valid"), "text": exc.message}, status=400)
+                      {"title": _("Link not valid"), "text": message_of(exc)}, status=400)
     form = JoinForm(request.POST or None, email=email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +182,7 @@ def join(request, token: str):
                                        password=form.cleaned_data["password1"])
         except Conflict as exc:
             return render(request, "accounts/message.html",
-                          {"title": _("Link not valid"), "text": exc.message}, status=409)
+                          {"title": _("Link not valid"), "text": message_of(exc)}, status=409)
         messages.success(request, _("Welcome! Please log in."))
         return redirect("login")
     return _form_page(request, form, _("Join %(org)s as %(email)s")
@@ -210,7 +211,7 @@ def organisation(request):
             services.join_request_create(actor=user, organisation_name=d["organisation_name"],
                                          country=d["country"], number=d["number"])
         except PromzonaError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, message_of(exc))
         else:
             messages.success(request, _("Your request is with the zone office."))
         return redirect("accounts:organisation")
@@ -239,10 +240,8 @@ def _decide(request, action, **kwargs):
     try:
         action(actor=request.user, note=form.cleaned_data["note"] if form.is_valid() else "",
                **kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("accounts:queue")

@@ -1,6 +1,7 @@
 """The JSON API under ``/api/``: one NinjaAPI, one error format, routers from each app."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -109,7 +110,7 @@ def error_response(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(PromzonaError)
 def _business_error(request, exc: PromzonaError):
-    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+    return api.create_response(request, exc.as_dict(gettext), status=exc.http_status)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -1,4 +1,4 @@
-"""Reads: who sees which application, and which utility sources serve a plot."""
+"""Reads: who sees which application and its reservations."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from promzona.accounts.selectors import reads_for
 from promzona.audit.models import AuditEntry
-from promzona.core import geometry as geo
 from promzona.core.errors import NotFound
-from promzona.core.utilities import UTILITY_KINDS
-from promzona.zones.models import Plot, UtilityLine, UtilitySource
 from promzona.zones.selectors import can_see_unpublished
 
 from .models import Application, Attachment, Reservation
@@ -19,12 +17,6 @@ from .models import Application, Attachment, Reservation
 def is_reviewer(user: Any) -> bool:
     """Zone office staff review applications and reserve plots."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_zone_staff", False))
-
-
-def is_member(user: Any, app: Application) -> bool:
-    """A user of the application's organisation who acts for it (the organisation confirmed)."""
-    return bool(getattr(user, "acts_for_organisation", False)
-                and user.organisation_id == app.organisation_id)
 
 
 #: Staff and managers see every organisation's applications, as they see every plot.
@@ -36,11 +28,8 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     qs = Application.objects.select_related("organisation", "sector", "created_by")
     if sees_all(user):
         return qs
-    authenticated = getattr(user, "is_authenticated", False)
-    org_id = getattr(user, "organisation_id", None) if authenticated else None
-    if org_id is None:
-        return qs.none()
-    return qs.filter(organisation_id=org_id)
+    org_id = reads_for(user)
+    return qs.none() if org_id is None else qs.filter(organisation_id=org_id)
 
 
 def application_get(*, user: Any, pk: Any) -> Application:
@@ -77,31 +66,3 @@ def application_history(app: Application) -> QuerySet[AuditEntry]:
         Q(object_type=Application._meta.label_lower, object_id=str(app.pk))
         | Q(object_type=Reservation._meta.label_lower, object_id__in=reservation_ids)
     )
-
-
-def lines_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilityLine]:
-    """The utility line that serves ``plot`` for each utility kind (see
-    :func:`sources_serving_plot` for the rule); its source serves the plot."""
-    wanted = set(kinds) if kinds is not None else set(UTILITY_KINDS)
-    shape = plot.shape()
-    best: dict[str, tuple[float, int, UtilityLine]] = {}
-    lines = UtilityLine.objects.filter(
-        zone_id=plot.zone_id, kind__in=wanted, source__isnull=False
-    ).select_related("source")
-    for line in lines:
-        d = geo.distance_m(shape, line.shape())
-        key = (d, line.pk)
-        if line.kind not in best or key < best[line.kind][:2]:
-            best[line.kind] = (d, line.pk, line)
-    return {kind: entry[2] for kind, entry in best.items()}
-
-
-def sources_serving_plot(plot: Plot, kinds: list[str] | None = None) -> dict[str, UtilitySource]:
-    """The utility sources that serve ``plot``, one per utility kind.
-
-    The rule: for each kind, the source feeding the **nearest utility line of that kind** to the
-    plot, whatever the line's status (existing, under construction or planned) — a reservation
-    holds capacity the plot will draw once connected. Lines without a source are ignored. Ties
-    in distance go to the line with the lower id. Kinds with no line in the zone are absent.
-    """
-    return {kind: line.source for kind, line in lines_serving_plot(plot, kinds).items()}

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from promzona.accounts.selectors import acts_for
 from promzona.audit.selectors import audit_history
-from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.core.errors import NotFound, PromzonaError
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
-from promzona.web.feedback import refused
+from promzona.web.feedback import form_refused, refused
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -35,10 +36,7 @@ PAGE_SIZE = 50
 
 
 def _get(request, pk):
-    try:
-        return selectors.application_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.application_get(user=request.user, pk=pk)
 
 
 
@@ -98,7 +96,7 @@ def application_create(request):
         try:
             app = services.application_create(actor=request.user, **form.service_fields())
         except PromzonaError as exc:
-            form.add_error(None, exc.message)
+            form_refused(form, exc)
         else:
             messages.success(request, _("Draft saved. Submit it when it is complete."))
             return redirect("applications:detail", pk=app.pk)
@@ -118,10 +116,8 @@ def application_edit(request, pk):
         try:
             services.application_update(actor=request.user, application=app,
                                         **form.service_fields())
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
         except PromzonaError as exc:
-            form.add_error(None, exc.message)
+            form_refused(form, exc)
         else:
             return redirect("applications:detail", pk=app.pk)
     return render(request, "accounts/form.html", {
@@ -143,7 +139,7 @@ def application_detail(request, pk):
         "comments": app.comments.select_related("author"),
         "attachments": app.attachments.all(),
         "history": selectors.application_history(app) if selectors.sees_all(user) else None,
-        "is_member": selectors.is_member(user, app),
+        "is_member": acts_for(user, app.organisation_id),
         "is_staff": staff,
         "comment_form": CommentForm(auto_id=False), "upload_form": UploadForm(),
         "reserve_form": ReserveForm(initial={"plot_code": next(
@@ -224,7 +220,7 @@ def reservation_release(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     app = _get(request, pk)
-    if not (selectors.is_reviewer(request.user) or selectors.is_member(request.user, app)):
+    if not (selectors.is_reviewer(request.user) or acts_for(request.user, app.organisation_id)):
         raise PermissionDenied
     # Refuse a body far over the limit before Django spools it to disk.
     try:
@@ -253,10 +249,7 @@ def attachment_upload(request, pk):
 @require_GET
 def attachment_download(request, pk):
     """Served only to users who may see the application; never from a public URL."""
-    try:
-        att = selectors.attachment_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    att = selectors.attachment_get(user=request.user, pk=pk)
     response = FileResponse(att.file.open("rb"), as_attachment=True,
                             filename=att.download_name, content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"

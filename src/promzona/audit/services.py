@@ -44,6 +44,25 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def _entry(*, user: Any, action: str, obj: models.Model, before: dict[str, Any] | None,
+           after: dict[str, Any] | None, at: dt.datetime) -> AuditEntry:
+    return AuditEntry(
+        at=at, actor=user, actor_label=user.get_username() if user else "system", action=action,
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:255],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+    )
+
+
+def _in_transaction(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must be called inside the service's transaction")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def audit_record(
     *,
     actor: Any,
@@ -54,17 +73,25 @@ def audit_record(
     now: dt.datetime | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Must run inside the caller's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record must be called inside the service's transaction")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        at=now or timezone.now(),
-        actor=user,
-        actor_label=user.get_username() if user else "system",
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-    )
+    _in_transaction("audit_record")
+    entry = _entry(user=_user(actor), action=action, obj=obj, before=before, after=after,
+                   at=now or timezone.now())
+    entry.save()
+    return entry
+
+
+def audit_bulk_record(
+    *,
+    actor: Any,
+    entries: list[tuple[str, models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    now: dt.datetime | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """Write one audit entry per ``(action, obj, before, after)`` of a bulk write, in batches;
+    the same entries :func:`audit_record` would write one by one. Inside the caller's
+    transaction; returns how many were written."""
+    _in_transaction("audit_bulk_record")
+    user, at = _user(actor), now or timezone.now()
+    rows = [_entry(user=user, action=a, obj=o, before=b, after=f, at=at) for a, o, b, f in entries]
+    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

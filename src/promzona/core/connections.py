@@ -1,16 +1,30 @@
-"""Connecting a plot to the utility networks: the nearest line of each kind and status, what
-connecting costs and when it can be ready.
+"""Connecting a plot to the utility networks: what a line is to a plot, and **the one rule that
+chooses which option serves it** (the matcher, the reservation, the passport and the build plan
+all use :func:`choose`).
 
-Plain data in, plain data out; geometries are shapely objects in one metric CRS (metres).
+An *option* is a line with a known source near the plot: its cost over the horizon (connection
+plus the bill) and the day it can be ready (the line exists, the source has the capacity, plus
+the connection lead time). The rule, per utility of one plot:
 
->>> import datetime as dt
->>> from shapely import LineString, box
->>> line = LineLink(id=1, code="PW-1", kind="power", status="existing", completion=None,
-...                 fixed_cost_kzt=1_000_000, cost_per_km_kzt=10_000_000, lead_days=90,
-...                 source_id=7, geometry=LineString([(0, 500), (1000, 500)]))
->>> [c] = connection_options(box(0, 0, 100, 100), [line], today=dt.date(2027, 1, 1))["power"]
->>> c.distance_m, c.cost_kzt, c.ready_on.isoformat()
-(400.0, 5000000.0, '2027-04-01')
+1. the cheapest option ready by the desired start date, when one is;
+2. otherwise (or when no date is asked) the earliest option;
+
+ties go to the earlier, then the cheaper, then the first option. Without a desired start date
+every option that can ever serve meets it, so the cheapest serves. Options that can never serve
+(cost ``inf`` or ready :data:`NEVER`) are chosen only when nothing can serve.
+
+>>> import numpy as np
+>>> cost = np.array([10.0, 12.0, 8.0])          # one plot, three options
+>>> ready = np.array([100, 90, 300])            # day ordinals
+>>> start = np.array([0]); size = np.array([3])
+>>> int(choose(cost, ready, seg_start=start, seg_len=size)[0])            # no date: cheapest
+2
+>>> int(choose(cost, ready, seg_start=start, seg_len=size, start_by=120)[0])  # cheapest in time
+0
+>>> int(choose(cost, ready, seg_start=start, seg_len=size, start_by=50)[0])   # none: earliest
+1
+>>> connection_cost(LINE, 400.0)
+5000000.0
 """
 
 from __future__ import annotations
@@ -20,9 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import shapely
 
-STATUS_ORDER = ("existing", "under_construction", "planned")
+NEVER = 10**8  # a day ordinal later than any real date: the option can never serve
 
 
 @dataclass(frozen=True)
@@ -41,45 +54,34 @@ class LineLink:
     geometry: Any  # shapely geometry in metres
 
 
-@dataclass(frozen=True)
-class Connection:
-    """Connecting one plot to one line."""
-
-    line: LineLink
-    distance_m: float
-    cost_kzt: float
-    ready_on: dt.date  # the line is there (completion or today) plus the connection lead time
+LINE = LineLink(id=1, code="PW-1", kind="power", status="existing", completion=None,
+                fixed_cost_kzt=1_000_000, cost_per_km_kzt=10_000_000, lead_days=90, source_id=7,
+                geometry=None)
 
 
-def connection_cost(line: LineLink, distance_m: float) -> float:
-    """Fixed cost plus cost per km times the distance from the plot boundary."""
+def connection_cost(line: LineLink, distance_m: Any) -> Any:
+    """Fixed cost plus cost per km times the distance from the plot boundary (arrays too)."""
     return float(line.fixed_cost_kzt) + float(line.cost_per_km_kzt) * distance_m / 1000.0
 
 
-def ready_on(line: LineLink, today: dt.date) -> dt.date:
-    base = today if line.completion is None or line.completion < today else line.completion
-    return base + dt.timedelta(days=int(line.lead_days))
+def choose(cost: np.ndarray, ready: np.ndarray, *, seg_start: np.ndarray, seg_len: np.ndarray,
+           start_by: int | None = None) -> np.ndarray:
+    """Per segment (the options of one plot, consecutive), the index of the option that serves.
 
-
-def connection_options(
-    plot_geometry: Any, lines: list[LineLink], *, today: dt.date
-) -> dict[str, list[Connection]]:
-    """For each utility kind, the nearest line of each status, nearest first.
-
-    An existing line a little farther away may still beat a nearer planned one on time; the
-    caller (the passport, the matcher) decides which option serves.
+    ``cost``: cost over the horizon (``inf``: can never serve); ``ready``: day ordinal
+    (:data:`NEVER`: never); ``start_by``: the desired start as a day ordinal, or None.
     """
-    if not lines:
-        return {}
-    distances = shapely.distance(plot_geometry, np.array([ln.geometry for ln in lines], dtype=object))
-    best: dict[tuple[str, str], tuple[float, LineLink]] = {}
-    for ln, d in zip(lines, distances, strict=True):
-        key = (ln.kind, ln.status)
-        if key not in best or (d, ln.id) < (best[key][0], best[key][1].id):
-            best[key] = (float(d), ln)
-    out: dict[str, list[Connection]] = {}
-    for (kind, _status), (d, ln) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[1][0])):
-        out.setdefault(kind, []).append(
-            Connection(line=ln, distance_m=d, cost_kzt=connection_cost(ln, d), ready_on=ready_on(ln, today))
-        )
-    return out
+    if cost.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    feasible = np.isfinite(cost) & (ready < NEVER)
+    meets = feasible & (ready <= start_by) if start_by is not None else feasible
+    seg_meets = np.repeat(np.maximum.reduceat(meets, seg_start), seg_len)
+    seg_feasible = np.repeat(np.maximum.reduceat(feasible, seg_start), seg_len)
+    cand = np.where(seg_meets, meets, np.where(seg_feasible, feasible, True))
+    ready_f = ready.astype(float)
+    keys = (np.where(seg_meets, cost, ready_f), np.where(seg_meets, ready_f, cost))
+    for key in keys:
+        k = np.where(cand, key, np.inf)
+        cand &= k == np.repeat(np.minimum.reduceat(k, seg_start), seg_len)
+    idx = np.where(cand, np.arange(cand.size), cand.size)
+    return np.minimum.reduceat(idx, seg_start)

@@ -1,12 +1,37 @@
 """The one error hierarchy of the business layer.
 
-Interfaces turn these into HTTP responses (``{"error": {"code", "message", "details"}}``) and CLI
-errors in one place each; services and algorithms raise them.
+Interfaces turn these into HTTP responses (``{"error": {"code", "message", "details"}}``), page
+messages and CLI errors in one place each; services and algorithms raise them.
+
+``core`` cannot translate (it never imports Django), so its messages are English templates
+marked with :func:`gettext_noop` and their values go in ``params``; the edge translates the
+template and fills it in (:meth:`PromzonaError.translated`). Django code passes messages it
+already translated, which come out unchanged.
+
+>>> e = InputError(gettext_noop("'%(field)s' is larger than '%(other)s'."),
+...                params={"field": "area_ha.min", "other": "area_ha.max"})
+>>> e.message
+"'area_ha.min' is larger than 'area_ha.max'."
+>>> e.translated({"'%(field)s' is larger than '%(other)s'.": "«%(field)s» больше «%(other)s»."}.get)
+'«area_ha.min» больше «area_ha.max».'
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+
+def gettext_noop(s: str) -> str:
+    """Marks ``s`` for the translation catalogues (``make messages``) without translating it."""
+    return s
+
+
+def _fill(template: str, params: dict[str, Any]) -> str | None:
+    try:
+        return template % params if params else template
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return None
 
 
 class PromzonaError(Exception):
@@ -15,17 +40,26 @@ class PromzonaError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, *, field: str | None = None, details: Any = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None,
+                 params: dict[str, Any] | None = None):
+        self.template = message
+        self.params = params or {}
+        self.message = _fill(message, self.params) or message
+        super().__init__(self.message)
         self.field = field
         self.details = details
 
-    def as_dict(self) -> dict[str, Any]:
+    def translated(self, tr: Callable[[str], str | None]) -> str:
+        """The message in the language of ``tr`` (a catalogue lookup such as ``gettext``)."""
+        return _fill(tr(self.template) or self.template, self.params) or self.message
+
+    def as_dict(self, tr: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+        """The JSON error body, its message in the language of ``tr`` when given."""
         details = self.details
         if details is None and self.field:
             details = {"field": self.field}
-        return {"error": {"code": self.code, "message": self.message, "details": details}}
+        message = self.translated(tr) if tr is not None else self.message
+        return {"error": {"code": self.code, "message": message, "details": details}}
 
 
 class InputError(PromzonaError, ValueError):

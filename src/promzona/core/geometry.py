@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.validation import explain_validity
 
-from .errors import GeometryError
+from .errors import GeometryError, gettext_noop
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString")
@@ -51,24 +51,26 @@ def _fmt(x: float, y: float) -> str:
 def _check_coordinates(geom: BaseGeometry) -> None:
     coords = shapely.get_coordinates(geom)
     if coords.size == 0:
-        raise GeometryError("The geometry is empty.")
+        raise GeometryError(gettext_noop("The geometry is empty."))
     if not np.isfinite(coords).all():
-        raise GeometryError("The geometry has coordinates that are not numbers.")
+        raise GeometryError(gettext_noop("The geometry has coordinates that are not numbers."))
     bad = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
     if bad.any():
         x, y = coords[bad][0]
         if np.abs(coords).max() > 1000:
-            raise GeometryError(
-                f"Coordinates look projected (metres), not WGS 84 degrees: {_fmt(x, y)}."
-            )
-        raise GeometryError(f"Coordinates out of range for WGS 84 (lon, lat): {_fmt(x, y)}.")
+            raise GeometryError(gettext_noop(
+                "Coordinates look projected (metres), not WGS 84 degrees: %(where)s."),
+                params={"where": _fmt(x, y)})
+        raise GeometryError(gettext_noop("Coordinates out of range for WGS 84 (lon, lat): "
+                                         "%(where)s."), params={"where": _fmt(x, y)})
 
 
 def check_size(geom: BaseGeometry) -> BaseGeometry:
     """Refuse a geometry with more than :data:`MAX_VERTICES` vertices."""
     n = shapely.get_num_coordinates(geom)
     if n > MAX_VERTICES:
-        raise GeometryError(f"The geometry has {n} vertices; at most {MAX_VERTICES} are accepted.")
+        raise GeometryError(gettext_noop("The geometry has %(n)s vertices; at most %(max)s are "
+                                         "accepted."), params={"n": n, "max": MAX_VERTICES})
     return geom
 
 
@@ -77,17 +79,17 @@ def parse_geojson(data: Any, *, allowed: tuple[str, ...]) -> BaseGeometry:
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry")
     if not isinstance(data, dict) or "type" not in data:
-        raise GeometryError("Expected a GeoJSON geometry object with a 'type'.")
+        raise GeometryError(gettext_noop("Expected a GeoJSON geometry object with a 'type'."))
     if data["type"] not in allowed:
-        raise GeometryError(
-            f"Expected a geometry of type {' or '.join(allowed)}, got {data['type']!s:.40}."
-        )
+        raise GeometryError(gettext_noop("Expected a geometry of type %(allowed)s, got %(got)s."),
+                            params={"allowed": " | ".join(allowed), "got": f"{data['type']!s:.40}"})
     try:
         geom = shape(data)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
-        raise GeometryError(f"Malformed GeoJSON coordinates: {exc}") from exc
+        raise GeometryError(gettext_noop("Malformed GeoJSON coordinates: %(problem)s"),
+                            params={"problem": str(exc)}) from exc
     if geom.is_empty:
-        raise GeometryError("The geometry is empty.")
+        raise GeometryError(gettext_noop("The geometry is empty."))
     _check_coordinates(geom)
     return geom
 
@@ -118,7 +120,8 @@ def validate_polygon(data: Any) -> BaseGeometry:
         except (TypeError, IndexError, KeyError):
             problem = "malformed coordinates"
         if problem:
-            raise GeometryError(f"Invalid polygon: {problem}.")
+            raise GeometryError(gettext_noop("Invalid polygon: %(problem)s."),
+                                params={"problem": problem})
     geom = check_size(parse_geojson(data, allowed=POLYGONAL))
     return normalise_polygon(geom)
 
@@ -126,7 +129,8 @@ def validate_polygon(data: Any) -> BaseGeometry:
 def normalise_polygon(geom: BaseGeometry) -> BaseGeometry:
     """Check validity and orient exteriors counter-clockwise (RFC 7946)."""
     if not geom.is_valid:
-        raise GeometryError(f"Invalid polygon: {_explain(geom)}.")
+        raise GeometryError(gettext_noop("Invalid polygon: %(problem)s."),
+                            params={"problem": _explain(geom)})
     if geom.geom_type == "Polygon":
         return orient(geom, 1.0)
     return shapely.MultiPolygon([orient(p, 1.0) for p in geom.geoms])
@@ -147,7 +151,7 @@ def _explain(geom: BaseGeometry) -> str:
 def validate_line(data: Any) -> BaseGeometry:
     geom = check_size(parse_geojson(data, allowed=LINEAR))
     if not geom.is_valid or geom.length == 0:
-        raise GeometryError("Invalid line: it needs at least two distinct positions.")
+        raise GeometryError(gettext_noop("Invalid line: it needs at least two distinct positions."))
     return geom
 
 
@@ -227,9 +231,10 @@ def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseG
     invalid polygon is refused with the reason and its location.
     """
     if geom is None or geom.is_empty:
-        raise GeometryError("The row has no readable geometry.")
+        raise GeometryError(gettext_noop("The row has no readable geometry."))
     if geom.geom_type not in POLYGONAL:
-        raise GeometryError(f"Expected a Polygon or MultiPolygon, got {geom.geom_type}.")
+        raise GeometryError(gettext_noop("Expected a Polygon or MultiPolygon, got %(got)s."),
+                            params={"got": geom.geom_type})
     if geom.has_z:
         geom = shapely.force_2d(geom)
     if geom.geom_type == "MultiPolygon" and len(geom.geoms) == 1:
@@ -241,7 +246,8 @@ def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseG
         parts = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in POLYGONAL]
         polys = [p for g in parts for p in getattr(g, "geoms", [g])]
         if not polys:
-            raise GeometryError(f"Invalid polygon that cannot be repaired: {_explain(geom)}.")
+            raise GeometryError(gettext_noop("Invalid polygon that cannot be repaired: %(problem)s."),
+                                params={"problem": _explain(geom)})
         geom = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
     return normalise_polygon(geom)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import InputError
+from .errors import InputError, gettext_noop
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -21,11 +21,6 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 #: Longest side of each stored variant, in pixels.
 VARIANTS = {"large": 1280, "thumb": 480}
 QUALITY = 80
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a message for the catalogues; the interfaces translate it (core has no Django)."""
-    return message
 
 
 UNREADABLE = gettext_noop("The photo is not a readable image.")

@@ -14,7 +14,7 @@ False
 
 from __future__ import annotations
 
-from .errors import InputError
+from .errors import InputError, gettext_noop
 
 _W1 = tuple(range(1, 12))
 _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -36,9 +36,9 @@ def bin_validate(value: str) -> str:
     """Return the BIN stripped of spaces, or raise :class:`InputError` saying what is wrong."""
     value = (value or "").replace(" ", "")
     if len(value) != 12 or not value.isascii() or not value.isdigit():
-        raise InputError("A BIN has exactly 12 digits.", field="bin")
+        raise InputError(gettext_noop("A BIN has exactly 12 digits."), field="bin")
     if bin_check_digit(value[:11]) != int(value[11]):
-        raise InputError("The BIN's check digit (the 12th) is wrong.", field="bin")
+        raise InputError(gettext_noop("The BIN's check digit (the 12th) is wrong."), field="bin")
     return value
 
 

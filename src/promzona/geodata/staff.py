@@ -19,10 +19,13 @@ from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
 from promzona.core.geodata.mapping import is_field_mapping
+from promzona.web.feedback import message_of
 from promzona.zones.models import Zone
 
+from .export import EXPORT_FORMATS, layer_export
+from .rows import LAYERS, ImportRefused
 from .selectors import layer_objects
-from .services import EXPORT_FORMATS, LAYERS, ImportRefused, export_layer, import_file
+from .services import layer_import
 from .uploads import UPLOADS, imports_clean, upload_store
 
 CONTENT_TYPES = {
@@ -92,14 +95,14 @@ def import_page(request):
             path = UPLOADS / token
             try:
                 zone = Zone.objects.filter(slug=pending["zone"]).first()
-                ctx["report"] = import_file(
+                ctx["report"] = layer_import(
                     actor=request.user, path=path, name=pending["name"], layer=pending["layer"],
                     zone=zone, crs=pending["crs"] or None, repair=pending["repair"],
                     mapping=pending["mapping"], source_layer=pending.get("source_layer"))
             except ImportRefused as exc:
                 ctx["report"], status = exc.report, 400
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             finally:
                 path.unlink(missing_ok=True)
         form = ImportForm()
@@ -110,13 +113,13 @@ def import_page(request):
             imports_clean()  # previews never confirmed
             token = upload_store(d["file"])
             try:
-                report = import_file(
+                report = layer_import(
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
                     repair=d["repair"], mapping=d["mapping"],
                     source_layer=d["source_layer"] or None)
             except PromzonaError as exc:
-                ctx["error"], status = exc.message, 400
+                ctx["error"], status = message_of(exc), 400
             else:
                 ctx["report"] = report
                 if report.counts["refuse"] == 0:
@@ -141,7 +144,7 @@ def import_page(request):
 def _download(objs, layer: str, fmt: str) -> HttpResponse:
     suffix = "zip" if fmt == "shp" else fmt
     with tempfile.TemporaryDirectory() as tmp:
-        path = export_layer(objects=objs, layer=layer, fmt=fmt, path=Path(tmp) / f"x.{suffix}")
+        path = layer_export(objects=objs, layer=layer, fmt=fmt, path=Path(tmp) / f"x.{suffix}")
         data = path.read_bytes()
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{layer}.{suffix}"'

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import gettext
 
 from promzona.core.geodata import files, sandbox
 
@@ -41,12 +40,9 @@ def upload_store(upload) -> str:
 
 def read_upload(path: Path, *, name: str | None, layer: str | None, crs: str | None
                 ) -> files.Table:
-    """Check, unpack and read ``path`` in the sandbox; a refusal speaks the caller's language."""
-    try:
-        with files.opened(path, name=name, workdir=WORK) as dataset:
-            return sandbox.read_table(dataset, layer=layer, crs=crs)
-    except files.FileRefused as exc:
-        raise exc.translate(gettext) from exc.__cause__
+    """Check, unpack and read ``path`` in the sandbox (a refusal is :class:`files.FileRefused`)."""
+    with files.opened(path, name=name, workdir=WORK) as dataset:
+        return sandbox.read_table(dataset, layer=layer, crs=crs)
 
 
 def imports_clean(*, now: float | None = None) -> list[Path]:

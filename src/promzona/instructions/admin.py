@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
 from promzona.core.errors import PromzonaError
+from promzona.web.feedback import message_of
 
 from . import services
 from .models import Body, Event, Extension, Instruction, Report
@@ -19,7 +20,7 @@ class ServiceErrors:
         try:
             return super().changeform_view(request, *args, **kwargs)
         except PromzonaError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
+            self.message_user(request, message_of(exc), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def has_delete_permission(self, request, obj=None):

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.audit.selectors import audit_history
-from promzona.core.errors import Forbidden, NotFound, PromzonaError
+from promzona.core.errors import PromzonaError
+from promzona.web.feedback import form_refused, refused
 
 from . import calendar, selectors, services
 from .forms import ActionForm, ExtendForm, FilterForm, InstructionForm, ReportForm
@@ -41,16 +42,7 @@ def _user_may_use(request) -> None:
 
 def _get(request, pk) -> Instruction:
     _user_may_use(request)
-    try:
-        return selectors.instruction_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _refused(request, exc: PromzonaError) -> None:
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
+    return selectors.instruction_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -78,12 +70,6 @@ def _form_page(request, form, title):
     return render(request, "accounts/form.html", {"form": form, "title": title, "button": _("Save")})
 
 
-def _service_error(form, exc: PromzonaError) -> None:
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def instruction_create(request):
@@ -99,7 +85,7 @@ def instruction_create(request):
         try:
             instr = services.instruction_issue(actor=request.user, **form.service_fields())
         except PromzonaError as exc:
-            _service_error(form, exc)
+            form_refused(form, exc)
         else:
             messages.success(request, _("Instruction issued."))
             return redirect("instructions:detail", pk=instr.pk)
@@ -119,7 +105,7 @@ def instruction_edit(request, pk):
             services.instruction_update(actor=request.user, instruction=instr,
                                         **form.service_fields())
         except PromzonaError as exc:
-            _service_error(form, exc)
+            form_refused(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("instructions:detail", pk=instr.pk)
@@ -173,7 +159,7 @@ def instruction_action(request, pk, action):
             getattr(services, name)(actor=request.user, instruction=instr, **kwargs)
             messages.success(request, _("Done."))
         except PromzonaError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     return redirect("instructions:detail", pk=instr.pk)
 
 
@@ -201,7 +187,7 @@ def instruction_report(request, pk):
                                     text=form.cleaned_data["text"], uploads=form.cleaned_data["files"])
         messages.success(request, _("Report sent to the controller."))
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("instructions:detail", pk=instr.pk)
 
 
@@ -221,7 +207,7 @@ def instruction_extend(request, pk):
         messages.success(request, _("Deadline extended.") if ext.status == "granted"
                          else _("Extension requested; the controller decides."))
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("instructions:detail", pk=instr.pk)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
 from promzona.core.matching import CRITERIA, DEFAULT_WEIGHTS, MatchRequest
+from promzona.web.feedback import message_of
 from promzona.zones.models import Sector
 
 
@@ -97,7 +98,7 @@ class MatchForm(forms.Form):
             try:
                 self.match_request = MatchRequest.parse(self.request_json())
             except InputError as exc:
-                raise forms.ValidationError(exc.message) from exc
+                raise forms.ValidationError(message_of(exc)) from exc
         return data
 
     @classmethod

@@ -12,7 +12,6 @@ import threading
 from typing import Any
 
 from promzona.core import geometry as geo
-from promzona.core.connections import LineLink
 from promzona.core.matching import (
     MatchIndex,
     MatchOutcome,
@@ -20,9 +19,13 @@ from promzona.core.matching import (
     PlotIn,
     SourceIn,
     UpgradeIn,
+    UtilityOption,
     ZoneIn,
     match,
+    plot_options,
+    serving,
 )
+from promzona.core.utilities import UTILITY_KINDS
 from promzona.zones.models import (
     InfrastructureProject,
     Plot,
@@ -31,7 +34,12 @@ from promzona.zones.models import (
     UtilitySource,
     Zone,
 )
-from promzona.zones.selectors import PUBLIC_PLOT_STATUSES, can_see_unpublished, data_version
+from promzona.zones.selectors import (
+    PUBLIC_PLOT_STATUSES,
+    can_see_unpublished,
+    data_version,
+    line_link,
+)
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"key": None, "index": None}
@@ -39,7 +47,7 @@ _cache: dict[str, Any] = {"key": None, "index": None}
 
 def build_index() -> MatchIndex:
     """The core dataset of every zone (each projected to its own UTM zone)."""
-    zones, plots, sources, upgrades, lines = [], [], [], [], []
+    zones, plots, sources, upgrades = [], [], [], []
     epsg_of: dict[int, int] = {}
     for z in Zone.objects.prefetch_related("priority_sectors", "anchors"):
         epsg_of[z.pk] = geo.metric_epsg_for(z.shape())
@@ -73,15 +81,7 @@ def build_index() -> MatchIndex:
         upgrades.append(UpgradeIn(id=u.pk, source_id=u.source_id,
                                   capacity_added=float(u.capacity_added),
                                   completion=u.planned_completion, name=u.name))
-    for ln in UtilityLine.objects.all():
-        lines.append(LineLink(
-            id=ln.pk, code=ln.code, kind=ln.kind, status=ln.status,
-            completion=ln.planned_completion if ln.status != UtilityLine.Status.EXISTING else None,
-            fixed_cost_kzt=float(ln.connection_fixed_cost_kzt),
-            cost_per_km_kzt=float(ln.connection_cost_per_km_kzt),
-            lead_days=ln.connection_lead_days, source_id=ln.source_id,
-            geometry=geo.project(ln.shape(), epsg_of[ln.zone_id]),
-        ))
+    lines = [line_link(ln, epsg=epsg_of[ln.zone_id]) for ln in UtilityLine.objects.all()]
     return MatchIndex(zones=zones, plots=plots, sources=sources, upgrades=upgrades, lines=lines)
 
 
@@ -106,3 +106,43 @@ def match_for(user: Any, request: MatchRequest, *, today: dt.date,
 def sector_known(code: str) -> bool:
     """Whether ``code`` or one of its parents (C25.11 → C25.1, C25, C2, C) is in the OKED table."""
     return Sector.objects.filter(code__in=[code[:i] for i in range(len(code), 0, -1)]).exists()
+
+
+# --- which option serves a plot: one choice (core.connections.choose) for every caller -------
+
+
+def plot_serving(plot: Plot, needs: dict[str, float], *, today: dt.date,
+                 start_by: dt.date | None = None) -> dict[str, UtilityOption]:
+    """Per utility kind in ``needs`` (kind → amount), the option that serves ``plot``: what a
+    match quotes and a reservation commits (see :func:`promzona.core.matching.serving`)."""
+    return serving(match_index(), plot_id=plot.pk, needs=needs, today=today, start_by=start_by)
+
+
+def plot_connection_options(plot: Plot, *, today: dt.date
+                            ) -> dict[str, tuple[list[UtilityOption], int | None]]:
+    """Per utility kind, the plot's connection options and the position of the one that
+    serves (no need named: capacity aside), for the passport and the comparison."""
+    ix = match_index()
+    out = {}
+    for kind in UTILITY_KINDS:
+        options, k = plot_options(ix, plot_id=plot.pk, kind=kind, today=today)
+        if options:
+            out[kind] = (options, k)
+    return out
+
+
+def sources_serving_plot(plot: Plot, needs: dict[str, float], *, today: dt.date
+                         ) -> dict[str, UtilitySource]:
+    """The utility source that serves ``plot`` per kind in ``needs`` (see :func:`plot_serving`)."""
+    chosen = plot_serving(plot, needs, today=today)
+    sources = UtilitySource.objects.in_bulk({o.source_id for o in chosen.values()})
+    return {kind: sources[o.source_id] for kind, o in chosen.items()}
+
+
+def lines_serving_plot(plot: Plot, needs: dict[str, float], *, today: dt.date
+                       ) -> dict[str, UtilityLine]:
+    """The utility line that serves ``plot`` per kind in ``needs`` (its source serves it)."""
+    chosen = plot_serving(plot, needs, today=today)
+    lines = UtilityLine.objects.select_related("source").in_bulk(
+        {o.line_id for o in chosen.values()})
+    return {kind: lines[o.line_id] for kind, o in chosen.items()}

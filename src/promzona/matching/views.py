@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.core.errors import PromzonaError
 from promzona.core.numbers import whole_number
 from promzona.ratelimit import rate_limit_wait
+from promzona.web.feedback import message_of
 from promzona.zones.models import Plot, Zone
 from promzona.zones.selectors import can_see_unpublished, data_version
 
@@ -59,7 +60,7 @@ def match_page(request):
                 s = saved_search_create(actor=user, name=save_form.cleaned_data["name"],
                                         request=form.request_json())
             except PromzonaError as exc:
-                messages.error(request, exc.message)
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Search saved: you will be told of new plots."))
                 return redirect(f"{request.path}?saved={s.pk}")

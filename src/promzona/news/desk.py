@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
-from promzona.core.errors import Forbidden, PromzonaError
+from promzona.core.errors import PromzonaError
+from promzona.web.feedback import form_refused, message_of
 
 from . import comments, selectors, services
 from .forms import LANG_LABELS, ArticleForm, ModerationFilter, StatusForm
@@ -57,9 +58,7 @@ def edit(request, pk: int | None = None):
                 item = services.article_save(actor=request.user, article=item,
                                              now=timezone.now(), **form.service_args())
             except PromzonaError as exc:
-                if isinstance(exc, Forbidden):
-                    raise
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_refused(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("news:desk-edit", pk=item.pk)
@@ -97,7 +96,7 @@ def status(request, pk: int):
                                     status=form.cleaned_data["status"],
                                     publish_at=form.cleaned_data["publish_at"])
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("The article is now: %(status)s.") % {
             "status": item.get_status_display()})
@@ -111,7 +110,7 @@ def discard(request, pk: int):
     try:
         services.article_discard(actor=request.user, article=item, now=timezone.now())
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, message_of(exc))
         return redirect("news:desk-edit", pk=item.pk)
     messages.success(request, _("The draft was discarded."))
     return redirect("news:desk")
@@ -147,6 +146,6 @@ def moderate(request, pk: int, action: str):
             comments.comment_moderate(actor=request.user, comment=comment, decision=action, now=now)
             messages.success(request, _("Comment: %(status)s.") % {"status": comment.get_status_display()})
     except PromzonaError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, message_of(exc))
     back = request.POST.get("next", "")
     return redirect(back if back.startswith(reverse("news:moderation")) else "news:moderation")

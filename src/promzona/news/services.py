@@ -91,7 +91,7 @@ def _store_photo(article: Article, data: bytes) -> list[str]:
     try:
         variants = images.photo_variants(data)
     except InputError as exc:
-        raise InputError(_(exc.message), field="photo") from exc  # marked in core.images
+        raise InputError(exc.template, params=exc.params, field="photo") from exc
     token = uuid.uuid4().hex
     article.photo.save(f"{token}.jpg", ContentFile(variants["large"].data), save=False)
     article.photo_thumb.save(f"{token}-s.jpg", ContentFile(variants["thumb"].data), save=False)

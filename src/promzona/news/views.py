@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from promzona.accounts.throttle import client_address
 from promzona.core.errors import InputError, NotFound, PromzonaError
+from promzona.web.feedback import message_of
 
 from . import comments, selectors
 from .forms import CommentForm, SearchForm
@@ -74,10 +75,7 @@ def index(request):
 @require_GET
 def rubric(request, slug: str):
     now = timezone.now()
-    try:
-        item = selectors.rubric_get(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    item = selectors.rubric_get(slug)
     return render(request, "news/list.html", {
         **_common(request, now), "heading": item.name, "rubric": item,
         "page": _page(request, selectors.articles_public(now).filter(rubric=item))})
@@ -86,10 +84,7 @@ def rubric(request, slug: str):
 @require_GET
 def tag(request, slug: str):
     now = timezone.now()
-    try:
-        item = selectors.tag_get(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    item = selectors.tag_get(slug)
     return render(request, "news/list.html", {
         **_common(request, now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
         "page": _page(request, selectors.articles_public(now).filter(tags=item))})
@@ -104,7 +99,7 @@ def search(request):
         results = selectors.search(query, now=now)
     except InputError as exc:
         return render(request, "news/list.html", {
-            **_common(request, now), "heading": _("Search"), "search_form": form, "error": exc.message,
+            **_common(request, now), "heading": _("Search"), "search_form": form, "error": message_of(exc),
             "page": None}, status=400)
     return render(request, "news/list.html", {
         **_common(request, now), "heading": _("Search"), "search_form": form,
@@ -149,10 +144,7 @@ def _article_page(request, article: Article, *, form: CommentForm | None = None,
 
 @require_GET
 def article(request, slug: str):
-    try:
-        item = selectors.article_get(user=request.user, slug=slug, now=timezone.now())
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    item = selectors.article_get(user=request.user, slug=slug, now=timezone.now())
     return _article_page(request, item)
 
 
@@ -160,10 +152,7 @@ def article(request, slug: str):
 def comment(request, slug: str):
     """Post a comment (no JavaScript needed); it waits for moderation."""
     now = timezone.now()
-    try:
-        item = selectors.article_get(user=None, slug=slug, now=now)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    item = selectors.article_get(user=None, slug=slug, now=now)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _article_page(request, item, form=form, status=400)
@@ -172,13 +161,13 @@ def comment(request, slug: str):
         comments.comment_post(article=item, name=d["name"], email=d["email"], text=d["text"],
                               honeypot=d["website"], token=d["token"],
                               address=client_address(request), now=now)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except PromzonaError as exc:
+        if isinstance(exc, NotFound):
+            raise
         # A fresh token, so that a reader refused for being too fast can simply send again.
         data = request.POST.copy()
         data["token"] = comments.form_token(article=item, now=now)
-        return _article_page(request, item, form=CommentForm(data), error=exc.message,
+        return _article_page(request, item, form=CommentForm(data), error=message_of(exc),
                              status=exc.http_status)
     messages.success(request, _("Thank you. Your comment is awaiting moderation; it appears "
                                 "once the newsroom approves it."))

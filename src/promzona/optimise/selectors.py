@@ -2,8 +2,10 @@
 
 The rules (``docs/optimisation.md`` states them for users):
 
-* **A plot's serving source** per utility kind is the one reservations commit on
-  (:func:`promzona.applications.selectors.lines_serving_plot`: the nearest line of that kind).
+* **A plot's serving source** per utility kind is the option
+  :func:`promzona.core.connections.choose` picks for the plot with no need named
+  (:func:`promzona.matching.selectors.lines_serving_plot`): the cheapest connection that can
+  ever serve; reservations apply the same rule to the application's needs.
 * **Candidate works** are the zone's infrastructure projects that are planned or in progress and
   its lines that are planned or under construction (a line a project builds is that project).
   Costs are in million KZT: the project's cost, or for a line without a project its fixed
@@ -29,12 +31,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from promzona.applications.models import Application, PreferredPlot, Reservation
-from promzona.applications.selectors import lines_serving_plot
 from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
-from promzona.core.matching.engine import sector_within
+from promzona.core.matching import sector_within
 from promzona.core.sector_data import balkhash_sectors, sector_needs
-from promzona.core.utilities import NEED_KEYS
+from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.matching.selectors import lines_serving_plot
 from promzona.works.models import Work
 from promzona.zones.models import InfrastructureProject, Plot, UtilityLine, Zone
 
@@ -104,7 +106,7 @@ class AllocationContext:
     default_values: dict[str, float] = field(default_factory=dict)
 
 
-def allocation_instance(zone: Zone, *, weights: dict[str, float] | None = None,
+def allocation_instance(zone: Zone, *, today: dt.date, weights: dict[str, float] | None = None,
                         values: dict[str, float] | None = None) -> AllocationContext:
     """The zone's published plots and competing applications as an allocation instance.
 
@@ -142,7 +144,7 @@ def allocation_instance(zone: Zone, *, weights: dict[str, float] | None = None,
     plot_rows = []
     for plot in plots:
         ctx.plots[plot.code] = plot
-        served = lines_serving_plot(plot)
+        served = lines_serving_plot(plot, dict.fromkeys(UTILITY_KINDS, 0.0), today=today)
         plot_rows.append({"id": plot.code, "area_ha": float(plot.declared_area_ha),
                           "sources": {k: line.source.code for k, line in served.items()}})
     ctx.instance = {"applications": rows, "plots": plot_rows,
@@ -273,7 +275,7 @@ def plan_instance(zone: Zone, *, today: dt.date, periods: int = DEFAULT_PERIODS,
     for plot in plots:
         wanted = kinds if kinds is not None else required_kinds(
             [s.code for s in plot.permitted_sectors.all()])
-        serving = lines_serving_plot(plot, wanted)
+        serving = lines_serving_plot(plot, dict.fromkeys(wanted, 0.0), today=today)
         need: list[str] = []
         missing = [k for k in wanted if k not in serving]
         for kind in wanted:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
-from promzona.core.errors import Forbidden, PromzonaError
+from promzona.core.errors import PromzonaError
+from promzona.web.feedback import form_errors, refused
 from promzona.zones.models import Zone
 
 from . import answers, charts, exports, selectors, services
@@ -43,12 +43,6 @@ def _note(zone: Zone) -> str:
         else ""
 
 
-def _refused(request, exc: PromzonaError) -> None:
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
-
-
 @overseers
 @require_GET
 def index(request):
@@ -68,7 +62,7 @@ def _plan_answer(request, zone: Zone, form: PlanForm):
     try:
         answer = answers.solve_plan_context(ctx, marginal_step=step)[2]
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return ctx, None
     return ctx, answers.readable(answer)
 
@@ -141,7 +135,7 @@ def scenario_new(request, zone_slug: str):
                 actor=request.user, zone=zone, name=d["name"], values=d["values"],
                 requires=d["requires"], **form.choices())
         except PromzonaError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             return redirect("optimise:scenario", zone_slug=zone.slug, pk=scenario.pk)
     return render(request, "optimise/scenario_form.html", {
@@ -175,7 +169,7 @@ def scenario_delete(request, zone_slug: str, pk: int):
     try:
         services.scenario_delete(actor=request.user, scenario=scenario)
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Scenario deleted."))
     return redirect("optimise:scenarios", zone_slug=zone.slug)
@@ -193,8 +187,7 @@ def plan_works(request, zone_slug: str):
     if answer is None:
         return redirect(back)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
+        form_errors(request, form)
         return redirect(back)
     try:
         created, existing = services.plan_works_create(
@@ -202,7 +195,7 @@ def plan_works(request, zone_slug: str):
             work_ids=request.POST.getlist("work"), **{
                 k: form.cleaned_data[k] for k in ("funding_source", "contractor")})
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect(back)
     if created:
         messages.success(request, _("Planned works created: %(works)s.")
@@ -223,12 +216,13 @@ def _proposal(request, zone: Zone, form: AllocationForm):
             messages.error(request, error[0])
         return None, None, None
     d = form.cleaned_data
-    ctx = selectors.allocation_instance(zone, weights=form.weights(), values=d["values"])
+    ctx = selectors.allocation_instance(zone, today=timezone.localdate(), weights=form.weights(),
+                                       values=d["values"])
     try:
         _, result, answer = answers.solve_allocation_context(
             ctx, pinned=d["pinned"], forbidden=d["forbidden"])
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return ctx, None, None
     return ctx, answers.readable(answer), result
 
@@ -296,7 +290,7 @@ def allocation_confirm(request, zone_slug: str):
     try:
         reserved = services.allocation_confirm(actor=request.user, zone=zone, pairs=d["pairs"])
     except PromzonaError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect(f"{back}?{state}")
     messages.success(request, _("%(n)s plots reserved for their applications.")
                      % {"n": len(reserved)})

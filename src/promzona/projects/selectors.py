@@ -10,18 +10,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from promzona.accounts.selectors import reads_for
 from promzona.core.deadlines import overdue
 from promzona.core.errors import NotFound
 from promzona.works.selectors import end_of, oversees
 
 from .models import Milestone, MilestoneKind, Project, Report, StatusUpdate
-
-
-def is_member(user: Any, project: Project) -> bool:
-    """An investor of the project's organisation, who reports for it."""
-    return bool(getattr(user, "is_authenticated", False) and user.role == "investor"
-                and user.organisation_id is not None
-                and user.organisation_id == project.application.organisation_id)
 
 
 def projects_visible_to(user: Any) -> QuerySet[Project]:
@@ -35,10 +29,8 @@ def projects_visible_to(user: Any) -> QuerySet[Project]:
     )
     if oversees(user):
         return qs
-    if getattr(user, "is_authenticated", False) and user.role == "investor" \
-            and user.organisation_id:
-        return qs.filter(application__organisation_id=user.organisation_id)
-    return qs.none()
+    org_id = reads_for(user)
+    return qs.none() if org_id is None else qs.filter(application__organisation_id=org_id)
 
 
 def project_get(*, user: Any, pk: Any) -> Project:

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from promzona.accounts.models import Role, User
+from promzona.accounts.selectors import acts_for
 from promzona.applications import services as application_services
 from promzona.applications.models import Application, Reservation
 from promzona.applications.selectors import is_reviewer
@@ -44,7 +45,7 @@ from .models import (
     Report,
     StatusUpdate,
 )
-from .selectors import is_member, obligations_to_warn, overdue_obligations
+from .selectors import obligations_to_warn, overdue_obligations
 
 MAX_YEARS = 30
 MAX_JOBS = 10**6
@@ -206,7 +207,7 @@ def project_report(*, actor: Any, project: Project, year: int, investment_kzt: A
                    comment: str = "", now: dt.datetime | None = None) -> Report:
     """The investor reports the investment made in a year and the jobs now (own organisation's
     projects only); staff confirm or reject it."""
-    if not is_member(actor, project):
+    if not acts_for(actor, project.application.organisation_id):
         raise Forbidden(_("Only the investor's users report on its project."))
     now = now or timezone.now()
     year = _year(year)

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from promzona.accounts.selectors import acts_for
 from promzona.applications.models import Application, Reservation
 from promzona.applications.selectors import is_reviewer
 from promzona.audit.selectors import audit_history
-from promzona.core.errors import Forbidden, NotFound, PromzonaError
-from promzona.web.feedback import form_errors, refused
+from promzona.core.errors import PromzonaError
+from promzona.web.feedback import form_errors, form_refused, refused
 from promzona.works.selectors import oversees, recorded_by
 
 from . import selectors, services
@@ -40,10 +41,7 @@ PAGE_SIZE = 50
 
 
 def _get(request, pk):
-    try:
-        return selectors.project_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.project_get(user=request.user, pk=pk)
 
 
 def _require_overseer(user) -> None:
@@ -91,10 +89,8 @@ def project_create(request, application_id):
             project = services.project_create(
                 actor=request.user, application=app, plan=form.cleaned_data["plan"],
                 agreement_on=form.cleaned_data["agreement_on"])
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
         except PromzonaError as exc:
-            form.add_error(None, exc.message)
+            form_refused(form, exc)
         else:
             messages.success(request, _("Project created."))
             return redirect("projects:detail", pk=project.pk)
@@ -110,7 +106,7 @@ def project_detail(request, pk):
     return render(request, "projects/detail.html", {
         "project": project, "f": selectors.project_figures(project, as_of=today),
         "today": today, "staff": staff, "can_terminate": is_reviewer(request.user),
-        "member": selectors.is_member(request.user, project),
+        "member": acts_for(request.user, project.application.organisation_id),
         "milestones": project.milestones.all(), "updates": project.updates.all(),
         "reports": project.reports.all(),
         "history": audit_history(project) if staff else None,

@@ -1,18 +1,42 @@
-"""How pages turn business refusals and form errors into what the user sees."""
+"""The one place pages turn business errors into what the reader sees, translated here at the
+edge (core's messages are English templates; see :mod:`promzona.core.errors`).
+
+* :func:`refused`: a refusal after a POST becomes a message on the next page;
+* :func:`form_refused`: a refusal of a form's service call becomes the form's error;
+* :func:`form_errors`: an invalid form's errors become messages;
+* :class:`BusinessErrorsMiddleware`: whatever a page's view lets through becomes the page for
+  its kind (403, or the error page with the message and the error's status).
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.shortcuts import render
+from django.utils.translation import gettext
 
 from promzona.core.errors import Forbidden, PromzonaError
+
+
+def message_of(exc: PromzonaError) -> str:
+    """The error's message in the active language."""
+    return exc.translated(gettext)
 
 
 def refused(request, exc: PromzonaError) -> None:
     """A business error becomes a message on the next page; a role refusal is a 403."""
     if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
+        raise PermissionDenied(message_of(exc)) from exc
+    messages.error(request, message_of(exc))
+
+
+def form_refused(form, exc: PromzonaError) -> None:
+    """A business error becomes the error of the field it names (else of the form); a role
+    refusal is a 403."""
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(message_of(exc)) from exc
+    form.add_error(exc.field if exc.field in form.fields else None, message_of(exc))
 
 
 def form_errors(request, form) -> None:
@@ -21,3 +45,23 @@ def form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for e in errors:
             messages.error(request, f"{label}: {e}" if label else e)
+
+
+class BusinessErrorsMiddleware:
+    """A :class:`PromzonaError` raised through a page's view: :class:`Forbidden` is the 403
+    page, any other the error page with its message and status (404 for :class:`NotFound`).
+    The JSON API answers its own (``api.main``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not isinstance(exc, PromzonaError) or request.path_info.startswith("/api/"):
+            return None
+        if isinstance(exc, Forbidden):
+            return response_for_exception(request, PermissionDenied(message_of(exc)))
+        return render(request, "web/error.html", {"message": message_of(exc)},
+                      status=exc.http_status)

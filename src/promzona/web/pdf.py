@@ -16,7 +16,8 @@ from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
 from promzona.core.sinks import paragraph
 from promzona.zones.models import Plot
 
-from .templatetags.portal import km, qty
+from .passport import passport_facts, provenance_facts
+from .templatetags.portal import money, qty
 
 
 def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
@@ -40,9 +41,6 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
         ]))
         return t
 
-    def money(v):
-        return "—" if v is None else f"{float(v):,.0f}".replace(",", " ")
-
     zone = plot.zone
     story = [paragraph(f"{_('Plot passport')} {plot.code}", h1), p(f"{plot.name} · {zone.name}")]
     if zone.is_illustrative:
@@ -50,29 +48,8 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
     if plot.is_stale(today):
         story += [Spacer(1, 4), paragraph(_("Needs re-verification: some facts of this passport "
                                             "may be out of date."), warn)]
-    facts = [
-        (_("Status"), plot.get_status_display()),
-        (_("Cadastral number"), plot.cadastral_number or "—"),
-        (_("Declared area, ha"), f"{plot.declared_area_ha:.4f}"),
-        (_("Computed area, ha"),
-         "—" if plot.computed_area_ha is None else f"{plot.computed_area_ha:.4f}"),
-        (_("Land category"), plot.get_land_category_display()),
-        (_("Permitted sectors"),
-         ", ".join(f"{s.code} {s.name}" for s in plot.permitted_sectors.all())
-         or _("any the zone allows")),
-        (_("Most hazardous class allowed"), plot.hazard_class_max),
-        (_("Ownership"), plot.get_ownership_display()),
-        (_("Lease, KZT/ha/year"),
-         money(plot.lease_price_kzt_ha_year) if plot.deal_lease else _("not offered")),
-        (_("Sale price, KZT"), money(plot.sale_price_kzt) if plot.deal_sale else _("not offered")),
-        (_("Temporary free use"), _("yes") if plot.deal_free_use else _("no")),
-        (_("Rail spur"), _("yes") if plot.rail_spur else _("no")),
-        (_("Existing buildings"), plot.existing_buildings or "—"),
-        (_("To rail, km"), km(plot.dist_rail_m)),
-        (_("To road, km"), km(plot.dist_road_m)),
-        (_("To airport, km"), km(plot.dist_airport_m)),
-        (_("To town centre, km"), km(plot.dist_town_centre_m)),
-    ]
+    facts = [(_("Status"), plot.get_status_display())] + [
+        (f.label, f.text) for f in passport_facts(plot)]
     story += [paragraph(_("Passport"), h2), table(facts, [60 * mm, 110 * mm])]
     if plot.description:
         story += [Spacer(1, 4), p(plot.description)]
@@ -80,18 +57,16 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date) -> bytes:
     rows = [(_("Utility"), _("Line"), _("Distance, m"), _("Connection cost, KZT"), _("Ready on"),
              _("Source"), _("Free at source"))]
     for u in utilities:
-        rows.append((u.kind_label, f"{u.line_code} ({u.status_label})", f"{u.distance_m:.0f}",
+        serves = f" · {_('serves the plot')}" if u.serves else ""
+        rows.append((u.kind_label, f"{u.line_code} ({u.status_label}){serves}", f"{u.distance_m:.0f}",
                      money(u.cost_kzt), u.ready_on.isoformat(), u.source.name if u.source else "—",
                      f"{qty(u.source.free)} {u.unit}" if u.source else "—"))
     story.append(table(rows, [22 * mm, 30 * mm, 18 * mm, 26 * mm, 20 * mm, 32 * mm, 22 * mm]))
     story.append(paragraph(_("Conditions and incentives"), h2))
     story.append(p(zone.incentives or "—"))
     story.append(paragraph(_("Provenance"), h2))
-    story.append(table([
-        (_("Source document"), plot.source_document or "—"),
-        (_("Verified by"), plot.verified_by or "—"),
-        (_("Verified on"), plot.verified_at.isoformat() if plot.verified_at else "—"),
-    ], [60 * mm, 110 * mm]))
+    story.append(table([(f.label, f.text) for f in provenance_facts(plot, today=today)],
+                       [60 * mm, 110 * mm]))
     story += [Spacer(1, 8), p(_("Printed on %(date)s.") % {"date": today.isoformat()})]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,

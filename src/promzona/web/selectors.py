@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.matching.selectors import plot_connection_options, plot_serving
 from promzona.web.links import passport_url
-from promzona.web.templatetags.portal import km
+from promzona.web.passport import passport_facts, provenance_facts
+from promzona.web.templatetags.portal import money
 from promzona.zones import selectors as zsel
 from promzona.zones.models import (
     InfrastructureProject,
@@ -110,18 +112,13 @@ def plots_filtered(user: Any, filters: dict[str, Any], *, today: dt.date) -> lis
 
 
 def _serving(plots: list[Plot], needs: dict[str, Decimal], *, today: dt.date) -> list[Plot]:
-    """The plots where, per kind, some source feeding a line near the plot has the free
-    capacity asked for. Sources and lines are read once, not once per plot."""
-    free = {s.pk: s.free for s in UtilitySource.objects.filter(
-        zone_id__in={p.zone_id for p in plots})}
-    links: dict = {}
+    """The plots whose serving source of each kind (the one a match of these needs quotes)
+    has the free capacity asked for now."""
+    wanted = {k: float(v) for k, v in needs.items()}
 
     def serves(plot: Plot) -> bool:
-        options = zsel.plot_connections(plot, today=today, links=links)
-        return all(
-            any(free.get(c.line.source_id, Decimal(0)) >= amount
-                for c in options.get(kind, []) if c.line.source_id)
-            for kind, amount in needs.items())
+        chosen = plot_serving(plot, wanted, today=today)
+        return all(k in chosen and chosen[k].free_now >= wanted[k] for k in wanted)
 
     return [p for p in plots if serves(p)]
 
@@ -188,11 +185,13 @@ class UtilityRow:
     cost_kzt: float
     ready_on: dt.date
     source: UtilitySource | None
+    serves: bool = False  # the option that serves the plot (the one a reservation commits on)
     upgrades: list[InfrastructureProject] = field(default_factory=list)
 
 
 def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
-    """The passport's utilities table: per kind the nearest line of each status."""
+    """The passport's utilities table: per kind every connection option (the nearest line of
+    each source and status), the one that serves marked."""
     sources = {s.pk: s for s in zsel.sources_of_zone(plot.zone)}
     upgrades: dict[int, list[InfrastructureProject]] = {}
     for p in InfrastructureProject.objects.filter(
@@ -203,17 +202,17 @@ def plot_utilities(plot: Plot, *, today: dt.date) -> list[UtilityRow]:
     rows = []
     status_labels = dict(UtilityLine.Status.choices)
     kind_labels = dict(UtilityKindChoices.choices)
-    for kind, conns in zsel.plot_connections(plot, today=today).items():
-        for c in conns:
+    for kind, (options, chosen) in plot_connection_options(plot, today=today).items():
+        for n, o in enumerate(options):
             rows.append(UtilityRow(
-                kind=kind, kind_label=str(kind_labels[kind]), unit=UTILITY_KINDS[kind].unit,
-                status=c.line.status, status_label=str(status_labels[c.line.status]),
-                line_code=c.line.code, distance_m=c.distance_m, cost_kzt=c.cost_kzt,
-                ready_on=c.ready_on, source=sources.get(c.line.source_id),
-                upgrades=upgrades.get(c.line.source_id, []),
+                kind=kind, kind_label=str(kind_labels[kind]), unit=o.unit,
+                status=o.line_status, status_label=str(status_labels[o.line_status]),
+                line_code=o.line_code, distance_m=o.distance_m, cost_kzt=o.connection_cost_kzt,
+                ready_on=o.ready_on, source=sources.get(o.source_id), serves=n == chosen,
+                upgrades=upgrades.get(o.source_id, []),
             ))
     order = list(UTILITY_KINDS)
-    rows.sort(key=lambda r: (order.index(r.kind), r.distance_m))
+    rows.sort(key=lambda r: (order.index(r.kind), not r.serves, r.distance_m))
     return rows
 
 
@@ -245,60 +244,30 @@ def plots_for_compare(user: Any, raw_ids: list[str]) -> list[Plot]:
 def compare_rows(plots: list[Plot], *, today: dt.date) -> list[tuple[str, list[str], bool]]:
     """(label, one value per plot, whether the values differ) for the comparison table.
 
-    Per utility kind, the row shows the connection ready soonest (distance, cost, date).
+    Per utility kind, the row shows the connection that serves (distance, cost, date).
     """
 
-    def yes_no(v: bool) -> str:
-        return str(_("yes")) if v else str(_("no"))
+    def row(label: str, values: list[str]) -> tuple[str, list[str], bool]:
+        return str(label), values, len(set(values)) > 1
 
-    def num(v: Any, digits: int = 2) -> str:
-        return "—" if v is None else f"{float(v):,.{digits}f}".replace(",", " ")
-
-    specs = [
-        (_("Zone"), lambda p: p.zone.name),
-        (_("Name"), lambda p: p.name),
-        (_("Cadastral number"), lambda p: p.cadastral_number or "—"),
-        (_("Status"), lambda p: str(p.get_status_display())),
-        (_("Declared area, ha"), lambda p: num(p.declared_area_ha, 4)),
-        (_("Computed area, ha"), lambda p: num(p.computed_area_ha, 4)),
-        (_("Land category"), lambda p: str(p.get_land_category_display())),
-        (_("Permitted sectors"), lambda p: ", ".join(s.code for s in p.permitted_sectors.all())
-         or str(_("any the zone allows"))),
-        (_("Most hazardous class allowed"), lambda p: str(p.hazard_class_max)),
-        (_("Ownership"), lambda p: str(p.get_ownership_display())),
-        (_("Lease, KZT/ha/year"), lambda p: num(p.lease_price_kzt_ha_year, 0) if p.deal_lease
-         else str(_("not offered"))),
-        (_("Sale price, KZT"), lambda p: num(p.sale_price_kzt, 0) if p.deal_sale
-         else str(_("not offered"))),
-        (_("Temporary free use"), lambda p: yes_no(p.deal_free_use)),
-        (_("Rail spur"), lambda p: yes_no(p.rail_spur)),
-        (_("Existing buildings"), lambda p: p.existing_buildings or "—"),
-        (_("To rail, km"), lambda p: km(p.dist_rail_m)),
-        (_("To road, km"), lambda p: km(p.dist_road_m)),
-        (_("To airport, km"), lambda p: km(p.dist_airport_m)),
-        (_("To town centre, km"), lambda p: km(p.dist_town_centre_m)),
-        (_("Verified on"), lambda p: p.verified_at.isoformat() if p.verified_at else "—"),
-        (_("Needs re-verification"), lambda p: yes_no(p.is_stale())),
-    ]
-    rows = []
-    for label, get in specs:
-        values = [str(get(p)) for p in plots]
-        rows.append((str(label), values, len(set(values)) > 1))
-    links: dict = {}
-    options = [zsel.plot_connections(p, today=today, links=links) for p in plots]
+    rows = [row(_("Zone"), [p.zone.name for p in plots]), row(_("Name"), [p.name for p in plots]),
+            row(_("Status"), [str(p.get_status_display()) for p in plots])]
+    facts = [passport_facts(p) + provenance_facts(p, today=today) for p in plots]
+    for i, first in enumerate(facts[0]):
+        rows.append(row(first.label, [f[i].text for f in facts]))
+    options = [plot_connection_options(p, today=today) for p in plots]
     for kind, label in UtilityKindChoices.choices:
         values = []
         for opts in options:
-            conns = opts.get(kind, [])
-            if not conns:
+            found, chosen = opts.get(kind, ([], None))
+            if chosen is None:
                 values.append(str(_("no line")))
                 continue
-            c = min(conns, key=lambda c: (c.ready_on, c.cost_kzt))
+            c = found[chosen]
             values.append(str(_("%(m)s m · %(kzt)s KZT · ready %(date)s") % {
-                "m": f"{c.distance_m:.0f}", "kzt": num(c.cost_kzt, 0),
+                "m": f"{c.distance_m:.0f}", "kzt": money(c.connection_cost_kzt),
                 "date": c.ready_on.isoformat()}))
-        rows.append((str(_("%(kind)s: soonest connection") % {"kind": label}), values,
-                     len(set(values)) > 1))
+        rows.append(row(_("%(kind)s: the connection that serves") % {"kind": label}, values))
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,8 @@ from promzona.core.errors import InputError, NotFound
 from promzona.core.filenames import safe_filename
 from promzona.core.sinks import csv_text, xlsx_bytes
 from promzona.demo.accounts import DEMO_ACCOUNTS, demo_loaded
+from promzona.web.feedback import message_of
+from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Plot, Zone
 
@@ -28,10 +30,6 @@ from . import selectors as sel
 PAGE_CACHE_SECONDS = 300
 DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML"),
                     ("shp", "Shapefile (ZIP)"), ("csv", "CSV")]
-
-
-def _bad_request(request, exc: InputError):
-    return render(request, "web/error.html", {"message": exc.message}, status=400)
 
 
 def home(request):
@@ -64,8 +62,8 @@ def _home_body(request, zones):
         filters = sel.parse_filters(request.GET)
     except InputError as exc:
         if request.GET.get("partial") == "list":
-            return _bad_request(request, exc), 400
-        filters, error = {}, exc.message
+            raise
+        filters, error = {}, message_of(exc)
     visible = list(zsel.plots_visible_to(request.user).order_by("zone__slug", "code"))
     if error:
         plots = []
@@ -91,10 +89,7 @@ def _home_body(request, zones):
 def passport(request, zone_slug: str, code: str):
     """The plot passport. Its body is cached per language and day under a key that changes with
     the zones' data (see :func:`selectors.page_version`)."""
-    try:
-        plot = sel.plot_by_code(request.user, zone_slug, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
     key = f"portal:passport:{get_language()}:{plot.pk}:{today}:{sel.page_version()}"
     body = cache.get(key)
@@ -102,7 +97,7 @@ def passport(request, zone_slug: str, code: str):
         body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
             "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
             "utilities": sel.plot_utilities(plot, today=today),
-            "sectors": list(plot.permitted_sectors.all()),
+            "facts": passport_facts(plot), "provenance": provenance_facts(plot, today=today),
             "map_data": {
                 "plots": {"type": "FeatureCollection", "features": [sel.plot_feature(plot)]},
                 "base": sel.base_layers([plot.zone]),
@@ -114,10 +109,7 @@ def passport(request, zone_slug: str, code: str):
 
 
 def passport_pdf(request, zone_slug: str, code: str):
-    try:
-        plot = sel.plot_by_code(request.user, zone_slug, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
     body = pdf.passport_pdf(plot, sel.plot_utilities(plot, today=today), today=today)
     resp = HttpResponse(body, content_type="application/pdf")
@@ -130,13 +122,8 @@ def compare(request):
     raw = request.GET.getlist("plots")
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "csv", "xlsx"):
-        return _bad_request(request, InputError(_("Unknown format."), field="format"))
-    try:
-        plots = sel.plots_for_compare(request.user, raw)
-    except InputError as exc:
-        return _bad_request(request, exc)
-    except NotFound as exc:
-        return render(request, "web/error.html", {"message": exc.message}, status=404)
+        raise InputError(_("Unknown format."), field="format")
+    plots = sel.plots_for_compare(request.user, raw)
     rows = sel.compare_rows(plots, today=timezone.localdate())
     header = [_("Plot")] + [p.code for p in plots]
     table = [header] + [[label, *values] for label, values, _differs in rows]

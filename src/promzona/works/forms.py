@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
+from promzona.web.feedback import message_of
 from promzona.zones.models import InfrastructureProject, UtilityLine, Zone
 
 from .inputs import day
@@ -114,4 +115,4 @@ def checked_as_of(value):
     try:
         return day(value, "as_of")
     except InputError as exc:
-        raise forms.ValidationError(exc.message) from exc
+        raise forms.ValidationError(message_of(exc)) from exc

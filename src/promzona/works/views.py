@@ -6,7 +6,6 @@ Business errors become a message on the work's page; investors and the public ge
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from promzona.accounts.decorators import role_required
 from promzona.audit.selectors import audit_history
-from promzona.core.errors import Forbidden, NotFound, PromzonaError
-from promzona.web.feedback import form_errors, refused
+from promzona.core.errors import PromzonaError
+from promzona.web.feedback import form_errors, form_refused, refused
 
 from . import selectors, services
 from .forms import (
@@ -38,10 +37,7 @@ overseers = role_required("staff", "manager")
 
 
 def _get(request, pk):
-    try:
-        return selectors.work_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.work_get(user=request.user, pk=pk)
 
 
 @overseers
@@ -77,10 +73,8 @@ def work_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             work = services.work_create(actor=request.user, **form.cleaned_data)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
         except PromzonaError as exc:
-            form.add_error(None, exc.message)
+            form_refused(form, exc)
         else:
             messages.success(request, _("Work saved with its baseline."))
             return redirect("works:detail", pk=work.pk)

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import PromzonaError
+from promzona.web.feedback import message_of
 
 from . import services
 from .models import (
@@ -35,7 +36,7 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, *args, **kwargs)
         except PromzonaError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
+            self.message_user(request, message_of(exc), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
@@ -45,7 +46,7 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             services.feature_delete(actor=request.user, obj=obj)
         except PromzonaError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
+            self.message_user(request, message_of(exc), level=messages.ERROR)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import connection
@@ -10,7 +9,7 @@ from django.db.models import QuerySet
 
 from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
-from promzona.core.connections import Connection, LineLink, connection_options
+from promzona.core.connections import LineLink
 
 from .models import InfrastructureProject, Plot, UtilityLine, UtilitySource, Zone
 
@@ -51,34 +50,16 @@ def lines_of_zone(zone: Zone) -> QuerySet[UtilityLine]:
     return UtilityLine.objects.filter(zone=zone).select_related("source")
 
 
-def line_links(zone: Zone, *, epsg: int) -> list[LineLink]:
-    """The zone's utility lines as :class:`~promzona.core.connections.LineLink`, in ``epsg``."""
-    return [
-        LineLink(
-            id=ln.pk, code=ln.code, kind=ln.kind, status=ln.status,
-            completion=ln.planned_completion if ln.status != UtilityLine.Status.EXISTING else None,
-            fixed_cost_kzt=float(ln.connection_fixed_cost_kzt),
-            cost_per_km_kzt=float(ln.connection_cost_per_km_kzt),
-            lead_days=ln.connection_lead_days, source_id=ln.source_id,
-            geometry=geo.project(ln.shape(), epsg),
-        )
-        for ln in UtilityLine.objects.filter(zone=zone)
-    ]
-
-
-def plot_connections(plot: Plot, *, today: dt.date,
-                     links: dict[tuple[int, int], list[LineLink]] | None = None,
-                     ) -> dict[str, list[Connection]]:
-    """Per utility kind, the nearest line of each status with cost and readiness (metres, KZT).
-
-    ``links``, when given, keeps each zone's projected lines across calls (for many plots).
-    """
-    shape = plot.shape()
-    epsg = geo.metric_epsg_for(shape)
-    links = {} if links is None else links
-    if (plot.zone_id, epsg) not in links:
-        links[plot.zone_id, epsg] = line_links(plot.zone, epsg=epsg)
-    return connection_options(geo.project(shape, epsg), links[plot.zone_id, epsg], today=today)
+def line_link(line: UtilityLine, *, epsg: int) -> LineLink:
+    """``line`` as a :class:`~promzona.core.connections.LineLink`, its geometry in ``epsg``."""
+    return LineLink(
+        id=line.pk, code=line.code, kind=line.kind, status=line.status,
+        completion=line.planned_completion if line.status != UtilityLine.Status.EXISTING else None,
+        fixed_cost_kzt=float(line.connection_fixed_cost_kzt),
+        cost_per_km_kzt=float(line.connection_cost_per_km_kzt),
+        lead_days=line.connection_lead_days, source_id=line.source_id,
+        geometry=geo.project(line.shape(), epsg),
+    )
 
 
 def data_version() -> str:

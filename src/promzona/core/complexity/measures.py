@@ -27,9 +27,9 @@ def rca(x) -> np.ndarray:
 
     Examples
     --------
-    >>> rca(np.array([[1.0, 1.0], [0.0, 2.0]]))
-    array([[2. , 0.66...],
-           [0. , 1.33...]])
+    >>> rca(np.array([[1.0, 1.0], [0.0, 2.0]])).round(2)
+    array([[2.  , 0.67],
+           [0.  , 1.33]])
     """
     x = as_dense(x)
     row, col, total = _totals(x)
@@ -44,9 +44,9 @@ def rpop(x, population) -> np.ndarray:
 
     Examples
     --------
-    >>> rpop(np.array([[2.0, 0.0], [2.0, 4.0]]), [1.0, 3.0])
+    >>> rpop(np.array([[2.0, 0.0], [2.0, 4.0]]), [1.0, 3.0]).round(2)
     array([[2.  , 0.  ],
-           [0.66..., 1.33...]])
+           [0.67, 1.33]])
     """
     x = as_dense(x)
     pop = np.asarray(population, dtype=float).reshape(-1)

@@ -13,7 +13,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,14 +24,8 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from ..errors import InputError
+from ..errors import InputError, gettext_noop
 from ..sinks import spreadsheet_row
-
-
-def gettext_noop(s: str) -> str:
-    """Marks a message for extraction; interfaces translate it (see :meth:`FileRefused.translate`)."""
-    return s
-
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 200
@@ -69,31 +63,15 @@ ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError
 MIB = 1024 * 1024
 
 
-def _format(template: str, params: dict[str, Any]) -> str:
-    if not params:
-        return template
-    try:
-        return template % params
-    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-        return template
-
-
 class FileRefused(InputError):
     """The file is refused as a whole (size, archive, content, layers, CRS, limits): nothing
-    is imported. The message is ``template % params``, so an interface can translate it."""
+    is imported. The message is ``template % params``, translated at the edge."""
 
     code = "file_refused"
 
     def __init__(self, template: str, *, field: str | None = None, details: Any = None,
                  **params: Any):
-        super().__init__(_format(template, params), field=field, details=details)
-        self.template, self.params = template, params
-
-    def translate(self, gettext: Callable[[str], str]) -> FileRefused:
-        """Re-word the message in the caller's language."""
-        self.message = _format(gettext(self.template), self.params)
-        self.args = (self.message,)
-        return self
+        super().__init__(template, field=field, details=details, params=params)
 
 
 @dataclass

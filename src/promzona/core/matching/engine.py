@@ -1,10 +1,4 @@
-"""The matcher: a per-dataset index built once, and one vectorised pass per request.
-
-**Index** (:class:`MatchIndex`, built once per dataset): plot attributes as numpy arrays; lines
-grouped by (source, status); for every plot and group of its zone within
-``max_connection_m``, the distance to the group's nearest line (STRtree) and the connection cost
-(fixed + per km × distance). Lines without a recorded source are not connection options: their
-capacity cannot be checked.
+"""The matcher: one vectorised pass per request over a :class:`~.index.MatchIndex`.
 
 **Per request** (:func:`match`), array operations only:
 
@@ -12,13 +6,13 @@ capacity cannot be checked.
   permitting ``C25`` accepts ``C25.11``; no permitted sectors means any), hazard class (class
   ``h`` is allowed when ``h >= hazard_class_max``), rail spur, maximum distances (an unknown
   distance fails a stated maximum), a published lease or sale price, budget;
-* utilities, per need: among the plot's options (nearest line per source and status) that can
-  ever serve, the one with the lowest cost over the horizon (connection + tariff × consumption ×
-  years), then ready earliest, then lowest line id. Cost first keeps the match monotone: more
-  capacity or a smaller need only adds options, so it can never raise a plot's cost above a
-  budget. An option is ready when its line exists (today, or its planned completion) **and** its
-  source has the capacity — free capacity from the ledger now, or once enough planned upgrades
-  are completed — plus the connection lead time;
+* utilities, per need: among the plot's options (nearest line per source and status), the one
+  :func:`promzona.core.connections.choose` picks — the cheapest over the horizon (connection +
+  tariff × consumption × years) that is ready by the desired start, else the earliest; the
+  explanation says what the choice gave up. An option is ready when its line exists (today, or
+  its planned completion) **and** its source has the capacity — free capacity from the ledger
+  now, or once enough planned upgrades are completed — plus the connection lead time.
+  :func:`serving` applies the same choice to one plot: what a reservation commits;
 * a need no option can ever serve is a **gap** and the plot is **excluded** with the sentence
   saying why; a need served only by a line being built or by a planned upgrade keeps the plot
   in the results ("possibly later") with the gap and the date it closes;
@@ -33,22 +27,31 @@ capacity cannot be checked.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
-import shapely
 
-from promzona.core.connections import LineLink
-from promzona.core.utilities import UTILITY_KINDS
+from promzona.core.connections import NEVER, choose
 
-from .data import PlotIn, SourceIn, UpgradeIn, ZoneIn
-from .request import CRITERIA, KINDS, Assumptions, MatchRequest
-from .text import TEXT, fmt_num
-
-NEVER = 10**8  # a day ordinal later than any real date
-STATUS_OK = "published"
+from .index import MatchIndex, sector_within
+from .outcome import (
+    R_AREA_LARGE,
+    R_AREA_SMALL,
+    R_BUDGET,
+    R_DIST_AIRPORT,
+    R_DIST_RAIL,
+    R_DIST_ROAD,
+    R_GAP,
+    R_HAZARD,
+    R_NO_PRICE,
+    R_RAIL_SPUR,
+    R_SECTOR,
+    R_STATUS,
+    Choice,
+    MatchOutcome,
+    UtilityOption,
+    option_of,
+)
+from .request import KINDS, Assumptions, MatchRequest
 
 CRITERIA_DOC = {
     "cost": "cheapest cost of location among the results / this plot's (1 for the cheapest)",
@@ -61,226 +64,26 @@ CRITERIA_DOC = {
     "area": "requested minimum area / plot area (capped at 1): less unused land is better",
 }
 
-# Exclusion reason bits.
-R_STATUS, R_AREA_SMALL, R_AREA_LARGE, R_SECTOR, R_HAZARD, R_RAIL_SPUR = 1, 2, 4, 8, 16, 32
-R_DIST_RAIL, R_DIST_ROAD, R_DIST_AIRPORT, R_NO_PRICE, R_BUDGET = 64, 128, 256, 512, 1024
-R_GAP = {k: 2048 << i for i, k in enumerate(KINDS)}
-
-
-def sector_within(sector: str, code: str) -> bool:
-    """True when ``sector`` is ``code`` or a subdivision of it (OKED codes are prefixes)."""
-    return sector == code or sector.startswith(code)
-
-
-def _division(code: str) -> str:
-    return code.split(".")[0][:3]
-
-
-def _ord(d: dt.date | None, default: int) -> int:
-    return d.toordinal() if d is not None else default
-
-
-class MatchIndex:
-    """Everything about the dataset that does not depend on the request."""
-
-    def __init__(
-        self,
-        *,
-        zones: list[ZoneIn],
-        plots: list[PlotIn],
-        sources: list[SourceIn],
-        upgrades: list[UpgradeIn],
-        lines: list[LineLink],
-        max_connection_m: float = 10_000.0,
-    ):
-        self.max_connection_m = float(max_connection_m)
-        self.zones = sorted(zones, key=lambda z: z.id)
-        self.zone_pos = {z.id: i for i, z in enumerate(self.zones)}
-        self.plots = sorted(plots, key=lambda p: p.id)
-        self.sources = sorted(sources, key=lambda s: s.id)
-        self.source_pos = {s.id: i for i, s in enumerate(self.sources)}
-        self.sources_of_kind: dict[str, list[int]] = {}
-        for i, s in enumerate(self.sources):
-            self.sources_of_kind.setdefault(s.kind, []).append(i)
-        self.upgrades: dict[int, list[UpgradeIn]] = {}
-        for u in sorted(upgrades, key=lambda u: (u.completion, u.id)):
-            if u.source_id in self.source_pos and u.capacity_added > 0:
-                self.upgrades.setdefault(u.source_id, []).append(u)
-        P = len(self.plots)
-        self.plot_pos = {p.id: i for i, p in enumerate(self.plots)}
-        self.plot_id = np.array([p.id for p in self.plots], dtype=np.int64)
-        self.plot_zone = np.array([self.zone_pos[p.zone_id] for p in self.plots], dtype=np.int64)
-        self.published = np.array([p.status == STATUS_OK for p in self.plots], dtype=bool)
-        self.area = np.array([p.area_ha for p in self.plots], dtype=float)
-        self.hazard_max = np.array([p.hazard_class_max for p in self.plots], dtype=np.int64)
-
-        def opt(vals):
-            return np.array([np.nan if v is None else float(v) for v in vals], dtype=float)
-
-        self.lease = opt(p.lease_price_kzt_ha_year for p in self.plots)
-        self.sale = opt(p.sale_price_kzt for p in self.plots)
-        self.free_use = np.array([p.free_use for p in self.plots], dtype=bool)
-        self.rail_spur = np.array([p.rail_spur for p in self.plots], dtype=bool)
-        self.d_rail = opt(p.dist_rail_m for p in self.plots)
-        self.d_road = opt(p.dist_road_m for p in self.plots)
-        self.d_airport = opt(p.dist_airport_m for p in self.plots)
-        self.avail = np.array([_ord(p.available_from, 0) for p in self.plots], dtype=np.int64)
-        sets: dict[tuple[str, ...], int] = {}
-        self.plot_sectorset = np.array(
-            [sets.setdefault(tuple(sorted(p.permitted_sectors)), len(sets)) for p in self.plots],
-            dtype=np.int64,
-        )
-        self.sectorsets = list(sets)
-        self.admin_days = np.array([z.admin_procedure_days for z in self.zones], dtype=np.int64)
-
-        # Lines: keep those whose source is known and of the same kind.
-        self.lines = sorted(
-            (ln for ln in lines if ln.source_id in self.source_pos
-             and self.sources[self.source_pos[ln.source_id]].kind == ln.kind),
-            key=lambda ln: ln.id,
-        )
-        self.line_pos = {ln.id: i for i, ln in enumerate(self.lines)}
-        self.line_fixed = np.array([ln.fixed_cost_kzt for ln in self.lines], dtype=float)
-        self.line_perkm = np.array([ln.cost_per_km_kzt for ln in self.lines], dtype=float)
-        self.line_lead = np.array([ln.lead_days for ln in self.lines], dtype=np.int64)
-        self.line_done = np.array([_ord(ln.completion, 0) for ln in self.lines], dtype=np.int64)
-        groups: dict[tuple[int, str], list[int]] = {}
-        for i, ln in enumerate(self.lines):
-            groups.setdefault((self.source_pos[ln.source_id], ln.status), []).append(i)
-        self.group_keys = sorted(groups)
-        self.group_source = np.array([g[0] for g in self.group_keys], dtype=np.int64)
-        plots_of_zone: dict[int, np.ndarray] = {
-            zi: np.flatnonzero(self.plot_zone == zi) for zi in range(len(self.zones))
-        }
-        geoms = np.array([p.geometry for p in self.plots], dtype=object)
-        acc: dict[str, list[tuple[np.ndarray, ...]]] = {k: [] for k in KINDS}
-        for gi, key in enumerate(self.group_keys):
-            src = self.sources[key[0]]
-            members = plots_of_zone.get(self.zone_pos.get(src.zone_id, -1))
-            if members is None or members.size == 0:
-                continue
-            line_idx = np.array(groups[key], dtype=np.int64)
-            tree = shapely.STRtree([self.lines[i].geometry for i in line_idx])
-            (inp, hit), dist = tree.query_nearest(
-                geoms[members], max_distance=self.max_connection_m, return_distance=True,
-                all_matches=True,
-            )
-            # Equidistant lines: keep the lowest line index (hits come in any order).
-            order = np.lexsort((line_idx[hit], inp))
-            inp, hit, dist = inp[order], hit[order], dist[order]
-            first = np.ones(inp.size, dtype=bool)
-            first[1:] = inp[1:] != inp[:-1]
-            acc[src.kind].append((members[inp[first]], np.full(first.sum(), gi, dtype=np.int64),
-                                  line_idx[hit[first]], dist[first]))
-        self.pairs: dict[str, dict[str, np.ndarray]] = {}
-        for kind in KINDS:
-            if acc[kind]:
-                plot_i, grp, line, dist = (np.concatenate(c) for c in zip(*acc[kind], strict=True))
-            else:
-                plot_i = grp = line = np.zeros(0, dtype=np.int64)
-                dist = np.zeros(0)
-            order = np.lexsort((line, plot_i))
-            plot_i, grp, line, dist = plot_i[order], grp[order], line[order], dist[order]
-            seg_plot, seg_start = np.unique(plot_i, return_index=True)
-            self.pairs[kind] = {
-                "plot": plot_i, "group": grp, "line": line, "dist": dist,
-                "cost": self.line_fixed[line] + self.line_perkm[line] * dist / 1000.0,
-                "lead": self.line_lead[line], "done": self.line_done[line],
-                "seg_plot": seg_plot, "seg_start": seg_start,
-                "seg_len": np.diff(np.append(seg_start, plot_i.size)),
-            }
-        self.size = P
-
-    def status_mask(self, statuses: tuple[str, ...]) -> np.ndarray:
-        """Plots (in index order) whose status is one of ``statuses``."""
-        return np.array([p.status in statuses for p in self.plots], dtype=bool)
-
-    def source_ready(self, source_pos: int, need: float, today_ord: int) -> int:
-        """Day ordinal from which the source can supply ``need`` more, or NEVER."""
-        s = self.sources[source_pos]
-        free = s.capacity - s.committed
-        if free >= need:
-            return today_ord
-        for u in self.upgrades.get(s.id, []):
-            free += u.capacity_added
-            if free >= need:
-                return max(today_ord, u.completion.toordinal())
-        return NEVER
-
-
-@dataclass
-class Choice:
-    """Per kind: the chosen pair per plot (-1 none) and its ready day ordinal (NEVER: a gap)."""
-
-    pair: np.ndarray
-    ready: np.ndarray
-    pair_ready: np.ndarray  # ready day ordinal of every pair of the kind (for alternatives)
-
-
-@dataclass
-class UtilityOption:
-    kind: str
-    need: float
-    unit: str
-    line_id: int
-    line_code: str
-    line_status: str
-    source_id: int
-    source_code: str
-    source_name: str
-    distance_m: float
-    connection_cost_kzt: float
-    free_now: float
-    tariff_kzt: float
-    annual_cost_kzt: float
-    ready_on: dt.date
-
-
-@dataclass
-class Gap:
-    kind: str
-    text: str
-    resolved_on: dt.date | None  # None: never, with what is planned (the plot is excluded)
-
-
-@dataclass
-class Reason:
-    code: str
-    text: str
-
-
-@dataclass
-class ResultRow:
-    plot_id: int
-    rank: int
-    score: float
-    cost_of_location_kzt: float
-    cost_breakdown: dict[str, float]
-    time_to_start_days: int
-    start_on: dt.date
-    utilities: list[UtilityOption]
-    gaps: list[Gap]
-    criteria: dict[str, float]
-    explanation: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Excluded:
-    plot_id: int
-    reasons: list[Reason]
-
-
-def _segment_choice(p: dict[str, np.ndarray], keys: list[np.ndarray]) -> np.ndarray:
-    """Per segment (plot), the first pair in the lexicographic order of ``keys`` (then index)."""
-    if p["plot"].size == 0:
-        return np.zeros(0, dtype=np.int64)
-    start, length = p["seg_start"], p["seg_len"]
-    cand = np.ones(p["plot"].size, dtype=bool)
-    for key in keys:
-        k = np.where(cand, key, np.inf)
-        cand &= k == np.repeat(np.minimum.reduceat(k, start), length)
-    idx = np.where(cand, np.arange(cand.size), cand.size)
-    return np.minimum.reduceat(idx, start)
+def kind_choice(ix: MatchIndex, kind: str, need: float, *, today: dt.date, years: float,
+                assumptions: Assumptions, start_by: int | None) -> Choice:
+    """For every plot, the option of ``kind`` that serves ``need`` (the rule of
+    :func:`~promzona.core.connections.choose`) and when it is ready."""
+    p, t = ix.pairs[kind], today.toordinal()
+    src_ready = np.full(len(ix.sources), NEVER, dtype=np.int64)
+    for s in ix.sources_of_kind.get(kind, ()):
+        src_ready[s] = ix.source_ready(s, need, t)
+    source = ix.group_source[p["group"]]
+    g_ready = src_ready[source]
+    ready = np.maximum(np.maximum(p["done"], t), g_ready) + p["lead"]
+    ready = np.where(g_ready >= NEVER, NEVER, ready)
+    bill = ix.source_tariff[source] * need * assumptions.annual_units(kind)
+    cost = np.where(ready >= NEVER, np.inf, p["cost"] + bill * years)
+    chosen = choose(cost, ready, seg_start=p["seg_start"], seg_len=p["seg_len"], start_by=start_by)
+    pair = np.full(ix.size, -1, dtype=np.int64)
+    when = np.full(ix.size, NEVER, dtype=np.int64)
+    pair[p["seg_plot"]] = chosen
+    when[p["seg_plot"]] = ready[chosen]
+    return Choice(pair=pair, ready=when, pair_ready=ready, pair_cost=cost)
 
 
 def match(
@@ -316,33 +119,20 @@ def match(
     annual = np.zeros(P)
     latest = np.maximum(np.maximum(ix.avail, t), t + ix.admin_days[ix.plot_zone])
     choices: dict[str, Choice] = {}
-    tariff = np.array([s.tariff_kzt for s in ix.sources], dtype=float)
+    tariff = ix.source_tariff
+    start_by = req.start_by.toordinal() if req.start_by is not None else None
     for kind in KINDS:
         need = req.need(kind)
         if need <= 0:
             continue
+        ch = choices[kind] = kind_choice(ix, kind, need, today=today, years=years, assumptions=a,
+                                         start_by=start_by)
         p = ix.pairs[kind]
-        src_ready = np.full(len(ix.sources), NEVER, dtype=np.int64)
-        for s in ix.sources_of_kind.get(kind, ()):
-            src_ready[s] = ix.source_ready(s, need, t)
-        g_ready = src_ready[ix.group_source[p["group"]]]
-        ready = np.maximum(np.maximum(p["done"], t), g_ready) + p["lead"]
-        ready = np.where(g_ready >= NEVER, NEVER, ready)
-        bill = tariff[ix.group_source[p["group"]]] * need * a.annual_units(kind)
-        # The lowest cost over the horizon among the feasible, then the earliest. (Where none is
-        # feasible the pick is arbitrary; the gap sentence names the cheapest, see _option.)
-        horizon_cost = np.where(ready >= NEVER, np.inf, p["cost"] + bill * years)
-        chosen = _segment_choice(p, [horizon_cost, ready.astype(float)])
-        pair = np.full(P, -1, dtype=np.int64)
-        when = np.full(P, NEVER, dtype=np.int64)
-        pair[p["seg_plot"]] = chosen
-        when[p["seg_plot"]] = ready[chosen]
-        choices[kind] = Choice(pair=pair, ready=when, pair_ready=ready)
-        reasons |= np.where(when >= NEVER, R_GAP[kind], 0)
-        has = pair >= 0
-        conn[has] += p["cost"][pair[has]]
-        annual[has] += tariff[ix.group_source[p["group"][pair[has]]]] * need * a.annual_units(kind)
-        latest = np.maximum(latest, when)
+        reasons |= np.where(ch.ready >= NEVER, R_GAP[kind], 0)
+        has = ch.pair >= 0
+        conn[has] += p["cost"][ch.pair[has]]
+        annual[has] += tariff[ix.group_source[p["group"][ch.pair[has]]]] * need * a.annual_units(kind)
+        latest = np.maximum(latest, ch.ready)
 
     lease_total = ix.area * ix.lease * years
     with np.errstate(invalid="ignore"):
@@ -365,252 +155,34 @@ def match(
     )
 
 
-def _anchor_fit(req: MatchRequest, zones: list[ZoneIn]) -> np.ndarray:
-    out = []
-    for z in zones:
-        if any(_division(c) == _division(req.sector) for c in z.anchor_sectors):
-            out.append(1.0)
-        elif any(c[:1] == req.sector[:1] for c in z.anchor_sectors):
-            out.append(0.5)
-        else:
-            out.append(0.0)
-    return np.array(out, dtype=float)
+def plot_options(ix: MatchIndex, *, plot_id: int, kind: str, need: float = 0.0, today: dt.date,
+                 horizon_years: int = 10, start_by: dt.date | None = None,
+                 assumptions: Assumptions | None = None) -> tuple[list[UtilityOption], int | None]:
+    """Every option of ``kind`` for one plot and the position of the one that serves (None:
+    no option can ever serve ``need``) — by the same choice a match makes."""
+    a = assumptions or Assumptions()
+    i = ix.plot_pos[plot_id]
+    ch = kind_choice(ix, kind, need, today=today, years=float(horizon_years), assumptions=a,
+                     start_by=start_by.toordinal() if start_by is not None else None)
+    seg = ix.segment(kind, i)
+    options = [option_of(ix, ch, kind, i, need=need, assumptions=a, k=k)
+               for k in range(seg.start, seg.stop)]
+    serves = None if ch.pair[i] < 0 or ch.ready[i] >= NEVER else int(ch.pair[i]) - seg.start
+    return options, serves
 
 
-class MatchOutcome:
-    """The arrays of one match, with rows materialised on demand."""
-
-    def __init__(self, *, index, request, today, assumptions, reasons, choices, land, by_lease,
-                 conn, annual, incentive, total, start, priority, visible):
-        self.index, self.request, self.today, self.assumptions = index, request, today, assumptions
-        self.reasons, self.choices = reasons, choices
-        self.land, self.by_lease, self.conn, self.annual = land, by_lease, conn, annual
-        self.incentive, self.total, self.start, self.priority = incentive, total, start, priority
-        ix, req = index, request
-        ok = np.flatnonzero((reasons == 0) & visible)
-        self.days = (start - today.toordinal()).astype(np.int64)
-        crit: dict[str, np.ndarray] = {}
-        if ok.size:
-            tot = total[ok]
-            cmin = max(float(tot.min()), 0.0)
-            crit["cost"] = (cmin + 1.0) / (np.maximum(tot, 0.0) + 1.0)
-            crit["time"] = 365.0 / (365.0 + self.days[ok])
-            rail = np.where(ix.rail_spur[ok], 1.0, np.nan_to_num(np.exp(-ix.d_rail[ok] / 5000.0)))
-            crit["logistics"] = (0.5 * rail + 0.3 * np.nan_to_num(np.exp(-ix.d_road[ok] / 5000.0))
-                                 + 0.2 * np.nan_to_num(np.exp(-ix.d_airport[ok] / 50000.0)))
-            crit["sector"] = priority[ok].astype(float)
-            crit["anchor"] = _anchor_fit(req, ix.zones)[ix.plot_zone[ok]]
-            target = req.area_min_ha if req.area_min_ha else None
-            crit["area"] = (np.minimum(1.0, target / ix.area[ok]) if target
-                            else np.ones(ok.size))
-            wsum = sum(req.weights.get(c, 0.0) for c in CRITERIA)
-            score = sum(req.weights.get(c, 0.0) * crit[c] for c in CRITERIA) * 100.0 / wsum
-            score = np.round(score, 4)
-            order = np.lexsort((ix.plot_id[ok], -score))
-            self.ranked = ok[order]
-            self.score = score[order]
-            self.criteria = {c: v[order] for c, v in crit.items()}
-        else:
-            self.ranked = ok
-            self.score = np.zeros(0)
-            self.criteria = {c: np.zeros(0) for c in CRITERIA}
-        self.excluded_pos = np.flatnonzero((reasons != 0) & visible)
-
-    # ---- ids -------------------------------------------------------------------------------
-    @property
-    def result_ids(self) -> list[int]:
-        return self.index.plot_id[self.ranked].tolist()
-
-    @property
-    def excluded_ids(self) -> list[int]:
-        return self.index.plot_id[self.excluded_pos].tolist()
-
-    # ---- materialised rows -----------------------------------------------------------------
-    def results(self, limit: int | None = None, tr: Callable[[str], str] = str) -> list[ResultRow]:
-        T = {k: tr(v) for k, v in TEXT.items()}
-        rows = []
-        n = self.ranked.size if limit is None else min(limit, self.ranked.size)
-        for r in range(n):
-            i = int(self.ranked[r])
-            utilities, gaps = self._utilities(i, T)
-            start_on = dt.date.fromordinal(int(self.start[i]))
-            row = ResultRow(
-                plot_id=int(self.index.plot_id[i]), rank=r + 1, score=float(self.score[r]),
-                cost_of_location_kzt=round(float(self.total[i]), 2),
-                cost_breakdown=self._breakdown(i), time_to_start_days=int(self.days[i]),
-                start_on=start_on, utilities=utilities, gaps=gaps,
-                criteria={c: round(float(v[r]), 4) for c, v in self.criteria.items()},
-            )
-            row.explanation = self._explain(i, row, T)
-            rows.append(row)
-        return rows
-
-    def excluded(self, tr: Callable[[str], str] = str, limit: int | None = None) -> list[Excluded]:
-        T = {k: tr(v) for k, v in TEXT.items()}
-        return [Excluded(plot_id=int(self.index.plot_id[i]), reasons=self._reasons(int(i), T))
-                for i in self.excluded_pos[:limit]]
-
-    def _breakdown(self, i: int) -> dict[str, float]:
-        years = self.request.horizon_years
-        return {
-            "land_kzt": round(float(self.land[i]), 2),
-            "land_deal": "lease" if self.by_lease[i] else "purchase",
-            "connections_kzt": round(float(self.conn[i]), 2),
-            "utilities_per_year_kzt": round(float(self.annual[i]), 2),
-            "utilities_kzt": round(float(self.annual[i]) * years, 2),
-            "incentives_kzt": round(-float(self.incentive[i]), 2) + 0.0,  # no "-0.0"
-            "horizon_years": years,
-        }
-
-    def _option(self, kind: str, i: int) -> UtilityOption | None:
-        ch = self.choices.get(kind)
-        if ch is None or ch.pair[i] < 0:
-            return None
-        ix = self.index
-        p = ix.pairs[kind]
-        k = int(ch.pair[i])
-        if ch.ready[i] >= NEVER:  # a gap: describe the option cheapest to connect
-            seg = int(np.searchsorted(p["seg_plot"], i))
-            lo = int(p["seg_start"][seg])
-            k = lo + int(np.argmin(p["cost"][lo:lo + int(p["seg_len"][seg])]))
-        line = ix.lines[int(p["line"][k])]
-        src = ix.sources[int(ix.group_source[p["group"][k]])]
-        need = self.request.need(kind)
-        ready = int(ch.ready[i])
-        return UtilityOption(
-            kind=kind, need=need, unit=UTILITY_KINDS[kind].unit, line_id=line.id,
-            line_code=line.code, line_status=line.status, source_id=src.id, source_code=src.code,
-            source_name=src.name, distance_m=round(float(p["dist"][k]), 1),
-            connection_cost_kzt=round(float(p["cost"][k]), 2), free_now=src.free,
-            tariff_kzt=src.tariff_kzt,
-            annual_cost_kzt=round(src.tariff_kzt * need * self.assumptions.annual_units(kind), 2),
-            ready_on=dt.date.fromordinal(min(ready, dt.date.max.toordinal())),  # NEVER: max date
-        )
-
-    def _gap_text(self, kind: str, i: int, opt: UtilityOption | None, T) -> tuple[str, dt.date | None]:
-        """The gap sentence and the date it closes (None: nothing planned closes it)."""
-        ix = self.index
-        unit = UTILITY_KINDS[kind].unit
-        need = self.request.need(kind)
-        if opt is None:
-            return T["gap_no_line"].format(
-                kind=T[f"kind_{kind}"], km=fmt_num(ix.max_connection_m / 1000, T=T)), None
-        head = T["gap_need"].format(need=fmt_num(need, T=T), unit=unit, source=opt.source_code,
-                                           free=fmt_num(max(opt.free_now, 0.0), T=T))
-        never = self.choices[kind].ready[i] >= NEVER
-        ups = ix.upgrades.get(opt.source_id, [])
-        parts = []
-        if opt.free_now < need:
-            parts.append(head)
-            if ups:
-                parts += [T["gap_upgrade"].format(added=fmt_num(u.capacity_added, T=T), unit=unit,
-                                                         month=u.completion.strftime("%Y-%m"))
-                          for u in ups]
-            else:
-                parts.append(T["gap_no_upgrade"])
-        if opt.line_status != "existing":
-            line = ix.lines[ix.line_pos[opt.line_id]]
-            parts.append(T["gap_line"].format(
-                line=opt.line_code, status=T[f"status_{opt.line_status}"],
-                date=line.completion.isoformat() if line.completion else "?"))
-        return "; ".join(parts), None if never else opt.ready_on
-
-    def _utilities(self, i: int, T) -> tuple[list[UtilityOption], list[Gap]]:
-        utilities, gaps = [], []
-        for kind in KINDS:
-            if self.request.need(kind) <= 0:
-                continue
-            opt = self._option(kind, i)
-            if opt is not None:
-                utilities.append(opt)
-            if opt is None or self.choices[kind].ready[i] >= NEVER:
-                gaps.append(Gap(kind, self._gap_text(kind, i, opt, T)[0], None))
-            elif opt.line_status != "existing" or opt.free_now < opt.need:
-                text, when = self._gap_text(kind, i, opt, T)
-                gaps.append(Gap(kind, text, when))
-        return utilities, gaps
-
-    def _faster(self, kind: str, i: int) -> tuple[LineLink, dt.date, float] | None:
-        """An option ready earlier than the chosen (cheapest) one: line, date, connection cost."""
-        ch, p = self.choices[kind], self.index.pairs[kind]
-        seg = int(np.searchsorted(p["seg_plot"], i))
-        if seg >= p["seg_plot"].size or p["seg_plot"][seg] != i:
-            return None
-        lo = int(p["seg_start"][seg])
-        ready = ch.pair_ready[lo:lo + int(p["seg_len"][seg])]
-        k = lo + int(np.argmin(ready))
-        if ch.pair_ready[k] >= ch.ready[i]:
-            return None
-        line = self.index.lines[int(p["line"][k])]
-        return line, dt.date.fromordinal(int(ch.pair_ready[k])), float(p["cost"][k])
-
-    def _explain(self, i: int, row: ResultRow, T) -> list[str]:
-        ix, req, b = self.index, self.request, row.cost_breakdown
-        out = []
-        if b["land_deal"] == "lease":
-            out.append(T["x_lease"].format(
-                area=fmt_num(ix.area[i], 2, T=T), price=fmt_num(ix.lease[i], T=T),
-                years=req.horizon_years, total=fmt_num(b["land_kzt"], T=T)))
-        else:
-            out.append(T["x_sale"].format(total=fmt_num(b["land_kzt"], T=T)))
-        for u in row.utilities:
-            out.append(T["x_utility"].format(
-                kind=T[f"kind_{u.kind}"], line=u.line_code, source=u.source_code,
-                dist=fmt_num(u.distance_m, T=T), cost=fmt_num(u.connection_cost_kzt, T=T),
-                ready=u.ready_on.isoformat(), annual=fmt_num(u.annual_cost_kzt, T=T)))
-            faster = self._faster(u.kind, i)
-            if faster is not None:
-                out.append(T["x_faster"].format(
-                    kind=T[f"kind_{u.kind}"], line=faster[0].code,
-                    status=T[f"status_{faster[0].status}"], ready=faster[1].isoformat(),
-                    cost=fmt_num(faster[2], T=T)))
-        if b["incentives_kzt"]:
-            out.append(T["x_incentive"].format(total=fmt_num(-b["incentives_kzt"], T=T)))
-        out.append(T["x_start"].format(date=row.start_on.isoformat(),
-                                              days=row.time_to_start_days))
-        if req.start_by is not None and row.start_on > req.start_by:
-            out.append(T["x_late"].format(date=req.start_by.isoformat()))
-        if self.priority[i]:
-            out.append(T["x_priority"])
-        return out
-
-    def _reasons(self, i: int, T) -> list[Reason]:
-        ix, req, bits = self.index, self.request, int(self.reasons[i])
-        p = ix.plots[i]
-        out = []
-
-        def add(code: str, **kw: Any) -> None:
-            out.append(Reason(code, T[f"r_{code}"].format(**kw)))
-
-        if bits & R_STATUS:
-            add("status", status=p.status)
-        if bits & R_AREA_SMALL:
-            add("area_small", area=fmt_num(p.area_ha, 2, T=T),
-                min=fmt_num(req.area_min_ha, 2, T=T))
-        if bits & R_AREA_LARGE:
-            add("area_large", area=fmt_num(p.area_ha, 2, T=T),
-                max=fmt_num(req.area_max_ha, 2, T=T))
-        if bits & R_SECTOR:
-            add("sector", sector=req.sector, permitted=", ".join(p.permitted_sectors))
-        if bits & R_HAZARD:
-            add("hazard", hazard=req.hazard_class, max=p.hazard_class_max)
-        if bits & R_RAIL_SPUR:
-            add("rail_spur")
-        for bit, name, d, lim in ((R_DIST_RAIL, "rail", p.dist_rail_m, req.max_dist_rail_m),
-                                  (R_DIST_ROAD, "road", p.dist_road_m, req.max_dist_road_m),
-                                  (R_DIST_AIRPORT, "airport", p.dist_airport_m,
-                                   req.max_dist_airport_m)):
-            if bits & bit:
-                if d is None:
-                    add(f"dist_{name}_unknown", max=fmt_num(lim, T=T))
-                else:
-                    add(f"dist_{name}", dist=fmt_num(d, T=T), max=fmt_num(lim, T=T))
-        if bits & R_NO_PRICE:
-            add("no_price")
-        if bits & R_BUDGET:
-            add("budget", cost=fmt_num(self.total[i], T=T), budget=fmt_num(req.budget_kzt, T=T))
-        for kind in KINDS:
-            if bits & R_GAP[kind]:
-                text, _ = self._gap_text(kind, i, self._option(kind, i), T)
-                out.append(Reason(f"gap_{kind}", text))
-        return out
+def serving(ix: MatchIndex, *, plot_id: int, needs: dict[str, float], today: dt.date,
+            horizon_years: int = 10, start_by: dt.date | None = None,
+            assumptions: Assumptions | None = None) -> dict[str, UtilityOption]:
+    """Per utility kind in ``needs``, the option that serves the plot: the one a match quotes,
+    a reservation commits capacity on, a passport marks. Where no option can ever serve, the
+    one cheapest to connect (its ledger refuses the commitment); kinds with no line are absent."""
+    out = {}
+    for kind, need in needs.items():
+        options, k = plot_options(ix, plot_id=plot_id, kind=kind, need=need, today=today,
+                                  horizon_years=horizon_years, start_by=start_by,
+                                  assumptions=assumptions)
+        if options:
+            out[kind] = options[k] if k is not None else min(
+                options, key=lambda o: (o.connection_cost_kzt, o.line_id))
+    return out

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 
-
-def gettext_noop(s: str) -> str:
-    return s
+from promzona.core.errors import gettext_noop
 
 
 def fmt_num(x: float | None, digits: int = 0, T: dict[str, str] | None = None) -> str:
@@ -49,6 +47,11 @@ TEXT: dict[str, str] = {
                               "{cost} KZT, ready {ready}; bill {annual} KZT/year"),
     "x_faster": gettext_noop("Faster {kind}: line {line} ({status}) ready {ready}, connection "
                              "{cost} KZT — dearer over the horizon"),
+    "x_in_time": gettext_noop("The {kind} connection is ready by the desired start {date}: {diff} "
+                              "KZT dearer over the horizon than line {line} ({status}), ready {ready}"),
+    "x_cheaper_later": gettext_noop("No {kind} option is ready by the desired start {date}, so "
+                                    "the earliest serves; line {line} ({status}) would cost {diff} "
+                                    "KZT less over the horizon, ready {ready}"),
     "x_incentive": gettext_noop("Incentive: temporary free use of the land for a priority "
                                 "sector, −{total} KZT"),
     "x_start": gettext_noop("Start possible on {date} (in {days} days)"),

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from promzona.core.errors import PromzonaError
+from promzona.geodata.export import EXPORT_FORMATS, layer_export
 from promzona.geodata.selectors import LAYER_CHOICES, layer_objects
-from promzona.geodata.services import EXPORT_FORMATS, export_layer
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         try:
             objs = layer_objects(opts["layer"], user=None, staff=True, zone_slug=opts["zone"])
-            path = export_layer(objects=objs, layer=opts["layer"], fmt=opts["format"],
+            path = layer_export(objects=objs, layer=opts["layer"], fmt=opts["format"],
                                 path=opts["output"])
         except PromzonaError as exc:
             raise CommandError(exc.message) from exc

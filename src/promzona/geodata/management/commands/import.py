@@ -10,7 +10,8 @@ from rich.progress import Progress
 
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.mapping import is_field_mapping
-from promzona.geodata.services import LAYERS, ImportRefused, import_file
+from promzona.geodata.rows import LAYERS, ImportRefused
+from promzona.geodata.services import layer_import
 from promzona.zones.models import Zone
 
 #: A field mapping is a small JSON object; anything larger is not one.
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Checking rows", total=None)
             try:
-                report = import_file(
+                report = layer_import(
                     actor=actor, path=path, layer=opts["layer"], zone=zone,
                     dry_run=opts["dry_run"], crs=opts["crs"], repair=opts["repair"],
                     mapping=mapping, source_layer=opts["source_layer"],

@@ -233,7 +233,7 @@ class Command(BaseCommand):
         if z is None:
             raise _refuse(f"--zone: no zone {zone[:60]!r}")
         if problem == "allocation":
-            data = allocation_instance(z).instance
+            data = allocation_instance(z, today=timezone.localdate()).instance
         else:
             ctx = plan_instance(z, today=timezone.localdate(), **self._plan_choices(opts))
             for code, kinds in ctx.left_out:

@@ -1,0 +1,226 @@
+"""Importing plots: many rows, checked together (overlaps, the zone boundary), derived in
+vectorised passes, written in bulk and audited in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import shapely
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from promzona.audit.services import audit_bulk_record, audit_record, changed, snapshot
+from promzona.core import geometry as geo
+from promzona.core.errors import Conflict, GeometryError, InputError
+from promzona.core.geodata import files
+from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
+from promzona.zones.models import MapFeature, Plot, Sector, Zone
+
+from .rows import (
+    BATCH,
+    ImportRefused,
+    ImportReport,
+    Progress,
+    RowResult,
+    assign,
+    django_reason,
+    mapped_values,
+)
+
+
+def plots_import(
+    *, actor: Any, zone: Zone, table: files.Table, mapping: dict[str, str] | None = None,
+    dry_run: bool = False, repair: bool = False, progress: Progress = None,
+    now: dt.datetime | None = None,
+) -> ImportReport:
+    """Check every row of ``table`` as a plot of ``zone``; write them all or none."""
+    spec = LAYER_FIELDS["plots"]
+    mapping = guess_mapping(table.fields, "plots", mapping, table.filled_fields())
+    if "code" not in mapping:
+        raise InputError("No column for the plot code was found; give a mapping for 'code'.",
+                         field="mapping", details={"fields": table.fields})
+    report = ImportReport(layer="plots", crs=table.crs, mapping=mapping, dry_run=dry_run)
+    existing = {p.code: p for p in Plot.objects.filter(zone=zone)}
+    taken_cadastral = dict(
+        Plot.objects.exclude(cadastral_number=None).values_list("cadastral_number", "code")
+    )
+    known_sectors = set(Sector.objects.values_list("code", flat=True))
+    zone_cover = zone.shape().buffer(1e-5) if zone.geometry else None
+    seen_codes: dict[str, int] = {}
+    seen_cadastral: dict[str, int] = {}
+    plots: list[Plot | None] = []
+    shapes: list[Any] = []
+    sectors: list[list[str] | None] = []
+    for i in range(len(table)):
+        n = i + 1
+        values: dict[str, Any] = {}
+        try:
+            values = mapped_values(table, i, mapping, spec)
+            code = values.get("code") or ""
+            if not code:
+                raise ValueError("code: empty")
+            if code in seen_codes:
+                raise ValueError(f"code {code} repeats row {seen_codes[code]}")
+            seen_codes[code] = n
+            cad = values.get("cadastral_number") or None
+            values["cadastral_number"] = cad
+            if cad:
+                if cad in seen_cadastral:
+                    raise ValueError(f"cadastral number {cad} repeats row {seen_cadastral[cad]}")
+                seen_cadastral[cad] = n
+                holder = taken_cadastral.get(cad)
+                if holder is not None and holder != code:
+                    raise ValueError(f"cadastral number {cad} already belongs to plot {holder}")
+            shape = geo.prepare_polygon(table.geometries[i], repair=repair)
+            if zone_cover is not None and not zone_cover.covers(shape):
+                raise ValueError("the plot lies (partly) outside the zone's boundary")
+            codes = values.pop("permitted_sectors", None)
+            if codes is not None:
+                unknown = [c for c in codes if c not in known_sectors]
+                if unknown:
+                    raise ValueError(f"unknown OKED codes: {', '.join(unknown)[:80]}")
+            plot = existing.get(code)
+            action = "update" if plot is not None else "create"
+            if plot is None:
+                plot = Plot(zone=zone)
+                if "declared_area_ha" not in values or values["declared_area_ha"] is None:
+                    values["declared_area_ha"] = Decimal(f"{max(geo.area_ha(shape), 0.0001):.4f}")
+                if "ownership" not in values:
+                    values["ownership"] = Plot.Ownership.STATE
+                if "lease_price_kzt_ha_year" not in values and not values.get("deal_lease"):
+                    values.setdefault("deal_lease", False)
+            for k, v in values.items():
+                assign(plot, k, v)
+            plot.geometry = geo.to_geojson(shape)
+            plot.min_lon, plot.min_lat, plot.max_lon, plot.max_lat = shape.bounds
+            plot.full_clean(exclude=["zone", "geometry"], validate_unique=False,
+                            validate_constraints=False)
+        except (ValueError, GeometryError) as exc:
+            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse", str(exc)))
+            plots.append(None)
+            shapes.append(None)
+            sectors.append(None)
+        except ValidationError as exc:
+            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse",
+                                         django_reason(exc)))
+            plots.append(None)
+            shapes.append(None)
+            sectors.append(None)
+        else:
+            report.rows.append(RowResult(n, code, action))
+            plots.append(plot)
+            shapes.append(shape)
+            sectors.append(codes)
+        if progress and n % 500 == 0:
+            progress(500)
+    if progress:
+        progress(len(table) % 500)
+    ok = [i for i, p in enumerate(plots) if p is not None]
+    _report_overlaps(zone, report, ok, shapes, plots, existing)
+    if dry_run or report.counts["refuse"]:
+        if not dry_run:
+            raise ImportRefused(report)
+        return report
+    _derive(zone, [plots[i] for i in ok], np.array([shapes[i] for i in ok], dtype=object))
+    try:
+        _write_plots(actor=actor, zone=zone, report=report,
+                     items=[(plots[i], sectors[i], report.rows[i].action) for i in ok], now=now)
+    except IntegrityError as exc:  # a concurrent change took a code or cadastral number
+        raise Conflict(f"The plots changed meanwhile; run the import again ({exc}).") from exc
+    report.written = True
+    return report
+
+
+def _report_overlaps(zone, report, ok, shapes, plots, existing) -> None:
+    """Warn (not refuse) where a plot overlaps another of the file or of the zone."""
+    if not ok:
+        return
+    imported_codes = {plots[i].code for i in ok}
+    others = [p for code, p in existing.items() if code not in imported_codes]
+    geoms = np.array([shapes[i] for i in ok] + [p.shape() for p in others], dtype=object)
+    labels = [plots[i].code for i in ok] + [p.code for p in others]
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms[: len(ok)], predicate="intersects")
+    for a, b in zip(left, right, strict=True):
+        if a == b or (b < len(ok) and b < a):
+            continue
+        inter = shapely.intersection(geoms[a], geoms[b])
+        if shapely.area(inter) <= 1e-12:  # touching edges are not overlaps
+            continue
+        report.rows[ok[a]].warnings.append(f"overlaps plot {labels[b]}")
+
+
+def _derive(zone: Zone, plots: list[Plot], shapes: np.ndarray) -> None:
+    """Computed areas, mismatch flags and distances, vectorised over all plots."""
+    if not plots:
+        return
+    computed = geo.areas_ha(shapes)
+    epsg = geo.metric_epsg_for(zone.shape()) if zone.geometry else geo.metric_epsg_for(shapes[0])
+    by_kind: dict[str, list] = {}
+    for f in MapFeature.objects.filter(zone=zone):
+        by_kind.setdefault(f.kind, []).append(f.shape())
+    dists = {
+        attr: geo.nearest_distances_m(shapes, by_kind.get(kind, []), epsg)
+        for attr, kind in (("dist_rail_m", MapFeature.Kind.RAIL),
+                           ("dist_road_m", MapFeature.Kind.ROAD),
+                           ("dist_airport_m", MapFeature.Kind.AIRPORT),
+                           ("dist_town_centre_m", MapFeature.Kind.TOWN_CENTRE))
+    }
+    for i, plot in enumerate(plots):
+        plot.computed_area_ha = Decimal(f"{computed[i]:.4f}")
+        declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
+        plot.area_mismatch = geo.area_mismatch(declared, float(computed[i]))
+        for attr, values in dists.items():
+            v = float(values[i])
+            setattr(plot, attr, None if np.isnan(v) else v)
+
+
+UPDATE_FIELDS = [
+    f.name for f in Plot._meta.concrete_fields
+    if f.name not in ("id", "zone", "code", "updated_at")
+]
+
+
+@transaction.atomic
+def _write_plots(*, actor, zone, report, items, now) -> None:
+    now = now or timezone.now()
+    befores = {
+        p.pk: snapshot(p) for p in Plot.objects.select_for_update()
+        .filter(pk__in=[p.pk for p, _s, a in items if a == "update"])
+    }
+    for p, _s, a in items:  # the checks ran unlocked: a reservation made since is not undone
+        if a == "update" and Plot.is_ledger_change(befores[p.pk]["status"], p.status):
+            raise Conflict(f"Plot {p.code} was reserved or released meanwhile; run the import "
+                           "again.")
+    created = [p for p, _s, a in items if a == "create"]
+    updated = [p for p, _s, a in items if a == "update"]
+    for p in updated:
+        p.updated_at = now
+    Plot.objects.bulk_create(created, batch_size=BATCH)
+    Plot.objects.bulk_update(updated, UPDATE_FIELDS + ["updated_at"], batch_size=BATCH)
+    through = Plot.permitted_sectors.through
+    with_sectors = [(p, s) for p, s, _a in items if s is not None]
+    through.objects.filter(plot_id__in=[p.pk for p, _s in with_sectors]).delete()
+    through.objects.bulk_create(
+        [through(plot_id=p.pk, sector_id=c) for p, s in with_sectors for c in s], batch_size=BATCH
+    )
+    for start in range(0, len(items), BATCH):  # in batches: snapshots of 100k plots are big
+        entries = []
+        for p, _s, action in items[start:start + BATCH]:
+            after = snapshot(p)
+            before = befores.pop(p.pk, None)
+            if before is not None:
+                before, after = changed(before, after)
+                after.pop("updated_at", None)
+                before.pop("updated_at", None)
+                if not after:
+                    continue
+            entries.append((f"plot.{'created' if action == 'create' else 'updated'}", p, before,
+                            after))
+        audit_bulk_record(actor=actor, entries=entries, now=now, batch_size=BATCH)
+    audit_record(actor=actor, action="plot.imported", obj=zone, now=now,
+                 after={"counts": report.counts, "crs": report.crs})

@@ -1,0 +1,23 @@
+"""Zones, plots (the site passport), utility sources with a capacity ledger, lines, projects.
+
+Geometry is GeoJSON in WGS 84 plus a bounding box for coarse filtering; see
+:mod:`promzona.core.geometry`. Derived fields (bbox, computed area, distances) are filled by the
+services in :mod:`promzona.zones.services`, not by ``save()``.
+"""
+
+from .base import GeoFeature, Translated
+from .plots import Plot
+from .utilities import (
+    CapacityCommitment,
+    InfrastructureProject,
+    UtilityKindChoices,
+    UtilityLine,
+    UtilitySource,
+)
+from .zones import AnchorEnterprise, MapFeature, PriorityDirection, Sector, Zone
+
+__all__ = [
+    "AnchorEnterprise", "CapacityCommitment", "GeoFeature", "InfrastructureProject", "MapFeature",
+    "Plot", "PriorityDirection", "Sector", "Translated", "UtilityKindChoices", "UtilityLine",
+    "UtilitySource", "Zone",
+]

@@ -1,0 +1,54 @@
+"""Business errors on pages: one middleware and one set of helpers, translated at the edge."""
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+from django.utils import translation
+
+from promzona.core import kz_bin
+from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.web.feedback import BusinessErrorsMiddleware, message_of, refused
+
+
+def _core_error() -> InputError:
+    with pytest.raises(InputError) as exc:
+        kz_bin.bin_validate("123")
+    return exc.value
+
+
+@pytest.mark.django_db
+def test_core_error_raised_through_a_page_is_the_error_page_in_the_readers_language():
+    middleware = BusinessErrorsMiddleware(lambda request: None)
+    request = RequestFactory().get("/somewhere/")
+    with translation.override("ru"):
+        response = middleware.process_exception(request, _core_error())
+    assert response.status_code == 400
+    assert "БИН должен состоять ровно из 12 цифр." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_conflict_keeps_its_status_and_forbidden_is_the_403_page():
+    middleware = BusinessErrorsMiddleware(lambda request: None)
+    request = RequestFactory().get("/somewhere/")
+    assert middleware.process_exception(request, Conflict("Taken.")).status_code == 409
+    assert middleware.process_exception(request, Forbidden("No.")).status_code == 403
+
+
+def test_api_errors_are_left_to_the_api():
+    middleware = BusinessErrorsMiddleware(lambda request: None)
+    request = RequestFactory().get("/api/plots")
+    assert middleware.process_exception(request, Conflict("Taken.")) is None
+
+
+def test_refusal_after_a_post_is_a_translated_message_and_a_role_refusal_a_403():
+    request = RequestFactory().post("/x/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    with translation.override("kk"):
+        refused(request, _core_error())
+        expected = message_of(_core_error())
+    assert [m.message for m in request._messages] == [expected]
+    assert expected != _core_error().message  # Kazakh, not core's English
+    with pytest.raises(PermissionDenied):
+        refused(request, Forbidden("No."))
