@@ -10,7 +10,7 @@ plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``
 ``{work}`` (a line work reported 100% done, with a photo ``{photo}``), ``{inspection}`` (an
 open finding on another work), ``{project}`` (investor A's project, an obligation overdue, with
 milestone ``{milestone}`` and a submitted report ``{report}``), ``{scenario}`` (a saved
-build-plan scenario). Each cell runs in a
+build-plan scenario, ``{scenario_work}`` a work it schedules). Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
 
 Set ``PROMZONA_MATRIX_DUMP=1`` to print the observed statuses (to write a new line).
@@ -205,6 +205,8 @@ WEB = [
      302, 403, 403, 200, 200, 403),
     ("GET", "optimise/", "/optimise/", 302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/plan/", "/optimise/{zone}/plan/", 302, 403, 403, 200, 200, 403),
+    ("POST", "optimise/<slug:zone_slug>/plan/works/", "/optimise/{zone}/plan/works/?scenario={scenario}",
+     302, 403, 403, 302, 403, 403),
     ("GET", "optimise/<slug:zone_slug>/scenarios/", "/optimise/{zone}/scenarios/",
      302, 403, 403, 200, 200, 403),
     ("GET", "optimise/<slug:zone_slug>/scenarios/new/", "/optimise/{zone}/scenarios/new/",
@@ -355,6 +357,9 @@ BODIES = {
     ("POST", "/works/{work}/accept/"): lambda ids: _filled({"accepted_on": "{today}", "confirm": "on"}, ids),
     ("POST", "/works/{work}/cancel/"): lambda ids: _filled({"reason": "Matrix", "confirm": "on"}, ids),
     ("POST", "/works/inspections/{inspection}/fix/"): lambda ids: _filled({"fixed_on": "{today}"}, ids),
+    ("POST", "/optimise/{zone}/plan/works/?scenario={scenario}"): lambda ids: {
+        "work": ids["scenario_work"], "funding_source": "local", "contractor": "C",
+        "confirm": "on"},
     ("POST", "/projects/{project}/report/"): lambda ids:
         _filled({"year": "{year}", "investment_kzt": "1", "jobs": "1"}, ids),
     ("POST", "/projects/{project}/status/"): lambda ids: _filled({"on": "{today}", "health": "at_risk"}, ids),
@@ -465,7 +470,8 @@ def world(demo, settings, tmp_path):
     ids = {"app_a": app.pk, "res_a": res.pk, "att_a": att.pk, "plot": plot.pk,
            "plot_code": plot.code, "zone": demo.slug, "draft": draft.pk, "draft_code": draft.code,
            "join_request": join_request.pk, "org_a": users["a"].organisation_id,
-           "scenario": scenario.pk, "logo": Branding.objects.get().logo_sha}
+           "scenario": scenario.pk, "logo": Branding.objects.get().logo_sha,
+           "scenario_work": scenario.result["schedule"][0]["work"]}
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
     ids |= _enquiries(demo)

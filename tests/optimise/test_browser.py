@@ -1,4 +1,5 @@
-"""Staff review the allocation proposal in Chromium: pin a pair, solve again, confirm."""
+"""Staff in Chromium: review the allocation proposal (pin a pair, solve again, confirm), and
+turn the build plan into planned works."""
 
 from __future__ import annotations
 
@@ -45,3 +46,25 @@ def test_pin_solve_again_and_confirm(live_server, browser):
     assert "No application" not in page.locator("main").inner_text()
     remaining = page.locator("tbody tr").all_inner_texts()
     assert len(remaining) == 3 and not any("BLK-" in r for r in remaining)
+
+
+def test_plan_becomes_planned_works_once(live_server, browser):
+    page = browser.new_context(locale="en-US").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "demo-staff")
+    page.fill("input[name=password]", "balkhash-demo-2026")
+    page.click("form.stack button[type=submit]")
+    page.goto(f"{live_server.url}/optimise/balkhash/plan/?budget=500")
+    form = page.locator("form[action*='/plan/works/']")
+    ticked = form.locator("input[name=work]:checked").count()
+    assert ticked >= 1
+    form.locator("button").click()  # without the confirmation the browser does not send it
+    assert "Planned works created" not in page.locator("main").inner_text()
+    form.locator("select[name=funding_source]").select_option("republican")
+    form.locator("input[name=confirm]").check()
+    form.locator("button").click()
+    assert "Planned works created" in page.locator("main").inner_text()
+    assert page.locator("form[action*='/plan/works/'] a", has_text="already built by work #") \
+        .count() == ticked
+    page.goto(f"{live_server.url}/works/")
+    assert "Republican budget" in page.locator("main").inner_text()

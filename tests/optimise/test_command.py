@@ -201,3 +201,44 @@ def test_bad_export_arguments_exit_2_and_write_nothing(demo, tmp_path, args, mes
         run("utilities", *args, "--export-instance", path)
     assert caught.value.returncode == 2
     assert not path.exists()
+
+
+# --- works from the zone's plan ------------------------------------------------------------
+
+CREATE = ("utilities", "--zone", "balkhash", "--create-works", "--budget", "500",
+          "--funding", "local", "--user", "demo-staff")
+
+
+def test_create_works_turns_the_zones_plan_into_planned_works_once(demo):
+    from promzona.works.models import Work
+
+    out, _ = run(*CREATE)
+    created = list(Work.objects.order_by("pk"))
+    assert created and all(w.status == "planned" and w.funding_source == "local"
+                           and w.contractor == "To be selected" for w in created)
+    assert f"{len(created)} works created, 0 already existed" in out
+    out, _ = run(*CREATE)
+    assert f"0 works created, {len(created)} already existed" in out
+    assert Work.objects.count() == len(created)
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("--user", "demo-manager"), "Only zone office staff"),
+    (("--user", "nobody"), "no user 'nobody'"),
+    (("--zone", "nowhere"), "no zone 'nowhere'"),
+    (("--periods", "0"), "--periods"),
+    (("--budget", "x"), "--budget"),
+    (("--export-instance", "x.json"), r"give --zone \(and no"),
+])
+def test_create_works_refuses_bad_input_and_creates_nothing(demo, args, error):
+    from promzona.works.models import Work
+
+    with pytest.raises(CommandError, match=error) as exc:
+        run(*CREATE, *args)
+    assert exc.value.returncode == 2
+    assert not Work.objects.exists()
+
+
+def test_create_works_needs_funding_and_user(demo):
+    with pytest.raises(CommandError, match="give --funding and --user"):
+        run("utilities", "--zone", "balkhash", "--create-works")

@@ -1,5 +1,6 @@
 """Two staff confirm competing proposals at the same moment: one is reserved whole, the other
-not at all, and the ledger never promises PS-2 more than it has.
+not at all, and the ledger never promises PS-2 more than it has. Two staff turn the same plan
+into works at the same moment: it is done once, the other click finds the works there.
 
 Runs on SQLite (writers queue) and, where it proves something, on PostgreSQL (the CI leg)."""
 
@@ -65,3 +66,28 @@ def test_simultaneous_confirmations_reserve_one_proposal_whole():
             app_services.reservation_release(actor=staff, reservation=r)
     ps2.refresh_from_db()
     assert ps2.free == free_before
+
+
+def test_simultaneous_clicks_create_the_plans_works_once():
+    from promzona.optimise import answers, selectors
+    from promzona.works.models import Work
+
+    balkhash.load(today=timezone.localdate())
+    zone = balkhash.Zone.objects.get(slug="balkhash")
+    staff = User.objects.get(username="demo-staff")
+    ctx = selectors.plan_instance(zone, today=timezone.localdate(), budget=[500.0] * 8)
+    answer = answers.solve_plan_context(ctx)[2]
+    ids = [r["work"] for r in answer["schedule"]]
+    start = threading.Barrier(2, timeout=60)
+    outcome: dict[int, tuple[int, int]] = {}
+
+    def click(i):
+        start.wait()
+        created, existing = services.plan_works_create(
+            actor=staff, zone=zone, ctx=ctx, answer=answer, work_ids=ids,
+            funding_source="local", contractor="C")
+        outcome[i] = (len(created), len(existing))
+
+    run_threads(2, click)
+    assert sorted(outcome.values()) == [(0, len(ids)), (len(ids), 0)], outcome
+    assert Work.objects.count() == len(ids)

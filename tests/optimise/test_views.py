@@ -295,3 +295,72 @@ def test_plan_page_skips_the_marginal_values_when_they_would_take_too_long(staff
     page = text(staff_client.get(PLAN))
     assert "Value of one more unit of budget" not in page
     assert "The value of more budget is not shown" in page
+
+
+# --- works from a plan ---------------------------------------------------------------------
+
+WORKS_BODY = {"funding_source": "local", "contractor": "To be selected", "confirm": "on"}
+
+
+def _generous(staff_user, demo):
+    return services.scenario_create(
+        actor=staff_user, zone=demo, name="Generous", periods=8, budget=[500.0] * 8,
+        discount_rate=0.02, carry_over=True, requires={"BLK-13": ["IP-1", "PO-4", "WA-3"]})
+
+
+def test_scenario_page_offers_its_works_and_creates_them_once(staff_client, staff_user, demo):
+    from promzona.works.models import Work
+
+    s = _generous(staff_user, demo)
+    page = text(staff_client.get(f"{SCENARIOS}{s.pk}/"))
+    assert "Create planned works from this plan" in page
+    assert 'name="work" value="PO-4" checked' in page
+    url = f"/optimise/balkhash/plan/works/?scenario={s.pk}"
+    r = staff_client.post(url, {**WORKS_BODY, "work": ["PO-4", "IP-1"]}, follow=True)
+    assert "Planned works created" in text(r)
+    assert set(Work.objects.values_list("kind", flat=True)) == {"line", "upgrade"}
+    page = text(staff_client.get(f"{SCENARIOS}{s.pk}/"))
+    assert "already built by work #" in page and 'value="PO-4" checked' not in page
+    r = staff_client.post(url, {**WORKS_BODY, "work": ["PO-4", "IP-1"]}, follow=True)
+    assert "not created again: PO-4" in text(r) and "Planned works created" not in text(r)
+    assert Work.objects.count() == 2
+
+
+def test_managers_are_not_offered_works_from_a_plan(manager_client):
+    assert "Create planned works from this plan" not in text(manager_client.get(PLAN))
+
+
+def test_plan_page_creates_works_of_the_plan_it_shows(staff_client):
+    from promzona.works.models import Work
+
+    query = "periods=8&budget=500"
+    page = text(staff_client.get(f"{PLAN}?{query}"))
+    assert 'action="/optimise/balkhash/plan/works/?periods=8&amp;budget=500"' in page
+    r = staff_client.post(f"/optimise/balkhash/plan/works/?{query}",
+                          {**WORKS_BODY, "work": "PO-3"})
+    assert r.status_code == 302 and r["Location"] == f"{PLAN}?{query}"
+    assert Work.objects.get().line.code == "PO-3"
+
+
+@pytest.mark.parametrize(("query", "body", "status", "error"), [
+    ("scenario=999999", {"work": "PO-4"}, 404, None),
+    ("scenario=1x", {"work": "PO-4"}, 404, None),
+    ("scenario={s}", {"work": "NOPE"}, 302, "NOPE is not to be built"),
+    ("scenario={s}", {"work": "GA-1"}, 302, "GA-1 is not to be built"),
+    ("scenario={s}", {}, 302, "at least one work"),
+    ("scenario={s}", {"work": "PO-4", "confirm": ""}, 302, "Tick the confirmation"),
+    ("scenario={s}", {"work": "PO-4", "funding_source": "x"}, 302, "valid choice"),
+    ("scenario={s}", {"work": "PO-4", "contractor": "x" * 300}, 302, "at most 255"),
+    ("periods=abc", {"work": "PO-4"}, 302, None),
+])
+def test_bad_works_request_is_refused_and_creates_nothing(staff_client, staff_user, demo, query,
+                                                          body, status, error):
+    from promzona.works.models import Work
+
+    s = _generous(staff_user, demo)
+    r = staff_client.post(f"/optimise/balkhash/plan/works/?{query.format(s=s.pk)}",
+                          {**WORKS_BODY, **body})
+    assert r.status_code == status
+    if error:
+        assert error in text(staff_client.get(r["Location"]))
+    assert not Work.objects.exists()

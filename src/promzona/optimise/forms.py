@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.works.models import Work
 
 from .selectors import DEFAULT_PERIODS, DEFAULT_RATE, DEFAULT_WEIGHTS
 
@@ -120,6 +121,18 @@ class ScenarioForm(PlanForm):
                 requires[code] = listed
         d["values"], d["requires"] = values, requires
         return d
+
+
+class PlanWorksForm(forms.Form):
+    """The planned works a plan becomes: the works ticked (``work``, read by the view), their
+    funding source and contractor, and an explicit confirmation."""
+
+    funding_source = forms.ChoiceField(label=_("Funding source"), choices=Work.Funding.choices)
+    contractor = forms.CharField(label=_("Contractor"), max_length=255,
+                                 initial=_("To be selected"))
+    confirm = forms.BooleanField(
+        label=_("I confirm: create these planned works"), required=True,
+        error_messages={"required": _("Tick the confirmation to create the works.")})
 
 
 def _pairs(values: list[str], field: str) -> list[tuple[str, str]]:

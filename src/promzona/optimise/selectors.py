@@ -25,9 +25,10 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from promzona.applications.models import Application, PreferredPlot, Reservation
 from promzona.audit.models import AuditEntry
@@ -36,6 +37,7 @@ from promzona.core.matching import sector_within
 from promzona.core.sector_data import balkhash_sectors, sector_needs
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.matching.selectors import lines_serving_plot
+from promzona.works.models import Work
 from promzona.zones.models import InfrastructureProject, Plot, UtilityLine, Zone
 
 from .models import PlanScenario
@@ -49,6 +51,7 @@ DEFAULT_WEIGHTS = {"investment": 0.5, "jobs": 0.3, "priority": 0.2}
 UNDER_CONSIDERATION = (Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW)
 PENDING_PROJECT = (InfrastructureProject.Status.PLANNED, InfrastructureProject.Status.IN_PROGRESS)
 OFFERABLE = (Plot.Status.PUBLISHED, Plot.Status.DRAFT)
+OPEN_WORK = (Work.Status.PLANNED, Work.Status.IN_PROGRESS)
 
 
 # --- allocation ----------------------------------------------------------------------------
@@ -303,6 +306,53 @@ def plan_instance(zone: Zone, *, today: dt.date, periods: int = DEFAULT_PERIODS,
     ctx.instance = {"periods": periods, "discount_rate": discount_rate, "budget": list(budget),
                     "carry_over": carry_over, "works": list(works.values()), "plots": rows}
     return ctx
+
+
+@dataclass
+class PlanWork:
+    """A scheduled work of a plan as an infrastructure work: what it builds, its dates from the
+    plan's periods, its cost as the contract value estimate (None when unknown), and the open
+    work that already builds it, if any. ``gone``: no longer a candidate (built or cancelled
+    since the plan was made)."""
+
+    key: str
+    name: str
+    start: dt.date
+    finish: dt.date
+    value_kzt: Decimal | None
+    line: UtilityLine | None = None
+    upgrade: InfrastructureProject | None = None
+    existing: Work | None = None
+    gone: bool = False
+
+
+def period_end(ctx: PlanContext, period: int) -> dt.date:
+    """The last day of ``period`` (1-based)."""
+    return ctx.period_starts[0] + dt.timedelta(days=round(period * PERIOD_DAYS) - 1)
+
+
+def plan_works(ctx: PlanContext, answer: dict[str, Any]) -> list[PlanWork]:
+    """The works ``answer`` schedules, in its order. A work building a line (a line, or a
+    project that builds one) becomes a line work; a project adding capacity, an upgrade work."""
+    out = []
+    for row in answer["schedule"]:
+        info = ctx.works.get(row["work"])
+        start = ctx.period_starts[0] + dt.timedelta(days=round((row["start"] - 1) * PERIOD_DAYS))
+        cost = Decimal(str(row["cost"])) * Decimal(MILLION) if row["cost"] > 0 else None
+        pw = PlanWork(row["work"], info.name if info else row["work"], start,
+                      period_end(ctx, row["complete"]), cost, gone=info is None)
+        if info is not None:
+            if info.kind == "upgrade":
+                pw.upgrade = info.project
+            else:
+                pw.line = info.line
+            target = Q(line=pw.line) if pw.line is not None else Q(upgrade=pw.upgrade)
+            if info.project is not None:
+                target |= Q(upgrade=info.project)
+            pw.existing = (Work.objects.filter(target, status__in=OPEN_WORK)
+                           .order_by("pk").first())
+        out.append(pw)
+    return out
 
 
 def scenarios_of(zone: Zone) -> QuerySet[PlanScenario]:

@@ -1,4 +1,5 @@
-"""Writes: build-plan scenarios saved and deleted, an allocation proposal confirmed.
+"""Writes: build-plan scenarios saved and deleted, a plan's works created, an allocation
+proposal confirmed.
 
 Each writes in one transaction with its audit entry (a scenario is solved before it opens);
 only zone office staff may write.
@@ -19,11 +20,13 @@ from promzona.applications.services import plot_reserve
 from promzona.audit.services import audit_record
 from promzona.core.errors import Forbidden, InputError, NotFound
 from promzona.core.numbers import whole_number
-from promzona.zones.models import Plot, Zone
+from promzona.works.models import Work
+from promzona.works.services import work_create
+from promzona.zones.models import InfrastructureProject, Plot, UtilityLine, Zone
 
 from .answers import solve_plan_context
 from .models import PlanScenario
-from .selectors import plan_instance
+from .selectors import PlanContext, PlanWork, plan_instance, plan_works
 
 MAX_NAME = 100
 MAX_PAIRS = 1000
@@ -81,6 +84,51 @@ def scenario_delete(*, actor: Any, scenario: PlanScenario, now: dt.datetime | No
     audit_record(actor=actor, action="plan_scenario.deleted", obj=scenario, now=now,
                  before={"zone": scenario.zone.slug, "name": scenario.name})
     scenario.delete()
+
+
+MAX_WORKS = 500
+
+
+def plan_works_create(
+    *, actor: Any, zone: Zone, ctx: PlanContext, answer: dict[str, Any], work_ids: list[str],
+    funding_source: str, contractor: str, now: dt.datetime | None = None,
+) -> tuple[list[Work], list[PlanWork]]:
+    """Create a planned infrastructure work (through :func:`~promzona.works.services.work_create`)
+    for each of ``work_ids`` — works the plan ``answer`` schedules — that no open work builds yet:
+    all of them, or none when any one is refused. Returns the works created and the chosen plan
+    works that already had one (so a second call creates nothing)."""
+    _require_staff(actor)
+    if not isinstance(work_ids, list) or not work_ids or len(work_ids) > MAX_WORKS or \
+            not all(isinstance(w, str) for w in work_ids):
+        raise InputError(_("Choose at least one work of the plan."), field="work")
+    if funding_source not in Work.Funding.values:
+        raise InputError(_("Choose a funding source."), field="funding_source")
+    now = now or timezone.now()
+    with transaction.atomic():
+        Zone.objects.select_for_update().get(pk=zone.pk)  # one creation per zone at a time
+        scheduled = {pw.key: pw for pw in plan_works(ctx, answer)}
+        unknown = [w for w in work_ids if w not in scheduled or scheduled[w].gone]
+        if unknown:
+            raise InputError(_("Work %(work)s is not to be built in this plan.")
+                             % {"work": unknown[0][:40]}, field="work")
+        chosen = [scheduled[w] for w in dict.fromkeys(work_ids)]
+        todo = [pw for pw in chosen if pw.existing is None]
+        for pw in todo:  # as they are now, not as when the plan was solved
+            pw.line = pw.line and UtilityLine.objects.select_for_update().get(pk=pw.line.pk)
+            pw.upgrade = pw.upgrade and InfrastructureProject.objects.select_for_update().get(
+                pk=pw.upgrade.pk)
+        existing = [pw for pw in chosen if pw.existing is not None]
+        created = [work_create(
+            actor=actor, zone=zone, name=f"{pw.key} — {pw.name}"[:255],
+            kind="upgrade" if pw.upgrade else "line", line=pw.line, upgrade=pw.upgrade, contractor=contractor,
+            funding_source=funding_source, planned_start=pw.start, planned_finish=pw.finish,
+            contract_value_kzt=pw.value_kzt, now=now) for pw in todo]
+        if created:
+            audit_record(actor=actor, action="plan.works_created", obj=zone, now=now, after={
+                "works": {pw.key: w.pk for pw, w in zip(todo, created, strict=True)},
+                "existing": {pw.key: pw.existing.pk for pw in existing},
+                "funding_source": funding_source})
+    return created, existing
 
 
 def _pair(zone: Zone, app_key: Any, plot_code: Any) -> tuple[Application, Plot]:

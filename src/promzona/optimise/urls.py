@@ -6,6 +6,7 @@ app_name = "optimise"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:zone_slug>/plan/", views.plan, name="plan"),
+    path("<slug:zone_slug>/plan/works/", views.plan_works, name="plan_works"),
     path("<slug:zone_slug>/scenarios/", views.scenarios, name="scenarios"),
     path("<slug:zone_slug>/scenarios/new/", views.scenario_new, name="scenario_new"),
     path("<slug:zone_slug>/scenarios/<int:pk>/", views.scenario_detail, name="scenario"),

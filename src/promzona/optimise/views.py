@@ -2,7 +2,8 @@
 the allocation proposal (pin, forbid, re-solve, confirm), and their XLSX and PDF exports.
 
 Thin: parse a form, call a selector or service, render. Managers see and export everything;
-only staff save scenarios and confirm a proposal (their services check it too).
+only staff save scenarios, turn a plan into works and confirm a proposal (their services check
+it too).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from promzona import l10n
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
-from promzona.web.feedback import refused
+from promzona.web.feedback import form_errors, refused
 from promzona.zones.models import Zone
 
 from . import answers, charts, exports, selectors, services
-from .forms import AllocationForm, PlanForm, ScenarioForm
+from .forms import AllocationForm, PlanForm, PlanWorksForm, ScenarioForm
 from .models import PlanScenario
 
 overseers = role_required(Role.STAFF, Role.MANAGER)
@@ -67,11 +68,26 @@ def _plan_answer(request, zone: Zone, form: PlanForm):
     return ctx, answers.readable(answer)
 
 
+def _chosen_plan(request, zone: Zone):
+    """(context, answer, scenario or None) of the plan the query string names: a saved
+    ``scenario``, or the plan form's choices solved again."""
+    scenario_id = request.GET.get("scenario", "")
+    if scenario_id:
+        if not scenario_id.isdigit() or len(scenario_id) > 12:
+            raise Http404
+        scenario = get_object_or_404(PlanScenario, zone=zone, pk=int(scenario_id))
+        return *_scenario_context(zone, scenario), scenario
+    return *_plan_answer(request, zone, PlanForm(request.GET or None)), None
+
+
 def _plan_page(request, zone: Zone, ctx, answer, **extra):
     pictures = {}
     if answer is not None:
         pictures = {"gantt": charts.data_uri(charts.gantt(answer, ctx)),
                     "map": charts.data_uri(charts.unlock_map(answer, ctx, zone))}
+        if request.user.is_zone_staff:
+            pictures |= {"plan_works": selectors.plan_works(ctx, answer),
+                         "works_form": PlanWorksForm()}
     return render(request, extra.pop("template", "optimise/plan.html"), {
         "zone": zone, "ctx": ctx, "answer": answer, "note": _note(zone), **pictures,
         "periods": list(zip(range(1, len(ctx.period_starts) + 1), ctx.period_starts,
@@ -158,6 +174,37 @@ def scenario_delete(request, zone_slug: str, pk: int):
     else:
         messages.success(request, _("Scenario deleted."))
     return redirect("optimise:scenarios", zone_slug=zone.slug)
+
+
+@staff_only
+@require_POST
+def plan_works(request, zone_slug: str):
+    """The chosen plan's ticked works become planned infrastructure works (all or none)."""
+    zone = _zone(zone_slug)
+    ctx, answer, scenario = _chosen_plan(request, zone)
+    back = reverse("optimise:scenario", args=[zone.slug, scenario.pk]) if scenario else \
+        f"{reverse('optimise:plan', args=[zone.slug])}?{request.GET.urlencode()}"
+    form = PlanWorksForm(request.POST)
+    if answer is None:
+        return redirect(back)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(back)
+    try:
+        created, existing = services.plan_works_create(
+            actor=request.user, zone=zone, ctx=ctx, answer=answer,
+            work_ids=request.POST.getlist("work"), **{
+                k: form.cleaned_data[k] for k in ("funding_source", "contractor")})
+    except PromzonaError as exc:
+        refused(request, exc)
+        return redirect(back)
+    if created:
+        messages.success(request, _("Planned works created: %(works)s.")
+                         % {"works": ", ".join(w.name for w in created)})
+    if existing:
+        messages.info(request, _("Already built by a work, not created again: %(works)s.")
+                      % {"works": ", ".join(f"{pw.key} (#{pw.existing.pk})" for pw in existing)})
+    return redirect(back)
 
 
 # --- the allocation ------------------------------------------------------------------------
@@ -264,15 +311,9 @@ def export(request, zone_slug: str, what: str, fmt: str):
     note = _note(zone)
     images = []
     if what == "plan":
-        scenario_id = request.GET.get("scenario", "")
-        if scenario_id:
-            if not scenario_id.isdigit() or len(scenario_id) > 12:
-                raise Http404
-            scenario = get_object_or_404(PlanScenario, zone=zone, pk=int(scenario_id))
-            ctx, answer = _scenario_context(zone, scenario)
+        ctx, answer, scenario = _chosen_plan(request, zone)
+        if scenario is not None:
             title += f" · {scenario.name}"
-        else:
-            ctx, answer = _plan_answer(request, zone, PlanForm(request.GET or None))
         if answer is None:
             raise Http404
         tables = exports.plan_tables(answer, ctx.period_starts)

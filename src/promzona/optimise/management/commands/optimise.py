@@ -1,4 +1,5 @@
-"""``promzona optimise allocation|utilities``: solve an instance file, or write a zone's own.
+"""``promzona optimise allocation|utilities``: solve an instance file, or write a zone's own;
+``utilities --zone SLUG --create-works`` turns the zone's plan into planned works.
 
 A bad instance (or input file) is refused with its culprit named, exit code 2 and no output
 file; the solution is written only once it is complete (a temporary file renamed into place).
@@ -13,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -23,9 +25,12 @@ from promzona.core.optimise.checks import MAX_INPUT_BYTES, load_json
 from promzona.core.optimise.plan import MAX_PERIODS, parse_plan
 from promzona.core.optimise.schedule import budget_marginals, plan_json, solve_plan
 from promzona.core.utilities import UTILITY_KINDS
+from promzona.works.models import Work
 from promzona.zones.models import Zone
 
+from ...answers import solve_plan_context
 from ...selectors import DEFAULT_PERIODS, DEFAULT_RATE, allocation_instance, plan_instance
+from ...services import plan_works_create
 
 BAD_INPUT = 2
 
@@ -125,8 +130,19 @@ class Command(BaseCommand):
                                help="export: unspent budget does not carry over")
                 p.add_argument("--kinds", help="export: utility kinds every plot needs "
                                                "(default: what its permitted sectors need)")
+                p.add_argument("--create-works", action="store_true",
+                               help="with --zone: solve the zone's plan and create a planned "
+                                    "work for each scheduled work that has none yet")
+                p.add_argument("--funding", choices=Work.Funding.values,
+                               help="--create-works: the works' funding source")
+                p.add_argument("--contractor", default="To be selected",
+                               help="--create-works: the works' contractor (To be selected)")
+                p.add_argument("--user", help="--create-works: the zone office staff member "
+                                              "recorded as creating them")
 
     def handle(self, *args, problem: str, **opts):
+        if opts.get("create_works"):
+            return self._create_works(**opts)
         solving = bool(opts["input"] or opts["output"])
         exporting = bool(opts["zone"] or opts["export_instance"])
         if solving == exporting or (solving and not (opts["input"] and opts["output"])) or \
@@ -168,6 +184,50 @@ class Command(BaseCommand):
             line += f"; {b['label']} {b['objective']:g} (gain {b['gain']:g}{pct})"
         self.stdout.write(f"{line}\nwrote {path}")
 
+    def _plan_choices(self, opts: dict) -> dict:
+        periods = opts["periods"]
+        if not 1 <= periods <= MAX_PERIODS:
+            raise _refuse(f"--periods: from 1 to {MAX_PERIODS}")
+        if not 0 <= opts["discount_rate"] <= 10:
+            raise _refuse("--discount-rate: from 0 to 10")
+        return {"periods": periods, "budget": _budget(opts["budget"], periods),
+                "discount_rate": opts["discount_rate"], "carry_over": not opts["no_carry_over"],
+                "kinds": _kinds(opts["kinds"])}
+
+    def _create_works(self, *, zone: str | None, funding: str | None, user: str | None,
+                      contractor: str, **opts) -> None:
+        if not zone or opts["input"] or opts["output"] or opts["export_instance"]:
+            raise _refuse("--create-works: give --zone (and no --input, --output or "
+                          "--export-instance)")
+        if not funding or not user:
+            raise _refuse("--create-works: give --funding and --user")
+        if not 0 < opts["time_limit"] <= 86400:
+            raise _refuse("--time-limit: seconds from 0 to 86400")
+        z = Zone.objects.filter(slug=zone).first()
+        if z is None:
+            raise _refuse(f"--zone: no zone {zone[:60]!r}")
+        actor = get_user_model().objects.filter(username=user).first()
+        if actor is None:
+            raise _refuse(f"--user: no user {user[:60]!r}")
+        ctx = plan_instance(z, today=timezone.localdate(), **self._plan_choices(opts))
+        answer = solve_plan_context(ctx, time_limit=opts["time_limit"])[2]
+        ids = [r["work"] for r in answer["schedule"] if r["work"] in ctx.works]
+        if not ids:
+            self.stdout.write("the plan schedules no work: nothing to create")
+            return
+        try:
+            created, existing = plan_works_create(actor=actor, zone=z, ctx=ctx, answer=answer,
+                                                  work_ids=ids, funding_source=funding,
+                                                  contractor=contractor)
+        except PromzonaError as exc:
+            raise _refuse(f"--create-works: {exc.message}") from None
+        for w in created:
+            self.stdout.write(f"created work #{w.pk}: {w.name}, {w.planned_start} to "
+                              f"{w.planned_finish}")
+        for pw in existing:
+            self.stdout.write(f"{pw.key}: already built by work #{pw.existing.pk}, not created")
+        self.stdout.write(f"{len(created)} works created, {len(existing)} already existed")
+
     def _export(self, problem: str, *, zone: str, export_instance: str, **opts) -> None:
         z = Zone.objects.filter(slug=zone).first()
         if z is None:
@@ -175,15 +235,7 @@ class Command(BaseCommand):
         if problem == "allocation":
             data = allocation_instance(z, today=timezone.localdate()).instance
         else:
-            periods = opts["periods"]
-            if not 1 <= periods <= MAX_PERIODS:
-                raise _refuse(f"--periods: from 1 to {MAX_PERIODS}")
-            if not 0 <= opts["discount_rate"] <= 10:
-                raise _refuse("--discount-rate: from 0 to 10")
-            ctx = plan_instance(z, today=timezone.localdate(), periods=periods,
-                                budget=_budget(opts["budget"], periods),
-                                discount_rate=opts["discount_rate"],
-                                carry_over=not opts["no_carry_over"], kinds=_kinds(opts["kinds"]))
+            ctx = plan_instance(z, today=timezone.localdate(), **self._plan_choices(opts))
             for code, kinds in ctx.left_out:
                 self.stderr.write(f"left out plot {code}: no line can serve it for {kinds}")
             data = ctx.instance
