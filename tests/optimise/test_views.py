@@ -335,7 +335,7 @@ def test_plan_page_creates_works_of_the_plan_it_shows(staff_client):
 
     query = "periods=8&budget=500"
     page = text(staff_client.get(f"{PLAN}?{query}"))
-    assert 'action="/optimise/balkhash/plan/works/?periods=8&amp;budget=500"' in page
+    assert 'action="/en/optimise/balkhash/plan/works/?periods=8&amp;budget=500"' in page
     r = staff_client.post(f"/optimise/balkhash/plan/works/?{query}",
                           {**WORKS_BODY, "work": "PO-3"})
     assert r.status_code == 302 and r["Location"] == f"{PLAN}?{query}"
