@@ -338,7 +338,7 @@ def test_plan_page_creates_works_of_the_plan_it_shows(staff_client):
     assert 'action="/en/optimise/balkhash/plan/works/?periods=8&amp;budget=500"' in page
     r = staff_client.post(f"/optimise/balkhash/plan/works/?{query}",
                           {**WORKS_BODY, "work": "PO-3"})
-    assert r.status_code == 302 and r["Location"] == f"{PLAN}?{query}"
+    assert r.status_code == 302 and r["Location"] == f"/en{PLAN}?{query}"
     assert Work.objects.get().line.code == "PO-3"
 
 
