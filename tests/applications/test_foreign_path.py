@@ -19,23 +19,23 @@ PASSWORD = "kupfer-und-stahl-27"
 
 
 def _apply_link(page: str) -> str:
-    return html.unescape(re.search(r'href="(/applications/new/\?plot=[^"]+)"', page).group(1))
+    return html.unescape(re.search(r'href="(/en/applications/new/\?plot=[^"]+)"', page).group(1))
 
 
 def test_a_foreign_company_applies_from_a_match_result(demo, django_capture_on_commit_callbacks):
     visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
-    page = visitor.get("/match/", SEARCH).content.decode()
+    page = visitor.get("/en/match/", SEARCH).content.decode()
     apply = _apply_link(page)
     plot_id = int(re.search(r"plot=(\d+)", apply).group(1))
 
     # Anonymous: the link leads to the login, which keeps the way back and offers registration.
     r = visitor.get(apply)
-    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/?next=")
+    assert r.status_code == 302 and r["Location"].startswith("/en/accounts/login/?next=")
     login = visitor.get(r["Location"]).content.decode()
-    assert 'href="/accounts/register/"' in login
+    assert 'href="/en/accounts/register/"' in login
 
     with django_capture_on_commit_callbacks(execute=True):
-        r = visitor.post("/accounts/register/", {
+        r = visitor.post("/en/accounts/register/", {
             "organisation_name": "Kupfer GmbH", "country": "DE", "number": "HRB 12345",
             "username": "kupfer", "email": "ceo@kupfer.example", "password1": PASSWORD,
             "password2": PASSWORD}, REMOTE_ADDR="10.30.0.1")
@@ -48,7 +48,7 @@ def test_a_foreign_company_applies_from_a_match_result(demo, django_capture_on_c
     r = visitor.get(apply)
     page = r.content.decode()
     assert r.status_code == 403 and "once the zone office has confirmed you" in page
-    assert 'href="/enquiries/new/"' in page and '<html lang="en">' in page
+    assert 'href="/en/enquiries/new/"' in page and '<html lang="en">' in page
 
     staff = Client()
     staff.login(username="demo-staff", password="balkhash-demo-2026")
@@ -71,11 +71,11 @@ def test_a_foreign_company_applies_from_a_match_result(demo, django_capture_on_c
     assert (app.organisation.country, app.organisation.registration_number, app.organisation.bin) \
         == ("DE", "HRB12345", None)
     assert [p.plot_id for p in app.preferred.all()] == [plot_id]
-    r = visitor.post(f"/applications/{app.pk}/submit/", {"comment": ""})
+    r = visitor.post(f"/en/applications/{app.pk}/submit/", {"comment": ""})
     app.refresh_from_db()
     assert r.status_code == 302 and app.status == "submitted"
 
 
 def test_without_an_account_a_foreign_visitor_can_still_ask_from_the_match_page(demo):
-    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/match/", SEARCH).content.decode()
-    assert re.search(r'href="/enquiries/new/\?[^"]*plot=\d+', page)
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/en/match/", SEARCH).content.decode()
+    assert re.search(r'href="/en/enquiries/new/\?[^"]*plot=\d+', page)

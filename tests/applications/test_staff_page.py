@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from promzona import l10n
 from promzona.applications import services
 from promzona.applications.actions import ALLOWED_FROM
 from promzona.applications.models import Application
@@ -76,7 +77,8 @@ def test_the_page_draws_only_what_the_status_allows_and_each_drawn_action_works(
     page = client.get(reverse("applications:detail", args=[app.pk])).content.decode()
     shown = _shown(page)
     assert shown == EXPECTED[(status, role)]
-    assert (f'action="/applications/{app.pk}/upload/"' in page) == (
+    upload = reverse("applications:upload", args=[app.pk])
+    assert (f'action="{upload}"' in page) == (
         role != "manager" and status in ALLOWED_FROM["upload"])
     for action in sorted(shown - {"reserve"}):  # every button drawn is accepted
         fresh = _in_status(users, status, published_plot)
@@ -104,8 +106,7 @@ def test_an_allocation_shows_when_it_was_allocated_not_an_expiry(users, publishe
     page = _client("demo-investor").get(reverse("applications:detail", args=[app.pk])) \
         .content.decode()
     line = re.search(r'<ul class="reservations">(.*?)</ul>', page, re.S).group(1)
-    today = timezone.localdate().isoformat()
-    assert f"Allocated, since {today}" in line and "until" not in line
+    assert f"Allocated, since {l10n.day(timezone.localdate())}" in line and "until" not in line
 
 
 def test_the_reviewer_sees_a_capacity_check_of_each_preferred_plot(users, published_plot):
@@ -116,7 +117,7 @@ def test_the_reviewer_sees_a_capacity_check_of_each_preferred_plot(users, publis
     check = page[page.index('id="capacity-title"'):page.index("<h2>Reservations")]
     assert published_plot.code in check
     assert check.count("covered") == 2 and "short by" not in check
-    url = f'href="/plots/{published_plot.zone.slug}/{published_plot.code}/"'
+    url = f'href="{reverse("web:passport", args=[published_plot.zone.slug, published_plot.code])}"'
     assert url in check and url in page[:page.index('id="capacity-title"')]  # preferred plots
     big = make_application(users["b"], needs={"power_kw": 10**7}, preferred=[published_plot.pk])
     page = _client("demo-staff").get(reverse("applications:detail", args=[big.pk])).content \

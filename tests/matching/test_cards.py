@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from urllib.parse import parse_qs
@@ -16,11 +17,14 @@ NOTHING = {"sector": "C25", "area_max": "5", "power_kw": "30000", "hazard_class"
 
 
 def _page(params, lang="en"):
-    return Client(HTTP_ACCEPT_LANGUAGE=lang).get("/match/", params).content.decode()
+    """The match page at ``lang``'s address (Russian has no prefix)."""
+    prefix = "" if lang == "ru" else f"/{lang}"
+    return Client().get(f"{prefix}/match/", params).content.decode()
 
 
-def test_each_result_is_a_card_with_its_cost_bar_timeline_and_folded_explanation(demo):
-    page = _page(QUERY)
+def test_each_result_is_a_card_with_its_cost_bar_timeline_and_folded_explanation(demo, today):
+    soon = today + dt.timedelta(days=30)  # before the zone's administrative procedure ends
+    page = _page(dict(QUERY, start_by=soon.isoformat()))
     assert page.count('<li class="card" id="result-') == 2
     card = page[page.index('<li class="card"'):page.index("</ol>")]
     assert card.count('<rect class="seg seg-') >= 6  # land, connections, utilities × 2 cards
@@ -28,7 +32,10 @@ def test_each_result_is_a_card_with_its_cost_bar_timeline_and_folded_explanation
     assert re.search(r'<th scope="row">Power<small class="via">PO-\d · [a-z ]+ · PS-\d</small>', card)
     assert '<th scope="row">Water<small class="via">WA-' in card
     assert 'class="desired"' in card and 'class="start"' in card
-    assert "later than your desired start" in card  # the demo starts after 2027-06-01
+    assert "later than your desired start" in card
+    assert re.search(r"Start possible</span>\s*<strong>[A-Z][a-z]+ \d{1,2}, 20\d\d</strong>", card)
+    later = _page(dict(QUERY, start_by=(today + dt.timedelta(days=3 * 365)).isoformat()))
+    assert '<li class="card"' in later and "later than your desired start" not in later
     assert '<details class="explain"><summary>How this was worked out</summary>' in card
     assert "/enquiries/new/?plot=" in card and "/applications/new/?plot=" in card
 
@@ -50,13 +57,13 @@ def test_a_search_nothing_meets_shows_near_misses_and_the_form_to_the_zone_offic
     assert '<ol class="cards">' not in page
     assert "No plot meets every criterion; these miss by one" in page
     near = page[page.index('<ul class="near-list">'):page.index('<section class="ask"')]
-    links = [html.unescape(u) for u in re.findall(r'<a href="/match/\?([^"]+)">', near)]
+    links = [html.unescape(u) for u in re.findall(r'<a href="/en/match/\?([^"]+)">', near)]
     assert links and "fits with power up to 13,200 kW" in near
     for query in links:  # each offered change, followed, gives results
         params = {k: v[0] for k, v in parse_qs(query).items()}
         assert '<ol class="cards">' in _page(params)
     form = page[page.index('<section class="ask"'):]
-    assert 'action="/enquiries/new/"' in form and 'class="hp"' in form
+    assert 'action="/en/enquiries/new/"' in form and 'class="hp"' in form
     search = html.unescape(re.search(r'name="search" value="([^"]*)"', form).group(1))
     assert parse_qs(search)["power_kw"] == ["30000"]
 

@@ -103,12 +103,15 @@ def _recipients(enquiry: Enquiry) -> list[str]:
     return to
 
 
-def _mail(enquiry: Enquiry, link: str, now: dt.datetime) -> None:
+def _mail(enquiry: Enquiry, link: Callable[[Enquiry], str] | None, now: dt.datetime) -> None:
+    """Mail ``enquiry`` to the zone office in the site's language, its link to that language's
+    page included."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Enquiry #%(id)s from %(name)s") % {"id": enquiry.pk, "name": enquiry.name}
         if enquiry.plot_id:
             subject += " · " + enquiry.plot.code
-        body = render_to_string("enquiries/email.txt", {"e": enquiry, "link": link})
+        body = render_to_string("enquiries/email.txt",
+                                {"e": enquiry, "link": link(enquiry) if link else ""})
     mail_enqueue(to=_recipients(enquiry), subject=subject, body=body, now=now)
 
 
@@ -132,7 +135,7 @@ def enquiry_submit(*, actor: Any, enquiry: Enquiry, token: str, honeypot: str,
     audit_record(actor=actor, action="enquiry.received", obj=enquiry, now=now, after={
         "zone": enquiry.zone_id, "contact": enquiry.contact_id, "plot": enquiry.plot_id,
         "address": enquiry.address})
-    _mail(enquiry, link(enquiry) if link else "", now)
+    _mail(enquiry, link, now)
     return enquiry
 
 
