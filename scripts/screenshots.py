@@ -4,15 +4,17 @@
     .venv/bin/python scripts/screenshots.py --base http://127.0.0.1:8000   # a running demo
     .venv/bin/python scripts/screenshots.py --only home,phone-home
 
-Every picture is an English page at 1280 px (the phone views at 390 px), as the role named in
-SHOTS sees it. The sector analytics' figures (sectors-*.png) are the charts themselves, made by
-`promzona sectors`, not screenshots.
+Every picture is an English page in a 1280×800 window (the phone views 390×844), as the role
+named in SHOTS sees it, at most the height given there. The sector analytics' figures
+(sectors-*.png) are the charts themselves, made by `promzona sectors`, not screenshots; the
+monthly report's page and the optimisation views are not taken here either.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.browser import ARGS, CHROMIUM  # noqa: E402 - the browser the tests launch
+
 IMG = ROOT / "docs" / "img"
+LIMIT = 400_000  # bytes; a bigger picture is saved with 256 colours
 PASSWORD = "balkhash-demo-2026"  # noqa: S105 - the demo's, shown on its login page
 MATCH = ("/en/match/?sector=C25&area_min=1&area_max=5&power_kw=500&water_m3_day=20"
          "&sewage_m3_day=10&hazard_class=4&horizon_years=10&start_by=2027-06-01")
@@ -29,8 +35,6 @@ MATCH = ("/en/match/?sector=C25&area_min=1&area_max=5&power_kw=500&water_m3_day=
 #: element the picture starts at])
 SHOTS = {
     "home": ("/en/", None, 1280, 1300),
-    "passport": ("/en/plots/balkhash/BLK-06/", None, 1280, 1400),
-    "zone": ("/en/zones/balkhash/", None, 1280, None),
     "match": (MATCH, None, 1280, 1800),
     "news-front": ("/en/news/", None, 1280, 1400),
     "news-article": ("/en/news/governor-visit-balkhash-2025-09-08/", None, 1280, None),
@@ -45,6 +49,7 @@ SHOTS = {
     "work-card": ("/en/works/{work}/", "demo-staff", 1280, 1800),
     "works-timeline": ("/en/works/timeline/", "demo-manager", 1280, None),
     "project-card": ("/en/projects/{project}/", "demo-staff", 1280, 1800),
+    "dashboard": ("/en/dashboard/?zone=balkhash", "demo-manager", 1280, None),
     "phone-home": ("/en/", None, 390, 1500),
     "phone-passport": ("/en/plots/balkhash/BLK-06/", None, 390, 1500),
     "phone-match": (MATCH, None, 390, 1500, "main h2"),
@@ -74,8 +79,7 @@ def _ids(env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _serve(port: int) -> tuple[subprocess.Popen, dict]:
-    var = tempfile.mkdtemp(prefix="promzona-shots-")
+def _serve(port: int, var: str) -> tuple[subprocess.Popen, dict]:
     env = {**os.environ, "PROMZONA_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "promzona.settings"}
     promzona = str(Path(sys.executable).with_name("promzona"))
     subprocess.run([promzona, "demo"], env=env, check=True, cwd=ROOT)
@@ -93,26 +97,40 @@ def _serve(port: int) -> tuple[subprocess.Popen, dict]:
     raise SystemExit("the demo server did not start")
 
 
+def _shrink(target: Path) -> None:
+    """A picture over LIMIT saved again with 256 colours (flat pages lose nothing visible)."""
+    if target.stat().st_size > LIMIT:
+        from PIL import Image
+
+        with Image.open(target) as im:
+            small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+                                               dither=Image.Dither.NONE)
+        small.save(target, optimize=True)
+
+
 def take(base: str, ids: dict, only: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--headless=new"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         contexts: dict = {}
         for name, (path, user, width, height, *start) in SHOTS.items():
             if only and name not in only:
                 continue
             key = (user, width)
             if key not in contexts:
-                ctx = browser.new_context(viewport={"width": width, "height": height or 900},
-                                          is_mobile=width < 500, device_scale_factor=1)
+                phone = width < 500
+                ctx = browser.new_context(viewport={"width": width, "height": 844 if phone else 800},
+                                          is_mobile=phone, device_scale_factor=1)
                 if user:
                     page = ctx.new_page()
                     page.goto(f"{base}/en/accounts/login/")
                     page.fill("input[name=username]", user)
                     page.fill("input[name=password]", PASSWORD)
                     page.click("form.stack button[type=submit]")
+                    page.wait_for_load_state()
+                    if "/accounts/login/" in page.url:
+                        raise SystemExit(f"{user} could not log in at {base}")
                     page.close()
                 contexts[key] = ctx
             page = contexts[key].new_page()
@@ -128,6 +146,7 @@ def take(base: str, ids: dict, only: set[str]) -> None:
             else:
                 page.screenshot(path=str(target), full_page=True)
             page.close()
+            _shrink(target)
             print(f"{target.relative_to(ROOT)}  {path.format(**ids)}"
                   + (f"  as {user}" if user else ""))
         browser.close()
@@ -140,13 +159,17 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated names of SHOTS")
     args = parser.parse_args()
     only = {n for n in args.only.split(",") if n}
-    server, env = (None, {**os.environ}) if args.base else _serve(args.port)
+    var = None if args.base else tempfile.mkdtemp(prefix="promzona-shots-")
+    server = None
     try:
+        server, env = (None, {**os.environ}) if var is None else _serve(args.port, var)
         take(args.base or f"http://127.0.0.1:{args.port}", _ids(env), only)
     finally:
         if server:
             server.terminate()
             server.wait(timeout=30)
+        if var:
+            shutil.rmtree(var)
 
 
 if __name__ == "__main__":

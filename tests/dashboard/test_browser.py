@@ -14,11 +14,14 @@ pytestmark = pytest.mark.browser
 def browser(transactional_db):
     from django.utils import timezone
 
+    from promzona.core.kpi import month_ends
+    from promzona.dashboard.services import snapshots_take
     from promzona.demo import balkhash, execution
 
     today = timezone.localdate()
     balkhash.load(today=today)
     execution.load(today=today)
+    snapshots_take(actor=None, days=month_ends(today, 3)[:-1])  # the trends, as the demo has
     with chromium() as b:
         yield b
 
@@ -32,7 +35,7 @@ def test_the_manager_sees_the_charts_and_follows_one_to_its_list(live_server, br
     assert page.url.endswith("/dashboard/")  # where managers land after logging in
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.click(f"form.lang button[value={lang}]")
+    page.click(f".lang a[hreflang={lang}]")
     page.wait_for_function(f"document.documentElement.lang === '{lang}'")
     assert page.locator("h1").inner_text().startswith(heading)
     charts = page.locator("svg.chart")
@@ -53,3 +56,15 @@ def test_the_manager_sees_the_charts_and_follows_one_to_its_list(live_server, br
     page.wait_for_url("**/dashboard/list/instructions/open/**")
     assert page.locator("table.listing tbody tr a").count() >= 1
     assert errors == []  # no script or style was refused by the Content-Security-Policy
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_a_desktop_or_phone_shows_every_table_column_inside_its_panel(live_server, browser, lang):
+    page = login(browser, live_server.url, "demo-manager")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/{lang}/dashboard/")
+    cut = """[...document.querySelectorAll('.panel .table-wrap')]
+        .filter(e => e.scrollWidth > e.clientWidth).map(e => e.closest('.panel').id)"""
+    assert page.evaluate(cut) == []  # no column hidden behind a scroll bar at 1280 px
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll, not the page
