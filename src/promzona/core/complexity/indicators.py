@@ -1,4 +1,4 @@
-"""The whole pipeline in one call, and the three tables of the file contract (DESIGN.md §6)."""
+"""The whole pipeline in one call, and the three tables of the file contract (docs/sectors.md)."""
 
 from __future__ import annotations
 

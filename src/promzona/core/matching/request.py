@@ -1,6 +1,6 @@
 """The investor's request and the adjustable assumptions of the cost model.
 
-``MatchRequest.parse`` accepts the JSON body of DESIGN §6 (plus optional maximum distances,
+``MatchRequest.parse`` accepts the JSON body of docs/matching.md (plus optional maximum distances,
 budget and weights) and raises :class:`~promzona.core.errors.InputError` on anything odd.
 """
 
