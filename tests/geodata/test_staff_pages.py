@@ -179,12 +179,12 @@ def test_code_from_the_file_reaches_the_map_data_as_inert_text(staff_client, dem
 
 
 def test_a_refused_import_report_is_still_plain_data(demo, tmp_path, staff_user):
-    from promzona.geodata.services import ImportRefused, import_file
+    from promzona.geodata.services import ImportRefused, layer_import
 
     outside = shapely.box(10.0, 10.0, 10.001, 10.001)
     path = _write(tmp_path / "r.gpkg", [outside], {"code": ["R-1"]}, driver="GPKG")
     try:
-        import_file(actor=staff_user, path=path, layer="plots", zone=demo)
+        layer_import(actor=staff_user, path=path, layer="plots", zone=demo)
     except ImportRefused as exc:
         assert json.loads(json.dumps(exc.as_dict()))["error"]["details"]["rows"][0]["key"] == "R-1"
     else:
