@@ -42,7 +42,7 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
-def loop_baseline(ix: MatchIndex, req: MatchRequest, today: dt.date) -> list[int]:
+def loop_baseline(ix: MatchIndex, req: MatchRequest, today: dt.date) -> list[int]:  # noqa: C901 - one plain loop on purpose: the baseline the vectorised engine is measured against
     """The same decisions, one plot at a time in plain Python (over the same precomputed
     nearest-line options)."""
     a = Assumptions()

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.admin import ServiceAdmin
-from promzona.zones.services import feature_save
 
 from . import services
 from .forms import ThrottledAdminAuthenticationForm
@@ -51,11 +52,18 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    """Audited like every other change (``user.created`` / ``user.updated``), groups and
+    permissions included."""
+
     list_display = ("username", "email", "role", "organisation", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role"), {"fields": ("role", "organisation")}),)
 
-    def save_model(self, request, obj, form, change):
-        """Audited like every other change (``user.created`` / ``user.updated``)."""
-        feature_save(actor=request.user, obj=obj)
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ServiceAdmin, BaseGroupAdmin):
+    """A group's name and permissions, audited (the zone office's group grants the admin)."""

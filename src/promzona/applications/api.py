@@ -1,4 +1,4 @@
-"""``/api/applications`` and ``/api/reservations`` (DESIGN §6). Thin: parse, call, render."""
+"""``/api/applications`` and ``/api/reservations`` (docs/applications.md). Thin: parse, call, render."""
 
 from __future__ import annotations
 

@@ -207,7 +207,7 @@ class Reservation(models.Model):
         verbose_name_plural = _("reservations")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # Invariant 1 of DESIGN §4: a plot is held by at most one reservation at a time.
+            # A plot is held by at most one reservation at a time.
             models.UniqueConstraint(
                 fields=["plot"],
                 condition=Q(status__in=["active", "allocated"]),

@@ -38,6 +38,12 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return out
 
 
+def related_snapshot(obj: models.Model) -> dict[str, list[Any]]:
+    """The many-to-many fields of ``obj`` as sorted primary keys."""
+    return {f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True))
+            for f in obj._meta.many_to_many}
+
+
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the keys whose values differ."""
     keys = [k for k in after if before.get(k) != after.get(k)]

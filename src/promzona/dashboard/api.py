@@ -1,4 +1,4 @@
-"""``GET /api/kpi``: the dashboard's figures for a zone or all zones on a day (DESIGN §6). Thin:
+"""``GET /api/kpi``: the dashboard's figures for a zone or all zones on a day (docs/dashboard.md). Thin:
 parse, call the selector, render with :func:`kpi_json`."""
 
 from __future__ import annotations

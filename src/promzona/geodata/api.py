@@ -1,4 +1,4 @@
-"""JSON API: plots, zones, utility sources and lines as GeoJSON (DESIGN §6), by visibility."""
+"""JSON API: plots, zones, utility sources and lines as GeoJSON (docs/geodata.md), by visibility."""
 
 from __future__ import annotations
 

@@ -45,14 +45,8 @@ def plots_import(
         raise InputError("No column for the plot code was found; give a mapping for 'code'.",
                          field="mapping", details={"fields": table.fields})
     report = ImportReport(layer="plots", crs=table.crs, mapping=mapping, dry_run=dry_run)
-    existing = {p.code: p for p in Plot.objects.filter(zone=zone)}
-    taken_cadastral = dict(
-        Plot.objects.exclude(cadastral_number=None).values_list("cadastral_number", "code")
-    )
-    known_sectors = set(Sector.objects.values_list("code", flat=True))
-    zone_cover = zone.shape().buffer(1e-5) if zone.geometry else None
-    seen_codes: dict[str, int] = {}
-    seen_cadastral: dict[str, int] = {}
+    check = _PlotRows(zone=zone, repair=repair)
+    existing = check.existing
     plots: list[Plot | None] = []
     shapes: list[Any] = []
     sectors: list[list[str] | None] = []
@@ -61,64 +55,19 @@ def plots_import(
         values: dict[str, Any] = {}
         try:
             values = mapped_values(table, i, mapping, spec)
-            code = values.get("code") or ""
-            if not code:
-                raise ValueError("code: empty")
-            if code in seen_codes:
-                raise ValueError(f"code {code} repeats row {seen_codes[code]}")
-            seen_codes[code] = n
-            cad = values.get("cadastral_number") or None
-            values["cadastral_number"] = cad
-            if cad:
-                if cad in seen_cadastral:
-                    raise ValueError(f"cadastral number {cad} repeats row {seen_cadastral[cad]}")
-                seen_cadastral[cad] = n
-                holder = taken_cadastral.get(cad)
-                if holder is not None and holder != code:
-                    raise ValueError(f"cadastral number {cad} already belongs to plot {holder}")
-            shape = geo.prepare_polygon(table.geometries[i], repair=repair)
-            if zone_cover is not None and not zone_cover.covers(shape):
-                raise ValueError("the plot lies (partly) outside the zone's boundary")
-            codes = values.pop("permitted_sectors", None)
-            if codes is not None:
-                unknown = [c for c in codes if c not in known_sectors]
-                if unknown:
-                    raise ValueError(f"unknown OKED codes: {', '.join(unknown)[:80]}")
-            plot = existing.get(code)
-            action = "update" if plot is not None else "create"
-            if plot is None:
-                plot = Plot(zone=zone)
-                if "declared_area_ha" not in values or values["declared_area_ha"] is None:
-                    values["declared_area_ha"] = Decimal(f"{max(geo.area_ha(shape), 0.0001):.4f}")
-                if "ownership" not in values:
-                    values["ownership"] = Plot.Ownership.STATE
-                if "lease_price_kzt_ha_year" not in values and not values.get("deal_lease"):
-                    values.setdefault("deal_lease", False)
-            for k, v in values.items():
-                assign(plot, k, v)
-            plot.geometry = geo.to_geojson(shape)
-            plot.min_lon, plot.min_lat, plot.max_lon, plot.max_lat = shape.bounds
-            plot.full_clean(exclude=["zone", "geometry"], validate_unique=False,
-                            validate_constraints=False)
-        except (ValueError, GeometryError) as exc:
-            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse", str(exc),
+            plot, shape, codes, action = check.row(n, values, table.geometries[i])
+        except (ValueError, GeometryError, ValidationError) as exc:
+            reason = ("; ".join(zone_services.field_errors(exc, Plot))
+                      if isinstance(exc, ValidationError) else str(exc))
+            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse", reason,
                                          shape=drawable(table.geometries[i])))
-            plots.append(None)
-            shapes.append(None)
-            sectors.append(None)
-        except ValidationError as exc:
-            report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse",
-                                         "; ".join(zone_services.field_errors(exc, Plot)),
-                                         shape=drawable(table.geometries[i])))
-            plots.append(None)
-            shapes.append(None)
-            sectors.append(None)
+            plot, shape, codes = None, None, None
         else:
-            report.rows.append(RowResult(n, code, action, warnings=area_warning(plot, shape),
+            report.rows.append(RowResult(n, plot.code, action, warnings=area_warning(plot, shape),
                                          shape=shape))
-            plots.append(plot)
-            shapes.append(shape)
-            sectors.append(codes)
+        plots.append(plot)
+        shapes.append(shape)
+        sectors.append(codes)
         if progress and n % 500 == 0:
             progress(500)
     if progress:
@@ -137,6 +86,75 @@ def plots_import(
         raise Conflict(f"The plots changed meanwhile; run the import again ({exc}).") from exc
     report.written = True
     return report
+
+
+class _PlotRows:
+    """Checks one row after another as a plot of ``zone``: codes and cadastral numbers unique in
+    the file and the database, the shape inside the zone, the sectors known."""
+
+    def __init__(self, *, zone: Zone, repair: bool) -> None:
+        self.zone, self.repair = zone, repair
+        self.existing = {p.code: p for p in Plot.objects.filter(zone=zone)}
+        self.taken_cadastral = dict(
+            Plot.objects.exclude(cadastral_number=None).values_list("cadastral_number", "code")
+        )
+        self.known_sectors = set(Sector.objects.values_list("code", flat=True))
+        self.zone_cover = zone.shape().buffer(1e-5) if zone.geometry else None
+        self.seen_codes: dict[str, int] = {}
+        self.seen_cadastral: dict[str, int] = {}
+
+    def row(self, n: int, values: dict[str, Any], geometry: Any) -> tuple[Plot, Any, Any, str]:
+        """The plot row ``n`` makes, its shape, its sector codes and "create" or "update"; raise
+        ValueError, GeometryError or ValidationError with the reason it is refused."""
+        code = self._code(n, values)
+        shape = geo.prepare_polygon(geometry, repair=self.repair)
+        if self.zone_cover is not None and not self.zone_cover.covers(shape):
+            raise ValueError("the plot lies (partly) outside the zone's boundary")
+        codes = values.pop("permitted_sectors", None)
+        if codes is not None:
+            unknown = [c for c in codes if c not in self.known_sectors]
+            if unknown:
+                raise ValueError(f"unknown OKED codes: {', '.join(unknown)[:80]}")
+        plot = self.existing.get(code)
+        action = "update" if plot is not None else "create"
+        if plot is None:
+            plot = Plot(zone=self.zone)
+            _new_plot_defaults(values, shape)
+        for k, v in values.items():
+            assign(plot, k, v)
+        plot.geometry = geo.to_geojson(shape)
+        plot.min_lon, plot.min_lat, plot.max_lon, plot.max_lat = shape.bounds
+        plot.full_clean(exclude=["zone", "geometry"], validate_unique=False,
+                        validate_constraints=False)
+        return plot, shape, codes, action
+
+    def _code(self, n: int, values: dict[str, Any]) -> str:
+        code = values.get("code") or ""
+        if not code:
+            raise ValueError("code: empty")
+        if code in self.seen_codes:
+            raise ValueError(f"code {code} repeats row {self.seen_codes[code]}")
+        self.seen_codes[code] = n
+        cad = values.get("cadastral_number") or None
+        values["cadastral_number"] = cad
+        if cad:
+            if cad in self.seen_cadastral:
+                raise ValueError(f"cadastral number {cad} repeats row {self.seen_cadastral[cad]}")
+            self.seen_cadastral[cad] = n
+            holder = self.taken_cadastral.get(cad)
+            if holder is not None and holder != code:
+                raise ValueError(f"cadastral number {cad} already belongs to plot {holder}")
+        return code
+
+
+def _new_plot_defaults(values: dict[str, Any], shape: Any) -> None:
+    """A new plot's declared area is its drawn area, its ownership the state's, unless given."""
+    if "declared_area_ha" not in values or values["declared_area_ha"] is None:
+        values["declared_area_ha"] = Decimal(f"{max(geo.area_ha(shape), 0.0001):.4f}")
+    if "ownership" not in values:
+        values["ownership"] = Plot.Ownership.STATE
+    if "lease_price_kzt_ha_year" not in values and not values.get("deal_lease"):
+        values.setdefault("deal_lease", False)
 
 
 def _report_overlaps(zone, report, ok, shapes, plots, existing) -> None:

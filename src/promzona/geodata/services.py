@@ -25,7 +25,7 @@ from .plot_import import plots_import
 from .rows import LAYERS, ImportRefused, ImportReport, Progress, RowResult, assign, mapped_values
 
 
-def layer_import(
+def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the command's flags)
     *, actor: Any, path: Path, layer: str, zone: Zone | None, name: str | None = None,
     dry_run: bool = False, crs: str | None = None, repair: bool = False,
     mapping: dict[str, str] | None = None, progress: Progress = None,

@@ -110,7 +110,7 @@ STATE = ["status", "deadline", "on_control", "accepted_at"]
 
 
 @transaction.atomic
-def instruction_issue(
+def instruction_issue(  # noqa: PLR0913 - the instruction's fields, keyword-only, as the form and API send them
     *, actor: Any, number: str, issued_on: dt.date, issuer: Any, title: str, executor: Any,
     controller: Any, deadline: dt.date, text: str = "", issuer_person: str = "",
     parent: Any = None, executor_person: Any = None, co_executors: Any = (), links: Any = (),

@@ -1,4 +1,4 @@
-"""The match answer as JSON (DESIGN §6), with sentences in the active language."""
+"""The match answer as JSON (docs/matching.md), with sentences in the active language."""
 
 from __future__ import annotations
 

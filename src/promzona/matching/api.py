@@ -1,4 +1,4 @@
-"""``POST /api/match``: an investor's needs in, ranked plots out (DESIGN §6)."""
+"""``POST /api/match``: an investor's needs in, ranked plots out (docs/matching.md)."""
 
 from __future__ import annotations
 

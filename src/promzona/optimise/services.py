@@ -38,7 +38,7 @@ def _require_staff(actor: Any) -> None:
         raise Forbidden(_("Only zone office staff may do this."))
 
 
-def scenario_create(
+def scenario_create(  # noqa: PLR0913 - a scenario's choices, keyword-only, as the form sends them
     *, actor: Any, zone: Zone, name: str, periods: int, budget: list[float] | None,
     discount_rate: float, carry_over: bool, kinds: list[str] | None = None,
     values: dict[str, float] | None = None, requires: dict[str, list[str]] | None = None,

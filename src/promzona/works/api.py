@@ -1,4 +1,4 @@
-"""``/api/works``: infrastructure works for staff and managers (DESIGN §6). Thin: parse, call,
+"""``/api/works``: infrastructure works for staff and managers (docs/execution.md). Thin: parse, call,
 render. Figures are those of ``as_of`` (default today)."""
 
 from __future__ import annotations

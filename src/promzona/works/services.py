@@ -147,7 +147,7 @@ def _complete_target(actor: Any, work: Work, on: dt.date, now: dt.datetime) -> N
 
 
 @transaction.atomic
-def work_create(
+def work_create(  # noqa: PLR0913 - the work's fields, keyword-only, as the form and API send them
     *, actor: Any, zone: Zone, name: str, kind: str, contractor: str, funding_source: str,
     planned_start: dt.date, planned_finish: dt.date, contract_number: str = "",
     contract_value_kzt: Any = None, line: UtilityLine | None = None,

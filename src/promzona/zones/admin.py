@@ -42,6 +42,22 @@ class ServiceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.feature_save(actor=request.user, obj=obj)
 
+    def save_related(self, request, form, formsets, change):
+        """Many-to-many fields and inline rows through the services, audited like the rest."""
+        services.feature_save_related(actor=request.user, obj=form.instance, save=form.save_m2m)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            services.feature_delete(actor=request.user, obj=row)
+        for row in rows:
+            services.feature_save(actor=request.user, obj=row)
+        for row_form in formset.saved_forms:
+            services.feature_save_related(actor=request.user, obj=row_form.instance,
+                                          save=row_form.save_m2m)
+
     def delete_model(self, request, obj):
         try:
             services.feature_delete(actor=request.user, obj=obj)

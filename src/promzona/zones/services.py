@@ -4,6 +4,7 @@ writes its audit entry."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from promzona import l10n
-from promzona.audit.services import audit_record, changed, snapshot
+from promzona.audit.services import audit_record, changed, related_snapshot, snapshot
 from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
 from promzona.news.events import article_draft_from_event
@@ -106,6 +107,19 @@ def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime
             before is None or before["status"] != Plot.Status.PUBLISHED):
         _plot_published(actor=actor, plot=obj, now=now)
     return obj
+
+
+@transaction.atomic
+def feature_save_related(*, actor: Any, obj: models.Model, save: Callable[[], None],
+                         now: dt.datetime | None = None) -> None:
+    """Run ``save`` (a form's ``save_m2m``) on a saved object and audit what it changed in the
+    many-to-many fields as ``<model>.updated`` (none before a creation)."""
+    before = related_snapshot(obj)
+    save()
+    b, a = changed(before, related_snapshot(obj))
+    if a:
+        audit_record(actor=actor, action=f"{obj._meta.model_name}.updated", obj=obj,
+                     before=b, after=a, now=now)
 
 
 def _plot_published(*, actor: Any, plot: Plot, now: dt.datetime | None) -> None:

@@ -1,4 +1,4 @@
-"""The whole pipeline in one call, and the three tables of the file contract (DESIGN.md §6)."""
+"""The whole pipeline in one call, and the three tables of the file contract (docs/sectors.md)."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ class Indicators:
         return df if n is None else df.head(n)
 
 
-def compute_indicators(
+def compute_indicators(  # noqa: PLR0913 - keyword-only options, one per convention the reference library offers
     data,
     *,
     threshold: float = 1.0,

@@ -133,46 +133,62 @@ TRUE = {"1", "true", "yes", "y", "да", "иә", "t", "+"}
 FALSE = {"0", "false", "no", "n", "нет", "жоқ", "f", "-", ""}
 
 
+def _decimal(value: Any) -> Decimal:
+    try:
+        d = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!s:.30}") from exc
+    if not d.is_finite():
+        raise ValueError(f"not a number: {value!s:.30}")
+    return d
+
+
+def _int(value: Any) -> int:
+    d = _decimal(value)
+    if d != d.to_integral_value():
+        raise ValueError(f"not a whole number: {value!s:.30}")
+    return int(d)
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(f"not yes/no: {value!s:.30}")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()[:10]
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {value!s:.30}")
+
+
+_COERCE = {
+    "str": lambda value: str(value).strip(),
+    "decimal": _decimal,
+    "int": _int,
+    "bool": _bool,
+    "date": _date,
+    "list": lambda value: [p.strip() for p in re.split(r"[;,]", str(value)) if p.strip()],
+}
+
+
 def coerce(value: Any, kind: str) -> Any:
     """Turn a file value into our type; raise :class:`ValueError` with a short reason."""
+    if kind not in _COERCE:
+        raise ValueError(f"unknown kind {kind}")
     if value is None or (isinstance(value, str) and not value.strip() and kind != "str"):
         return None
-    if kind == "str":
-        return str(value).strip()
-    if kind == "decimal":
-        try:
-            d = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
-        except InvalidOperation as exc:
-            raise ValueError(f"not a number: {value!s:.30}") from exc
-        if not d.is_finite():
-            raise ValueError(f"not a number: {value!s:.30}")
-        return d
-    if kind == "int":
-        d = coerce(value, "decimal")
-        if d != d.to_integral_value():
-            raise ValueError(f"not a whole number: {value!s:.30}")
-        return int(d)
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in TRUE:
-            return True
-        if text in FALSE:
-            return False
-        raise ValueError(f"not yes/no: {value!s:.30}")
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip()[:10]
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(f"not a date: {value!s:.30}")
-    if kind == "list":
-        return [p.strip() for p in re.split(r"[;,]", str(value)) if p.strip()]
-    raise ValueError(f"unknown kind {kind}")
+    return _COERCE[kind](value)

@@ -137,7 +137,7 @@ def option_of(ix: MatchIndex, ch: Choice, kind: str, i: int, *, need: float,
 class MatchOutcome:
     """The arrays of one match, with rows materialised on demand."""
 
-    def __init__(self, *, index, request, today, assumptions, reasons, choices, land, by_lease,
+    def __init__(self, *, index, request, today, assumptions, reasons, choices, land, by_lease,  # noqa: PLR0913 - the engine's arrays, keyword-only, built in one place
                  conn, annual, incentive, total, start, priority, visible):
         self.index, self.request, self.today, self.assumptions = index, request, today, assumptions
         self.reasons, self.choices = reasons, choices

@@ -1,6 +1,6 @@
 """The investor's request and the adjustable assumptions of the cost model.
 
-``MatchRequest.parse`` accepts the JSON body of DESIGN §6 (plus optional maximum distances,
+``MatchRequest.parse`` accepts the JSON body of docs/matching.md (plus optional maximum distances,
 budget and weights) and raises :class:`~promzona.core.errors.InputError` on anything odd.
 """
 
@@ -115,25 +115,8 @@ class MatchRequest:
         sector = data.get("sector")
         if not isinstance(sector, str) or not SECTOR_RE.match(sector.strip().upper()):
             raise InputError("'sector' must be an OKED code such as C25 or C25.11.", field="sector")
-        area = _obj(data.get("area_ha"))
-        if not isinstance(area, dict) or set(area) - {"min", "max"}:
-            raise InputError("'area_ha' must be an object with 'min' and/or 'max'.", field="area_ha")
-        amin = _number(area.get("min"), "area_ha.min", optional=True, upper=1e6)
-        amax = _number(area.get("max"), "area_ha.max", optional=True, upper=1e6)
-        if amin is not None and amax is not None and amin > amax:
-            raise InputError("'area_ha.min' is larger than 'area_ha.max'.", field="area_ha")
-        raw_needs = _obj(data.get("needs"))
-        if not isinstance(raw_needs, dict):
-            raise InputError("'needs' must be an object.", field="needs")
-        bad = sorted(set(raw_needs) - set(NEED_KEYS))
-        if bad:
-            raise InputError(f"Unknown need(s): {', '.join(map(str, bad))[:200]}; expected "
-                             f"{', '.join(NEED_KEYS)}.", field="needs")
-        needs = {}
-        for key, value in raw_needs.items():
-            v = _number(value, f"needs.{key}", upper=MAX_NEED)
-            if v > 0:
-                needs[NEED_KEYS[key]] = v
+        amin, amax = _area(data.get("area_ha"))
+        needs = _needs(data.get("needs"))
         rail = data.get("rail_spur", False)
         if not isinstance(rail, bool):
             raise InputError("'rail_spur' must be true or false.", field="rail_spur")
@@ -149,22 +132,8 @@ class MatchRequest:
         if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON:
             raise InputError(f"'horizon_years' must be an integer from 1 to {MAX_HORIZON}.",
                              field="horizon_years")
-        start_by = data.get("start_by")
-        if start_by is not None:
-            try:
-                start_by = dt.date.fromisoformat(str(start_by)[:10]) if isinstance(start_by, str) else None
-            except ValueError:
-                start_by = None
-            if start_by is None:
-                raise InputError("'start_by' must be a date YYYY-MM-DD.", field="start_by")
-        weights = dict(DEFAULT_WEIGHTS)
-        raw_w = _obj(data.get("weights"))
-        if not isinstance(raw_w, dict) or set(raw_w) - set(CRITERIA):
-            raise InputError(f"'weights' may have {', '.join(CRITERIA)}.", field="weights")
-        for k, v in raw_w.items():
-            weights[k] = _number(v, f"weights.{k}", upper=1000)
-        if sum(weights.values()) <= 0:
-            raise InputError("At least one weight must be positive.", field="weights")
+        start_by = _date(data.get("start_by"))
+        weights = _weights(data.get("weights"))
         raw_a = _obj(data.get("assumptions"))
         if not isinstance(raw_a, dict) or set(raw_a) - set(ASSUMPTION_LIMITS):
             raise InputError(f"'assumptions' may have {', '.join(ASSUMPTION_LIMITS)}.",
@@ -180,6 +149,58 @@ class MatchRequest:
             budget_kzt=_number(data.get("budget_kzt"), "budget_kzt", optional=True, upper=1e16),
             horizon_years=horizon, start_by=start_by, weights=weights, assumptions=assumptions,
         )
+
+
+def _area(value: Any) -> tuple[float | None, float | None]:
+    area = _obj(value)
+    if not isinstance(area, dict) or set(area) - {"min", "max"}:
+        raise InputError("'area_ha' must be an object with 'min' and/or 'max'.", field="area_ha")
+    amin = _number(area.get("min"), "area_ha.min", optional=True, upper=1e6)
+    amax = _number(area.get("max"), "area_ha.max", optional=True, upper=1e6)
+    if amin is not None and amax is not None and amin > amax:
+        raise InputError("'area_ha.min' is larger than 'area_ha.max'.", field="area_ha")
+    return amin, amax
+
+
+def _needs(value: Any) -> dict[str, float]:
+    """The non-zero needs, by utility kind."""
+    raw_needs = _obj(value)
+    if not isinstance(raw_needs, dict):
+        raise InputError("'needs' must be an object.", field="needs")
+    bad = sorted(set(raw_needs) - set(NEED_KEYS))
+    if bad:
+        raise InputError(f"Unknown need(s): {', '.join(map(str, bad))[:200]}; expected "
+                         f"{', '.join(NEED_KEYS)}.", field="needs")
+    needs = {}
+    for key, raw in raw_needs.items():
+        v = _number(raw, f"needs.{key}", upper=MAX_NEED)
+        if v > 0:
+            needs[NEED_KEYS[key]] = v
+    return needs
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(str(value)[:10]) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InputError("'start_by' must be a date YYYY-MM-DD.", field="start_by")
+    return day
+
+
+def _weights(value: Any) -> dict[str, float]:
+    weights = dict(DEFAULT_WEIGHTS)
+    raw_w = _obj(value)
+    if not isinstance(raw_w, dict) or set(raw_w) - set(CRITERIA):
+        raise InputError(f"'weights' may have {', '.join(CRITERIA)}.", field="weights")
+    for k, v in raw_w.items():
+        weights[k] = _number(v, f"weights.{k}", upper=1000)
+    if sum(weights.values()) <= 0:
+        raise InputError("At least one weight must be positive.", field="weights")
+    return weights
 
 
 def _obj(value: Any) -> Any:

@@ -152,6 +152,41 @@ class _Model:
         return x
 
 
+def _precedence_rows(inst: PlanInstance, ix: _Index, rows: Rows) -> None:
+    """Once started, a work stays started; it starts only after what it requires is finished."""
+    for j in ix.works:
+        for t in range(ix.est[j], ix.last[j]):
+            rows.add([ix.z(j, t), ix.z(j, t + 1)], [1, -1], 0)
+        for r in inst.works[j].requires:
+            k = inst.work_index[r]
+            for t in range(ix.est[j], ix.last[j] + 1):
+                rows.add([ix.z(j, t), ix.z(k, t - inst.works[k].duration)], [1, -1], 0)
+
+
+def _budget_rows(inst: PlanInstance, ix: _Index, rows: Rows) -> None:
+    """Per period, what the works started spend stays within the budget (cumulative when
+    unspent money carries over)."""
+    cum = np.cumsum(inst.budget)
+    for t in range(inst.periods):
+        cols, vals = [], []
+        for j in ix.works:
+            cost = inst.works[j].cost
+            now, before = ix.z(j, t), ix.z(j, t - 1)
+            if cost <= 0 or now is None:
+                continue
+            if inst.carry_over:
+                cols.append(now)
+                vals.append(cost)
+            elif now != before:
+                cols.append(now)
+                vals.append(cost)
+                if before is not None:
+                    cols.append(before)
+                    vals.append(-cost)
+        if cols:
+            rows.add(cols, vals, cum[t] if inst.carry_over else inst.budget[t])
+
+
 def _build(inst: PlanInstance) -> _Model:
     clos = closures(inst)
     classes, free_value = _classes(inst, clos)
@@ -163,32 +198,8 @@ def _build(inst: PlanInstance) -> _Model:
     value: list[float] = [0.0] * ix.n
     integer = [True] * ix.n
     rows = Rows()
-    for j in ix.works:
-        for t in range(ix.est[j], ix.last[j]):
-            rows.add([ix.z(j, t), ix.z(j, t + 1)], [1, -1], 0)
-        for r in inst.works[j].requires:
-            k = inst.work_index[r]
-            for t in range(ix.est[j], ix.last[j] + 1):
-                rows.add([ix.z(j, t), ix.z(k, t - inst.works[k].duration)], [1, -1], 0)
-    cum = np.cumsum(inst.budget)
-    for t in range(T):
-        cols, vals = [], []
-        for j in ix.works:
-            cost = inst.works[j].cost
-            if cost <= 0:
-                continue
-            now, before = ix.z(j, t), ix.z(j, t - 1)
-            if inst.carry_over and now is not None:
-                cols.append(now)
-                vals.append(cost)
-            elif not inst.carry_over and now is not None and now != before:
-                cols.append(now)
-                vals.append(cost)
-                if before is not None:
-                    cols.append(before)
-                    vals.append(-cost)
-        if cols:
-            rows.add(cols, vals, cum[t] if inst.carry_over else inst.budget[t])
+    _precedence_rows(inst, ix, rows)
+    _budget_rows(inst, ix, rows)
     n_classes, locks = 0, []
     for key, v in classes.items():
         works = sorted(key)

@@ -42,26 +42,8 @@ class Command(BaseCommand):
             zone = Zone.objects.filter(slug=opts["zone"]).first()
             if zone is None:
                 raise CommandError(f"No zone with slug {opts['zone']!r}.")
-        mapping = None
-        if opts["mapping"]:
-            try:
-                with open(opts["mapping"], "rb") as f:
-                    raw = f.read(MAX_MAPPING_BYTES + 1)
-                if len(raw) > MAX_MAPPING_BYTES:
-                    raise CommandError(f"The mapping is larger than {MAX_MAPPING_BYTES:,} bytes.")
-                mapping = json.loads(raw.decode("utf-8"))
-            except (OSError, ValueError, RecursionError) as exc:
-                raise CommandError(f"Cannot read the mapping: {exc}") from exc
-            if not is_field_mapping(mapping):
-                raise CommandError('The mapping must be a JSON object {"our_field": "file_field"}.')
-        actor = None
-        if opts["user"]:
-            actor = get_user_model().objects.filter(username=opts["user"]).first()
-            if actor is None:
-                raise CommandError(f"No user {opts['user']!r}.")
-            if not (actor.is_zone_staff and actor.is_active):
-                raise CommandError(f"{actor.get_username()} is not active zone office staff; "
-                                   "imports are recorded under a staff member's name.")
+        mapping = _mapping(opts["mapping"]) if opts["mapping"] else None
+        actor = _staff(opts["user"]) if opts["user"] else None
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Checking rows", total=None)
             try:
@@ -91,3 +73,29 @@ class Command(BaseCommand):
             console.print("Dry run: nothing was written.")
         else:
             raise CommandError("Rows were refused: nothing was imported.")
+
+
+def _mapping(path: str) -> dict:
+    """The field mapping file: a small JSON object ``{"our_field": "file_field"}``."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_MAPPING_BYTES + 1)
+        if len(raw) > MAX_MAPPING_BYTES:
+            raise CommandError(f"The mapping is larger than {MAX_MAPPING_BYTES:,} bytes.")
+        mapping = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise CommandError(f"Cannot read the mapping: {exc}") from exc
+    if not is_field_mapping(mapping):
+        raise CommandError('The mapping must be a JSON object {"our_field": "file_field"}.')
+    return mapping
+
+
+def _staff(username: str):
+    """The active zone office staff member the import is recorded under."""
+    actor = get_user_model().objects.filter(username=username).first()
+    if actor is None:
+        raise CommandError(f"No user {username!r}.")
+    if not (actor.is_zone_staff and actor.is_active):
+        raise CommandError(f"{actor.get_username()} is not active zone office staff; "
+                           "imports are recorded under a staff member's name.")
+    return actor
