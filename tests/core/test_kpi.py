@@ -111,15 +111,20 @@ def test_funnel_counts_only_what_happened_by_the_day():
 
 
 def test_investment_sums_plans_against_confirmed_actuals_by_year_and_direction():
+    Y = kpi.YearPlan
     projects = [
-        kpi.ProjectMoney("Metal", ((2025, 100.0, 80.0), (2026, 200.0, None)), 20, 8),
-        kpi.ProjectMoney("Metal", ((2026, 50.0, 60.0),), 5, 6),
-        kpi.ProjectMoney("", ((2026, 10.0, None),), 1, 0),
+        kpi.ProjectMoney("Metal", (Y(2025, 100.0, 10, 80.0, 8), Y(2026, 200.0, 20, None, None)),
+                         20, 8),
+        kpi.ProjectMoney("Metal", (Y(2026, 50.0, 5, 60.0, 6),), 5, 6),
+        kpi.ProjectMoney("", (Y(2026, 10.0, 1, None, None),), 1, 0),
     ]
     inv = kpi.investment(projects)
     assert (inv.total.planned, inv.total.actual) == (360.0, 140.0)
     assert (inv.total.planned_jobs, inv.total.actual_jobs, inv.total.projects) == (26, 14, 3)
     assert inv.by_year[2025].planned == 100.0 and inv.by_year[2026].actual == 60.0
+    # Jobs by year: each year's plan against the report confirmed for that year.
+    assert [(y, p.planned_jobs, p.actual_jobs) for y, p in inv.by_year.items()] == \
+        [(2025, 10, 8), (2026, 26, 6)]
     assert inv.by_direction["Metal"].planned == 350.0 and inv.by_direction[""].projects == 1
 
 

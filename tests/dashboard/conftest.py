@@ -11,7 +11,8 @@ Today T; everything below happened before T (at noon of the day given):
   T-75, rejected T-70 — 3 submitted, 2 under review, 1 reserved, 1 approved, 1 construction;
   median days submitted → under review: (10 + 5) / 2 = 7.5;
 * investment: A1's project plans 300 (its first year, 30 jobs) and 200 (the next, 50 jobs);
-  a report of 120 and 12 jobs for the first year, confirmed T-10;
+  a report of 120 and 12 jobs for the first year, confirmed T-10 — by year: first year 300
+  planned, 120 actual, 30 jobs planned, 12 actual; next year 200, 0, 50, 0;
 * works: W1 1000 KZT, T-100 to T-10, 50% and 600 spent by T-20 (late); W2 1300 KZT, T-30 to
   T+100, 20% and 100 spent by T-5 — PV 1000 + 300, EV 500 + 260, AC 600 + 100;
 * instructions (linked to the zone): I1 due T-5, in progress (overdue); I2 due T+20; I3 due
@@ -189,3 +190,11 @@ EXPECTED = {
 def jobs_planned(fx: Fixture) -> int:
     """This year's plan: the first year's 30 jobs, or 50 once the agreement's year is over."""
     return 30 if fx.today.year == fx.project.agreement_on.year else 50
+
+
+def by_year(fx: Fixture) -> list[dict]:
+    """Investment and jobs by year: each year's plan against the report confirmed for it."""
+    y0 = fx.project.agreement_on.year
+    return [{"year": y0, "planned": 300.0, "actual": 120.0, "planned_jobs": 30, "actual_jobs": 12},
+            {"year": y0 + 1, "planned": 200.0, "actual": 0.0, "planned_jobs": 50,
+             "actual_jobs": 0}]

@@ -12,7 +12,7 @@ from promzona.instructions import services as ins
 from promzona.works import services as works
 from promzona.zones import services as zones
 
-from .conftest import EXPECTED, jobs_planned
+from .conftest import EXPECTED, by_year, jobs_planned
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def test_every_figure_is_what_the_hand_computation_says(manager_client, hand):
     assert (body["investment_kzt"]["planned"], body["investment_kzt"]["actual"]) == \
         EXPECTED["investment"]
     assert body["jobs"] == {"planned": jobs_planned(hand), "actual": 12}
+    assert body["investment_kzt"]["by_year"] == by_year(hand)
     assert body["investment_kzt"]["by_direction"][0]["direction"] == "Metal"
     works_ = EXPECTED["works"]
     assert (body["works"]["total"], body["works"]["late"]) == (works_["total"], works_["late"])

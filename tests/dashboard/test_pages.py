@@ -12,6 +12,8 @@ from django.test import Client
 from promzona.accounts.models import User
 from promzona.applications.models import Application
 
+from .conftest import by_year
+
 pytestmark = pytest.mark.django_db
 
 
@@ -45,6 +47,16 @@ def test_the_page_shows_the_figures_of_the_api_with_their_charts(manager_client,
     assert "1 of 2 works late." in html
     assert "SPI 0.58 · CPI 1.09" in html
     assert not re.search(r"<script|\sstyle=|\son\w+=", html.split("<main", 1)[1])
+
+
+def test_the_page_lists_investment_and_jobs_by_year(manager_client, hand):
+    html = page(manager_client, "/dashboard/", {"zone": "kpi-hand"})
+    table = html.split('id="by-year"', 1)[1].split("<tbody>", 1)[1].split("</table>", 1)[0]
+    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    assert rows == [[str(y["year"]), f"{y['planned']:,.0f}", f"{y['actual']:,.0f}",
+                     str(y["planned_jobs"]), str(y["actual_jobs"])] for y in by_year(hand)]
+    assert "Jobs by year" in html
 
 
 def test_all_zones_list_each_zone_with_a_link_to_its_own_figures(manager_client, hand):

@@ -14,7 +14,7 @@ from promzona.applications.models import Application
 from promzona.dashboard.reports import number
 from promzona.zones.models import Zone
 
-from .conftest import EXPECTED
+from .conftest import EXPECTED, by_year
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,19 @@ def test_the_xlsx_has_numbers_in_numeric_cells_with_formats(manager_client, hand
     assert cells["Occupied"][0] == 1 and cells["Occupied"][1] == pytest.approx(6.0, abs=1e-3)
     assert land["C2"].number_format == "#,##0.00"
     assert "Trend" in wb.sheetnames
+
+
+def test_the_reports_give_investment_and_jobs_by_year(manager_client, hand):
+    wb = load_workbook(io.BytesIO(report(manager_client, hand, "xlsx", "en")))
+    sheet = wb["Investment and jobs by year"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        [str(y["year"]), y["planned"], y["actual"], y["planned_jobs"], y["actual_jobs"]]
+        for y in by_year(hand)]
+    assert sheet["D2"].number_format == "#,##0"
+    text = pdf_text(report(manager_client, hand, "pdf", "en"))
+    section = text.split("Investment and jobs by year", 2)[-1]
+    y0, y1 = by_year(hand)
+    assert f"{y0['year']} 300 120 30 12 {y1['year']} 200 0 50 0" in section
 
 
 def test_the_xlsx_and_pdf_agree_with_the_api(manager_client, hand):

@@ -245,13 +245,24 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
 
 
 @dataclass(frozen=True)
+class YearPlan:
+    """One year of a project: its plan, and the report confirmed for it (``None``: none)."""
+
+    year: int
+    planned_investment: Any
+    planned_jobs: int
+    actual_investment: Any | None
+    actual_jobs: int | None
+
+
+@dataclass(frozen=True)
 class ProjectMoney:
     """One project's figures on the day (from ``projects.selectors.project_figures``)."""
 
     direction: str
-    years: tuple[tuple[int, float, float | None], ...]  # (year, planned, confirmed actual)
-    planned_jobs: int
-    actual_jobs: int
+    years: tuple[YearPlan, ...]
+    planned_jobs: int  # this year's plan
+    actual_jobs: int  # the latest confirmed report's
 
 
 @dataclass(frozen=True)
@@ -277,16 +288,19 @@ def _add(a: Plan, planned: float, actual: float, pj: int, aj: int, n: int) -> Pl
 
 def investment(projects: Iterable[ProjectMoney]) -> Investment:
     """Investment planned (every year of the plans) against confirmed actual, and jobs planned
-    (this year's plans) against actual, in total, by year and by priority direction."""
+    (this year's plans) against actual, in total and by priority direction; by year, each
+    year's plan (investment and jobs) against the report confirmed for that year."""
     total, by_year, by_direction = Plan(), defaultdict(Plan), defaultdict(Plan)
     for p in projects:
-        planned = sum(y[1] for y in p.years)
-        actual = sum(y[2] or 0.0 for y in p.years)
+        planned = sum(float(y.planned_investment) for y in p.years)
+        actual = sum(float(y.actual_investment or 0) for y in p.years)
         total = _add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
         by_direction[p.direction] = _add(by_direction[p.direction], planned, actual,
                                          p.planned_jobs, p.actual_jobs, 1)
-        for year, y_planned, y_actual in p.years:
-            by_year[year] = _add(by_year[year], y_planned, y_actual or 0.0, 0, 0, 0)
+        for y in p.years:
+            by_year[y.year] = _add(by_year[y.year], float(y.planned_investment),
+                                   float(y.actual_investment or 0), y.planned_jobs,
+                                   y.actual_jobs or 0, 0)
     return Investment(total, dict(sorted(by_year.items())), dict(sorted(by_direction.items())))
 
 
@@ -300,15 +314,6 @@ class Confirmed:
     jobs: int
     at: dt.datetime
     id: int
-
-
-@dataclass(frozen=True)
-class YearPlan:
-    year: int
-    planned_investment: Any
-    planned_jobs: int
-    actual_investment: Any | None  # None: nothing confirmed for the year
-    actual_jobs: int | None
 
 
 def plan_vs_actual(plan: Iterable[tuple[int, Any, int]], confirmed: Iterable[Confirmed], *,

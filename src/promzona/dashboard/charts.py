@@ -72,6 +72,14 @@ def investment(f: kpi.Figures, link: Link = no_link) -> c.Chart:
     ], hrefs=[link("projects")] * len(years))
 
 
+def jobs(f: kpi.Figures, link: Link = no_link) -> c.Chart:
+    years = list(f.investment.by_year)
+    return c.columns(_("Jobs by year"), [str(y) for y in years], [
+        (_("planned"), [f.investment.by_year[y].planned_jobs for y in years]),
+        (_("actual (confirmed)"), [f.investment.by_year[y].actual_jobs for y in years]),
+    ], hrefs=[link("projects")] * len(years))
+
+
 def works(f: kpi.Figures, link: Link = no_link) -> c.Chart:
     w = f.works
     return c.bars(_("Works"), [

@@ -40,7 +40,8 @@ def kpi_json(f: kpi.Figures, *, zone: str | None, bodies: dict[int, str]) -> dic
         "investment_kzt": {
             "planned": _money(inv.total.planned), "actual": _money(inv.total.actual),
             "projects": inv.total.projects,
-            "by_year": [{"year": y, "planned": _money(p.planned), "actual": _money(p.actual)}
+            "by_year": [{"year": y, "planned": _money(p.planned), "actual": _money(p.actual),
+                         "planned_jobs": p.planned_jobs, "actual_jobs": p.actual_jobs}
                         for y, p in inv.by_year.items()],
             "by_direction": [{"direction": d, "planned": _money(p.planned),
                               "actual": _money(p.actual), "planned_jobs": p.planned_jobs,

@@ -125,8 +125,8 @@ def projects(*, zone: Zone | None, day: dt.date) -> Listing:
             .order_by("pk"):
         m = money[p.pk]
         out.rows.append((reverse("projects:detail", args=[p.pk]), [
-            p.name, m.direction or _("other sectors"), sum(y[1] for y in m.years),
-            sum(y[2] or 0 for y in m.years), m.planned_jobs, m.actual_jobs]))
+            p.name, m.direction or _("other sectors"), sum(y.planned_investment for y in m.years),
+            sum(y.actual_investment or 0 for y in m.years), m.planned_jobs, m.actual_jobs]))
     return out
 
 

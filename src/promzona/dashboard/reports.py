@@ -182,9 +182,11 @@ def sections(r: Monthly) -> list[tuple[str, list[tuple[str, str]], list[list[Any
                                 (_("Median days from the stage before"), "days")],
          [[funnel_labels()[s], f.funnel.counts[s], f.funnel.conversion.get(s),
            f.funnel.median_days.get(s)] for s in kpi.FUNNEL if f.funnel.counts[s] is not None]),
-        (_("Investment by year, KZT"), [(_("Year"), "text"), (_("Planned"), "money"),
-                                        (_("Actual (confirmed)"), "money")],
-         [[str(y), p.planned, p.actual] for y, p in f.investment.by_year.items()]),
+        (_("Investment and jobs by year"), [
+            (_("Year"), "text"), (_("Planned, KZT"), "money"), (_("Actual, KZT"), "money"),
+            (_("Jobs planned"), "count"), (_("Jobs actual"), "count")],
+         [[str(y), p.planned, p.actual, p.planned_jobs, p.actual_jobs]
+          for y, p in f.investment.by_year.items()]),
         (_("Investment and jobs by priority direction"), [
             (_("Direction"), "text"), (_("Projects"), "count"), (_("Planned, KZT"), "money"),
             (_("Actual, KZT"), "money"), (_("Jobs planned"), "count"), (_("Jobs actual"), "count")],
@@ -298,7 +300,8 @@ def monthly_pdf(r: Monthly) -> bytes:
             f = r.figures
             story += [CondPageBreak(200), paragraph(_("Charts"), st["h2"])]
             for chart in [charts.land(f), charts.capacity(f), charts.funnel(f),
-                          charts.investment(f), charts.works(f), charts.instructions(f, r.bodies),
+                          charts.investment(f), charts.jobs(f), charts.works(f),
+                          charts.instructions(f, r.bodies),
                           *charts.trends(r.points)]:
                 story += [KeepTogether([paragraph(chart.title, st["head"]), _chart(chart, w),
                                         Spacer(1, 8)])]

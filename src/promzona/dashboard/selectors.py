@@ -303,7 +303,7 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
                 plans[pk], confirmed[pk], cutoff=cutoff, as_of=day)
             out.append((zone, pk, kpi.ProjectMoney(
                 direction=kpi.direction_of(sector, by_zone.get(zone, [])) or OTHER_DIRECTION,
-                years=tuple((y.year, y.planned_investment, y.actual_investment) for y in years),
+                years=tuple(years),
                 planned_jobs=planned_jobs, actual_jobs=actual_jobs)))
         records.projects[day] = out
 

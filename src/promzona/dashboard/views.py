@@ -120,6 +120,7 @@ def index(request):
                    "capacity": svg(charts.capacity(f, link, alerts_only=zone is None)),
                    "funnel": svg(charts.funnel(f, link)),
                    "investment": svg(charts.investment(f, link)),
+                   "jobs": svg(charts.jobs(f, link)),
                    "works": svg(charts.works(f, link)),
                    "instructions": svg(charts.instructions(f, board.bodies, link))},
         "trends": [svg(t) for t in charts.trends(points)],
