@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("ru", "kk", "en")
 DEFAULT = "ru"
@@ -61,6 +61,25 @@ def signed(value: Number, lang: str, *, digits: int = 3) -> str:
     """A change with its sign: ``+10 000``, ``−2,5`` (a true minus sign)."""
     text = number(abs(value), lang, digits=digits, trim=True)
     return text if value == 0 else ("+" if value > 0 else "\u2212") + text
+
+
+#: Decimals of each kind of figure (:func:`figure`); a quantity's are at most that many.
+FIGURE_DIGITS = {"count": 0, "money": 0, "days": 1, "ha": 2, "index": 2, "qty": 3}
+
+
+def figure(value: Number | None, kind: str, lang: str) -> str:
+    """A figure of the dashboard as the page, the report's PDF and its labels write it: counts
+    and money whole, days with at most one decimal, hectares with two, an index (SPI) with two,
+    a quantity without trailing zeros, a share as a percentage with one decimal.
+
+    >>> figure(2 / 3, "share", "en"), figure(1000.0, "qty", "en"), figure(7.5, "days", "en")
+    ('66.7%', '1,000', '7.5')
+    """
+    if value is None or value == "":
+        return DASH
+    if kind == "share":
+        return format_percent(value, "#,##0.0%", locale=lang_of(lang))
+    return number(value, lang, digits=FIGURE_DIGITS[kind], trim=kind in ("days", "qty"))
 
 
 def csv_style(lang: str) -> tuple[str, str]:

@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from promzona.applications.models import Application
 from promzona.core import charts as c
+from promzona.core import formats, kpi
 from promzona.core import instructions as rules
-from promzona.core import kpi
 from promzona.core.errors import InputError
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
 from promzona.core.sinks import Sheet, paragraph, xlsx_book
@@ -37,22 +36,13 @@ from .charts import funnel_labels
 from .contract import kpi_json
 
 FORMATS = {"count": "#,##0", "money": "#,##0", "ha": "#,##0.00", "share": "0.0%",
-           "index": "0.00", "text": "@", "days": "#,##0"}
+           "index": "0.00", "text": "@", "days": "#,##0.0", "qty": "#,##0.00"}
 
 
 def number(value: Any, kind: str, lang: str) -> str:
-    """``value`` as the report prints it in ``lang`` (CLDR): counts, money, hectares, shares."""
-    if value is None:
-        return "—"
-    if kind == "share":
-        return format_percent(value, "#,##0.0%", locale=lang)
-    if kind in ("count", "money", "days"):
-        return format_decimal(round(value), "#,##0", locale=lang)
-    if kind == "ha":
-        return format_decimal(value, "#,##0.00", locale=lang)
-    if kind == "index":
-        return format_decimal(value, "0.00", locale=lang)
-    return str(value)
+    """``value`` as the report prints it in ``lang``: :func:`promzona.core.formats.figure`, as
+    the page writes it."""
+    return formats.figure(value, kind, lang)
 
 
 @dataclass
@@ -172,10 +162,10 @@ def sections(r: Monthly) -> list[tuple[str, list[tuple[str, str]], list[list[Any
          [[str(labels[s]), f.land.count_by_status[s], f.land.area_ha_by_status[s]]
           for s in kpi.PLOT_STATUSES]),
         (_("Utility capacity"), [(_("Source"), "text"), (_("Unit"), "text"),
-                                 (_("Capacity"), "ha"), (_("Committed"), "ha"), (_("Free"), "ha"),
+                                 (_("Capacity"), "qty"), (_("Committed"), "qty"), (_("Free"), "qty"),
                                  (_("Near exhaustion"), "text"), (_("Planned upgrades"), "text")],
          [[s.code, s.unit, s.capacity, s.committed, s.free, _("yes") if s.near_exhaustion else "",
-           "; ".join(f"+{number(u.capacity_added, 'ha', r.lang)} {u.planned_completion or ''}"
+           "; ".join(f"+{number(u.capacity_added, 'qty', r.lang)} {u.planned_completion or ''}"
                      for u in s.upgrades)] for s in f.sources]),
         (_("Investor funnel"), [(_("Stage"), "text"), (_("Count"), "count"),
                                 (_("Conversion from the stage before"), "share"),

@@ -1,9 +1,13 @@
 from django import template
 
+from promzona import l10n
+from promzona.core import formats
+
 register = template.Library()
 
 
 @register.filter
-def percent(share):
-    """A share as a percentage with one decimal: 0.2485 -> 24.8%; a dash when undefined."""
-    return "—" if share is None or share == "" else f"{float(share) * 100:.1f}%"
+def figure(value, kind="count"):
+    """``{{ f.land.occupancy_share|figure:"share" }}``: a figure as the report writes it too
+    (:func:`promzona.core.formats.figure`, in the page's language)."""
+    return formats.figure(value, kind, l10n.lang())
