@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -50,6 +51,26 @@ def test_the_pdf_prints_the_hand_computed_figures_in_each_language(manager_clien
         assert flat(number(value, kind, lang)) in text, (value, kind)
     assert "H-1" in text and "W1" in text  # the overdue instruction and the late work
     assert "S1" in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_no_word_of_the_pdfs_tables_is_split(hand, lang):
+    from django.utils import translation
+
+    from promzona.dashboard import reports
+    from tests.pdfs import missing_whole
+
+    r = reports.monthly(zone=hand.zone, year=hand.today.year, month=hand.today.month, lang=lang,
+                        today=hand.today)
+    with translation.override(lang):
+        words = [label for label, *_ in reports.headline(r)]
+        words += [_("End of the month before"), _("End of the month")]
+        for _title, columns, rows in reports.sections(r):
+            words += [name for name, _k in columns]
+            words += [v for row in rows for v, (_c, k) in zip(row, columns, strict=True)
+                      if k == "text" and isinstance(v, str)]
+    assert len(words) > 40
+    assert missing_whole(reports.monthly_pdf(r), words) == []
 
 
 def test_the_xlsx_has_numbers_in_numeric_cells_with_formats(manager_client, hand):

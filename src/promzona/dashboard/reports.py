@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from promzona.applications.models import Application
 from promzona.core import charts as c
-from promzona.core import formats, kpi
+from promzona.core import formats, kpi, pdf_layout
 from promzona.core import instructions as rules
 from promzona.core.errors import InputError
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
@@ -227,37 +227,23 @@ def _styles() -> dict[str, Any]:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
 
-    body = ParagraphStyle("body", fontName=FONT, fontSize=8, leading=10)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=8, leading=10, splitLongWords=0)
     return {"body": body,
             "h1": ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=14, leading=18, spaceAfter=4),
             "h2": ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=10.5, leading=13,
                                  spaceBefore=8, spaceAfter=3),
             "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD),
-            "num": ParagraphStyle("num", parent=body, alignment=2),
             "warn": ParagraphStyle("warn", parent=body, backColor=colors.HexColor("#fff4d6"),
                                    borderPadding=3, textColor=colors.HexColor("#7a4b00"))}
 
 
-def _table(columns: list[tuple[str, str]], rows: list[list[Any]], width: float, st: dict,
-           lang: str):
-    """A table that fits ``width``: text columns share what the number columns leave."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
-    numeric = [k not in ("text",) for _c, k in columns]
-    n_num = sum(numeric)
-    num_w = min(26 * 2.835, width / max(len(columns), 1))
-    text_w = (width - n_num * num_w) / max(len(columns) - n_num, 1)
-    widths = [num_w if is_num else text_w for is_num in numeric]
-    data = [[paragraph(name, st["head"]) for name, _k in columns]]
-    data += [[paragraph(_cell(v, k, lang), st["num"] if k != "text" else st["body"])
-              for v, (_c, k) in zip(row, columns, strict=True)] for row in rows]
-    t = Table(data, colWidths=widths, repeatRows=1)
-    t.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b0b8c2")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return t
+def _table(columns: list[tuple[str, str]], rows: list[list[Any]], width: float, lang: str):
+    """A table that fits ``width`` with no word split (:func:`promzona.core.pdf_layout.table`),
+    numbers right-aligned, the header repeated on each page."""
+    return pdf_layout.table(
+        [[name for name, _k in columns]] + [[_cell(v, k, lang) for v, (_c, k) in
+                                             zip(row, columns, strict=True)] for row in rows],
+        width, numeric=[i for i, (_c, k) in enumerate(columns) if k != "text"])
 
 
 def _chart(chart: c.Chart, width: float):
@@ -286,7 +272,7 @@ def monthly_pdf(r: Monthly) -> bytes:
                  (_("End of the month"), "count"), (_("Change"), "count")],
                 [[label, number(b, kind, r.lang), number(a, kind, r.lang),
                   "" if a is None or b is None else number(a - b, kind, r.lang)]
-                 for label, kind, b, a in headline(r)], w, st, r.lang)]
+                 for label, kind, b, a in headline(r)], w, r.lang)]
             f = r.figures
             story += [CondPageBreak(200), paragraph(_("Charts"), st["h2"])]
             for chart in [charts.land(f), charts.capacity(f), charts.funnel(f),
@@ -297,7 +283,7 @@ def monthly_pdf(r: Monthly) -> bytes:
                                         Spacer(1, 8)])]
             for name, columns, rows in sections(r):
                 story += [CondPageBreak(90), paragraph(name, st["h2"])]
-                story.append(_table(columns, rows, w, st, r.lang) if rows
+                story.append(_table(columns, rows, w, r.lang) if rows
                              else paragraph(_("None."), st["body"]))
             return story
 
@@ -404,7 +390,7 @@ REGISTERS: dict[str, Callable[..., Register]] = {"plots": plots_register,
 def register_pdf(reg: Register) -> bytes:
     def build(doc, st):
         return [paragraph(reg.title, st["h1"]), paragraph(reg.note, st["body"]),
-                _table(reg.columns, reg.rows, doc.width, st, reg.lang)]
+                _table(reg.columns, reg.rows, doc.width, reg.lang)]
     return _pdf(reg.title, build, landscape=True)
 
 
