@@ -1,7 +1,9 @@
 """Reads for the dashboard: the dated records of the zones, and their figures on any day.
 
-Nothing is stored for the dashboard. The figures of a day are computed from the records that
-carry dates (docs/dashboard.md, "Any past day"):
+The figures of a day are computed from the records that carry dates (docs/dashboard.md, "Any
+past day"); the only ones stored are the month-end :class:`~.models.Snapshot` rows of the trend
+charts (``promzona snapshot``, read by :func:`trend_points`), and :func:`board` keeps a scope's
+figures in the cache under the newest audit entry:
 
 * plots and utility sources are today's rows rolled back through the audit trail
   (:class:`promzona.audit.selectors.History`), committed capacity through the ledger's dated
