@@ -290,13 +290,19 @@ def monthly_pdf(r: Monthly) -> bytes:
         return _pdf(title, build)
 
 
+def sheet_name(title: str) -> str:
+    """A sheet's name (at most 31 characters): a longer title keeps its start and its end, so
+    "Investment and jobs by year" and "… by priority direction" stay apart when cut."""
+    return title if len(title) <= 31 else f"{title[:15].rstrip()}…{title[-15:].lstrip()}"
+
+
 def monthly_xlsx(r: Monthly) -> bytes:
     """The report as XLSX: one sheet per table, numbers as numeric cells with formats."""
     with translation.override(r.lang):
         def sheet(name: str, columns: list[tuple[str, str]], rows: list[list[Any]],
                   top: list[list[Any]] = ()) -> Sheet:
             head = len(top)
-            return Sheet(name, list(top) + [[n for n, _k in columns]] + [
+            return Sheet(sheet_name(name), list(top) + [[n for n, _k in columns]] + [
                 [v.isoformat() if isinstance(v, dt.date) else v for v in row] for row in rows],
                 bold_rows=(head,), widths={"A": 48},
                 formats={chr(65 + i): FORMATS[k] for i, (_n, k) in enumerate(columns)
