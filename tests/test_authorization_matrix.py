@@ -99,8 +99,8 @@ WEB = [
     ("GET", "applications/<int:pk>/edit/", "/applications/{app_a}/edit/", 302, 200, 404, 200, 200, 404),
     ("POST", "applications/<int:pk>/comment/", "/applications/{app_a}/comment/",
      302, 302, 404, 302, 403, 404),
-    ("POST", "applications/<int:pk>/reserve/", "/applications/{app_a}/reserve/",
-     302, 302, 404, 302, 302, 404),
+    ("POST", "applications/<int:pk>/reserve/", "/applications/{app_free}/reserve/",
+     302, 403, 404, 302, 403, 404),
     ("POST", "applications/<int:pk>/upload/", "/applications/{app_a}/upload/", 302, 302, 404, 302, 403, 404),
     ("POST", "applications/<int:pk>/<slug:name>/", "/applications/{app_a}/withdraw/",
      302, 302, 404, 403, 403, 404),
@@ -122,7 +122,7 @@ WEB = [
     ("GET", "sectors/figure/<slug:name>.png", "/sectors/figure/nothing.png", 302, 403, 403, 404, 404, 403),
     ("GET", "sectors/export/<slug:table>.<str:fmt>", "/sectors/export/nothing.csv",
      302, 403, 403, 404, 404, 403),
-    ("POST", "sectors/reports/", "/sectors/reports/", 302, 403, 403, 400, 400, 403),
+    ("POST", "sectors/reports/", "/sectors/reports/", 302, 403, 403, 302, 302, 403),
     ("GET", "sectors/reports/<int:pk>/", "/sectors/reports/999999/", 302, 403, 403, 404, 404, 403),
     ("GET", "sectors/reports/<int:pk>/file", "/sectors/reports/999999/file",
      302, 403, 403, 404, 404, 403),
@@ -268,7 +268,7 @@ API = [
     ("GET", "/api/health/ready", "/api/health/ready", 200, 200, 200, 200, 200, 200),
     ("POST", "/api/match", "/api/match", 422, 422, 422, 422, 422, 422),
     ("GET", "/api/applications", "/api/applications", 401, 200, 200, 200, 200, 200),
-    ("POST", "/api/applications", "/api/applications", 401, 422, 422, 422, 422, 422),
+    ("POST", "/api/applications", "/api/applications", 401, 201, 201, 403, 403, 403),
     ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}", 401, 200, 404, 200, 200, 404),
     ("PATCH", "/api/applications/{application_id}", "/api/applications/{app_a}",
      401, 409, 404, 403, 403, 404),
@@ -279,10 +279,10 @@ API = [
     ("POST", "/api/applications/{application_id}/approve", "/api/applications/{app_a}/approve",
      401, 403, 404, 200, 403, 404),
     ("POST", "/api/applications/{application_id}/reject", "/api/applications/{app_a}/reject",
-     401, 403, 404, 400, 403, 404),
+     401, 403, 404, 200, 403, 404),
     ("POST", "/api/applications/{application_id}/withdraw", "/api/applications/{app_a}/withdraw",
      401, 200, 404, 403, 403, 404),
-    ("POST", "/api/reservations", "/api/reservations", 401, 422, 422, 422, 422, 422),
+    ("POST", "/api/reservations", "/api/reservations", 401, 403, 404, 201, 403, 404),
     ("GET", "/api/reservations", "/api/reservations", 401, 200, 200, 200, 200, 200),
     ("POST", "/api/reservations/{reservation_id}/release", "/api/reservations/{res_a}/release",
      401, 403, 404, 200, 403, 404),
@@ -377,6 +377,15 @@ BODIES = {
     ("POST", "/api/works/{work}/accept"): lambda ids: _filled({"accepted_on": "{today}"}, ids),
     ("POST", "/api/projects/{project}/report"): lambda ids: _filled({"year": "{year}", "investment_kzt": 1,
                                                     "jobs": 1}, ids),
+    ("POST", "/applications/{app_free}/reserve/"): lambda ids: {
+        "plot_code": ids["plot_free_code"], "expires_on": _later(ids)},
+    ("POST", "/api/reservations"): lambda ids: {"plot_id": ids["plot_free"],
+                                                "application_id": ids["app_free"]},
+    ("POST", "/applications/{app_a}/comment/"): lambda ids: {"comment": "Matrix"},
+    ("POST", "/api/applications"): lambda ids: {"project_name": "Matrix", "sector": "C25",
+                                                "investment_kzt": 1, "jobs_planned": 1},
+    ("POST", "/api/applications/{app_a}/reject"): lambda ids: {"comment": "No plot fits"},
+    ("POST", "/sectors/reports/"): lambda ids: {"table": "balkhash", "fmt": "xlsx"},
     ("POST", "/enquiries/new/"): lambda ids: {
         "to": f"c{ids['contact']}", "name": "Matrix", "email": "matrix@example.com",
         "message": "Matrix", "website": "",
@@ -475,6 +484,7 @@ def world(demo, settings, tmp_path):
     ids |= _instructions(users)
     ids |= _execution(users, demo, exclude=plot)
     ids |= _enquiries(demo)
+    ids |= _unreserved(users, demo)
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -540,6 +550,18 @@ def _execution(users, demo, *, exclude) -> dict:
             "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
             "report": report.pk, "today": today.isoformat(),
             "year": today.year, "month": today.month}
+
+
+def _unreserved(users, demo) -> dict:
+    """Investor A's submitted application holding no plot, and a published plot no one holds:
+    what staff may reserve (so only the role refuses the others)."""
+    app = services.application_create(actor=users["a"], project_name="Matrix unreserved",
+                                      sector="C25", investment_kzt=1, jobs_planned=1,
+                                      needs={"power_kw": 10})
+    services.application_submit(actor=users["a"], application=app)
+    plot = Plot.objects.filter(zone=demo, status="published", reservations__isnull=True) \
+        .order_by("code").first()
+    return {"app_free": app.pk, "plot_free": plot.pk, "plot_free_code": plot.code}
 
 
 def _enquiries(demo) -> dict:

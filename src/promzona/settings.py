@@ -279,6 +279,9 @@ PROMZONA_TILE_ATTRIBUTION = os.environ.get(
     "© OpenStreetMap contributors" if "openstreetmap.org" in PROMZONA_TILE_URL else "")
 PROMZONA_SATELLITE_URL = os.environ.get("PROMZONA_SATELLITE_URL", "")
 PROMZONA_SATELLITE_ATTRIBUTION = os.environ.get("PROMZONA_SATELLITE_ATTRIBUTION", "")
+# Where a map opens when no zone has a geometry yet: the whole of Kazakhstan, as
+# (south, west, north, east) in degrees of WGS 84. Once zones exist, maps open on them.
+PROMZONA_MAP_DEFAULT_BOUNDS = (40.5, 46.5, 55.5, 87.4)
 
 
 def _tile_origin(url: str, name: str = "PROMZONA_TILE_URL") -> list[str]:

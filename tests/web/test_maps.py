@@ -88,3 +88,17 @@ def test_every_zone_and_line_of_several_zones_is_on_the_home_map(demo, client):
                                 status="planned", municipality="x", geometry=demo.geometry)
     data = _data(client.get("/").content.decode())
     assert len(data["zones"]["features"]) == 2 and other.slug == "second"
+
+
+def test_maps_open_on_the_zones_extent_when_they_show_no_plot(demo, client):
+    data = _data(client.get("/").content.decode())
+    assert data["extent"] == [[demo.min_lat, demo.min_lon], [demo.max_lat, demo.max_lon]]
+
+
+def test_without_zones_maps_open_on_the_whole_country(demo, settings):
+    from promzona.zones.selectors import zones_extent
+
+    settings.PROMZONA_MAP_DEFAULT_BOUNDS = (40.5, 46.5, 55.5, 87.4)
+    assert zones_extent([]) == [[40.5, 46.5], [55.5, 87.4]]
+    Zone.objects.update(min_lat=None)  # zones without a geometry's bbox
+    assert zones_extent() == [[40.5, 46.5], [55.5, 87.4]]

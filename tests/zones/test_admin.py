@@ -152,3 +152,13 @@ def test_admin_cannot_add_a_plot_already_reserved(staff_client, demo):
     assert r.status_code == 200
     assert "applications review" in r.context["adminform"].form.errors["status"][0]
     assert Plot.objects.count() == n
+
+
+def test_geometry_preview_opens_on_the_zones_extent(demo):
+    import json
+
+    from promzona.zones.widgets import GeoJSONPreviewWidget
+
+    html = GeoJSONPreviewWidget().render("geometry", "", attrs={"id": "id_geometry"})
+    extent = json.loads(html.split('data-extent="', 1)[1].split('"', 1)[0].replace("&quot;", '"'))
+    assert extent == [[demo.min_lat, demo.min_lon], [demo.max_lat, demo.max_lon]]

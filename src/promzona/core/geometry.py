@@ -171,7 +171,7 @@ def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
 
 
 def utm_epsg(lon: float, lat: float) -> int:
-    """EPSG code of the UTM zone containing (lon, lat). Balkhash (75 E, 46.8 N) is 32643."""
+    """EPSG code of the UTM zone containing (lon, lat). Karaganda (73.1 E, 49.8 N) is 32643."""
     zone = min(60, max(1, int(math.floor((lon + 180) / 6)) + 1))
     return (32600 if lat >= 0 else 32700) + zone
 

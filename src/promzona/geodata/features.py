@@ -170,7 +170,7 @@ def features(layer: str, qs: QuerySet) -> list[dict[str, Any]]:
 
 
 def apply_filters(layer: Layer, qs: QuerySet, params: dict[str, str]) -> QuerySet:
-    """Simple property filters (``?status=published&zone=balkhash``); bad values match nothing."""
+    """Simple property filters (``?status=published&zone=north``); bad values match nothing."""
     for name in layer.filters:
         if name not in params:
             continue

@@ -63,8 +63,8 @@ class InstructionForm(forms.Form):
             "{} {}",
             mark_safe(conditional_escape(  # noqa: S308 - escaped text around our markup
                 _("Objects as type:code or type:id, separated by commas, e.g. %(example)s."))
-                % {"example": codes((e,) for e in ("plot:BLK-03", "line:PO-2", "source:PS-2",
-                                                   "zone:balkhash"))}),
+                % {"example": codes((e,) for e in ("plot:A-03", "line:PO-2", "source:PS-2",
+                                                   "zone:north"))}),
             mark_safe(conditional_escape(_("Types: %(types)s.")) % {  # noqa: S308 - likewise
                 "types": codes((t,) for t in links.available_types())}))
         if editing:  # the deadline and the control flag change through their own actions

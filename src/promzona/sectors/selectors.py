@@ -150,12 +150,12 @@ def zone_hosting(zone) -> pd.DataFrame:
 
 
 def balkhash_live() -> tuple[BalkhashAnalysis, pd.DataFrame | None]:
-    """The Balkhash analysis with hosting computed from the demo zone when it is loaded (not
-    cached: plots get reserved); else with the shipped illustrative hosting scores."""
-    from promzona.demo.accounts import DEMO_ZONE_SLUG
+    """The Balkhash analysis (illustrative data) with hosting computed from the illustrative zone
+    when one is loaded (not cached: plots get reserved); else with the shipped illustrative
+    hosting scores. A real zone never feeds invented figures."""
     from promzona.zones.models import Zone
 
-    zone = Zone.objects.filter(slug=DEMO_ZONE_SLUG).first()
+    zone = Zone.objects.filter(is_illustrative=True).order_by("pk").first()
     if zone is None:
         return balkhash(), None
     host = zone_hosting(zone)

@@ -112,7 +112,8 @@ def home_map(zones: list[Zone], plots: list[Plot]) -> dict[str, Any]:
     """The home page's map: every plot the visitor may see over the zones and their utilities."""
     return {"plots": _collection([plot_feature(p) for p in plots]), "base": base_layers(zones),
             "zones": zone_outlines(zones), "lines": utility_lines(zones),
-            "sources": utility_sources(zones), "labels": labels(), "tiles": tile_layers()}
+            "sources": utility_sources(zones), "labels": labels(), "tiles": tile_layers(),
+            "extent": zsel.zones_extent(zones)}
 
 
 def passport_map(plot: Plot, neighbours: list[Plot]) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def passport_map(plot: Plot, neighbours: list[Plot]) -> dict[str, Any]:
     return {"plots": _collection(features), "base": base_layers(zones),
             "zones": zone_outlines(zones), "lines": utility_lines(zones),
             "sources": utility_sources(zones), "labels": labels(), "tiles": tile_layers(),
-            "focus": plot.pk}
+            "extent": zsel.zones_extent(zones), "focus": plot.pk}
 
 
 def legend(data: dict[str, Any]) -> list[tuple[str, str]]:

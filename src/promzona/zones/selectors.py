@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
@@ -60,6 +61,16 @@ def line_link(line: UtilityLine, *, epsg: int) -> LineLink:
         lead_days=line.connection_lead_days, source_id=line.source_id,
         geometry=geo.project(line.shape(), epsg),
     )
+
+
+def zones_extent(zones: list[Zone] | None = None) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` around ``zones`` (every zone by default), where a map
+    with nothing else to show opens; the country-wide ``PROMZONA_MAP_DEFAULT_BOUNDS`` when none
+    has a geometry."""
+    qs = Zone.objects.all() if zones is None else Zone.objects.filter(pk__in=[z.pk for z in zones])
+    b = qs.aggregate(s=Min("min_lat"), w=Min("min_lon"), n=Max("max_lat"), e=Max("max_lon"))
+    s, w, n, e = settings.PROMZONA_MAP_DEFAULT_BOUNDS if None in b.values() else b.values()
+    return [[s, w], [n, e]]
 
 
 def data_version() -> str:

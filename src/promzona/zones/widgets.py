@@ -15,6 +15,13 @@ class GeoJSONPreviewWidget(forms.Textarea):
     def __init__(self, attrs=None):
         super().__init__(attrs={"rows": 6, "cols": 80, "class": "geojson-input", **(attrs or {})})
 
+    def get_context(self, name, value, attrs):
+        from promzona.zones.selectors import zones_extent
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["extent"] = json.dumps(zones_extent())
+        return context
+
     def format_value(self, value):
         if value is None or value == "":
             return ""

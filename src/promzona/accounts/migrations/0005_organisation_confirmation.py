@@ -15,19 +15,20 @@ def confirm_staff_entered(apps, schema_editor):
     self-registered ones wait for the zone office (their users may read, not act, until then)."""
     from django.utils import timezone
 
+    db = schema_editor.connection.alias  # the database being migrated
     Organisation = apps.get_model("accounts", "Organisation")
     AuditEntry = apps.get_model("audit", "AuditEntry")
     Zone = apps.get_model("zones", "Zone")
-    created = AuditEntry.objects.filter(action="organisation.created",
+    created = AuditEntry.objects.using(db).filter(action="organisation.created",
                                         object_type="accounts.organisation",
                                         actor__isnull=False).select_related("actor")
     for entry in created:
         if entry.actor.role == "staff" or entry.actor.is_superuser:
-            Organisation.objects.filter(pk=entry.object_id, confirmed_at__isnull=True).update(
+            Organisation.objects.using(db).filter(pk=entry.object_id, confirmed_at__isnull=True).update(
                 confirmed_at=entry.at, confirmed_by=entry.actor,
                 confirmation_note="Entered by the zone office before confirmation existed.")
-    if Zone.objects.filter(is_illustrative=True).exists():
-        Organisation.objects.filter(bin__in=DEMO_BINS, confirmed_at__isnull=True).update(
+    if Zone.objects.using(db).filter(is_illustrative=True).exists():
+        Organisation.objects.using(db).filter(bin__in=DEMO_BINS, confirmed_at__isnull=True).update(
             confirmed_at=timezone.now(), confirmation_note="Illustrative demo organisation.")
 
 

@@ -20,13 +20,14 @@ THREE = Decimal("0.001")
 
 
 def to_thousandths(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated
     Source = apps.get_model("zones", "UtilitySource")
     Commitment = apps.get_model("zones", "CapacityCommitment")
-    for c in Commitment.objects.all().iterator():
+    for c in Commitment.objects.using(db).all().iterator():
         c.amount_exact = c.amount.quantize(THREE)
         c.save(update_fields=["amount_exact"])
-    for s in Source.objects.all().iterator():
-        active = Commitment.objects.filter(source=s, status="active").aggregate(t=Sum("amount_exact"))
+    for s in Source.objects.using(db).all().iterator():
+        active = Commitment.objects.using(db).filter(source=s, status="active").aggregate(t=Sum("amount_exact"))
         s.capacity_exact = s.capacity.quantize(THREE)
         s.committed_exact = active["t"] or Decimal("0")
         s.save(update_fields=["capacity_exact", "committed_exact"])

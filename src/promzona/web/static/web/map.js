@@ -160,9 +160,10 @@
   layers.addOverlay(plots, html(words.plots));
   if (data.focus && byId[data.focus]) byId[data.focus].bringToFront();
 
+  // The focused plot, else the plots, else the zones' extent (the whole country without zones).
   var target = data.focus && byId[data.focus] ? byId[data.focus].getBounds() : plots.getBounds();
   if (target.isValid()) map.fitBounds(target.pad(data.focus ? 1.2 : 0.15));
-  else map.setView([46.85, 75], 11);
+  else map.fitBounds(data.extent);
 
   var list = document.getElementById("plot-list");
   function item(id) {

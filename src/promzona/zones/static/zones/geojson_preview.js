@@ -3,7 +3,8 @@
   function setup(box) {
     var input = document.getElementById(box.dataset.for);
     if (!input || typeof L === "undefined") return;
-    var map = L.map(box, { attributionControl: false }).setView([46.86, 74.98], 12);
+    // Opens on the zones' extent (the whole country without zones) until a shape is drawn.
+    var map = L.map(box, { attributionControl: false }).fitBounds(JSON.parse(box.dataset.extent));
     var layer = null;
     function draw() {
       if (layer) { map.removeLayer(layer); layer = null; }
