@@ -117,7 +117,7 @@ def http_bench(ix: MatchIndex, runs: int) -> tuple[list[float], int]:
     from promzona.zones.models import Sector
 
     Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in SECTORS])  # throw-away DB
-    selectors._cache.update(key=selectors.data_version(), index=ix)  # the generated dataset
+    selectors._cache.index, selectors._cache.version = ix, selectors.data_version()  # generated
     client = Client()
     times, size = [], 0
     for _ in range(runs):

@@ -1,8 +1,8 @@
 """Reads for matching: the core dataset built from the database, cached per process.
 
-The index is rebuilt when the zones data changes: the version key is a handful of cheap
-aggregates (last audit entry — every write of the zones app is audited —, plot count and last
-update, committed capacity, line and project counts).
+The index is rebuilt when the zones' data changes, and only then: its key is the version
+counter in the database (:func:`promzona.zones.selectors.data_version`), which every app
+server sharing the database reads.
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ from promzona.zones.selectors import (
     data_version,
     line_link,
 )
-
-_lock = threading.Lock()
-_cache: dict[str, Any] = {"key": None, "index": None}
 
 
 def build_index() -> MatchIndex:
@@ -85,14 +82,30 @@ def build_index() -> MatchIndex:
     return MatchIndex(zones=zones, plots=plots, sources=sources, upgrades=upgrades, lines=lines)
 
 
+class IndexCache:
+    """One process's index and the data version it was built at."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.version: str | None = None
+        self.index: MatchIndex | None = None
+
+    def get(self) -> MatchIndex:
+        """The index, rebuilt first if :func:`data_version` moved since it was built. The
+        version is read before the build, so a write committed meanwhile rebuilds it again."""
+        version = data_version()
+        with self._lock:
+            if self.index is None or self.version != version:
+                self.index, self.version = build_index(), version
+            return self.index
+
+
+_cache = IndexCache()
+
+
 def match_index() -> MatchIndex:
-    """The cached index, rebuilt when :func:`data_version` changes."""
-    key = data_version()
-    with _lock:
-        if _cache["key"] != key:
-            _cache["index"] = build_index()
-            _cache["key"] = key
-        return _cache["index"]
+    """This process's cached index (see :class:`IndexCache`)."""
+    return _cache.get()
 
 
 def match_for(user: Any, request: MatchRequest, *, today: dt.date,
