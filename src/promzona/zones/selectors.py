@@ -6,9 +6,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from promzona.core import geometry as geo
-from promzona.core.connections import LineLink
-
 from .models import DataVersion, Plot, UtilityLine, UtilitySource, Zone
 
 PUBLIC_PLOT_STATUSES = (
@@ -46,18 +43,6 @@ def sources_of_zone(zone: Zone) -> QuerySet[UtilitySource]:
 
 def lines_of_zone(zone: Zone) -> QuerySet[UtilityLine]:
     return UtilityLine.objects.filter(zone=zone).select_related("source")
-
-
-def line_link(line: UtilityLine, *, epsg: int) -> LineLink:
-    """``line`` as a :class:`~promzona.core.connections.LineLink`, its geometry in ``epsg``."""
-    return LineLink(
-        id=line.pk, code=line.code, kind=line.kind, status=line.status,
-        completion=line.planned_completion if line.status != UtilityLine.Status.EXISTING else None,
-        fixed_cost_kzt=float(line.connection_fixed_cost_kzt),
-        cost_per_km_kzt=float(line.connection_cost_per_km_kzt),
-        lead_days=line.connection_lead_days, source_id=line.source_id,
-        geometry=geo.project(line.shape(), epsg),
-    )
 
 
 def data_version() -> str:
