@@ -71,6 +71,11 @@ def _number(value: Any) -> float | None:
 
 
 def build_index() -> MatchIndex:
+    """The index of every zone's data (see :func:`index_data`)."""
+    return MatchIndex(**index_data())
+
+
+def index_data() -> dict[str, list]:
     """The core dataset of every zone (each projected to its own UTM zone), read as plain rows:
     model instances of 100,000 plots cost seconds."""
     zones, sources, upgrades = [], [], []
@@ -121,7 +126,8 @@ def build_index() -> MatchIndex:
         in UtilityLine.objects.values_list(
             "pk", "code", "kind", "status", "planned_completion", "connection_fixed_cost_kzt",
             "connection_cost_per_km_kzt", "connection_lead_days", "source_id")]
-    return MatchIndex(zones=zones, plots=plots, sources=sources, upgrades=upgrades, lines=lines)
+    return {"zones": zones, "plots": plots, "sources": sources, "upgrades": upgrades,
+            "lines": lines}
 
 
 class IndexCache:
