@@ -2,9 +2,8 @@
 
 Prints: index build time; in-process match p50/p95 (median of 21 runs); the same decisions as a
 plain per-plot Python loop over the same index (the baseline, measured in this run) and the
-ratio; peak memory (tracemalloc of one match, and the process's max RSS); and ``POST
-/api/match`` through the whole Django stack (test client, the generated index injected into the
-matcher's cache, a throw-away SQLite in a temp dir), whose answer lists all 100,000 plots.
+ratio; peak memory (tracemalloc of one match, and the process's max RSS). ``POST /api/match``
+over the same dataset in a database is ``bench_match_api.py``.
 
 Run: ``.venv/bin/python benchmarks/bench_matching.py [--plots N]``
 """
@@ -13,13 +12,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
 import resource
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -97,39 +92,6 @@ def loop_baseline(ix: MatchIndex, req: MatchRequest, today: dt.date) -> list[int
     return ok
 
 
-def http_bench(ix: MatchIndex, runs: int) -> tuple[list[float], int]:
-    tmp = tempfile.mkdtemp(prefix="promzona-bench-")
-    os.environ["PROMZONA_VAR_DIR"] = tmp
-    os.environ.pop("PROMZONA_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "promzona.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from promzona.matching import selectors
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    from promzona.core.matching.synthetic import SECTORS
-    from promzona.zones.models import Sector
-
-    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in SECTORS])  # throw-away DB
-    selectors._cache.update(key=selectors.data_version(), index=ix)  # the generated dataset
-    client = Client()
-    times, size = [], 0
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        r = client.post("/api/match", data=json.dumps(BODY), content_type="application/json")
-        times.append(time.perf_counter() - t0)
-        assert r.status_code == 200, r.content[:300]
-        size = len(r.content)
-    shutil.rmtree(tmp, ignore_errors=True)
-    return times, size
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--plots", type=int, default=100_000)
@@ -173,10 +135,6 @@ def main() -> None:
     b50 = statistics.median(base)
     print(f"baseline per-plot Python loop: p50 {b50 * 1000:.0f} ms (3 runs, same results) — "
           f"vectorised is {b50 / p50:.0f}× faster")
-    h, size = http_bench(ix, runs=5)
-    print(f"HTTP POST /api/match (Django test client, full answer {size / 2**20:.1f} MiB JSON "
-          f"listing all {len(ds.plots):,} plots): p50 {statistics.median(h) * 1000:.0f} ms, "
-          f"p95 {pct(h, 0.95) * 1000:.0f} ms (5 runs)")
     print(f"process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     print(f"goal p50 < 50 ms in-process: {'met' if p50 < 0.05 else 'NOT met'}")
 

@@ -150,3 +150,75 @@ def test_sentences_use_the_languages_number_format(demo):
     en = post(Client(HTTP_ACCEPT_LANGUAGE="en"), BODY).json()["results"][0]["explanation"][0]
     assert "220,000" in en and "1.20" in en
     assert "220\xa0000" in ru and "1,20" in ru and "220,000" not in ru
+
+
+def _all_pages(client, key, size):
+    """Every entry of ``key`` ("results" or "excluded"), fetched ``size`` at a time."""
+    prefix = "" if key == "results" else "excluded_"
+    out, offset = [], 0
+    while True:
+        r = client.post(f"/api/match?{prefix}limit={size}&{prefix}offset={offset}",
+                        data=json.dumps(BODY), content_type="application/json")
+        assert r.status_code == 200, r.content
+        page = r.json()[key]
+        assert len(page) <= size
+        out += page
+        if len(page) < size:
+            return out, r.json()
+        offset += size
+
+
+def test_pages_of_one_add_up_to_the_whole_answer_in_rank_order(demo, client, schema):
+    whole = client.post("/api/match?limit=1000&excluded_limit=1000", data=json.dumps(BODY),
+                        content_type="application/json").json()
+    jsonschema.validate(whole, schema)
+    results, last = _all_pages(client, "results", 1)
+    excluded, _ = _all_pages(client, "excluded", 2)
+    assert results == whole["results"] and excluded == whole["excluded"]
+    assert [x["rank"] for x in results] == list(range(1, len(results) + 1))
+    assert (last["results_total"], last["excluded_total"]) == (len(results), len(excluded))
+    visible = Plot.objects.exclude(status__in=["draft", "withdrawn"]).count()
+    assert whole["results_total"] + whole["excluded_total"] == visible
+
+
+def test_exclusions_are_counted_by_reason_code(demo, staff_client):
+    data = staff_client.post("/api/match?limit=0&excluded_limit=1000", data=json.dumps(BODY),
+                             content_type="application/json").json()
+    assert data["results"] == [] and data["results_total"] > 0
+    counted: dict[str, int] = {}
+    for x in data["excluded"]:
+        for code in {r["code"] for r in x["reasons"]}:
+            counted[code] = counted.get(code, 0) + 1
+    assert data["excluded_by_reason"] == counted and counted["status"] >= 1
+
+
+def test_the_default_answer_is_a_first_page_of_fifty(demo, client):
+    data = post(client, BODY).json()
+    assert (data["limit"], data["offset"], data["excluded_limit"], data["excluded_offset"]) == (
+        50, 0, 50, 0)
+    assert len(data["results"]) == min(50, data["results_total"])
+
+
+def test_an_offset_past_the_end_gives_an_empty_page_and_the_totals(demo, client):
+    r = client.post("/api/match?offset=100000&excluded_offset=100000", data=json.dumps(BODY),
+                    content_type="application/json")
+    data = r.json()
+    assert r.status_code == 200 and data["results"] == [] and data["excluded"] == []
+    assert data["results_total"] + data["excluded_total"] > 0
+
+
+@pytest.mark.parametrize("query", [
+    "limit=-1", "limit=1001", "limit=abc", "limit=1.5", "limit=", "limit=99999999999999999999",
+    "offset=-5", "offset=1e3", "excluded_limit=-1", "excluded_limit=100000",
+    "excluded_offset=-1", "excluded_offset=x", "limit=1&limit=2",
+])
+def test_bad_paging_is_a_clear_422_and_records_nothing(demo, investor_client, query):
+    from promzona.audit.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    r = investor_client.post(f"/api/match?{query}", data=json.dumps(BODY),
+                             content_type="application/json")
+    assert r.status_code == 422, r.content
+    error = r.json()["error"]
+    assert error["code"] == "invalid" and error["details"]
+    assert AuditEntry.objects.count() == before

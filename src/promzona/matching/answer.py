@@ -33,15 +33,20 @@ def result_json(row: ResultRow, outcome: MatchOutcome) -> dict[str, Any]:
     }
 
 
-def answer_json(outcome: MatchOutcome, *, limit: int | None = None,
-                excluded_limit: int | None = None) -> dict[str, Any]:
-    """Ranked results and excluded plots (the first ``limit`` / ``excluded_limit``; all by
-    default, as the API promises)."""
+def answer_json(outcome: MatchOutcome, *, limit: int | None = None, offset: int = 0,
+                excluded_limit: int | None = None, excluded_offset: int = 0) -> dict[str, Any]:
+    """A page of the ranked results and one of the excluded plots (all of both by default),
+    with both totals and the exclusions counted by reason code, so every visible plot is
+    accounted for: ``results_total + excluded_total`` plots."""
     lang = l10n.lang()
     return {
-        "results": [result_json(r, outcome)
-                    for r in outcome.results(limit=limit, tr=gettext, lang=lang)],
+        "results": [result_json(r, outcome) for r in outcome.results(
+            limit=limit, offset=offset, tr=gettext, lang=lang)],
         "excluded": [{"plot_id": e.plot_id,
                       "reasons": [{"code": r.code, "text": r.text} for r in e.reasons]}
-                     for e in outcome.excluded(tr=gettext, limit=excluded_limit, lang=lang)],
+                     for e in outcome.excluded(tr=gettext, limit=excluded_limit,
+                                               offset=excluded_offset, lang=lang)],
+        "results_total": int(outcome.ranked.size),
+        "excluded_total": int(outcome.excluded_pos.size),
+        "excluded_by_reason": outcome.reason_counts(),
     }

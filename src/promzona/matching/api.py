@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from promzona.api.auth import Anonymous, TokenAuth
 from promzona.core.errors import InputError
@@ -137,25 +137,52 @@ class ExcludedOut(Schema):
     reasons: list[ReasonOut]
 
 
+#: The most results or excluded plots one answer carries; page with the offsets for more.
+MAX_MATCH_PAGE = 1000
+
+
+class MatchPage(Schema):
+    limit: int = Field(50, ge=0, le=MAX_MATCH_PAGE,
+                       description=f"Results in this answer (0–{MAX_MATCH_PAGE}).")
+    offset: int = Field(0, ge=0, le=10**9, description="Results to skip (by rank).")
+    excluded_limit: int = Field(50, ge=0, le=MAX_MATCH_PAGE,
+                                description=f"Excluded plots in this answer (0–{MAX_MATCH_PAGE}).")
+    excluded_offset: int = Field(0, ge=0, le=10**9, description="Excluded plots to skip.")
+
+
 class MatchOut(Schema):
     results: list[ResultOut]
     excluded: list[ExcludedOut]
+    results_total: int
+    excluded_total: int
+    excluded_by_reason: dict[str, int]
+    limit: int
+    offset: int
+    excluded_limit: int
+    excluded_offset: int
 
 
 @router.post("", auth=MATCH_AUTH, response={200: MatchOut})
-def match_plots(request, body: MatchIn):
-    """Rank the plots the caller may see for an investor's request.
+def match_plots(request, body: MatchIn, page: Query[MatchPage]):
+    """Rank the plots the caller may see for an investor's request, a page at a time.
 
-    Every visible plot is either in ``results`` (it can serve the request, possibly later: the
-    ``gaps`` say what must be built first and when) or in ``excluded`` with its reasons.
+    Every visible plot is either a result (it can serve the request, possibly later: the
+    ``gaps`` say what must be built first and when) or excluded with its reasons:
+    ``results_total + excluded_total`` is the number of visible plots. ``results`` is the page
+    of ``limit`` results from rank ``offset`` + 1, ``excluded`` the page of ``excluded_limit``
+    excluded plots from ``excluded_offset``; ``excluded_by_reason`` counts all the excluded
+    plots by reason code (a plot may have several reasons).
     """
     # The schema documents the body; the request's own parser decides, strictly: pydantic
     # would drop unknown keys (a misspelt "power_kW") and coerce "yes" to true.
     req = MatchRequest.parse(json.loads(request.body))
     if not sector_known(req.sector):
         raise InputError(f"Unknown sector {req.sector}: not in the OKED table.", field="sector")
-    answer = answer_json(match_for(request.user, req, today=timezone.localdate()))
+    answer = answer_json(match_for(request.user, req, today=timezone.localdate()),
+                         limit=page.limit, offset=page.offset,
+                         excluded_limit=page.excluded_limit, excluded_offset=page.excluded_offset)
     enquiry_record(actor=request.user, request=req)
-    # Serialised directly: the answer lists every visible plot, and re-validating 100,000 rows
-    # with pydantic costs seconds. A test validates it against the MatchOut schema instead.
-    return HttpResponse(json.dumps(answer, ensure_ascii=False), content_type="application/json")
+    # Serialised directly: re-validating up to 2,000 rows with pydantic costs more than the
+    # match. A test validates the answer against the MatchOut schema instead.
+    return HttpResponse(json.dumps(answer | page.dict(), ensure_ascii=False),
+                        content_type="application/json")

@@ -1,17 +1,24 @@
 """Reads for matching: the core dataset built from the database, cached per process.
 
-The index is rebuilt when the zones data changes: the version key is a handful of cheap
-aggregates (last audit entry — every write of the zones app is audited —, plot count and last
-update, committed capacity, line and project counts).
+The index is rebuilt when the zones' data changes, and only then: its key is the version
+counter in the database (:func:`promzona.zones.selectors.data_version`), which every app
+server sharing the database reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import defaultdict
 from typing import Any
 
+import numpy as np
+import shapely
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from promzona.core import geometry as geo
+from promzona.core.connections import LineLink
 from promzona.core.matching import (
     MatchIndex,
     MatchOutcome,
@@ -38,16 +45,40 @@ from promzona.zones.selectors import (
     PUBLIC_PLOT_STATUSES,
     can_see_unpublished,
     data_version,
-    line_link,
 )
 
-_lock = threading.Lock()
-_cache: dict[str, Any] = {"key": None, "index": None}
+
+def _metric_shapes(model, epsg_of: dict[int, int]) -> dict[int, Any]:
+    """Each row's geometry of ``model`` by primary key, projected to its zone's UTM zone: the
+    stored GeoJSON (validated when saved) parsed and projected an array per zone, not a row at
+    a time."""
+    by_zone: dict[int, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
+    rows = model.objects.annotate(text=Cast("geometry", TextField())).values_list(
+        "pk", "zone_id", "text")
+    for pk, zone_id, text in rows.iterator(chunk_size=5000):
+        ids, texts = by_zone[zone_id]
+        ids.append(pk)
+        texts.append(text)
+    out: dict[int, Any] = {}
+    for zone_id, (ids, texts) in by_zone.items():
+        shapes = geo.project(shapely.from_geojson(np.array(texts, dtype=object)), epsg_of[zone_id])
+        out.update(zip(ids, shapes.tolist(), strict=True))
+    return out
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def build_index() -> MatchIndex:
-    """The core dataset of every zone (each projected to its own UTM zone)."""
-    zones, plots, sources, upgrades = [], [], [], []
+    """The index of every zone's data (see :func:`index_data`)."""
+    return MatchIndex(**index_data())
+
+
+def index_data() -> dict[str, list]:
+    """The core dataset of every zone (each projected to its own UTM zone), read as plain rows:
+    model instances of 100,000 plots cost seconds."""
+    zones, sources, upgrades = [], [], []
     epsg_of: dict[int, int] = {}
     for z in Zone.objects.prefetch_related("priority_sectors", "anchors"):
         epsg_of[z.pk] = geo.metric_epsg_for(z.shape())
@@ -56,20 +87,23 @@ def build_index() -> MatchIndex:
             anchor_sectors=tuple(a.sector_id for a in z.anchors.all()),
             admin_procedure_days=z.admin_procedure_days,
         ))
-    for p in Plot.objects.prefetch_related("permitted_sectors"):
-        plots.append(PlotIn(
-            id=p.pk, code=p.code, zone_id=p.zone_id, status=p.status,
-            area_ha=float(p.declared_area_ha), geometry=geo.project(p.shape(), epsg_of[p.zone_id]),
-            permitted_sectors=tuple(s.pk for s in p.permitted_sectors.all()),
-            hazard_class_max=p.hazard_class_max,
-            lease_price_kzt_ha_year=float(p.lease_price_kzt_ha_year)
-            if p.deal_lease and p.lease_price_kzt_ha_year is not None else None,
-            sale_price_kzt=float(p.sale_price_kzt)
-            if p.deal_sale and p.sale_price_kzt is not None else None,
-            free_use=p.deal_free_use, rail_spur=p.rail_spur, dist_rail_m=p.dist_rail_m,
-            dist_road_m=p.dist_road_m, dist_airport_m=p.dist_airport_m,
-            available_from=p.available_from,
-        ))
+    sectors: dict[int, list[str]] = defaultdict(list)
+    for plot_id, code in Plot.permitted_sectors.through.objects.values_list(
+            "plot_id", "sector_id").order_by("sector_id").iterator(chunk_size=5000):
+        sectors[plot_id].append(code)
+    shapes = _metric_shapes(Plot, epsg_of)
+    plots = [PlotIn(
+        id=pk, code=code, zone_id=zone_id, status=status, area_ha=float(area),
+        geometry=shapes[pk], permitted_sectors=tuple(sectors.get(pk, ())), hazard_class_max=hazard,
+        lease_price_kzt_ha_year=_number(lease_price) if lease else None,
+        sale_price_kzt=_number(sale_price) if sale else None, free_use=free_use,
+        rail_spur=rail_spur, dist_rail_m=rail, dist_road_m=road, dist_airport_m=airport,
+        available_from=available_from,
+    ) for (pk, code, zone_id, status, area, hazard, lease, lease_price, sale, sale_price, free_use,
+           rail_spur, rail, road, airport, available_from) in Plot.objects.values_list(
+        "pk", "code", "zone_id", "status", "declared_area_ha", "hazard_class_max", "deal_lease",
+        "lease_price_kzt_ha_year", "deal_sale", "sale_price_kzt", "deal_free_use", "rail_spur",
+        "dist_rail_m", "dist_road_m", "dist_airport_m", "available_from").iterator(chunk_size=5000)]
     for s in UtilitySource.objects.all():
         sources.append(SourceIn(id=s.pk, code=s.code, zone_id=s.zone_id, kind=s.kind, name=s.name,
                                 capacity=float(s.capacity), committed=float(s.committed),
@@ -81,18 +115,45 @@ def build_index() -> MatchIndex:
         upgrades.append(UpgradeIn(id=u.pk, source_id=u.source_id,
                                   capacity_added=float(u.capacity_added),
                                   completion=u.planned_completion, name=u.name))
-    lines = [line_link(ln, epsg=epsg_of[ln.zone_id]) for ln in UtilityLine.objects.all()]
-    return MatchIndex(zones=zones, plots=plots, sources=sources, upgrades=upgrades, lines=lines)
+    line_shapes = _metric_shapes(UtilityLine, epsg_of)
+    existing = UtilityLine.Status.EXISTING
+    lines = [LineLink(
+        id=pk, code=code, kind=kind, status=status,
+        completion=completion if status != existing else None, fixed_cost_kzt=float(fixed),
+        cost_per_km_kzt=float(per_km), lead_days=lead, source_id=source_id,
+        geometry=line_shapes[pk],
+    ) for pk, code, kind, status, completion, fixed, per_km, lead, source_id
+        in UtilityLine.objects.values_list(
+            "pk", "code", "kind", "status", "planned_completion", "connection_fixed_cost_kzt",
+            "connection_cost_per_km_kzt", "connection_lead_days", "source_id")]
+    return {"zones": zones, "plots": plots, "sources": sources, "upgrades": upgrades,
+            "lines": lines}
+
+
+class IndexCache:
+    """One process's index and the data version it was built at."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.version: str | None = None
+        self.index: MatchIndex | None = None
+
+    def get(self) -> MatchIndex:
+        """The index, rebuilt first if :func:`data_version` moved since it was built. The
+        version is read before the build, so a write committed meanwhile rebuilds it again."""
+        version = data_version()
+        with self._lock:
+            if self.index is None or self.version != version:
+                self.index, self.version = build_index(), version
+            return self.index
+
+
+_cache = IndexCache()
 
 
 def match_index() -> MatchIndex:
-    """The cached index, rebuilt when :func:`data_version` changes."""
-    key = data_version()
-    with _lock:
-        if _cache["key"] != key:
-            _cache["index"] = build_index()
-            _cache["key"] = key
-        return _cache["index"]
+    """This process's cached index (see :class:`IndexCache`)."""
+    return _cache.get()
 
 
 def match_for(user: Any, request: MatchRequest, *, today: dt.date,

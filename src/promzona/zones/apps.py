@@ -8,3 +8,6 @@ class ZonesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system check
+        from .signals import connect
+
+        connect()

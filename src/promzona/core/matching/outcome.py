@@ -184,13 +184,13 @@ class MatchOutcome:
 
     # ---- materialised rows -----------------------------------------------------------------
     def results(self, limit: int | None = None, tr: Callable[[str], str] = str,
-                lang: str = "en") -> list[ResultRow]:
-        """The first ``limit`` results, sentences translated by ``tr``, numbers and dates
-        written as ``lang`` writes them."""
+                lang: str = "en", offset: int = 0) -> list[ResultRow]:
+        """``limit`` results (all by default) from rank ``offset`` + 1, sentences translated by
+        ``tr``, numbers and dates written as ``lang`` writes them."""
         T = texts(tr, lang)
         rows = []
-        n = self.ranked.size if limit is None else min(limit, self.ranked.size)
-        for r in range(n):
+        end = self.ranked.size if limit is None else min(offset + limit, self.ranked.size)
+        for r in range(offset, end):
             i = int(self.ranked[r])
             utilities, gaps = self._utilities(i, T)
             start_on = dt.date.fromordinal(int(self.start[i]))
@@ -206,10 +206,37 @@ class MatchOutcome:
         return rows
 
     def excluded(self, tr: Callable[[str], str] = str, limit: int | None = None,
-                 lang: str = "en") -> list[Excluded]:
+                 lang: str = "en", offset: int = 0) -> list[Excluded]:
         T = texts(tr, lang)
+        end = None if limit is None else offset + limit
         return [Excluded(plot_id=int(self.index.plot_id[i]), reasons=self._reasons(int(i), T))
-                for i in self.excluded_pos[:limit]]
+                for i in self.excluded_pos[offset:end]]
+
+    def reason_counts(self) -> dict[str, int]:
+        """How many excluded plots each reason code excludes (a plot may have several), the
+        codes of :meth:`excluded` without building its sentences."""
+        ix, pos = self.index, self.excluded_pos
+        bits = self.reasons[pos]
+        counts: dict[str, int] = {}
+
+        def count(code: str, hit: np.ndarray) -> None:
+            if n := int(np.count_nonzero(hit)):
+                counts[code] = n
+
+        for bit, code in ((R_STATUS, "status"), (R_AREA_SMALL, "area_small"),
+                          (R_AREA_LARGE, "area_large"), (R_SECTOR, "sector"),
+                          (R_HAZARD, "hazard"), (R_RAIL_SPUR, "rail_spur")):
+            count(code, bits & bit)
+        for bit, name, dist in ((R_DIST_RAIL, "rail", ix.d_rail), (R_DIST_ROAD, "road", ix.d_road),
+                                (R_DIST_AIRPORT, "airport", ix.d_airport)):
+            unknown = np.isnan(dist[pos])
+            count(f"dist_{name}", (bits & bit != 0) & ~unknown)
+            count(f"dist_{name}_unknown", (bits & bit != 0) & unknown)
+        count("no_price", bits & R_NO_PRICE)
+        count("budget", bits & R_BUDGET)
+        for kind in KINDS:
+            count(f"gap_{kind}", bits & R_GAP[kind])
+        return counts
 
     def _breakdown(self, i: int) -> dict[str, float]:
         years = self.request.horizon_years

@@ -15,10 +15,11 @@ from .utilities import (
     UtilityLine,
     UtilitySource,
 )
+from .version import DataVersion
 from .zones import AnchorEnterprise, MapFeature, PriorityDirection, Sector, Zone
 
 __all__ = [
-    "NEED_LABELS", "AnchorEnterprise", "CapacityCommitment", "GeoFeature", "InfrastructureProject",
-    "MapFeature", "Plot", "PriorityDirection", "Sector", "Translated", "UtilityKindChoices",
-    "UtilityLine", "UtilitySource", "Zone",
+    "NEED_LABELS", "AnchorEnterprise", "CapacityCommitment", "DataVersion", "GeoFeature",
+    "InfrastructureProject", "MapFeature", "Plot", "PriorityDirection", "Sector", "Translated",
+    "UtilityKindChoices", "UtilityLine", "UtilitySource", "Zone",
 ]

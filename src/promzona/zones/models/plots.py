@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from promzona.zones.validators import validate_code
 
 from .base import NON_NEGATIVE, GeoFeature, Translated
+from .version import VersionedQuerySet
 from .zones import Sector, Zone
 
 
@@ -113,6 +114,8 @@ class Plot(Translated, GeoFeature):
         help_text=_("Set when a fact of the passport is known or suspected to be out of date."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plot")

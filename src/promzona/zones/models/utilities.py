@@ -16,6 +16,7 @@ from promzona.zones.validators import validate_code
 
 from ..fields import ThousandthsField
 from .base import NON_NEGATIVE, GeoFeature, Translated
+from .version import VersionedQuerySet
 from .zones import Zone
 
 
@@ -57,6 +58,8 @@ class UtilitySource(Translated, GeoFeature):
         validators=NON_NEGATIVE, help_text=_("Per kWh, m³, Gcal or m³ of gas."),
     )
     operator = models.CharField(_("operator"), max_length=255, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("utility source")
@@ -114,6 +117,8 @@ class CapacityCommitment(models.Model):
     created_at = models.DateTimeField(_("created at"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("capacity commitment")
         verbose_name_plural = _("capacity commitments")
@@ -154,6 +159,8 @@ class UtilityLine(GeoFeature):
         validators=NON_NEGATIVE,
     )
     connection_lead_days = models.PositiveIntegerField(_("connection lead time (days)"), default=90)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("utility line")
@@ -208,6 +215,8 @@ class InfrastructureProject(Translated):
     start_date = models.DateField(_("start"), null=True, blank=True)
     planned_completion = models.DateField(_("planned completion"))
     actual_completion = models.DateField(_("actual completion"), null=True, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("infrastructure project")

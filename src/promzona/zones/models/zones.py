@@ -11,6 +11,7 @@ from promzona.core import geometry as geo
 from promzona.core.errors import GeometryError
 
 from .base import GeoFeature, Translated
+from .version import VersionedQuerySet
 
 
 class Sector(models.Model):
@@ -20,6 +21,8 @@ class Sector(models.Model):
     name_ru = models.CharField(_("name (Russian)"), max_length=255)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector (OKED)")
@@ -87,6 +90,8 @@ class Zone(Translated, GeoFeature):
         help_text=_("Demo data: shown with a notice that the figures are not real."),
     )
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
@@ -108,6 +113,8 @@ class PriorityDirection(Translated):
                              verbose_name=_("zone"), on_delete=models.CASCADE, related_name="directions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), related_name="directions")
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("priority direction")
@@ -131,6 +138,8 @@ class MapFeature(GeoFeature):
                              verbose_name=_("zone"), on_delete=models.CASCADE, related_name="map_features")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("map feature")
@@ -156,6 +165,8 @@ class AnchorEnterprise(Translated):
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("anchor enterprise")
