@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
@@ -20,10 +21,19 @@ def _alternates(request) -> list[dict]:
         if not translated:
             with override(code):
                 url = reverse("web:home")
-        out.append({"code": code, "url": url, "absolute": request.build_absolute_uri(url),
+        out.append({"code": code, "url": url, "absolute": _absolute(request, url),
                     "name": get_language_info(code)["name_local"], "current": code == current,
                     "translated": translated})
     return out
+
+
+def _absolute(request, url: str) -> str:
+    """``url`` with the request's scheme and host; as it is where the Host was refused (the
+    400 page of that refusal still renders)."""
+    try:
+        return request.build_absolute_uri(url)
+    except DisallowedHost:
+        return url
 
 
 def _brand() -> dict:
