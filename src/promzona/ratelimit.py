@@ -31,4 +31,6 @@ def rate_limit_wait(request, *, scope: str, limit: int, window: int,
     if len(times) < limit:
         return 0
     row.delete()
+    if not times:  # a limit of none: nothing ever goes ahead
+        return window
     return max(1, int((times[-1] - since).total_seconds()) + 1)

@@ -40,7 +40,7 @@ def test_a_foreign_company_applies_from_a_match_result(demo, django_capture_on_c
             "username": "kupfer", "email": "ceo@kupfer.example", "password1": PASSWORD,
             "password2": PASSWORD}, REMOTE_ADDR="10.30.0.1")
     assert r.status_code == 200
-    verify = re.search(r"http://testserver(\S+)", mail.outbox[-1].body).group(1)
+    verify = re.search(r"https://zone\.example\.kz(\S+)", mail.outbox[-1].body).group(1)  # BASE_URL
     assert visitor.get(verify).status_code == 302
     assert visitor.login(username="kupfer", password=PASSWORD)
 
