@@ -3,6 +3,7 @@ import json
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 from promzona.audit.models import AuditEntry
 from promzona.zones.models import Plot, UtilitySource
@@ -115,11 +116,13 @@ def test_admin_cannot_reserve_or_release_a_plot(staff_client, before, after):
 def test_the_admin_names_statuses_by_their_labels_in_russian(staff_client):
     """"с allocated на published" mixed a code into Russian; labels read «…»."""
     plot = Plot.objects.filter(status="allocated").order_by("code").first()
-    r = staff_client.post(reverse("admin:zones_plot_change", args=[plot.pk]),
-                          _plot_form(plot, status="published"), HTTP_ACCEPT_LANGUAGE="ru")
+    with translation.override("ru"):  # the language is in the address
+        change, index = (reverse("admin:zones_plot_change", args=[plot.pk]),
+                         reverse("admin:index"))
+    r = staff_client.post(change, _plot_form(plot, status="published"), HTTP_ACCEPT_LANGUAGE="ru")
     error = r.context["adminform"].form.errors["status"][0]
     assert "«Предоставлен» на «Свободен (опубликован)»" in error and "allocated" not in error
-    page = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    page = staff_client.get(index, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Вложения" in page and "Attachments" not in page and ">Comments<" not in page
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.matching import MatchOutcome
@@ -57,7 +57,7 @@ def near_miss_rows(outcome: MatchOutcome, form: MatchForm) -> list[dict]:
     """The near misses with their plot and, where the investor can change the request, the
     query of the search that lets the plot in."""
     body = form.request_json()
-    found = near_misses(outcome, limit=NEAR_SHOWN, tr=gettext)
+    found = near_misses(outcome, limit=NEAR_SHOWN, tr=gettext, lang=get_language() or "ru")
     plots = Plot.objects.select_related("zone").in_bulk([n.plot_id for n in found])
     return [{"near": n, "plot": plots[n.plot_id], "query": urlencode(MatchForm.initial_from(
         apply_patch(body, n.patch))) if n.patch else ""} for n in found]

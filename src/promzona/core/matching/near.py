@@ -37,7 +37,7 @@ from .engine import (
     match,
 )
 from .request import MatchRequest
-from .text import TEXT, fmt_num, gettext_noop
+from .text import fmt_num, gettext_noop, texts
 
 NEAR_TEXT: dict[str, str] = {
     "unit_power": gettext_noop("kW"),
@@ -218,15 +218,16 @@ def _single_reason(bits: np.ndarray) -> np.ndarray:
 
 
 def near_misses(outcome: MatchOutcome, *, limit: int = 10, tr: Callable[[str], str] = str,
-                max_checks: int | None = None) -> list[NearMiss]:
+                lang: str = "en", max_checks: int | None = None) -> list[NearMiss]:
     """Up to ``limit`` near misses of ``outcome``, those with the smallest change first.
 
     Each patch is checked by matching the patched request over the same plots; a near miss
     whose patch would not let the plot in (another criterion would then fail, e.g. the budget
     after a larger need) is not offered. At most ``max_checks`` (3 × ``limit``) different
-    patches are checked, so a large dataset costs a bounded number of matches.
+    patches are checked, so a large dataset costs a bounded number of matches. Sentences are
+    translated by ``tr``, numbers written as ``lang`` writes them.
     """
-    T = {k: tr(v) for k, v in (TEXT | NEAR_TEXT).items()}
+    T = texts(tr, lang) | {k: tr(v) for k, v in NEAR_TEXT.items()}
     positions = outcome.excluded_pos[_single_reason(outcome.reasons[outcome.excluded_pos])]
     if positions.size == 0:
         return []
