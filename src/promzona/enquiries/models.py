@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from promzona.zones.models import Translated
 
@@ -43,9 +44,9 @@ class Enquiry(models.Model):
     phone) and marked here."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ANSWERED = "answered", _("Answered")
-        SPAM = "spam", _("Spam")
+        NEW = "new", pgettext_lazy("enquiry status", "New")
+        ANSWERED = "answered", pgettext_lazy("enquiry status", "Answered")
+        SPAM = "spam", pgettext_lazy("enquiry status", "Spam")
 
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT,
                              related_name="enquiries")

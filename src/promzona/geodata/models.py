@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
@@ -12,11 +13,11 @@ class ImportJob(models.Model):
     (:func:`promzona.geodata.uploads.progress_read`), the report here once it ends."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting")
-        RUNNING = "running", _("running")
-        DONE = "done", _("imported")
-        REFUSED = "refused", _("refused, nothing imported")
-        FAILED = "failed", _("failed, nothing imported")
+        QUEUED = "queued", pgettext_lazy("import job status", "waiting")
+        RUNNING = "running", pgettext_lazy("import job status", "running")
+        DONE = "done", pgettext_lazy("import job status", "imported")
+        REFUSED = "refused", pgettext_lazy("import job status", "refused, nothing imported")
+        FAILED = "failed", pgettext_lazy("import job status", "failed, nothing imported")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              related_name="+", verbose_name=_("started by"))

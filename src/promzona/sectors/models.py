@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportJob(models.Model):
@@ -12,9 +13,9 @@ class ReportJob(models.Model):
     ``PROMZONA_VAR_DIR/reports/`` (shared by the app servers)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("being prepared")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("report job status", "being prepared")
+        DONE = "done", pgettext_lazy("report job status", "ready")
+        FAILED = "failed", pgettext_lazy("report job status", "failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+", verbose_name=_("asked by"))
