@@ -49,7 +49,7 @@ NAMES_AND_CODES = {
     "Swagger", "QGIS", "ArcGIS", "GDAL", "GPS", "RSS", "Atom", "iCalendar", "ICS", "KZT", "BIN",
     "OKED", "SITC", "ECI", "PCI", "COG", "COI", "RCA", "SPI", "CPI", "EV", "PV", "AC", "UTC",
     "WGS", "EPSG", "UTM", "ID", "URL", "Leaflet", "OpenStreetMap", "Telegram", "WhatsApp", "VK",
-    "Facebook", "QazaqGaz", "BXH", "RU", "KK", "EN", "e-mail", "E-mail",
+    "Facebook", "QazaqGaz", "Aimaq", "BXH", "RU", "KK", "EN", "e-mail", "E-mail",
 }
 #: Identifiers (user names, slugs): lower case with a hyphen, as ``demo-staff``.
 IDENTIFIER = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
