@@ -45,7 +45,7 @@ SKIP = re.compile(r"/(admin|api|ogc|news-photo|brand)(/|$)|\.(pdf|csv|xlsx|geojs
 #: Proper names and codes that stay as they are in every language (docs/portal.md lists them).
 NAMES_AND_CODES = {
     "promzona", "PDF", "CSV", "XLSX", "XLS", "DOCX", "PNG", "JPEG", "WebP", "KML", "KMZ",
-    "GeoJSON", "GeoPackage", "GPKG", "Shapefile", "FlatGeobuf", "ZIP", "OGC", "API", "OpenAPI",
+    "JSON", "GeoJSON", "GeoPackage", "GPKG", "Shapefile", "FlatGeobuf", "ZIP", "OGC", "API", "OpenAPI",
     "Swagger", "QGIS", "ArcGIS", "GDAL", "GPS", "RSS", "Atom", "iCalendar", "ICS", "KZT", "BIN",
     "OKED", "SITC", "ECI", "PCI", "COG", "COI", "RCA", "SPI", "CPI", "EV", "PV", "AC", "UTC",
     "WGS", "EPSG", "UTM", "ID", "URL", "Leaflet", "OpenStreetMap", "Telegram", "WhatsApp", "VK",
