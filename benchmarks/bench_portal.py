@@ -11,7 +11,7 @@ measured in the same run with the same users: a static file (the floor of the st
 ratio of each page's p95 to it. Goal: p95 under 300 ms, 0 errors.
 
 Run: ``.venv/bin/python benchmarks/bench_portal.py [--users 20] [--seconds 60]
-[--server gunicorn|runserver]``
+[--server gunicorn|runserver] [--port N]``
 """
 
 from __future__ import annotations
@@ -88,9 +88,11 @@ def load(urls: list[str], users: int, seconds: float) -> dict[str, dict]:
 
 
 def home_bytes(base: str) -> tuple[int, int]:
-    """Bytes of the home page and every stylesheet/script it references; count of files."""
+    """Bytes of the home page and every file of the site it loads (stylesheets, scripts, the
+    brand's colours, logo and icon); count of files."""
     _s, html = fetch(base + "/")
-    refs = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+    refs = set(re.findall(rb'<(?:link|script|img)[^>]* (?:href|src)="(/(?:static|brand)/[^"]+)"',
+                          html))
     total = len(html)
     for ref in refs:
         total += len(fetch(base + ref.decode())[1])
@@ -103,12 +105,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--baseline-seconds", type=float, default=10)
     ap.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
+    ap.add_argument("--port", type=int, help="Port of the server (default: a free one).")
     args = ap.parse_args()
     bindir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory(prefix="promzona-bench-") as var:
         env = dict(os.environ, PROMZONA_VAR_DIR=var, PROMZONA_DEBUG="0")
         subprocess.run([PROMZONA, "demo"], env=env, check=True, capture_output=True)
-        port = free_port()
+        port = args.port or free_port()
         if args.server == "gunicorn":
             cmd = [str(bindir / "gunicorn"), "-w", "2", "--threads", "8", "-b",
                    f"127.0.0.1:{port}", "promzona.wsgi"]

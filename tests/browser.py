@@ -27,13 +27,26 @@ def chromium():
             browser.close()
 
 
-def login(browser, base: str, username: str):
-    """A new page of ``browser`` (in English) logged in as the demo user ``username``."""
+def log_in(page, base: str, username: str, *, password: str | None = None,
+           lang: str = "en") -> None:
+    """Log ``page`` in as ``username`` through the login form in ``lang`` and check that it
+    worked: the header then names the user. A refused login fails here rather than letting a
+    test go on as a visitor."""
     from promzona.demo.accounts import DEMO_PASSWORD
 
-    page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/en/accounts/login/")
+    page.goto(f"{base}{'' if lang == 'ru' else '/' + lang}/accounts/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
+    page.fill("input[name=password]", password or DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("form.stack button[type=submit]")
+    who = page.locator(".user-nav .who")
+    assert who.count() == 1 and who.text_content() == f"({username})", \
+        f"logging in as {username} failed at {page.url}: {page.inner_text('main')[:300]}"
+
+
+def login(browser, base: str, username: str, *, password: str | None = None):
+    """A new page of ``browser`` (in English) logged in as ``username`` (a demo user unless
+    ``password`` is given)."""
+    page = browser.new_context(locale="en-US").new_page()
+    log_in(page, base, username, password=password)
     return page

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.browser import chromium
+from tests.browser import chromium, login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "kupfer-und-stahl-2027"
@@ -24,15 +24,6 @@ def browser(transactional_db):
     balkhash.load(today=timezone.localdate())
     with chromium() as b:
         yield b
-
-
-def _login(browser, base, username, password):
-    page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/en/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form.stack button[type=submit]")
-    return page
 
 
 def test_a_foreign_company_registers_and_is_confirmed(live_server, browser):
@@ -52,12 +43,12 @@ def test_a_foreign_company_registers_and_is_confirmed(live_server, browser):
     page.goto(base + path.group(1))
     assert "The zone office will confirm your registration" in page.locator("main").inner_text()
 
-    waiting = _login(browser, base, "kupfer", PASSWORD)
+    waiting = login(browser, base, "kupfer", password=PASSWORD)
     waiting.goto(f"{base}/en/applications/")
     assert "You can apply once the zone office has confirmed you" in waiting.inner_text("main")
     assert waiting.locator("a[href='/en/applications/new/']").count() == 0
 
-    staff = _login(browser, base, "demo-staff", "balkhash-demo-2026")
+    staff = login(browser, base, "demo-staff")
     staff.click("nav >> text=Registrations")
     row = staff.locator("tr", has_text="kupfer")
     assert "DE HRB4711" in row.inner_text() and "new: approving registers it" in row.inner_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import chromium, login
 
 pytestmark = pytest.mark.browser
 
@@ -37,18 +37,9 @@ def browser(instruction_id):
         yield b
 
 
-def _login(browser, base, username):
-    page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/en/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "balkhash-demo-2026")
-    page.click("form.stack button[type=submit]")
-    return page
-
-
 def test_report_return_report_accept(live_server, browser, instruction_id):
     base = live_server.url
-    executor = _login(browser, base, "demo-executor")
+    executor = login(browser, base, "demo-executor")
     executor.goto(f"{base}/en/instructions/execute/")
     executor.click("text=Browser road")
     card = executor.url
@@ -58,7 +49,7 @@ def test_report_return_report_accept(live_server, browser, instruction_id):
     executor.click("form.report button")
     assert "Reported" in executor.locator("dd.status").inner_text()
 
-    staff = _login(browser, base, "demo-staff")
+    staff = login(browser, base, "demo-staff")
     staff.goto(f"{base}/en/instructions/control/")
     staff.click("text=Browser road")
     staff.fill("form.return textarea", "Attach the photos, please.")

@@ -127,7 +127,7 @@ def test_plot_that_no_line_can_serve_is_left_out_and_said_so(demo, today):
     project.status = "cancelled"
     zone_services.feature_save(actor=None, obj=project)
     ctx = selectors.plan_instance(demo, today=today, kinds=["power", "gas"])
-    assert ctx.left_out and all(kinds == "gas" for _, kinds in ctx.left_out)
+    assert ctx.left_out and all(kinds == ("gas",) for _, kinds in ctx.left_out)
     assert not {code for code, _ in ctx.left_out} & {p["id"] for p in ctx.instance["plots"]}
 
 

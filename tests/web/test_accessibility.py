@@ -10,48 +10,52 @@ from pathlib import Path
 import pytest
 
 from tests.browser import chromium, login
+from tests.web.conftest import MATCH, NO_RESULTS
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE = (Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js").read_text()
 LANGUAGES = ("ru", "kk", "en")
-MATCH = ("/match/?sector=C25&area_min=1&area_max=5&power_kw=500&water_m3_day=20"
-         "&sewage_m3_day=10&hazard_class=4&horizon_years=10")
 RUN = """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
   .filter(v => v.impact === "serious" || v.impact === "critical")
   .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`))"""
 
 
 @pytest.fixture
-def site(transactional_db):
-    """The whole demo, loaded before Playwright starts its event loop; sample addresses."""
-    from django.core.cache import cache
-    from django.utils import timezone
-
+def site(full_demo):
+    """Sample addresses of the demo as ``promzona demo`` loads it, with enquiries."""
     from promzona.applications.models import Application
-    from promzona.demo import balkhash, execution
+    from promzona.enquiries.models import Enquiry
     from promzona.news.models import Article
     from promzona.works.models import Work
 
-    today = timezone.localdate()
-    balkhash.load(today=today)
-    execution.load(today=today)
-    cache.clear()
     article = Article.objects.filter(status="published").order_by("publish_at").first()
     return {
         "public": ["/", "/zones/balkhash/", "/plots/balkhash/BLK-01/", "/compare/?plots=1,2",
-                   "/match/", MATCH, "/news/", f"/news/{article.slug}/", "/accounts/login/",
+                   "/match/", f"/match/?{MATCH}", f"/match/?{NO_RESULTS}", "/enquiries/new/",
+                   "/news/", f"/news/{article.slug}/", "/accounts/login/",
                    "/accounts/register/", "/accounts/password_reset/"],
-        "staff": ["/applications/", f"/applications/{Application.objects.order_by('pk').first().pk}/",
+        "staff": ["/dashboard/", "/applications/",
+                  f"/applications/{Application.objects.order_by('pk').first().pk}/",
+                  "/enquiries/", f"/enquiries/{Enquiry.objects.order_by('pk').first().pk}/",
                   "/instructions/", "/works/", f"/works/{Work.objects.order_by('pk').first().pk}/",
                   "/works/timeline/", "/projects/", "/sectors/", "/news/desk/",
                   "/accounts/registrations/", "/staff/import/"],
     }
 
 
-def _violations(page, url: str) -> list[str]:
+#: What a page must show for its states to be checked: the no-results search its near misses
+#: and the enquiry form, the dashboard its charts and trends, the inbox its enquiries.
+MUST_SHOW = {f"/match/?{NO_RESULTS}": [".near-list li", ".ask form.enquiry-form"],
+             "/dashboard/": ["#land svg", "#funnel svg", "#trends svg"],
+             "/enquiries/": ["tbody a[href*='/enquiries/']"]}
+
+
+def _violations(page, url: str, path: str) -> list[str]:
     page.goto(url)
+    for selector in MUST_SHOW.get(path, []):
+        assert page.locator(selector).count(), f"{url} shows no {selector}"
     page.evaluate(AXE)  # through the DevTools protocol: the page's CSP does not apply
     return page.evaluate(RUN)
 
@@ -63,11 +67,12 @@ def test_no_serious_or_critical_violation_on_public_and_staff_pages(site, live_s
             prefix = "" if lang == "ru" else f"/{lang}"
             public = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             for path in site["public"]:
-                found += [f"{lang} {path}: {v}" for v in _violations(public, live_server.url + prefix + path)]
+                found += [f"{lang} {path}: {v}"
+                          for v in _violations(public, live_server.url + prefix + path, path)]
             staff = login(browser, live_server.url, "demo-staff")
             for path in site["staff"]:
                 found += [f"{lang} {path} (staff): {v}"
-                          for v in _violations(staff, live_server.url + prefix + path)]
+                          for v in _violations(staff, live_server.url + prefix + path, path)]
             public.context.close()
             staff.context.close()
     assert found == [], "\n".join(found)

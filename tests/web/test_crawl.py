@@ -24,7 +24,7 @@ import pytest
 from django.urls import Resolver404, resolve
 from django.utils.translation import get_language_from_path, override
 
-from tests.browser import chromium
+from tests.browser import chromium, log_in
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -33,6 +33,9 @@ PHONE = {"width": 390, "height": 844}
 LANGUAGES = ("ru", "kk", "en")
 ROLES = {"anonymous": None, "investor": "demo-investor", "staff": "demo-staff",
          "manager": "demo-manager", "executor": "demo-executor", "editor": "demo-editor"}
+#: Pages a role must reach, so that their data (charts, lists) is crawled.
+MUST_SEE = {role: {"dashboard:index", "dashboard:list", "enquiries:inbox", "enquiries:detail",
+                   "enquiries:new"} for role in ("staff", "manager")}
 #: Links followed from the navigation's pages (the navigation is depth 1).
 DEPTH = 2
 #: Addresses that are not pages of the portal in a language: files, feeds, the admin (Django's
@@ -42,11 +45,11 @@ SKIP = re.compile(r"/(admin|api|ogc|news-photo|brand)(/|$)|\.(pdf|csv|xlsx|geojs
 #: Proper names and codes that stay as they are in every language (docs/portal.md lists them).
 NAMES_AND_CODES = {
     "promzona", "PDF", "CSV", "XLSX", "XLS", "DOCX", "PNG", "JPEG", "WebP", "KML", "KMZ",
-    "GeoJSON", "GeoPackage", "GPKG", "Shapefile", "FlatGeobuf", "ZIP", "OGC", "API", "OpenAPI",
+    "JSON", "GeoJSON", "GeoPackage", "GPKG", "Shapefile", "FlatGeobuf", "ZIP", "OGC", "API", "OpenAPI",
     "Swagger", "QGIS", "ArcGIS", "GDAL", "GPS", "RSS", "Atom", "iCalendar", "ICS", "KZT", "BIN",
     "OKED", "SITC", "ECI", "PCI", "COG", "COI", "RCA", "SPI", "CPI", "EV", "PV", "AC", "UTC",
     "WGS", "EPSG", "UTM", "ID", "URL", "Leaflet", "OpenStreetMap", "Telegram", "WhatsApp", "VK",
-    "Facebook", "QazaqGaz", "BXH", "RU", "KK", "EN", "e-mail", "E-mail",
+    "Facebook", "QazaqGaz", "Aimaq", "BXH", "RU", "KK", "EN", "e-mail", "E-mail",
 }
 #: Identifiers (user names, slugs): lower case with a hyphen, as ``demo-staff``.
 IDENTIFIER = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
@@ -86,8 +89,10 @@ WIDE_JS = """(width) => Array.from(document.querySelectorAll("body *"))
                e.parentElement.getBoundingClientRect().right <= width + 1)
   .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
     (typeof e.className === "string" && e.className ? "." + e.className.replace(/ +/g, ".") : ""))"""
+#: Links of the page, the charts' SVG links too (whose ``href`` is not a string).
 LINKS_JS = """() => Array.from(document.querySelectorAll(".site-nav a[href], main a[href]"))
-  .filter(a => !a.hasAttribute("download")).map(a => a.href)"""
+  .filter(a => !a.hasAttribute("download"))
+  .map(a => new URL(a.getAttribute("href"), document.baseURI).href)"""
 
 
 def language_problems(text: str, lang: str) -> list[str]:
@@ -129,22 +134,6 @@ def test_language_problems_finds_each_kind_of_defect():
                              "https://x.kz/a · promzona · demo-staff · docs/sectors.md", "kk") == []
 
 
-@pytest.fixture
-def site(transactional_db):
-    """The whole demo (works and projects too), loaded before Playwright starts its loop."""
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from promzona.demo import balkhash, execution
-
-    today = timezone.localdate()
-    balkhash.load(today=today)
-    execution.load(today=today)
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _language(path: str) -> str:
     return get_language_from_path(path) or "ru"
 
@@ -159,15 +148,15 @@ def _route(path: str) -> str | None:
     return f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
 
 
-def _crawl(context, base: str, lang: str, problems: dict[str, list[str]]) -> int:
-    """Visit the navigation of ``lang`` and DEPTH levels of links below it; return how many
-    pages were seen."""
+def _crawl(context, base: str, lang: str, problems: dict[str, list[str]]) -> set[str]:
+    """Visit the navigation of ``lang`` and DEPTH levels of links below it; return the routes
+    seen."""
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     prefix = "" if lang == "ru" else f"/{lang}"
-    queue, seen_routes, count = [(f"{base}{prefix}/", 0)], set(), 0
+    queue, seen_routes = [(f"{base}{prefix}/", 0)], set()
     while queue:
         url, depth = queue.pop(0)
         path = urlsplit(url).path
@@ -177,7 +166,6 @@ def _crawl(context, base: str, lang: str, problems: dict[str, list[str]]) -> int
         seen_routes.add(route)
         errors.clear()
         response = page.goto(url)
-        count += 1
         where = f"{lang} {path}"
         if response is None or response.status >= 400:
             problems[where].append(f"status {response and response.status}")
@@ -199,12 +187,10 @@ def _crawl(context, base: str, lang: str, problems: dict[str, list[str]]) -> int
                     and _language(parts.path) == lang:
                 queue.append((f"{base}{parts.path}", depth + 1))
     page.close()
-    return count
+    return seen_routes
 
 
-def test_every_page_speaks_its_language_fits_a_phone_and_logs_no_error(site, live_server):
-    from promzona.demo.accounts import DEMO_PASSWORD
-
+def test_every_page_speaks_its_language_fits_a_phone_and_logs_no_error(full_demo, live_server):
     problems: dict[str, list[str]] = defaultdict(list)
     pages = 0
     with chromium() as browser:
@@ -212,14 +198,14 @@ def test_every_page_speaks_its_language_fits_a_phone_and_logs_no_error(site, liv
             for lang in LANGUAGES:
                 context = browser.new_context(viewport=PHONE, is_mobile=True)
                 if username:
-                    login = context.new_page()
-                    login.goto(f"{live_server.url}/{'' if lang == 'ru' else lang + '/'}accounts/login/")
-                    login.fill("input[name=username]", username)
-                    login.fill("input[name=password]", DEMO_PASSWORD)
-                    login.click("form.stack button[type=submit]")
-                    login.close()
+                    page = context.new_page()
+                    log_in(page, live_server.url, username, lang=lang)
+                    page.close()
                 found: dict[str, list[str]] = defaultdict(list)
-                pages += _crawl(context, live_server.url, lang, found)
+                routes = _crawl(context, live_server.url, lang, found)
+                pages += len(routes)
+                missed = MUST_SEE.get(role, set()) - routes
+                assert not missed, f"{role} {lang}: the crawl did not reach {sorted(missed)}"
                 for where, items in found.items():
                     for item in dict.fromkeys(items):
                         problems[f"{role} {where}"].append(item)

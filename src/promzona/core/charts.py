@@ -249,9 +249,17 @@ def _legend(names: Sequence[str], x: float, y: float) -> list:
 # --- renderers -----------------------------------------------------------------------------
 
 
+def _local(href: str) -> bool:
+    """Links stay on the site (paths of our own lists); anything else is not a link."""
+    return href.startswith(("/", "?")) and not href.startswith("//")
+
+
 def svg(chart: Chart) -> str:
-    """The chart as one ``<svg>`` element (``role="img"``, titled), links where given."""
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+    """The chart as one ``<svg>`` element, titled, links where given: ``role="img"`` without
+    links, ``role="group"`` with them (links inside an image are lost to screen readers)."""
+    linked = any(_local(getattr(s, "href", "")) for s in chart.shapes)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+           f'role="{"group" if linked else "img"}" '
            f'width="{chart.width:g}" height="{chart.height:g}" '
            f'viewBox="0 0 {chart.width:g} {chart.height:g}" '
            f'font-family="DejaVu Sans, sans-serif" font-size="{FONT_SIZE}">',
@@ -275,9 +283,7 @@ def svg(chart: Chart) -> str:
             tip = f"<title>{escape(s.tip)}</title>" if s.tip else ""
             mark = f'<circle cx="{s.x:.1f}" cy="{s.y:.1f}" r="{s.r:g}" fill="{s.fill}">{tip}</circle>'
         href = getattr(s, "href", "")
-        # Links stay on the site (paths of our own lists); anything else is not a link.
-        local = href.startswith(("/", "?")) and not href.startswith("//")
-        out.append(f"<a href={quoteattr(href)}>{mark}</a>" if local else mark)
+        out.append(f"<a href={quoteattr(href)}>{mark}</a>" if _local(href) else mark)
     out.append("</svg>")
     return "".join(out)
 

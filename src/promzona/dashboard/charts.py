@@ -4,11 +4,12 @@ to the list behind it) and in the monthly report (reportlab drawings, no links).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from promzona import l10n
 from promzona.core import charts as c
 from promzona.core import kpi
 from promzona.zones.models import Plot
@@ -39,13 +40,17 @@ def land(f: kpi.Figures, link: Link = no_link) -> c.Chart:
         for s in kpi.PLOT_STATUSES], unit=_("ha"))
 
 
-def capacity(f: kpi.Figures, link: Link = no_link, *, alerts_only: bool = False) -> c.Chart:
+def capacity(f: kpi.Figures, link: Link = no_link, *, alerts_only: bool = False,
+             zone_names: Mapping[str, str] | None = None) -> c.Chart:
     """Each source's committed share; ``alerts_only``: the sources near exhaustion (the
-    whole region has hundreds of sources; each zone's page shows all of its own)."""
+    whole region has hundreds of sources; each zone's page shows all of its own), each named
+    with its zone (``zone_names``: slug → name)."""
+    names = zone_names or {}
     return c.meters(_("Committed share of each utility source"), [
-        c.Meter(f"{s.zone} {s.code}" if alerts_only else s.code, s.capacity, s.committed,
-                link("source", source=s.id), alert=s.near_exhaustion,
-                note=_("%(free)s %(unit)s free") % {"free": c.number(s.free, 1), "unit": s.unit})
+        c.Meter(f"{names.get(s.zone, s.zone)} {s.code}" if alerts_only else s.code, s.capacity,
+                s.committed, link("source", source=s.id), alert=s.near_exhaustion,
+                note=_("%(free)s %(unit)s free") % {"free": c.number(s.free, 1),
+                                                    "unit": l10n.unit(s.unit)})
         for s in f.sources if s.near_exhaustion or not alerts_only], label_w=170 if alerts_only
         else 120)
 

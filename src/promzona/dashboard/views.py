@@ -113,11 +113,13 @@ def index(request):
         return mark_safe(c.svg(chart))  # noqa: S308 - core.charts escapes every text
 
     month = (day.year, day.month)
+    zone_names = {z.slug: z.translated("name") for z in Zone.objects.all()}
     return render(request, "dashboard/index.html", {
         "form": form, "zone": zone, "day": day, "today": timezone.localdate(), "f": f,
         "query": _query(zone, day),
         "charts": {"land": svg(charts.land(f, link)),
-                   "capacity": svg(charts.capacity(f, link, alerts_only=zone is None)),
+                   "capacity": svg(charts.capacity(f, link, alerts_only=zone is None,
+                                                   zone_names=zone_names)),
                    "funnel": svg(charts.funnel(f, link)),
                    "investment": svg(charts.investment(f, link)),
                    "jobs": svg(charts.jobs(f, link)),
@@ -126,18 +128,19 @@ def index(request):
         "trends": [svg(t) for t in charts.trends(points)],
         "trend_months": len(points) - 1,
         "report": {"year": month[0], "month": month[1], "languages": settings.LANGUAGES},
-        **_rows(f, board, link),
+        **_rows(f, board, link, zone_names),
     })
 
 
-def _rows(f, board, link) -> dict:
+def _rows(f, board, link, zone_names) -> dict:
     """The tables beside the charts, each row with the link to the list behind it."""
     statuses = dict(Plot.Status.choices)
     labels = charts.funnel_labels()
     return {
         "land_rows": [(s, statuses[s], f.land.count_by_status[s], f.land.area_ha_by_status[s],
                        link("plots", status=s)) for s in kpi.PLOT_STATUSES],
-        "source_rows": [(s, link("source", source=s.id)) for s in f.sources
+        "source_rows": [(s, zone_names.get(s.zone, s.zone), link("source", source=s.id))
+                        for s in f.sources
                         if s.near_exhaustion or board.zones == ()],
         "sources_near": sum(s.near_exhaustion for s in f.sources),
         "funnel_rows": [(labels[s], f.funnel.counts[s], f.funnel.conversion.get(s),

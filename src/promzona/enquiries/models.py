@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from promzona.core.organisations import countries
 from promzona.zones.models import Translated
 
 MESSAGE_LENGTH = 3000
@@ -81,6 +83,11 @@ class Enquiry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["address", "created_at"]),
                    models.Index(fields=["email", "created_at"])]
+
+    @property
+    def country_name(self) -> str:
+        """The country in the page's language (the code when Babel does not know it)."""
+        return dict(countries(get_language() or "ru")).get(self.country, self.country)
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.name}"

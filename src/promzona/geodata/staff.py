@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -82,7 +83,8 @@ class ImportForm(forms.Form):
     mapping = forms.CharField(
         label=gettext_lazy("Field mapping (JSON)"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy('Optional: {"our_field": "file column"}, e.g. {"code": "PLOT_NO"}.'),
+        help_text=gettext_lazy('Optional: <code>{"our_field": "file column"}</code>, e.g. '
+                               '<code>{"code": "PLOT_NO"}</code>.'),
     )
 
     def clean_mapping(self):
@@ -159,7 +161,8 @@ def import_page(request):
         ctx["shown"] = _report_shown(ctx["report"])
     if ctx.get("report") is not None:
         ctx["preview"] = preview_map(ctx["report"], zone=ctx.get("zone"))
-    ctx.update(form=form, formats=sorted(FORMATS), export_formats=list(EXPORT_FORMATS),
+    ctx.update(form=form, export_formats=list(EXPORT_FORMATS),
+               formats=format_html_join(", ", "<code>{}</code>", ((f,) for f in sorted(FORMATS))),
                layers=list(LAYER_LABELS.items()),
                jobs=ImportJob.objects.select_related("user")[:10])
     return render(request, "geodata/import.html", ctx, status=status)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.accounts.models import User
 from promzona.applications.files import MAX_ATTACHMENT_BYTES
+from promzona.zones.forms import NamedChoiceField, TranslatedChoiceField, WrittenSelectMultiple
 
 from . import links
 from .models import Body, Instruction
@@ -20,14 +21,11 @@ from .selectors import Filters
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BodyChoice(forms.ModelChoiceField):
+class BodiesChoice(forms.ModelMultipleChoiceField):
+    widget = WrittenSelectMultiple
+
     def label_from_instance(self, obj):
         return obj.name  # in the page's language
-
-
-class BodiesChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 def _people(q: Q):
@@ -37,14 +35,14 @@ def _people(q: Q):
 class InstructionForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=50)
     issued_on = forms.DateField(label=_("Date"), widget=DATE)
-    issuer = BodyChoice(label=_("Issuer"), queryset=Body.objects.all())
+    issuer = TranslatedChoiceField(label=_("Issuer"), queryset=Body.objects.all())
     issuer_person = forms.CharField(label=_("Signed by"), max_length=255, required=False)
-    parent = forms.ModelChoiceField(label=_("Basis (parent instruction)"), required=False,
-                                    queryset=Instruction.objects.order_by("issued_on", "id"))
+    parent = NamedChoiceField(label=_("Basis (parent instruction)"), required=False,
+                              queryset=Instruction.objects.order_by("issued_on", "id"))
     title = forms.CharField(label=_("Title"), max_length=255)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False,
                            max_length=20000)
-    executor = BodyChoice(label=_("Executor"), queryset=Body.objects.all())
+    executor = TranslatedChoiceField(label=_("Executor"), queryset=Body.objects.all())
     executor_person = forms.ModelChoiceField(
         label=_("Responsible person"), required=False,
         queryset=_people(Q(role__in=["staff", "manager", "executor"])))
@@ -113,8 +111,8 @@ class FilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     due_within = forms.IntegerField(label=_("Due within (days)"), required=False, min_value=0,
                                     max_value=366)
-    executor = BodyChoice(label=_("Executor"), required=False, queryset=Body.objects.all())
-    issuer = BodyChoice(label=_("Issuer"), required=False, queryset=Body.objects.all())
+    executor = TranslatedChoiceField(label=_("Executor"), required=False, queryset=Body.objects.all())
+    issuer = TranslatedChoiceField(label=_("Issuer"), required=False, queryset=Body.objects.all())
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Instruction.Status.choices))
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +20,7 @@ from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import PromzonaError
 from promzona.web.feedback import form_refused, refused
+from promzona.web.templatetags.portal import as_written
 
 from . import calendar, links, selectors, services
 from .forms import ActionForm, ExtendForm, FilterForm, InstructionForm, ReportForm
@@ -66,8 +69,10 @@ def instruction_list(request, box: str = "all"):
     })
 
 
-def _form_page(request, form, title):
-    return render(request, "accounts/form.html", {"form": form, "title": title, "button": _("Save")})
+def _form_page(request, form, title, heading=None):
+    """``heading``: the title with its typed parts marked (``<title>`` takes text only)."""
+    return render(request, "accounts/form.html", {"form": form, "title": title,
+                                                  "heading": heading, "button": _("Save")})
 
 
 @login_required
@@ -109,7 +114,10 @@ def instruction_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("instructions:detail", pk=instr.pk)
-    return _form_page(request, form, _("Edit instruction № %(n)s") % {"n": instr.number})
+    title = _("Edit instruction № %(n)s")
+    return _form_page(request, form, title % {"n": instr.number},
+                      mark_safe(conditional_escape(title)  # noqa: S308 - both parts escaped
+                                % {"n": conditional_escape(as_written(instr.number))}))
 
 
 @login_required

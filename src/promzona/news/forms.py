@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
 from promzona.core.richtext import ALLOWED_TAGS
-from promzona.zones.forms import ZoneChoiceField
+from promzona.zones.forms import TranslatedChoiceField, WrittenSelectMultiple, ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .models import LANGS, Article, Comment, Rubric
@@ -37,7 +37,7 @@ class SearchForm(forms.Form):
 
 
 class ArticleForm(forms.Form):
-    rubric = forms.ModelChoiceField(label=_("Rubric"), queryset=Rubric.objects.all())
+    rubric = TranslatedChoiceField(label=_("Rubric"), queryset=Rubric.objects.all())
     byline = forms.CharField(label=_("Author (byline)"), max_length=150, required=False)
     slug = forms.CharField(label=_("Address"), max_length=90, required=False,
                            help_text=_("Latin letters, digits and hyphens; made from the title "
@@ -55,6 +55,7 @@ class ArticleForm(forms.Form):
     comments_open = forms.BooleanField(label=_("Comments open"), required=False, initial=True)
     related = forms.ModelMultipleChoiceField(
         label=_("Related articles"), required=False, queryset=Article.objects.none(),
+        widget=WrittenSelectMultiple,
         help_text=_("Chosen by the editor; otherwise articles sharing tags, then the rubric."))
     zone = ZoneChoiceField(label=_("About the zone"), queryset=Zone.objects.all(), required=False)
     plots = forms.CharField(label=_("About the plots"), max_length=500, required=False,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from promzona.accounts.throttle import client_address
 from promzona.core.errors import InputError, NotFound, PromzonaError
 from promzona.web.feedback import message_of
+from promzona.web.templatetags.portal import translated
 
 from . import comments, selectors
 from .forms import CommentForm, SearchForm
@@ -78,6 +80,7 @@ def rubric(request, slug: str):
     item = selectors.rubric_get(slug)
     return render(request, "news/list.html", {
         **_common(request, now), "heading": item.name, "rubric": item,
+        "heading_html": translated(item, "name"),
         "page": _page(request, selectors.articles_public(now).filter(rubric=item))})
 
 
@@ -87,6 +90,9 @@ def tag(request, slug: str):
     item = selectors.tag_get(slug)
     return render(request, "news/list.html", {
         **_common(request, now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
+        # noqa below: both parts are escaped (the pattern here, the name by translated()).
+        "heading_html": mark_safe(conditional_escape(_("Tag: %(tag)s"))  # noqa: S308
+                                  % {"tag": translated(item, "name")}),
         "page": _page(request, selectors.articles_public(now).filter(tags=item))})
 
 

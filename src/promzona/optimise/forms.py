@@ -8,8 +8,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from promzona.core.utilities import UTILITY_KINDS
 from promzona.works.models import Work
+from promzona.zones.models import UtilityKindChoices
 
 from .selectors import DEFAULT_PERIODS, DEFAULT_RATE, DEFAULT_WEIGHTS
 
@@ -17,7 +17,6 @@ MAX_PERIODS = 40  # ten years of quarters on a page
 MAX_MONEY = 1e9  # million KZT
 MAX_PAIRS = 200
 PAIR = re.compile(r"^(A\d{1,18}):(\S{1,32})$")
-KIND_CHOICES = [(k, k) for k in UTILITY_KINDS]
 
 
 class PlanForm(forms.Form):
@@ -34,7 +33,7 @@ class PlanForm(forms.Form):
     no_carry_over = forms.BooleanField(label=_("Unspent budget does not carry over"),
                                        required=False)
     kinds = forms.MultipleChoiceField(
-        label=_("Utility kinds every plot needs"), choices=KIND_CHOICES, required=False,
+        label=_("Utility kinds every plot needs"), choices=UtilityKindChoices.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: what the plot's permitted sectors need."))
     marginal_step = forms.FloatField(

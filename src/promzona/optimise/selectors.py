@@ -172,7 +172,7 @@ class PlanContext:
     plots: dict[str, Plot] = field(default_factory=dict)
     default_values: dict[str, float] = field(default_factory=dict)
     default_requires: dict[str, list[str]] = field(default_factory=dict)
-    left_out: list[tuple[str, str]] = field(default_factory=list)  # (plot code, why)
+    left_out: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (plot, kinds)
     period_starts: list[dt.date] = field(default_factory=list)
 
 
@@ -293,7 +293,7 @@ def plan_instance(zone: Zone, *, today: dt.date, periods: int = DEFAULT_PERIODS,
         ctx.default_values[plot.code] = plot_value(plot, median_lease)
         ctx.default_requires[plot.code] = need
         if missing and plot.code not in (requires or {}):
-            ctx.left_out.append((plot.code, ", ".join(sorted(set(missing)))))
+            ctx.left_out.append((plot.code, tuple(sorted(set(missing)))))
             continue
         ctx.plots[plot.code] = plot
         rows.append({"id": plot.code,

@@ -79,13 +79,31 @@ KEYS = {
     "power_kw": gettext_lazy("Power, kW"), "water_m3_day": gettext_lazy("Water, m³/day"),
     "sewage_m3_day": gettext_lazy("Sewage, m³/day"), "heat_gcal_h": gettext_lazy("Heat, Gcal/h"),
     "gas_m3_h": gettext_lazy("Gas, m³/h"),
+    "attachments": gettext_lazy("attachments"), "links": gettext_lazy("concerns"),
+    "progress": gettext_lazy("progress report"), "inspection": gettext_lazy("inspection"),
+    "photos": gettext_lazy("photos"), "plan": gettext_lazy("plan by year"),
+    "obligations": gettext_lazy("obligations"), "days": gettext_lazy("days"),
+    "snapshots": gettext_lazy("snapshots"), "amount": gettext_lazy("amount"),
+    "holder": gettext_lazy("holder"), "event": gettext_lazy("event"),
+    "object": gettext_lazy("object"),
+}
+#: The record an action writes beside its object (a progress report, an inspection…): the keys
+#: of its before/after are that record's fields (their labels and choices), some renamed.
+RECORDS = {
+    "project.status_updated": ("projects.StatusUpdate", {}),
+    "project.reported": ("projects.Report", {}),
+    "project.milestone_done": ("projects.Milestone", {"milestone": "kind"}),
+    "work.progress_reported": ("works.WorkProgress", {}),
+    "work.inspected": ("works.Inspection", {}),
+    "work.replanned": ("works.WorkPlan", {}),
+    "instruction.extension_requested": ("instructions.Extension", {}),
 }
 #: Derived or bulky fields whose values say nothing to a reader.
 QUIET = {"min_lon", "min_lat", "max_lon", "max_lat", "geometry", "password", "id",
          "created_at", "updated_at"}
 #: Keys whose values are ids of other objects.
 REFERENCES = {"reservation", "application", "attachment", "extension", "report", "plot",
-              "preferred_plots"}
+              "preferred_plots", "attachments", "progress", "inspection"}
 MAX_TEXT = 200
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?")
 
@@ -95,6 +113,7 @@ class Change:
     label: str
     before: str | None  # None: the key was not in ``before`` (a value set, not changed)
     after: str | None
+    typed: bool = False  # the values are text as people typed it (pages mark its language)
 
 
 @dataclass(frozen=True)
@@ -147,9 +166,13 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field | None:
 
 
 def _label(model: type[models.Model] | None, key: str) -> str:
+    from promzona.projects.models import MilestoneKind  # a project's obligations are by milestone
+
     field = _field(model, key)
     if field is not None:
         return capfirst(str(field.verbose_name))
+    if key in MilestoneKind.values:
+        return str(MilestoneKind(key).label)
     return capfirst(str(KEYS.get(key, key.replace("_", " "))))
 
 
@@ -197,8 +220,18 @@ def value_text(value: Any, field: models.Field | None = None, *, reference: bool
     return formats.number_format(value) if isinstance(value, (int, float)) else str(value)
 
 
+def _typed(field: models.Field | None, *values: Any) -> bool:
+    """Whether the values are shown as typed: text, not a choice, a date or a number."""
+    if field is not None and (field.choices or not isinstance(field, (models.CharField,
+                                                                       models.TextField))):
+        return False
+    return any(isinstance(v, str) and v and not _ISO.fullmatch(v) for v in values)
+
+
 def readable(entry: AuditEntry) -> HistoryRow:
     model = _model(entry.object_type)
+    record, renamed = RECORDS.get(entry.action, (None, {}))
+    record = _model(record) if record else None
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     changes = []
@@ -207,11 +240,15 @@ def readable(entry: AuditEntry) -> HistoryRow:
             if key == "geometry":
                 changes.append(Change(_label(model, key), None, _("changed")))
             continue
-        field, ref = _field(model, key), key in REFERENCES
+        owner, name = model, key
+        if _field(model, key) is None and _field(record, renamed.get(key, key)) is not None:
+            owner, name = record, renamed.get(key, key)
+        field, ref = _field(owner, name), key in REFERENCES
         changes.append(Change(
-            _label(model, key),
+            _label(owner, name),
             value_text(before[key], field, reference=ref) if key in before else None,
-            value_text(after[key], field, reference=ref) if key in after else None))
+            value_text(after[key], field, reference=ref) if key in after else None,
+            typed=not ref and _typed(field, before.get(key), after.get(key))))
     actor = _("system") if entry.actor_id is None and entry.actor_label == "system" \
         else entry.actor_label
     return HistoryRow(at=entry.at, actor=actor, action=action_label(entry.action, model),

@@ -56,7 +56,7 @@ def passport_facts(plot: Plot) -> list[Fact]:
         Fact(_("Land category"), str(plot.get_land_category_display())),
         Fact(_("Permitted sectors"), sectors or _("any the zone allows")),
         Fact(_("Most hazardous class allowed"), plot.hazard_class_max,
-             shown=f"{plot.hazard_class_max} ({_('classes')} {plot.hazard_class_max}–5)"),
+             shown=_("%(max)s (classes %(max)s–5)") % {"max": plot.hazard_class_max}),
         Fact(_("Ownership"), str(plot.get_ownership_display())),
         _offered(_("Lease, KZT/ha/year"), plot.deal_lease, plot.lease_price_kzt_ha_year),
         _offered(_("Sale price, KZT"), plot.deal_sale, plot.sale_price_kzt),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
 from promzona.web.feedback import message_of
-from promzona.zones.forms import ZoneChoiceField
+from promzona.zones.forms import NamedChoiceField, TranslatedChoiceField, ZoneChoiceField
 from promzona.zones.models import InfrastructureProject, UtilityLine, Zone
 
 from .inputs import day
@@ -22,10 +22,10 @@ class WorkForm(forms.Form):
     zone = ZoneChoiceField(label=_("Zone"), queryset=Zone.objects.all())
     name = forms.CharField(label=_("Name"), max_length=255)
     kind = forms.ChoiceField(label=_("Kind"), choices=Work.Kind.choices)
-    line = forms.ModelChoiceField(
+    line = NamedChoiceField(
         label=_("Line built"), required=False,
         queryset=UtilityLine.objects.exclude(status=UtilityLine.Status.EXISTING))
-    upgrade = forms.ModelChoiceField(
+    upgrade = TranslatedChoiceField(
         label=_("Source upgrade"), required=False,
         queryset=InfrastructureProject.objects.filter(status__in=["planned", "in_progress"]))
     contractor = forms.CharField(label=_("Contractor"), max_length=255)

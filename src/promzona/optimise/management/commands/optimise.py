@@ -237,7 +237,7 @@ class Command(BaseCommand):
         else:
             ctx = plan_instance(z, today=timezone.localdate(), **self._plan_choices(opts))
             for code, kinds in ctx.left_out:
-                self.stderr.write(f"left out plot {code}: no line can serve it for {kinds}")
+                self.stderr.write(f"left out plot {code}: no line can serve it for {', '.join(kinds)}")
             data = ctx.instance
         _write(export_instance, data)
         self.stdout.write(f"wrote {export_instance}")
