@@ -50,11 +50,11 @@ def test_pin_solve_again_and_confirm(live_server, browser):
 
 def test_plan_becomes_planned_works_once(live_server, browser):
     page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/en/accounts/login/")
     page.fill("input[name=username]", "demo-staff")
     page.fill("input[name=password]", "balkhash-demo-2026")
     page.click("form.stack button[type=submit]")
-    page.goto(f"{live_server.url}/optimise/balkhash/plan/?budget=500")
+    page.goto(f"{live_server.url}/en/optimise/balkhash/plan/?budget=500")
     form = page.locator("form[action*='/plan/works/']")
     ticked = form.locator("input[name=work]:checked").count()
     assert ticked >= 1
@@ -66,5 +66,5 @@ def test_plan_becomes_planned_works_once(live_server, browser):
     assert "Planned works created" in page.locator("main").inner_text()
     assert page.locator("form[action*='/plan/works/'] a", has_text="already built by work #") \
         .count() == ticked
-    page.goto(f"{live_server.url}/works/")
+    page.goto(f"{live_server.url}/en/works/")
     assert "Republican budget" in page.locator("main").inner_text()
