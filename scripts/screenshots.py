@@ -5,9 +5,11 @@
     .venv/bin/python scripts/screenshots.py --only home,phone-home
 
 Every picture is an English page in a 1280×800 window (the phone views 390×844), as the role
-named in SHOTS sees it, at most the height given there. The sector analytics' figures
-(sectors-*.png) are the charts themselves, made by `promzona sectors`, not screenshots; the
-monthly report's page and the optimisation views are not taken here either.
+named in SHOTS sees it, at most the height given there: every page README.md and docs/*.md show
+from docs/img/. The sector analytics' figures (sectors-*.png) are the charts themselves, made by
+`promzona sectors`, not screenshots. The monthly report's first page (monthly-report.png, the
+demo zone's report in Russian) is rendered from its PDF with pypdfium2 or Poppler's pdftoppm,
+whichever is present; with neither, the old picture stays and the script says so.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ SHOTS = {
     "works-timeline": ("/en/works/timeline/", "demo-manager", 1280, None),
     "project-card": ("/en/projects/{project}/", "demo-staff", 1280, 1800),
     "dashboard": ("/en/dashboard/?zone=balkhash", "demo-manager", 1280, None),
+    "optimise-plan": ("/en/optimise/balkhash/plan/", "demo-staff", 1280, 1900),
+    "optimise-allocation": ("/en/optimise/balkhash/allocation/", "demo-staff", 1280, None),
     "phone-home": ("/en/", None, 390, 1500),
     "phone-passport": ("/en/plots/balkhash/BLK-06/", None, 390, 1500),
     "phone-match": (MATCH, None, 390, 1500, "main h2"),
@@ -67,8 +71,8 @@ def _ids(env: dict) -> dict:
         "from promzona.works.models import Work\n"
         "print(json.dumps({'application': Application.objects.exclude(status='draft')"
         ".order_by('pk').first().pk,\n"
-        " 'instruction': Instruction.objects.filter(parent__isnull=False).order_by('deadline')"
-        ".first().pk,\n"
+        " 'instruction': Instruction.objects.filter(parent__isnull=False,"
+        " executor_person__username='demo-executor').order_by('deadline').first().pk,\n"
         " 'article': Article.objects.filter(status='published').order_by('pk').first().pk,\n"
         " 'project': Project.objects.order_by('pk').first().pk,\n"
         " 'work': Work.objects.filter(kind='line').order_by('pk').first().pk}))\n")
@@ -106,6 +110,35 @@ def _shrink(target: Path) -> None:
             small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
                                                dither=Image.Dither.NONE)
         small.save(target, optimize=True)
+
+
+def monthly_report(env: dict) -> None:
+    """The first page of the demo zone's monthly report (Russian), at 94 dpi, if a PDF renderer
+    is at hand: pypdfium2, else pdftoppm."""
+    target = IMG / "monthly-report.png"
+    try:
+        import pypdfium2
+    except ImportError:
+        pypdfium2 = None
+    pdftoppm = shutil.which("pdftoppm")
+    if pypdfium2 is None and pdftoppm is None:
+        print(f"{target.relative_to(ROOT)}  left as it was: neither pypdfium2 nor pdftoppm here")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "report.pdf"
+        subprocess.run([sys.executable, "-m", "promzona", "report", "monthly", "--zone",
+                        "balkhash", "--lang", "ru", "--output", str(pdf)], env=env, check=True,
+                       cwd=ROOT, stdout=subprocess.DEVNULL)
+        if pypdfium2 is not None:
+            doc = pypdfium2.PdfDocument(str(pdf))
+            doc[0].render(scale=94 / 72).to_pil().save(target)
+            doc.close()
+        else:
+            subprocess.run([pdftoppm, "-png", "-r", "94", "-f", "1", "-l", "1", "-singlefile",
+                            str(pdf), str(target.with_suffix(""))], check=True)
+    _shrink(target)
+    print(f"{target.relative_to(ROOT)}  page 1 of `promzona report monthly --zone balkhash "
+          "--lang ru`")
 
 
 def take(base: str, ids: dict, only: set[str]) -> None:
@@ -156,14 +189,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", help="a running demo (default: start one)")
     parser.add_argument("--port", type=int, default=8741)
-    parser.add_argument("--only", default="", help="comma-separated names of SHOTS")
+    parser.add_argument("--only", default="",
+                        help="comma-separated names of SHOTS (and monthly-report)")
     args = parser.parse_args()
     only = {n for n in args.only.split(",") if n}
     var = None if args.base else tempfile.mkdtemp(prefix="promzona-shots-")
     server = None
     try:
         server, env = (None, {**os.environ}) if var is None else _serve(args.port, var)
-        take(args.base or f"http://127.0.0.1:{args.port}", _ids(env), only)
+        if not only or set(SHOTS) & only:
+            take(args.base or f"http://127.0.0.1:{args.port}", _ids(env), only)
+        if not only or "monthly-report" in only:
+            monthly_report(env)
     finally:
         if server:
             server.terminate()
