@@ -266,7 +266,12 @@ def test_the_migration_confirms_what_staff_entered_and_leaves_registrations_wait
                                                    number="HRB2")
     demo_org = Organisation.objects.get(bin="050840001233")
     Organisation.objects.filter(pk=demo_org.pk).update(confirmed_at=None)
-    migration.confirm_staff_entered(apps, None)
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    # The migration reads the database being migrated from its schema editor's connection.
+    migration.confirm_staff_entered(apps, SimpleNamespace(connection=connection))
     by_staff.refresh_from_db()
     self_registered.refresh_from_db()
     demo_org.refresh_from_db()
