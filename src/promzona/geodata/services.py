@@ -94,7 +94,7 @@ def features_import(
     return report
 
 
-def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen,  # noqa: PLR0913 - one row of features_import, its context as given
+def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen,  # noqa: PLR0913 - a row and its context
                  now) -> RowResult:
     n = i + 1
     values: dict[str, Any] = {}
