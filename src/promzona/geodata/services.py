@@ -94,8 +94,8 @@ def features_import(
     return report
 
 
-def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen,  # noqa: PLR0913 - a row and its context
-                 now) -> RowResult:
+def _feature_row(  # noqa: PLR0913 - a row of features_import and its context
+        actor, zone, table, i, mapping, spec, model, key, layer, seen, now) -> RowResult:
     n = i + 1
     values: dict[str, Any] = {}
     try:
