@@ -67,8 +67,8 @@ def staff_group() -> Group:
     return group
 
 
-def _send(subject: str, body: str, to: str) -> None:
-    mail_enqueue(to=[to], subject=subject, body=body)
+def _send(subject: str, body: str, to: str, *, now: dt.datetime | None = None) -> None:
+    mail_enqueue(to=[to], subject=subject, body=body, now=now)
 
 
 def _require_staff(actor: Any) -> None:
@@ -149,8 +149,10 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     is_active: bool = True,
+    now: dt.datetime | None = None,
 ) -> User:
     """Create a user with a role; staff join the zone office group and may use the admin."""
+    now = now or timezone.now()
     user = User(
         username=username,
         email=email,
@@ -160,6 +162,7 @@ def user_create(
         last_name=last_name,
         is_staff=role == Role.STAFF,
         is_active=is_active,
+        date_joined=now,
     )
     user.set_password(password)
     user.full_clean()
@@ -171,6 +174,7 @@ def user_create(
         action="user.created",
         obj=user,
         after=snapshot(user, fields=["username", "email", "role", "organisation", "is_active"]),
+        now=now,
     )
     return user
 
@@ -236,7 +240,7 @@ def investor_register(
         try:
             with transaction.atomic():
                 user = user_create(actor=None, username=username, password=password,
-                                   role=Role.INVESTOR, email=email, is_active=False)
+                                   role=Role.INVESTOR, email=email, is_active=False, now=now)
                 _join_request_open(actor=None, user=user, organisation_name=organisation_name,
                                    country=country, number=number, now=now)
         except IntegrityError:  # taken by a simultaneous registration
@@ -261,7 +265,7 @@ def _ever_verified(user: User) -> bool:
 
 
 @transaction.atomic
-def user_verify(*, token: str) -> User:
+def user_verify(*, token: str, now: dt.datetime | None = None) -> User:
     """Activate the user a verification token names; raise :class:`InputError` if it is bad."""
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=TOKEN_MAX_AGE)
@@ -274,7 +278,8 @@ def user_verify(*, token: str) -> User:
             raise Forbidden(_("This account has been deactivated; contact the zone office."))
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(actor=user, action="user.verified", obj=user, after={"is_active": True})
+        audit_record(actor=user, action="user.verified", obj=user, after={"is_active": True},
+                     now=now or timezone.now())
     return user
 
 
@@ -386,18 +391,20 @@ def join_request_reject(*, actor: User | None, join_request: JoinRequest, note: 
 
 
 @transaction.atomic
-def colleague_invite(*, actor: User, email: str) -> str:
+def colleague_invite(*, actor: User, email: str, now: dt.datetime | None = None) -> str:
     """Email a link by which a colleague joins the actor's (confirmed) organisation."""
+    now = now or timezone.now()
     if not getattr(actor, "acts_for_organisation", False):
         raise Forbidden(_("Only users of a confirmed organisation invite colleagues."))
     token = signing.dumps({"o": actor.organisation_id, "e": email, "by": actor.pk},
                           salt=INVITE_SALT)
-    audit_record(actor=actor, action="user.invited", obj=actor.organisation, after={"email": email})
+    audit_record(actor=actor, action="user.invited", obj=actor.organisation, after={"email": email},
+                 now=now)
     _send(_("Join %(org)s on promzona") % {"org": actor.organisation.name},
           _("%(who)s invites you to %(org)s on promzona. Follow this link within three days:"
             "\n\n%(url)s") % {"who": actor.get_username(), "org": actor.organisation.name,
                               "url": absolute_link(reverse("accounts:join", args=[token]))},
-          email)
+          email, now=now)
     return token
 
 

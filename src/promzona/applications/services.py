@@ -146,7 +146,8 @@ def application_create(
 
 
 @transaction.atomic
-def application_update(*, actor: Any, application: Application, **fields: Any) -> Application:
+def application_update(*, actor: Any, application: Application, now: dt.datetime | None = None,
+                       **fields: Any) -> Application:
     """Edit a draft; ``fields`` among :data:`EDITABLE_FIELDS` and ``preferred_plots``."""
     app = locked(application)
     require_member(actor, app)
@@ -172,7 +173,8 @@ def application_update(*, actor: Any, application: Application, **fields: Any) -
     b, a = changed(before, snapshot(app))
     if plots is not None:
         a["preferred_plots"] = [p.pk for p in plots]
-    audit_record(actor=actor, action="application.updated", obj=app, before=b, after=a)
+    audit_record(actor=actor, action="application.updated", obj=app, before=b, after=a,
+                 now=now or timezone.now())
     return app
 
 

@@ -5,12 +5,14 @@ Plots are imported by :mod:`.plot_import`, other layers here; :mod:`.export` wri
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import shapely
 from django.db import transaction
+from django.utils import timezone
 
 from promzona.core import geometry as geo
 from promzona.core.errors import InputError
@@ -30,6 +32,7 @@ def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the comm
     dry_run: bool = False, crs: str | None = None, repair: bool = False,
     mapping: dict[str, str] | None = None, progress: Progress = None,
     on_total: Callable[[int], None] | None = None, source_layer: str | None = None,
+    now: dt.datetime | None = None,
 ) -> ImportReport:
     """Read ``path`` safely and import the rows of its ``source_layer`` (needed when it has
     several) into ``layer`` of ``zone``."""
@@ -41,11 +44,12 @@ def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the comm
     table = read_upload(Path(path), name=name, layer=source_layer, crs=crs)
     if on_total:
         on_total(len(table))
+    now = now or timezone.now()
     if layer == "plots":
         return plots_import(actor=actor, zone=zone, table=table, mapping=mapping,
-                            dry_run=dry_run, repair=repair, progress=progress)
+                            dry_run=dry_run, repair=repair, progress=progress, now=now)
     return features_import(actor=actor, zone=zone, table=table, layer=layer, mapping=mapping,
-                           dry_run=dry_run, progress=progress)
+                           dry_run=dry_run, progress=progress, now=now)
 
 
 MODELS = {"sources": UtilitySource, "lines": UtilityLine, "zones": Zone}
@@ -59,9 +63,11 @@ class _Rollback(Exception):
 def features_import(
     *, actor: Any, zone: Zone | None, table: files.Table, layer: str,
     mapping: dict[str, str] | None = None, dry_run: bool = False, progress: Progress = None,
+    now: dt.datetime | None = None,
 ) -> ImportReport:
     """Sources, lines or zones (small layers): each row through ``feature_save`` in one
     transaction, rolled back for a dry run or when any row is refused."""
+    now = now or timezone.now()
     spec = LAYER_FIELDS[layer]
     model = MODELS[layer]
     key = "slug" if layer == "zones" else "code"
@@ -75,7 +81,7 @@ def features_import(
         with transaction.atomic():
             for i in range(len(table)):
                 report.rows.append(_feature_row(actor, zone, table, i, mapping, spec, model, key,
-                                                layer, seen))
+                                                layer, seen, now))
                 if progress:
                     progress(1)
             if dry_run or report.counts["refuse"]:
@@ -88,7 +94,8 @@ def features_import(
     return report
 
 
-def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen) -> RowResult:
+def _feature_row(  # noqa: PLR0913 - a row of features_import and its context
+        actor, zone, table, i, mapping, spec, model, key, layer, seen, now) -> RowResult:
     n = i + 1
     values: dict[str, Any] = {}
     try:
@@ -117,7 +124,7 @@ def _feature_row(actor, zone, table, i, mapping, spec, model, key, layer, seen) 
             assign(obj, k, v)
         obj.geometry = geo.to_geojson(shapely.force_2d(g))
         with transaction.atomic():
-            zone_services.feature_save(actor=actor, obj=obj)
+            zone_services.feature_save(actor=actor, obj=obj, now=now)
     except (ValueError, InputError) as exc:
         return RowResult(n, str(values.get(key) or ""), "refuse", getattr(exc, "message", str(exc)),
                          shape=drawable(table.geometries[i]))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from promzona.audit.services import audit_record
+from promzona.audit.services import audit_bulk_record, audit_record
 from promzona.core.errors import Forbidden, InputError
 from promzona.core.matching import MatchRequest
 from promzona.outbox.services import absolute_link, mail_enqueue
@@ -60,11 +60,12 @@ def enquiry_record(*, actor: Any, request: MatchRequest, now: dt.datetime | None
 
 
 @transaction.atomic
-def saved_search_delete(*, actor: Any, search: SavedSearch) -> None:
+def saved_search_delete(*, actor: Any, search: SavedSearch,
+                        now: dt.datetime | None = None) -> None:
     if search.user_id != getattr(actor, "pk", None):
         raise Forbidden("This saved search belongs to someone else.")
     audit_record(actor=actor, action="saved_search.deleted", obj=search,
-                 before={"name": search.name})
+                 before={"name": search.name}, now=now or timezone.now())
     search.delete()
 
 
@@ -118,11 +119,20 @@ def _announce(search: SavedSearch, plot: Plot, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def notices_mark_read(*, actor: Any, url: str) -> int:
-    """Mark the actor's unread notices pointing at ``url`` as read; returns how many."""
+def notices_mark_read(*, actor: Any, url: str, now: dt.datetime | None = None) -> int:
+    """Mark the actor's unread notices pointing at ``url`` as read, each audited as
+    ``notice.read``; returns how many."""
     if not getattr(actor, "is_authenticated", False):
         return 0
-    return Notice.objects.filter(user=actor, url=url, read=False).update(read=True)
+    notices = list(Notice.objects.select_for_update().filter(user=actor, url=url, read=False)
+                   .order_by("id"))
+    if not notices:
+        return 0
+    Notice.objects.filter(pk__in=[n.pk for n in notices]).update(read=True)
+    audit_bulk_record(actor=actor, now=now or timezone.now(),
+                      entries=[("notice.read", n, {"read": False}, {"read": True})
+                               for n in notices])
+    return len(notices)
 
 
 def triggers_alerts(action: str, object_type: str, after: dict | None) -> bool:

@@ -188,7 +188,7 @@ def article_draft_from_event(*, event: str, obj: models.Model, now: dt.datetime,
             article.save()
     except IntegrityError:  # drafted meanwhile by a concurrent call for the same event
         return Article.objects.get(**key)
-    links_set(article, _about(event, obj))
+    links_set(article=article, objects=_about(event, obj))
     audit_record(actor=actor, action="article.drafted", obj=article, now=now,
                  after={"event": event, "object": f"{key['event_object_type']}:{obj.pk}"})
     return article

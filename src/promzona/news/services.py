@@ -176,7 +176,7 @@ def article_save(
         if related is not None:
             article.related.set([a for a in related if a.pk != article.pk][:6])
         if about is not None:
-            links_set(article, about)
+            links_set(article=article, objects=about)
         after = _snapshot(article)
         if creating:
             audit_record(actor=actor, action="article.created", obj=article, after=after, now=now)
@@ -193,7 +193,7 @@ def article_save(
     return article
 
 
-def links_set(article: Article, objects: list[models.Model]) -> None:
+def links_set(*, article: Article, objects: list[models.Model]) -> None:
     """Make ``objects`` the things ``article`` is about."""
     article.links.all().delete()
     ArticleLink.objects.bulk_create([

@@ -129,9 +129,10 @@ def _plot_published(*, actor: Any, plot: Plot, now: dt.datetime | None) -> None:
 
 
 @transaction.atomic
-def feature_delete(*, actor: Any, obj: models.Model) -> None:
+def feature_delete(*, actor: Any, obj: models.Model, now: dt.datetime | None = None) -> None:
     before = snapshot(obj)
-    audit_record(actor=actor, action=f"{type(obj)._meta.model_name}.deleted", obj=obj, before=before)
+    audit_record(actor=actor, action=f"{type(obj)._meta.model_name}.deleted", obj=obj,
+                 before=before, now=now or timezone.now())
     try:
         with transaction.atomic():
             obj.delete()
