@@ -1,4 +1,5 @@
-"""GET /api/applications and POST /api/reservations as DESIGN §6 says, and the transitions."""
+"""GET /api/applications and POST /api/reservations as docs/applications.md ("JSON API") says,
+and the transitions."""
 
 from __future__ import annotations
 

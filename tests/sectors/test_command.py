@@ -1,4 +1,4 @@
-"""``promzona sectors indicators|growth-points``: the file contract of DESIGN.md §6."""
+"""``promzona sectors indicators|growth-points``: the file contract docs/sectors.md describes."""
 
 from __future__ import annotations
 
