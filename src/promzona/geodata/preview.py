@@ -67,5 +67,4 @@ def preview_map(report: Any, *, zone: Any) -> dict[str, Any]:
     zones = [zone] if zone is not None else []
     return {"rows": preview_features(report),
             "plots": {"type": "FeatureCollection", "features": plots},
-            "base": {"type": "FeatureCollection", "features": maps.zone_outlines(zones)["features"]
-                     + maps.base_layers(zones)["features"]}}
+            "base": maps.outlined_base(zones)}

@@ -55,6 +55,12 @@ def zone_outlines(zones: list[Zone]) -> dict[str, Any]:
         for z in zones])
 
 
+def outlined_base(zones: list[Zone]) -> dict[str, Any]:
+    """The zones' outlines over the offline base map, as one layer (printed maps, the import
+    preview)."""
+    return _collection(zone_outlines(zones)["features"] + base_layers(zones)["features"])
+
+
 def utility_lines(zones: list[Zone]) -> dict[str, Any]:
     """The zones' utility lines with kind, status and a label (code, name, kind, status)."""
     return _collection([

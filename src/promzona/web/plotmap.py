@@ -30,6 +30,6 @@ def plot_map_png(plot: Plot, *, size_mm: tuple[float, float] = (180, 100)) -> by
                 "properties": {"kind": s.kind, "code": s.code}} for s in zsel.sources_of_zone(zone)]
     return plotmap.plot_map_png(
         maps.plot_feature(plot), plots=[maps.plot_feature(p) for p in neighbours],
-        base=maps.zone_outlines([zone])["features"] + maps.base_layers([zone])["features"],
+        base=maps.outlined_base([zone])["features"],
         lines=maps.utility_lines([zone])["features"], sources=sources, labels=labels,
         lang=l10n.lang(), size_mm=size_mm)

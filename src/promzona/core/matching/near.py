@@ -21,21 +21,11 @@ import numpy as np
 from promzona.core.utilities import UTILITY_KINDS
 
 from .engine import (
-    R_AREA_LARGE,
-    R_AREA_SMALL,
-    R_BUDGET,
-    R_DIST_AIRPORT,
-    R_DIST_RAIL,
-    R_DIST_ROAD,
-    R_GAP,
-    R_HAZARD,
-    R_NO_PRICE,
-    R_RAIL_SPUR,
-    R_SECTOR,
     R_STATUS,
     MatchOutcome,
     match,
 )
+from .outcome import REASON_CODES
 from .request import MatchRequest
 from .text import fmt_num, gettext_noop, texts
 
@@ -130,13 +120,6 @@ def _rel(new: float, old: float) -> float:
     return abs(new - old) / max(abs(old), 1e-9)
 
 
-#: The engine's reason bits and the codes of its sentences (the distance codes end in
-#: ``_unknown`` where the plot's distance is not known).
-BIT_CODES = {R_AREA_SMALL: "area_small", R_AREA_LARGE: "area_large", R_SECTOR: "sector",
-             R_HAZARD: "hazard", R_RAIL_SPUR: "rail_spur", R_DIST_RAIL: "dist_rail",
-             R_DIST_ROAD: "dist_road", R_DIST_AIRPORT: "dist_airport", R_NO_PRICE: "no_price",
-             R_BUDGET: "budget"} | {bit: f"gap_{kind}" for kind, bit in R_GAP.items()}
-
 Remedy = tuple[Callable[[], str], dict[str, Any] | None, float]  # (its words, patch, size)
 
 
@@ -149,7 +132,7 @@ class _Builder:
         self.ix, self.req = outcome.index, outcome.request
 
     def code(self, i: int, bit: int) -> str:
-        code = BIT_CODES[bit]
+        code = REASON_CODES[bit]
         name = code.removeprefix("dist_")
         if code.startswith("dist_") and getattr(self.ix.plots[i], f"dist_{name}_m") is None:
             return f"{code}_unknown"
@@ -244,7 +227,7 @@ def near_misses(outcome: MatchOutcome, *, limit: int = 10, tr: Callable[[str], s
         if patch is not None and not checker.admits(patch, plot_id):
             continue
         [reason] = outcome._reasons(i, T)  # the engine's own sentence for its one reason
-        assert reason.code == code, (reason.code, code)  # noqa: S101 - BIT_CODES follows it
+        assert reason.code == code, (reason.code, code)  # noqa: S101 - REASON_CODES follows it
         out.append(NearMiss(plot_id=plot_id, plot_code=outcome.index.plots[i].code, code=code,
                             reason=reason.text, remedy=words(), patch=patch, size=size))
         if len(out) >= limit:

@@ -27,6 +27,14 @@ from .text import fmt_date, fmt_month, fmt_num, texts
 R_STATUS, R_AREA_SMALL, R_AREA_LARGE, R_SECTOR, R_HAZARD, R_RAIL_SPUR = 1, 2, 4, 8, 16, 32
 R_DIST_RAIL, R_DIST_ROAD, R_DIST_AIRPORT, R_NO_PRICE, R_BUDGET = 64, 128, 256, 512, 1024
 R_GAP = {k: 2048 << i for i, k in enumerate(KINDS)}
+#: Each reason bit's code, the code of its sentence; a distance's code ends in ``_unknown``
+#: where the plot's distance is not known (``DISTANCES`` names the index's array of it).
+REASON_CODES = {R_STATUS: "status", R_AREA_SMALL: "area_small", R_AREA_LARGE: "area_large",
+                R_SECTOR: "sector", R_HAZARD: "hazard", R_RAIL_SPUR: "rail_spur",
+                R_DIST_RAIL: "dist_rail", R_DIST_ROAD: "dist_road",
+                R_DIST_AIRPORT: "dist_airport", R_NO_PRICE: "no_price",
+                R_BUDGET: "budget"} | {bit: f"gap_{kind}" for kind, bit in R_GAP.items()}
+DISTANCES = {R_DIST_RAIL: "d_rail", R_DIST_ROAD: "d_road", R_DIST_AIRPORT: "d_airport"}
 
 
 def _division(code: str) -> str:
@@ -223,19 +231,14 @@ class MatchOutcome:
             if n := int(np.count_nonzero(hit)):
                 counts[code] = n
 
-        for bit, code in ((R_STATUS, "status"), (R_AREA_SMALL, "area_small"),
-                          (R_AREA_LARGE, "area_large"), (R_SECTOR, "sector"),
-                          (R_HAZARD, "hazard"), (R_RAIL_SPUR, "rail_spur")):
-            count(code, bits & bit)
-        for bit, name, dist in ((R_DIST_RAIL, "rail", ix.d_rail), (R_DIST_ROAD, "road", ix.d_road),
-                                (R_DIST_AIRPORT, "airport", ix.d_airport)):
-            unknown = np.isnan(dist[pos])
-            count(f"dist_{name}", (bits & bit != 0) & ~unknown)
-            count(f"dist_{name}_unknown", (bits & bit != 0) & unknown)
-        count("no_price", bits & R_NO_PRICE)
-        count("budget", bits & R_BUDGET)
-        for kind in KINDS:
-            count(f"gap_{kind}", bits & R_GAP[kind])
+        for bit, code in REASON_CODES.items():
+            hit = bits & bit != 0
+            if bit in DISTANCES:
+                unknown = np.isnan(getattr(ix, DISTANCES[bit])[pos])
+                count(code, hit & ~unknown)
+                count(f"{code}_unknown", hit & unknown)
+            else:
+                count(code, hit)
         return counts
 
     def _breakdown(self, i: int) -> dict[str, float]:
