@@ -71,6 +71,7 @@ def register(request):
         "you; then you can apply for plots."))
 
 
+@require_GET
 def verify(request, token: str):
     try:
         user = services.user_verify(token=token)
@@ -109,6 +110,8 @@ def verify_resend(request):
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, rate-limited per address and per email (it sends mail)."""
 
+    http_method_names = ["get", "post"]
+
     template_name = "accounts/password_reset_form.html"
     form_class = OutboxPasswordResetForm
 
@@ -137,6 +140,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change for a logged-in user, through the same audited service."""
+
+    http_method_names = ["get", "post"]
 
     def form_valid(self, form):
         user = services.user_password_set(user=form.user,

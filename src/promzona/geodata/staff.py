@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
@@ -169,6 +169,7 @@ def import_page(request):
 
 
 @importers_only
+@require_GET
 def import_job(request, pk: int):
     """A confirmed import: waiting or running (the page reloads itself), then its report."""
     job = get_object_or_404(ImportJob, pk=pk)
@@ -190,6 +191,7 @@ def _download(objs, layer: str, fmt: str) -> HttpResponse:
 
 
 @exporters_only
+@require_GET
 def export_download(request, layer: str, fmt: str):
     """Staff: a whole layer, drafts included."""
     if layer not in LAYERS or fmt not in EXPORT_FORMATS:
@@ -197,6 +199,7 @@ def export_download(request, layer: str, fmt: str):
     return _download(layer_objects(layer, user=request.user, staff=True), layer, fmt)
 
 
+@require_GET
 def public_plots(request, fmt: str):
     """Everybody: the plots the caller may see (published ones for the public)."""
     if fmt not in EXPORT_FORMATS:
