@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_bulk_record, audit_record, changed, snapshot
 from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
 from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
 from promzona.zones import services as zone_services
-from promzona.zones.models import MapFeature, Plot, Sector, Zone
+from promzona.zones.models import Plot, Sector, Zone
 
 from .preview import area_warning, drawable
 from .rows import (
@@ -34,7 +35,7 @@ from .rows import (
 
 
 def plots_import(
-    *, actor: Any, zone: Zone, table: files.Table, mapping: dict[str, str] | None = None,
+    *, actor: Actor, zone: Zone, table: files.Table, mapping: dict[str, str] | None = None,
     dry_run: bool = False, repair: bool = False, progress: Progress = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:
@@ -78,7 +79,7 @@ def plots_import(
         if not dry_run:
             raise ImportRefused(report)
         return report
-    _derive(zone, [plots[i] for i in ok], np.array([shapes[i] for i in ok], dtype=object))
+    zone_services.plots_derive(zone, [plots[i] for i in ok], [shapes[i] for i in ok])
     try:
         _write_plots(actor=actor, zone=zone, report=report,
                      items=[(plots[i], sectors[i], report.rows[i].action) for i in ok], now=now)
@@ -99,7 +100,7 @@ class _PlotRows:
             Plot.objects.exclude(cadastral_number=None).values_list("cadastral_number", "code")
         )
         self.known_sectors = set(Sector.objects.values_list("code", flat=True))
-        self.zone_cover = zone.shape().buffer(1e-5) if zone.geometry else None
+        self.zone_cover = geo.zone_cover(zone.shape()) if zone.geometry else None
         self.seen_codes: dict[str, int] = {}
         self.seen_cadastral: dict[str, int] = {}
 
@@ -176,31 +177,6 @@ def _report_overlaps(zone, report, ok, shapes, plots, existing) -> None:
         report.rows[ok[a]].warnings.append(f"overlaps plot {labels[b]}")
 
 
-def _derive(zone: Zone, plots: list[Plot], shapes: np.ndarray) -> None:
-    """Computed areas, mismatch flags and distances, vectorised over all plots."""
-    if not plots:
-        return
-    computed = geo.areas_ha(shapes)
-    epsg = geo.metric_epsg_for(zone.shape()) if zone.geometry else geo.metric_epsg_for(shapes[0])
-    by_kind: dict[str, list] = {}
-    for f in MapFeature.objects.filter(zone=zone):
-        by_kind.setdefault(f.kind, []).append(f.shape())
-    dists = {
-        attr: geo.nearest_distances_m(shapes, by_kind.get(kind, []), epsg)
-        for attr, kind in (("dist_rail_m", MapFeature.Kind.RAIL),
-                           ("dist_road_m", MapFeature.Kind.ROAD),
-                           ("dist_airport_m", MapFeature.Kind.AIRPORT),
-                           ("dist_town_centre_m", MapFeature.Kind.TOWN_CENTRE))
-    }
-    for i, plot in enumerate(plots):
-        plot.computed_area_ha = Decimal(f"{computed[i]:.4f}")
-        declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
-        plot.area_mismatch = geo.area_mismatch(declared, float(computed[i]))
-        for attr, values in dists.items():
-            v = float(values[i])
-            setattr(plot, attr, None if np.isnan(v) else v)
-
-
 UPDATE_FIELDS = [
     f.name for f in Plot._meta.concrete_fields
     if f.name not in ("id", "zone", "code", "updated_at")
@@ -208,7 +184,7 @@ UPDATE_FIELDS = [
 
 
 @transaction.atomic
-def _write_plots(*, actor, zone, report, items, now) -> None:
+def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     now = now or timezone.now()
     befores = {
         p.pk: snapshot(p) for p in Plot.objects.select_for_update()
