@@ -53,6 +53,14 @@ def _colleague_invite(demo, tmp_path):
     return "user.invited"
 
 
+def _invitation_accept(demo, tmp_path):
+    token = accounts.colleague_invite(actor=_investor(), email="colleague@example.kz")
+    accounts.invitation_accept(token=token, username="at-now", password="Long-enough-2021",
+                               now=NOW)
+    assert User.objects.get(username="at-now").date_joined == NOW
+    return "user.created"
+
+
 def _application_update(demo, tmp_path):
     app = applications.application_create(
         actor=_investor(), project_name="Metal works", sector="C25",
@@ -105,7 +113,8 @@ def _features_import(demo, tmp_path):
 
 
 @pytest.mark.parametrize("call", [
-    _feature_delete, _user_create, _user_verify, _colleague_invite, _application_update,
+    _feature_delete, _user_create, _user_verify, _colleague_invite, _invitation_accept,
+    _application_update,
     _saved_search_delete, _notices_mark_read, _layer_import, _features_import,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_the_audit_entry_is_stamped_with_the_given_now(call, demo, tmp_path):

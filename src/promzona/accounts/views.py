@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,7 +75,7 @@ def register(request):
 @require_GET
 def verify(request, token: str):
     try:
-        user = services.user_verify(token=token)
+        user = services.user_verify(token=token, now=timezone.now())
     except (InputError, Forbidden) as exc:
         return render(request, "accounts/message.html",
                       {"title": _("Link not valid"), "text": message_of(exc)},
@@ -164,7 +165,7 @@ def invite(request):
         if refused:
             return refused
         services.colleague_invite(
-            actor=request.user, email=form.cleaned_data["email"])
+            actor=request.user, email=form.cleaned_data["email"], now=timezone.now())
         messages.success(request, _("Invitation sent."))
         return redirect("accounts:invite")
     return _form_page(request, form, title, button)
@@ -181,7 +182,8 @@ def join(request, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_accept(token=token, username=form.cleaned_data["username"],
-                                       password=form.cleaned_data["password1"])
+                                       password=form.cleaned_data["password1"],
+                                       now=timezone.now())
         except Conflict as exc:
             return render(request, "accounts/message.html",
                           {"title": _("Link not valid"), "text": message_of(exc)}, status=409)

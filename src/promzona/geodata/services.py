@@ -14,6 +14,7 @@ import shapely
 from django.db import transaction
 from django.utils import timezone
 
+from promzona.accounts.types import Actor
 from promzona.core import geometry as geo
 from promzona.core.errors import InputError
 from promzona.core.geodata import files
@@ -28,7 +29,7 @@ from .rows import LAYERS, ImportRefused, ImportReport, Progress, RowResult, assi
 
 
 def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the command's flags)
-    *, actor: Any, path: Path, layer: str, zone: Zone | None, name: str | None = None,
+    *, actor: Actor, path: Path, layer: str, zone: Zone | None, name: str | None = None,
     dry_run: bool = False, crs: str | None = None, repair: bool = False,
     mapping: dict[str, str] | None = None, progress: Progress = None,
     on_total: Callable[[int], None] | None = None, source_layer: str | None = None,
@@ -61,7 +62,7 @@ class _Rollback(Exception):
 
 
 def features_import(
-    *, actor: Any, zone: Zone | None, table: files.Table, layer: str,
+    *, actor: Actor, zone: Zone | None, table: files.Table, layer: str,
     mapping: dict[str, str] | None = None, dry_run: bool = False, progress: Progress = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:

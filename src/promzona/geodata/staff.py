@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,7 +139,7 @@ def import_page(request):
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
                     repair=d["repair"], mapping=d["mapping"],
-                    source_layer=d["source_layer"] or None)
+                    source_layer=d["source_layer"] or None, now=timezone.now())
             except PromzonaError as exc:
                 ctx["error"], status = message_of(exc), 400
             else:

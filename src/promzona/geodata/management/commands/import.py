@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                     dry_run=opts["dry_run"], crs=opts["crs"], repair=opts["repair"],
                     mapping=mapping, source_layer=opts["source_layer"],
                     progress=lambda n: bar.advance(task, n),
-                    on_total=lambda total: bar.update(task, total=total),
+                    on_total=lambda total: bar.update(task, total=total), now=timezone.now(),
                 )
             except ImportRefused as exc:
                 report = exc.report
