@@ -100,14 +100,14 @@ def _source_file(demo, tmp_path):
 
 def _layer_import(demo, tmp_path):
     path = _source_file(demo, tmp_path)
-    assert geodata.layer_import(actor=None, path=path, layer="sources", zone=demo,
+    assert geodata.layer_import(actor=None, path=path, layer="utility-sources", zone=demo,
                                 now=NOW).written
     return "utilitysource.created"
 
 
 def _features_import(demo, tmp_path):
     table = read_upload(_source_file(demo, tmp_path), name=None, layer=None, crs=None)
-    assert geodata.features_import(actor=None, zone=demo, table=table, layer="sources",
+    assert geodata.features_import(actor=None, zone=demo, table=table, layer="utility-sources",
                                    now=NOW).written
     return "utilitysource.created"
 

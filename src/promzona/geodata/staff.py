@@ -21,16 +21,17 @@ from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
+from promzona.core.geodata.layers import LAYERS, OLD_NAMES, layer_name
 from promzona.core.geodata.mapping import is_field_mapping
 from promzona.web.feedback import message_of
 from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .export import EXPORT_FORMATS, layer_export
+from .features import LAYERS as COLLECTIONS
 from .jobs import import_job_start
 from .models import ImportJob
 from .preview import preview_map
-from .rows import LAYERS
 from .selectors import layer_objects
 from .services import MODELS, layer_import
 from .uploads import UPLOADS, imports_clean, progress_read, upload_store
@@ -42,8 +43,7 @@ CONTENT_TYPES = {
 }
 
 
-LAYER_LABELS = {"plots": gettext_lazy("Plots"), "sources": gettext_lazy("Utility sources"),
-                "lines": gettext_lazy("Utility lines"), "zones": gettext_lazy("Zones")}
+LAYER_LABELS = {name: COLLECTIONS[name].title for name in LAYERS}
 ACTION_LABELS = {"create": gettext_lazy("to create"), "update": gettext_lazy("to update"),
                  "refuse": gettext_lazy("refused")}
 LAYER_MODELS = {"plots": Plot, **MODELS}
@@ -53,7 +53,8 @@ def _report_shown(report) -> dict:
     """The import report (or a job's stored copy of it) in the page's language: actions and
     our fields by their labels."""
     data = report if isinstance(report, dict) else report.as_dict()
-    model = LAYER_MODELS[data["layer"]]
+    layer = layer_name(data["layer"])  # a job stored before the layers' names were one set
+    model = LAYER_MODELS[layer]
 
     def label(name: str) -> str:
         try:
@@ -63,7 +64,7 @@ def _report_shown(report) -> dict:
 
     return {"rows": [(r, ACTION_LABELS[r["action"]]) for r in data["rows"]],
             "fields": [(theirs, label(ours)) for ours, theirs in data["mapping"].items()],
-            "layer": LAYER_LABELS[data["layer"]]}
+            "layer": LAYER_LABELS[layer]}
 
 
 #: Imports change the inventory: zone office staff only. Exports also serve managers' reports.
@@ -194,7 +195,9 @@ def _download(objs, layer: str, fmt: str) -> HttpResponse:
 @exporters_only
 @require_GET
 def export_download(request, layer: str, fmt: str):
-    """Staff: a whole layer, drafts included."""
+    """Staff: a whole layer, drafts included (under an earlier name, a redirect)."""
+    if layer in OLD_NAMES:
+        return redirect("geodata:export", OLD_NAMES[layer], fmt, permanent=True)
     if layer not in LAYERS or fmt not in EXPORT_FORMATS:
         raise Http404
     return _download(layer_objects(layer, user=request.user, staff=True), layer, fmt)

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from promzona.core.errors import PromzonaError
+from promzona.core.geodata.layers import LAYERS, OLD_NAMES
 from promzona.core.geodata.mapping import is_field_mapping
-from promzona.geodata.rows import LAYERS, ImportRefused
+from promzona.geodata.rows import ImportRefused
 from promzona.geodata.services import layer_import
 from promzona.zones.models import Zone
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--layer", choices=LAYERS, default="plots")
+        parser.add_argument("--layer", choices=(*LAYERS, *OLD_NAMES), default="plots")
         parser.add_argument("--zone", help="slug of the zone to import into")
         parser.add_argument("--source-layer", help="the file's layer to read, when it has several")
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
