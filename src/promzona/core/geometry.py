@@ -300,8 +300,8 @@ def plot_measures(shapes: np.ndarray, declared_ha: list[float | None],
                   targets: dict[str, list[BaseGeometry]], epsg: int) -> list[PlotMeasures]:
     """The :class:`PlotMeasures` of each shape (vectorised; distances measured in ``epsg``).
 
-    >>> sq = shapely.box(75.0, 46.8, 75.001, 46.801)
-    >>> m, = plot_measures(np.array([sq], dtype=object), [8.0], {"rail": []}, 32643)
+    >>> sq = shapely.box(10.0, 50.0, 10.001, 50.001)
+    >>> m, = plot_measures(np.array([sq], dtype=object), [8.0], {"rail": []}, 32632)
     >>> round(m.computed_area_ha, 1), m.area_mismatch, m.distances_m
     (0.8, True, {'rail': None})
     """
