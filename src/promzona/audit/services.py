@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from promzona.bulk import insert_rows
+
 from .models import AuditEntry
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: answered before the isinstance checks
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, decimal.Decimal):
@@ -22,20 +30,22 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
+        if all(type(v) in _SCALARS for v in value):  # e.g. a coordinate pair
+            return list(value)
         return [_jsonable(v) for v in value]
     return value
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of ``obj`` as JSON-safe data (no password, no auto timestamps)."""
-    out: dict[str, Any] = {}
-    for f in obj._meta.concrete_fields:
-        if fields is not None and f.name not in fields:
-            continue
-        if f.name == "password" or getattr(f, "auto_now", False):
-            continue
-        out[f.name] = _jsonable(getattr(obj, f.attname))
-    return out
+    return {name: _jsonable(getattr(obj, attname)) for name, attname in _snapshot_fields(type(obj))
+            if fields is None or name in fields}
+
+
+@functools.cache
+def _snapshot_fields(model: type[models.Model]) -> list[tuple[str, str]]:
+    return [(f.name, f.attname) for f in model._meta.concrete_fields
+            if f.name != "password" and not getattr(f, "auto_now", False)]
 
 
 def related_snapshot(obj: models.Model) -> dict[str, list[Any]]:
@@ -50,14 +60,17 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+_ENTRY_FIELDS = ("at", "actor_id", "actor_label", "action", "object_type", "object_id",
+                 "object_repr", "before", "after")
+
+
 def _entry(*, user: Any, action: str, obj: models.Model, before: dict[str, Any] | None,
-           after: dict[str, Any] | None, at: dt.datetime) -> AuditEntry:
-    return AuditEntry(
-        at=at, actor=user, actor_label=user.get_username() if user else "system", action=action,
-        object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:255],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-    )
+           after: dict[str, Any] | None, at: dt.datetime) -> tuple:
+    """An audit entry's values, in the order of :data:`_ENTRY_FIELDS`."""
+    return (at, user.pk if user else None, user.get_username() if user else "system", action,
+            obj._meta.label_lower, str(obj.pk), str(obj)[:255],
+            _jsonable(before) if before is not None else None,
+            _jsonable(after) if after is not None else None)
 
 
 def _in_transaction(name: str) -> None:
@@ -80,8 +93,9 @@ def audit_record(
 ) -> AuditEntry:
     """Write one audit entry. Must run inside the caller's transaction."""
     _in_transaction("audit_record")
-    entry = _entry(user=_user(actor), action=action, obj=obj, before=before, after=after,
-                   at=now or timezone.now())
+    entry = AuditEntry(**dict(zip(_ENTRY_FIELDS, _entry(
+        user=_user(actor), action=action, obj=obj, before=before, after=after,
+        at=now or timezone.now()), strict=True)))
     entry.save()
     return entry
 
@@ -99,5 +113,4 @@ def audit_bulk_record(
     _in_transaction("audit_bulk_record")
     user, at = _user(actor), now or timezone.now()
     rows = [_entry(user=user, action=a, obj=o, before=b, after=f, at=at) for a, o, b, f in entries]
-    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
+    return insert_rows(AuditEntry, _ENTRY_FIELDS, rows, batch_size=batch_size)

@@ -23,11 +23,11 @@ def drawable(g: Any) -> Any:
     return g if ok and not g.is_empty else None
 
 
-def area_warning(plot: Any, shape: Any) -> list[str]:
-    """Warn (not refuse) when the plot's declared area differs from the computed one by more
+def area_warning(plot: Any, computed: float) -> list[str]:
+    """Warn (not refuse) when the plot's declared area differs from the ``computed`` one by more
     than 5% (the rule of :func:`promzona.core.geometry.area_mismatch`)."""
     declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
-    computed = geo.area_ha(shape)
+    computed = float(computed)
     if not geo.area_mismatch(declared, computed):
         return []
     return [gettext("the declared area %(declared)s ha differs from the computed %(computed)s "
