@@ -96,7 +96,8 @@ def child_import(var_dir: str, path: str, n: int) -> None:
     from promzona.audit.models import AuditEntry
 
     print(json.dumps({
-        "seconds": seconds, "cpu_seconds": cpu, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "seconds": seconds, "cpu_seconds": cpu,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "reader_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "counts": report.counts, "audit_entries": AuditEntry.objects.count(),
     }))

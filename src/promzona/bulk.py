@@ -8,7 +8,8 @@ sets no primary keys (select them afterwards)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -18,25 +19,39 @@ _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models
                  models.BooleanField, models.ForeignKey)
 
 
-def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]],
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]],
                 *, batch_size: int = 2000) -> int:
-    """Insert ``rows``, each the values of the fields ``names`` (attribute names, such as
-    ``actor_id``) in that order; return how many."""
+    """Insert ``rows`` (read batch by batch), each the values of the fields ``names``
+    (attribute names, such as ``actor_id``) in that order; return how many."""
     connection = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(n) for n in names]
     plain = [isinstance(f, _PLAIN_FIELDS) for f in fields]
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - quoted names; values bound
+
+    last: list[Any] = [object()] * len(fields)  # the previous row's values and their SQL forms
+    last_sql: list[Any] = [None] * len(fields)
 
     def prepared(row: Sequence[Any]) -> list[Any]:
-        return [v if p and type(v) in _PLAIN else f.get_db_prep_save(v, connection)
-                for f, p, v in zip(fields, plain, row, strict=True)]
+        out = []
+        for i, (f, p, v) in enumerate(zip(fields, plain, row, strict=True)):
+            if p and type(v) in _PLAIN:
+                out.append(v)
+            elif v is last[i]:  # e.g. the one time stamp of every audit entry: converted once
+                out.append(last_sql[i])
+            else:
+                last[i], last_sql[i] = v, f.get_db_prep_save(v, connection)
+                out.append(last_sql[i])
+        return out
 
+    count, it = 0, iter(rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, [prepared(r) for r in rows[start:start + batch_size]])
-    return len(rows)
+        while batch := list(itertools.islice(it, batch_size)):
+            cursor.executemany(sql, [prepared(r) for r in batch])
+            count += len(batch)
+    return count
 
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model], *,
@@ -48,5 +63,5 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model], *,
         for f in auto:
             f.pre_save(obj, True)
     names = [f.attname for f in fields]
-    return insert_rows(model, names, [[getattr(o, n) for n in names] for o in objs],
+    return insert_rows(model, names, ([getattr(o, n) for n in names] for o in objs),
                        batch_size=batch_size)
