@@ -2,8 +2,9 @@
 
 Prints: index build time; in-process match p50/p95 (median of 21 runs); the same decisions as a
 plain per-plot Python loop over lists and tuples with a memo per source, as a Python
-programmer would write it (the baseline, measured in this run), and the ratio; peak memory (tracemalloc of one match, and the process's max RSS). ``POST /api/match``
-over the same dataset in a database is ``bench_match_api.py``.
+programmer would write it (the baseline, measured in this run), and the ratio; peak memory
+(tracemalloc of one match, and the process's max RSS). ``POST /api/match`` over the same
+dataset in a database is ``bench_match_api.py``.
 
 Run: ``.venv/bin/python benchmarks/bench_matching.py [--plots N]``
 """
