@@ -259,6 +259,8 @@ def main() -> None:
     ap.add_argument("--plots", type=int, default=100_000)
     ap.add_argument("--requests", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3, help="imports to take the median of")
+    ap.add_argument("--port", type=int, default=0,
+                    help="ours on PORT, pygeoapi on PORT+1 (default: free ports)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -298,7 +300,7 @@ def main() -> None:
               f"answer), median of 3: {box:.2f} s (sandboxed / pyogrio read = {box / read:.1f}x)")
 
         path = "/ogc/collections/plots/items?limit=1000"
-        port = _free_port()
+        port = args.port or _free_port()
         procs.append(serve_ours(var_dir, port))
         _wait(port, "/ogc/conformance", procs[-1])
         ours, size = requests_per_second(port, path, args.requests)
@@ -310,7 +312,7 @@ def main() -> None:
             return
         exported = work / "export.gpkg"
         export_gpkg(var_dir, exported)
-        port2 = _free_port()
+        port2 = args.port + 1 if args.port else _free_port()
         try:
             procs.append(serve_pygeoapi(bin_dir, work, exported, port2))
             _wait(port2, "/conformance", procs[-1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from promzona.matching.services import saved_search_create
 from promzona.outbox.models import OutgoingEmail
@@ -17,7 +18,8 @@ from tests.mail import bad_links
 BASE = "https://zona.example.kz"
 
 
-def test_saved_search_alert_mail_links_to_the_base_url(demo, settings):
+def test_saved_search_alert_mail_links_to_the_base_url(demo, settings,
+                                                      django_capture_on_commit_callbacks):
     settings.PROMZONA_BASE_URL = BASE
     user = get_user_model().objects.get(username="demo-investor")
     user.email = "investor@example.org"
@@ -25,8 +27,11 @@ def test_saved_search_alert_mail_links_to_the_base_url(demo, settings):
     draft = Plot.objects.filter(status="draft").order_by("code").first()
     search = saved_search_create(actor=user, name="Any plot", request={
         "sector": draft.permitted_sectors.order_by("code").first().code})
-    plot_set_status(actor=None, plot=draft, status="published")
-    [message] = OutgoingEmail.objects.filter(to=["investor@example.org"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # sent after the commit
+        plot_set_status(actor=None, plot=draft, status="published")
+    [message] = mail.outbox
+    assert message.to == ["investor@example.org"] and draft.code in message.subject
     assert f"{BASE}/" in message.body and f"saved={search.pk}" in message.body
     assert bad_links(message.body, BASE) == []
 
