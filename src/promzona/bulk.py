@@ -8,13 +8,17 @@ sets no primary keys (select them afterwards)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 _PLAIN = (str, int, float, bool, type(None))
+_BY_VALUE = (decimal.Decimal, dt.date, dt.datetime)
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField,
                  models.BooleanField, models.ForeignKey)
 
@@ -33,18 +37,23 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
 
     last: list[Any] = [object()] * len(fields)  # the previous row's values and their SQL forms
     last_sql: list[Any] = [None] * len(fields)
+    by_value: list[dict[Any, Any]] = [{} for _ in fields]  # equal values convert alike
+
+    def convert(i: int, v: Any) -> Any:
+        if v is last[i]:  # e.g. the one time stamp of every audit entry
+            return last_sql[i]
+        if type(v) in _BY_VALUE and (type(v) is not decimal.Decimal or v.is_finite()):
+            # a Decimal, date or time stamp: converted once per value
+            sql = by_value[i].get(v)
+            if sql is None:
+                sql = by_value[i][v] = fields[i].get_db_prep_save(v, connection)
+        else:
+            sql = fields[i].get_db_prep_save(v, connection)
+        last[i], last_sql[i] = v, sql
+        return sql
 
     def prepared(row: Sequence[Any]) -> list[Any]:
-        out = []
-        for i, (f, p, v) in enumerate(zip(fields, plain, row, strict=True)):
-            if p and type(v) in _PLAIN:
-                out.append(v)
-            elif v is last[i]:  # e.g. the one time stamp of every audit entry: converted once
-                out.append(last_sql[i])
-            else:
-                last[i], last_sql[i] = v, f.get_db_prep_save(v, connection)
-                out.append(last_sql[i])
-        return out
+        return [v if plain[i] and type(v) in _PLAIN else convert(i, v) for i, v in enumerate(row)]
 
     count, it = 0, iter(rows)
     with connection.cursor() as cursor:
@@ -59,9 +68,12 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model], *,
     """Insert the unsaved ``objs`` (primary key left to the database); return how many."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    now = timezone.now()  # one time for the whole insert (a date for a DateField)
+    stamps = [(f.attname, now if isinstance(f, models.DateTimeField) else timezone.localdate(now))
+              for f in auto]
     for obj in objs:
-        for f in auto:
-            f.pre_save(obj, True)
+        for attname, stamp in stamps:
+            setattr(obj, attname, stamp)
     names = [f.attname for f in fields]
     return insert_rows(model, names, ([getattr(o, n) for n in names] for o in objs),
                        batch_size=batch_size)
