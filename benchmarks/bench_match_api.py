@@ -84,7 +84,8 @@ def load(ds) -> None:
         Zone,
     )
 
-    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in SECTORS])
+    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in SECTORS],
+                               ignore_conflicts=True)  # the OKED migration ships most of them
     extent = {}
     for p in ds.plots:
         x0, y0, x1, y1 = p.geometry.bounds
