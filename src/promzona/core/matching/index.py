@@ -147,7 +147,7 @@ class MatchIndex:
         self.plot_id = cols.id[order]
         self.plot_pos = Positions(self.plot_id)
         self.plots = PlotRows(self)
-        self.plot_code = [cols.code[i] for i in order]
+        self.plot_code = [cols.code[i] for i in order.tolist()]
         zone_ids = np.array([z.id for z in self.zones], dtype=np.int64)
         zone_id = cols.zone_id[order]
         zone = np.searchsorted(zone_ids, zone_id)
@@ -177,12 +177,14 @@ class MatchIndex:
 
     def _pairs(self, plot_i: np.ndarray, grp: np.ndarray, line: np.ndarray,
                dist: np.ndarray) -> dict[str, np.ndarray]:
-        """One kind's options, sorted by plot then line, with a segment per plot."""
+        """One kind's options, sorted by plot then line, with a segment per plot; positions
+        and days as int32 (a million options or more at 100,000 plots)."""
         seg_plot, seg_start = np.unique(plot_i, return_index=True)
+        small = np.int32
         return {
-            "plot": plot_i, "group": grp, "line": line, "dist": dist,
-            "cost": self.line_fixed[line] + self.line_perkm[line] * dist / 1000.0,
-            "lead": self.line_lead[line], "done": self.line_done[line],
+            "plot": plot_i.astype(small), "group": grp.astype(small), "line": line.astype(small),
+            "dist": dist, "cost": self.line_fixed[line] + self.line_perkm[line] * dist / 1000.0,
+            "lead": self.line_lead[line].astype(small), "done": self.line_done[line].astype(small),
             "seg_plot": seg_plot, "seg_start": seg_start,
             "seg_len": np.diff(np.append(seg_start, plot_i.size)),
         }

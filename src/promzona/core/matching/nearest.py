@@ -113,25 +113,32 @@ def nearest_lines(plots: np.ndarray, plot_zone: np.ndarray, lines: np.ndarray,
             p, ln = p[order], ln[order]
         cand_p.append(p)
         cand_l.append(ln)
-    if not cand_p:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, np.zeros(0)
     # In plot, group, line order (zone by zone); a line is a candidate once, not per segment.
-    plot_i, line = np.concatenate(cand_p), np.concatenate(cand_l)
-    once = np.r_[True, (plot_i[1:] != plot_i[:-1]) | (line[1:] != line[:-1])]
+    plot_i = np.concatenate([np.zeros(0, dtype=np.int64), *cand_p])
+    line = np.concatenate([np.zeros(0, dtype=np.int64), *cand_l])
+    once = _starts(plot_i, line)
     plot_i, line = plot_i[once], line[once]
     dist = shapely.distance(plots[plot_i], lines[line])
     near = dist <= max_distance  # NaN (an empty line) never is
     plot_i, line, dist = plot_i[near], line[near], dist[near]
     group = line_group[line]
     # Per plot and group the least distance; equidistant lines: the first (lowest index).
-    start = np.flatnonzero(np.r_[True, (plot_i[1:] != plot_i[:-1]) | (group[1:] != group[:-1])])
-    run = np.repeat(np.arange(start.size), np.diff(np.r_[start, plot_i.size]))
-    at_least = dist == np.minimum.reduceat(dist, start)[run] if start.size else near[:0]
-    hit = np.flatnonzero(at_least)
-    pick = hit[np.r_[True, run[hit][1:] != run[hit][:-1]]] if hit.size else hit
+    start = np.flatnonzero(_starts(plot_i, group))
+    run = np.repeat(np.arange(start.size), np.diff(np.r_[start, plot_i.size]).astype(np.int64))
+    least = np.minimum.reduceat(dist, start) if start.size else dist
+    hit = np.flatnonzero(dist == least[run])
+    pick = hit[_starts(run[hit])]
     order = pick[np.argsort(plot_i[pick] * lines.size + line[pick], kind="stable")]
     return plot_i[order], group[order], line[order], dist[order]
+
+
+def _starts(*keys: np.ndarray) -> np.ndarray:
+    """Where a run of equal ``keys`` (consecutive rows) begins, as a mask."""
+    out = np.zeros(keys[0].size, dtype=bool)
+    out[:1] = True
+    for key in keys:
+        out[1:] |= key[1:] != key[:-1]
+    return out
 
 
 def _zone_candidates(members: np.ndarray, centre: np.ndarray, radius: np.ndarray, a: np.ndarray,
