@@ -27,9 +27,10 @@ pytestmark = pytest.mark.nodb
 TODAY = dt.date(2027, 1, 1)
 
 
-def reference(ix: MatchIndex, plots: list[PlotIn], lines: list[LineLink]) -> dict:
-    """(plot position, group) → (distance, line position), one plot and one line at a time."""
-    geometry = {p.id: p.geometry for p in plots}
+def reference(ix: MatchIndex, plots: list[PlotIn] | dict, lines: list[LineLink]) -> dict:
+    """(plot position, group) → (distance, line position), one plot and one line at a time;
+    ``plots``: the plots, or their geometries by id."""
+    geometry = plots if isinstance(plots, dict) else {p.id: p.geometry for p in plots}
     shape = {ln.id: ln.geometry for ln in lines}
     out = {}
     for g, (s, status) in enumerate(ix.group_keys):
