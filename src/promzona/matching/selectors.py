@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import sys
 import threading
 from typing import Any
 
@@ -142,7 +141,7 @@ def _plot_columns(epsg_of: dict[int, int]) -> PlotColumns:
 
     return PlotColumns(
         id=ids, code=list(code), zone_id=np.array(zone_id, dtype=np.int64),
-        status=[sys.intern(s) for s in status], area_ha=number(area),
+        status=list(status), area_ha=number(area),
         geometry=_metric(list(zone_id), list(text), epsg_of),
         sectorset=sectorset, sectorsets=sectorsets, hazard_class_max=np.array(hazard, dtype=np.int64),
         lease_price_kzt_ha_year=number(lease_price, lease), sale_price_kzt=number(sale_price, sale),

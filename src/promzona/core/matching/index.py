@@ -134,10 +134,11 @@ class MatchIndex:
         line_geometry[:] = [ln.geometry for ln in self.lines]
         plot_i, grp, line, dist = nearest_lines(geometry, self.plot_zone, line_geometry,
                                                 line_group, group_zone, self.max_connection_m)
-        kind_of_group = np.array([self.sources[s].kind for s, _ in self.group_keys], dtype=object)
+        kind_of_group = np.array([KINDS.index(self.sources[s].kind) for s, _ in self.group_keys],
+                                 dtype=np.int64)
         self.pairs: dict[str, dict[str, np.ndarray]] = {}
-        for kind in KINDS:
-            mine = kind_of_group[grp] == kind if grp.size else np.zeros(0, dtype=bool)
+        for k, kind in enumerate(KINDS):
+            mine = kind_of_group[grp] == k
             self.pairs[kind] = self._pairs(plot_i[mine], grp[mine], line[mine], dist[mine])
 
     def _plots(self, cols: PlotColumns) -> np.ndarray:
