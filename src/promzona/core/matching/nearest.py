@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-SLACK_M = 1e-3  # covers rounding in the bounds (metres; the coordinates are local, see below)
-BLOCK = 1 << 18  # plot × segment distances computed at once (2 MiB of float64)
+SLACK_M = 1e-3  # metres of rounding in the bounds, plus a share of the coordinates (see below)
+BLOCK = 1 << 18  # plot × segment distances computed at once (1 MiB of float32)
 LINEAR = (shapely.GeometryType.POINT, shapely.GeometryType.LINESTRING,
           shapely.GeometryType.LINEARRING)
 
