@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -115,21 +114,24 @@ def _share_links(url: str, title: str) -> list[tuple[str, str]]:
     ]
 
 
+#: The comment form's fill-time token, signed for each reader (see :mod:`pagecache`).
+FORM_TOKEN = pagecache.mark("comment-form-token")
+
+
 def _article_page(request, slug: str, *, form: CommentForm | None = None,
                   error: str | None = None, status: int = 200):
-    """The article; its comment form (with the reader's CSRF and fill-time tokens) is rendered
-    for each request, the rest comes from the page cache for anonymous readers."""
+    """The article; anonymous readers get it from the page cache, with the comment form's
+    CSRF and fill-time tokens filled in for each of them."""
 
     def page():
         now = timezone.now()
         article = selectors.article_get(user=request.user, slug=slug, now=now)
         version = article.version(get_language())
         url = request.build_absolute_uri(reverse("news:article", args=[article.slug]))
-        public = selectors.is_public(article, now=now)
         return render(request, "news/article.html", {
             **_common(request, now), "article": article, "v": version, "url": url,
-            "is_public": public,
-            "comment_form": pagecache.FILL if public and article.comments_open else "",
+            "is_public": selectors.is_public(article, now=now), "comment_error": error,
+            "form": form or CommentForm(initial={"token": FORM_TOKEN}),
             "tags": list(article.tags.all()),
             "about": selectors.links_of(article, request.user),
             "related": selectors.related(article, now=now),
@@ -138,15 +140,11 @@ def _article_page(request, slug: str, *, form: CommentForm | None = None,
             "photo_url": request.build_absolute_uri(article.photo_path()) if article.photo else "",
         }, status=status)
 
-    def comment_form():  # only where the page shows it: a public article open to comments
-        article = Article(pk=Article.objects.filter(slug=slug).values_list("pk", flat=True)
-                          .first(), slug=slug)
-        token = comments.form_token(article=article, now=timezone.now())
-        return render_to_string("news/_comment_form.html", {  # no context processors: no queries
-            "article": article, "comment_error": error, "csrf_token": get_token(request),
-            "form": form or CommentForm(initial={"token": token})})
+    def form_token():
+        pk = Article.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        return comments.form_token(article=Article(pk=pk), now=timezone.now())
 
-    return pagecache.serve(request, page, fill=comment_form)
+    return pagecache.serve(request, page, fill={FORM_TOKEN: form_token})
 
 
 @require_GET

@@ -33,7 +33,7 @@ from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Zone
 
-from . import maps, pdf
+from . import maps, pagecache, pdf
 from . import selectors as sel
 from .links import passport_url
 from .models import DEFAULT_COLOUR, Branding
@@ -46,9 +46,14 @@ DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML
 def home(request):
     """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS).
 
-    Without filters the page body is cached per language and audience, keyed on a version of
-    the zones' data (see :func:`selectors.page_version`), so a changed plot shows at once.
+    Anonymous readers get the page without filters from the page cache (:mod:`pagecache`);
+    for the others its body is cached per language and audience, keyed on a version of the
+    zones' data (see :func:`selectors.page_version`), so a changed plot shows at once.
     """
+    return pagecache.serve(request, lambda: _home(request))
+
+
+def _home(request):
     zones = list(Zone.objects.all())
     if request.GET:
         body, status = _home_body(request, zones)
@@ -94,8 +99,13 @@ def _home_body(request, zones):
 
 
 def passport(request, zone_slug: str, code: str):
-    """The plot passport. Its body is cached per language and day under a key that changes with
-    the zones' data (see :func:`selectors.page_version`)."""
+    """The plot passport: for anonymous readers from the page cache (:mod:`pagecache`); for
+    the others its body is cached per language and day under a key that changes with the
+    zones' data (see :func:`selectors.page_version`)."""
+    return pagecache.serve(request, lambda: _passport(request, zone_slug, code))
+
+
+def _passport(request, zone_slug: str, code: str):
     plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
     audience = int(zsel.can_see_unpublished(request.user))
