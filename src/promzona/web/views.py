@@ -53,6 +53,18 @@ def home(request):
     return pagecache.serve(request, lambda: _home(request))
 
 
+def _body(request, key: str, render_body):
+    """``render_body()``, cached under ``key`` for signed-in users (for anonymous readers the
+    whole page is cached by :mod:`pagecache`, so a second copy would only cost a write)."""
+    if pagecache.cacheable(request):
+        return render_body()
+    body = cache.get(key)
+    if body is None:
+        body = render_body()
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return body
+
+
 def _home(request):
     zones = list(Zone.objects.all())
     if request.GET:
@@ -60,10 +72,7 @@ def _home(request):
     else:
         audience = int(zsel.can_see_unpublished(request.user))
         key = f"portal:home:{get_language()}:{audience}:{sel.page_version()}"
-        body, status = cache.get(key), 200
-        if body is None:
-            body, status = _home_body(request, zones)
-            cache.set(key, body, PAGE_CACHE_SECONDS)
+        body, status = _body(request, key, lambda: _home_body(request, zones)[0]), 200
     if isinstance(body, HttpResponse):
         return body
     return render(request, "web/home.html", {"body": body, "zones": zones,
@@ -110,17 +119,18 @@ def _passport(request, zone_slug: str, code: str):
     today = timezone.localdate()
     audience = int(zsel.can_see_unpublished(request.user))
     key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}:{sel.page_version()}"
-    body = cache.get(key)
-    if body is None:
+
+    def render_body():
         neighbours = list(zsel.plots_visible_to(request.user).filter(zone=plot.zone))
         map_data = maps.passport_map(plot, neighbours)
-        body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
+        return mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
             "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
             "utilities": sel.plot_utilities(plot, today=today),
             "facts": passport_facts(plot), "provenance": provenance_facts(plot, today=today),
             "map_data": map_data, "legend": maps.legend(map_data),
         }, request=request))
-        cache.set(key, body, PAGE_CACHE_SECONDS)
+
+    body = _body(request, key, render_body)
     return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone,
                                                  "contacts": contacts_of(plot.zone)})
 
