@@ -54,10 +54,12 @@ def home(request):
 
 
 def _body(request, key: str, render_body):
-    """``render_body()``, cached under ``key`` for signed-in users (for anonymous readers the
-    whole page is cached by :mod:`pagecache`, so a second copy would only cost a write)."""
+    """``render_body()``, cached under ``key`` and the zones' data version for signed-in users
+    (for anonymous readers the whole page is cached by :mod:`pagecache`, so a second copy
+    would only cost a write)."""
     if pagecache.cacheable(request):
         return render_body()
+    key = f"{key}:{sel.page_version()}"
     body = cache.get(key)
     if body is None:
         body = render_body()
@@ -71,7 +73,7 @@ def _home(request):
         body, status = _home_body(request, zones)
     else:
         audience = int(zsel.can_see_unpublished(request.user))
-        key = f"portal:home:{get_language()}:{audience}:{sel.page_version()}"
+        key = f"portal:home:{get_language()}:{audience}"
         body, status = _body(request, key, lambda: _home_body(request, zones)[0]), 200
     if isinstance(body, HttpResponse):
         return body
@@ -118,7 +120,7 @@ def _passport(request, zone_slug: str, code: str):
     plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
     audience = int(zsel.can_see_unpublished(request.user))
-    key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}:{sel.page_version()}"
+    key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}"
 
     def render_body():
         neighbours = list(zsel.plots_visible_to(request.user).filter(zone=plot.zone))
