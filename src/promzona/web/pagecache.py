@@ -4,10 +4,11 @@ app server agrees.
 A page is cached under the version of the data the public pages show (the zones' and the
 newsroom's: :func:`promzona.zones.selectors.data_version`), so any write shows at once, for
 the day (what is stale or ready depends on it), and only until the next scheduled article
-comes due. Anything per reader (a form's CSRF and
-fill-time tokens) stays out of the cached bytes: the page holds a mark (:func:`mark`), filled
-in for every request. Signed-in users, readers with a message waiting, and addresses with
-other query parameters than a short page number always get a fresh render.
+comes due. Anything per reader (a form's CSRF and fill-time tokens) stays out of the cached
+bytes: the page holds a mark (:func:`mark`), filled in for every request. Signed-in users,
+readers with a message waiting, and addresses with other query parameters than a short page
+number always get a fresh render. No HTTP caching headers: a browser asks again each time, so
+an unpublished article is gone on the next request.
 """
 
 from __future__ import annotations
