@@ -90,7 +90,8 @@ def generate(*, scale: float, seed: int = 13) -> dict:  # noqa: C901 - one long 
     staff = User.objects.create(username="bench-staff", role="staff", email="s@example.org")
     User.objects.create(username="bench-manager", role="manager", email="m@example.org")
     sectors = ["C25", "C28", "C33", "C23", "C22", "H49", "H52", "M71"]
-    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in sectors])
+    present = set(Sector.objects.values_list("code", flat=True))  # the migrations ship OKED's
+    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in sectors if c not in present])
     orgs = Organisation.objects.bulk_create([
         Organisation(name=f"Org {i}", country="FR", registration_number=f"R{i:05d}",
                      confirmed_at=at(start)) for i in range(200)])
