@@ -223,20 +223,34 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
            as_of: dt.date) -> Funnel:
     """Counts of each stage reached by ``as_of``, the conversion from the stage before, and the
     median days from the stage before (over applications with both dates recorded).
-    ``enquiries``: the days of the enquiries, or ``None`` where they are not counted."""
+    ``enquiries``: the days of the enquiries, or ``None`` where they are not counted.
+
+    One pass over the journeys (a region has tens of thousands): each journey's stages are
+    walked from the last, the earliest day seen so far being the day it reached that stage
+    (what :attr:`Journey.reach` says)."""
+    stages = FUNNEL[1:]
+    reached = dict.fromkeys(stages, 0)
+    gaps: dict[str, list[int]] = {stage: [] for stage in stages[1:]}
+    for j in journeys:
+        dates = [getattr(j, stage) for stage in stages]
+        first = None
+        for stage, d in zip(reversed(stages), reversed(dates), strict=True):
+            if d is not None and (first is None or d < first):
+                first = d
+            if first is not None and first <= as_of:
+                reached[stage] += 1
+        for stage, d0, d1 in zip(stages[1:], dates, dates[1:], strict=False):
+            if d0 is not None and d1 is not None and d1 <= as_of:
+                gaps[stage].append((d1 - d0).days)
     counts: dict[str, int | None] = {
-        "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of)}
-    for stage in FUNNEL[1:]:
-        counts[stage] = sum(1 for j in journeys if j.reached(stage, as_of))
+        "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of),
+        **reached}
     conversion: dict[str, float | None] = {FUNNEL[0]: None}
-    median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
     for before, stage in zip(FUNNEL, FUNNEL[1:], strict=False):
         base = counts[before]
         conversion[stage] = counts[stage] / base if base else None
-    for before, stage in zip(FUNNEL[1:], FUNNEL[2:], strict=False):
-        days = [(getattr(j, stage) - getattr(j, before)).days for j in journeys
-                if getattr(j, before) is not None and getattr(j, stage) is not None
-                and getattr(j, stage) <= as_of]
+    median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
+    for stage, days in gaps.items():
         median[stage] = float(statistics.median(days)) if days else None
     return Funnel(counts, conversion, median)
 
