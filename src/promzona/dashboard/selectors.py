@@ -375,11 +375,12 @@ def _works(records: Records, *, zone_id, **_: Any) -> None:
 
 
 def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
-    _day = local_days()
+    _day, text_day = local_days(), TextDays()
     records.bodies = {b.pk: b.name for b in Body.objects.all()}
     zones = zones_of_instructions()
-    rows = Instruction.objects.values_list("id", "status", "deadline", "on_control",
-                                           "accepted_at", "executor_id", "issuer_id")
+    rows = Instruction.objects.order_by().values_list(
+        "id", "status", "deadline", "on_control", utc_text("accepted_at"), "executor_id",
+        "issuer_id")
     if zone_id is not None:
         rows = rows.filter(pk__in=[pk for pk, z in zones.items() if zone_id in z])
     rows = list(rows)
@@ -393,7 +394,7 @@ def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
         cutoff = end_utc(day)
         out = []
         for pk, status, deadline, on_control, accepted_at, executor, issuer in rows:
-            accepted_on = _day(accepted_at) if accepted_at else None
+            accepted_on = text_day(accepted_at) if accepted_at else None
             events = changed.get(pk, ())
             if events and events[-1][0] >= cutoff:
                 state = rules.state_as_of([s for _at, s in events], day)
