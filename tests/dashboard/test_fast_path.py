@@ -139,19 +139,3 @@ def test_the_fast_reads_agree_with_the_plain_reference_on_every_kind_of_day(regi
                     assert stored[key] == json.loads(json.dumps(
                         fast[key], cls=DjangoJSONEncoder)), (key, zone)
     assert Application.objects.count() >= 200  # the generated region is there, not only the demo
-
-
-@pytest.mark.parametrize("utc, local_day", [
-    (dt.datetime(2023, 6, 1, 18, 30, tzinfo=dt.UTC), dt.date(2023, 6, 2)),  # Almaty at UTC+6
-    (dt.datetime(2025, 6, 1, 18, 30, tzinfo=dt.UTC), dt.date(2025, 6, 1)),  # since 2024 UTC+5
-    (dt.datetime(2025, 6, 1, 19, 0, 0, 1, tzinfo=dt.UTC), dt.date(2025, 6, 2)),
-    (dt.datetime(2025, 12, 31, 23, 59, tzinfo=dt.UTC), dt.date(2026, 1, 1)),
-])
-def test_an_instant_read_as_text_falls_on_the_site_s_calendar_day(utc, local_day):
-    entry = AuditEntry.objects.create(at=utc, actor_label="t", action="t.t", object_type="t",
-                                      object_id="1", object_repr="t")
-    text = AuditEntry.objects.filter(pk=entry.pk).values_list(
-        selectors.utc_text("at"), flat=True).get()
-    day = selectors.TextDays()
-    assert day(text) == local_day == timezone.localdate(utc)
-    assert day(text) == local_day  # the second time from what it remembered

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, FloatField, Max, Q, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -58,6 +58,7 @@ from promzona.zones.models import (
     Zone,
 )
 
+from .columns import TextDays, as_float, utc_text
 from .models import Snapshot
 
 #: Audit actions that count as an investor's enquiry (the funnel's first stage).
@@ -107,36 +108,6 @@ def local_days():
     """``day(at)``: the site's calendar day of an instant (the zone looked up once)."""
     zone = timezone.get_current_timezone()
     return lambda at: at.astimezone(zone).date()
-
-
-def utc_text(name: str) -> Cast:
-    """A datetime column as the text the database keeps it in, in UTC (``YYYY-MM-DD HH:MM…``),
-    for :class:`TextDays`: reading tens of thousands of instants through the ORM's datetime
-    conversions was most of the funnel's time."""
-    return Cast(name, CharField())
-
-
-class TextDays:
-    """``day(text)``: the site's calendar day of an instant read with :func:`utc_text`,
-    converted once per distinct minute (time zones differ from UTC by whole minutes)."""
-
-    def __init__(self) -> None:
-        self.zone = timezone.get_current_timezone()
-        self.seen: dict[str, dt.date] = {}
-
-    def __call__(self, text: str) -> dt.date:
-        minute = text[:16]
-        day = self.seen.get(minute)
-        if day is None:
-            day = self.seen[minute] = dt.datetime.fromisoformat(minute).replace(
-                tzinfo=dt.UTC).astimezone(self.zone).date()
-        return day
-
-
-def as_float(name: str) -> Cast:
-    """A decimal column read as a float (what the figures compute with), without the ORM's
-    Decimal conversion of every value."""
-    return Cast(name, FloatField())
 
 
 def _float(value: Any) -> float:
