@@ -295,27 +295,29 @@ class Investment:
     by_direction: dict[str, Plan]
 
 
-def _add(a: Plan, planned: float, actual: float, pj: int, aj: int, n: int) -> Plan:
-    return Plan(a.planned + planned, a.actual + actual, a.planned_jobs + pj,
-                a.actual_jobs + aj, a.projects + n)
-
-
 def investment(projects: Iterable[ProjectMoney]) -> Investment:
     """Investment planned (every year of the plans) against confirmed actual, and jobs planned
     (this year's plans) against actual, in total and by priority direction; by year, each
-    year's plan (investment and jobs) against the report confirmed for that year."""
-    total, by_year, by_direction = Plan(), defaultdict(Plan), defaultdict(Plan)
+    year's plan (investment and jobs) against the report confirmed for that year. (Summed in
+    plain lists, a :class:`Plan` made once per total: a region has thousands of projects.)"""
+    total = [0.0, 0.0, 0, 0, 0]
+    by_year: dict[int, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
+    by_direction: dict[str, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
+
+    def add(sums: list, *values: float) -> None:
+        for i, v in enumerate(values):
+            sums[i] += v
+
     for p in projects:
         planned = sum(float(y.planned_investment) for y in p.years)
         actual = sum(float(y.actual_investment or 0) for y in p.years)
-        total = _add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
-        by_direction[p.direction] = _add(by_direction[p.direction], planned, actual,
-                                         p.planned_jobs, p.actual_jobs, 1)
+        add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
+        add(by_direction[p.direction], planned, actual, p.planned_jobs, p.actual_jobs, 1)
         for y in p.years:
-            by_year[y.year] = _add(by_year[y.year], float(y.planned_investment),
-                                   float(y.actual_investment or 0), y.planned_jobs,
-                                   y.actual_jobs or 0, 0)
-    return Investment(total, dict(sorted(by_year.items())), dict(sorted(by_direction.items())))
+            add(by_year[y.year], float(y.planned_investment), float(y.actual_investment or 0),
+                y.planned_jobs, y.actual_jobs or 0, 0)
+    return Investment(Plan(*total), {k: Plan(*v) for k, v in sorted(by_year.items())},
+                      {k: Plan(*v) for k, v in sorted(by_direction.items())})
 
 
 @dataclass(frozen=True)
