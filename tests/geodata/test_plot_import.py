@@ -56,7 +56,7 @@ def test_bulk_import_audits_each_created_and_changed_plot_and_only_those(demo, t
 def test_bulk_import_of_new_plots_only_gives_the_data_a_new_version(demo, tmp_path):
     path = _write(tmp_path / "new.gpkg", _boxes(demo, 2), {"code": ["VER-1", "VER-2"]},
                   driver="GPKG")
-    before = DataVersion.objects.get(pk=DataVersion.ROW).token
+    before = DataVersion.objects.get(pk=DataVersion.ROWS["zones"]).token
     report = layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert report.counts["create"] == 2
-    assert DataVersion.objects.get(pk=DataVersion.ROW).token != before
+    assert DataVersion.objects.get(pk=DataVersion.ROWS["zones"]).token != before

@@ -326,7 +326,7 @@ def _write_plots(*, actor, zone, report, items, now) -> None:
         p._state.adding = False
     Plot.objects.bulk_update(updated, UPDATE_FIELDS + ["updated_at"], batch_size=BATCH)
     if created and not updated:
-        data_changed()  # insert_many sends no signal; bulk_update did this itself
+        data_changed(Plot._meta.app_label)  # insert_many sends no signal; bulk_update did
     through = Plot.permitted_sectors.through
     with_sectors = [(p, s) for p, s, _a in items if s is not None]
     through.objects.filter(plot_id__in=[p.pk for p, _s in with_sectors]).delete()
