@@ -49,6 +49,25 @@ def service_settings():
         yield
 
 
+@pytest.fixture(autouse=True)
+def mail_links_guard():
+    """Every mail any test queues has only absolute links on ``PROMZONA_BASE_URL``: a relative
+    link (or another host's) fails the test that made it (see ``tests/mail.py``)."""
+    from django.conf import settings
+    from django.db.models.signals import pre_save
+
+    from promzona.outbox.models import OutgoingEmail
+    from tests.mail import bad_links
+
+    def check(sender, instance, **kwargs):
+        bad = bad_links(instance.body, settings.PROMZONA_BASE_URL)
+        assert not bad, f"mail links not on {settings.PROMZONA_BASE_URL}: {bad}"
+
+    pre_save.connect(check, sender=OutgoingEmail, weak=False, dispatch_uid="mail_links_guard")
+    yield
+    pre_save.disconnect(sender=OutgoingEmail, dispatch_uid="mail_links_guard")
+
+
 @pytest.fixture
 def fresh_caches(django_db_blocker):
     """Empty every cache before and after the test. The caches are tables of the test

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import box
@@ -123,3 +124,61 @@ def test_geometries_over_the_vertex_limit_are_refused(validate, make):
     assert validate(make(geo.MAX_VERTICES - 2))
     with pytest.raises(GeometryError, match=f"at most {geo.MAX_VERTICES}"):
         validate(make(geo.MAX_VERTICES + 1))
+
+
+def _outcome(item):
+    """A prepared polygon as its exact coordinates, or a refusal as its reason."""
+    if isinstance(item, GeometryError):
+        return ("refused", str(item))
+    return (item.geom_type, shapely.get_coordinates(item).tolist())
+
+
+MIXED = [
+    box(75.0, 46.8, 75.1, 46.9),  # plain, counter-clockwise after orienting
+    shapely.Polygon([(75, 46), (75, 47), (76, 47), (76, 46)]),  # clockwise
+    shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]),  # bow tie: invalid
+    shapely.Polygon([(500000, 5000000), (500100, 5000000), (500100, 5000100)]),  # projected
+    shapely.Polygon([(179.5, 10), (181, 10), (181, 11)]),  # out of range
+    shapely.Polygon([(75, 46, 1), (76, 46, 1), (76, 47, 1)]),  # 3D
+    shapely.MultiPolygon([box(75, 46, 76, 47)]),  # one part
+    shapely.MultiPolygon([box(75, 46, 75.1, 46.1), box(75.2, 46, 75.3, 46.1)]),
+    box(75, 46, 76, 47).difference(box(75.4, 46.4, 75.6, 46.6)),  # with a hole
+    shapely.Point(75, 46),
+    shapely.Polygon(),
+    None,
+    "not a geometry",
+    shapely.Polygon([(75, 46), (float("nan"), 46), (76, 47)]),
+    shapely.Polygon([(75 + i * 1e-5, 46 + (i % 2) * 1e-5) for i in range(geo.MAX_VERTICES + 5)]),
+]
+
+
+@pytest.mark.parametrize("repair", [False, True])
+def test_prepare_polygons_answers_as_prepare_polygon_does_row_by_row(repair):
+    expected = []
+    for g in MIXED:
+        try:
+            expected.append(_outcome(geo.prepare_polygon(g if isinstance(g, shapely.Geometry)
+                                                         else None, repair=repair)))
+        except GeometryError as exc:
+            expected.append(_outcome(exc))
+    got = [_outcome(x) for x in geo.prepare_polygons(MIXED, repair=repair)]
+    assert got == expected
+    assert got[1][0] == "Polygon" and got[2][0] == ("MultiPolygon" if repair else "refused")
+
+
+def test_prepare_polygons_of_no_rows_is_empty():
+    assert geo.prepare_polygons([]) == []
+
+
+def test_geojson_many_equals_to_geojson_of_each():
+    shapes = [g for g in geo.prepare_polygons(MIXED, repair=True)
+              if not isinstance(g, GeometryError)]
+    assert geo.geojson_many(shapes) == [geo.to_geojson(g) for g in shapes]
+    assert {g["type"] for g in geo.geojson_many(shapes)} == {"Polygon", "MultiPolygon"}
+
+
+def test_areas_ha_of_many_equals_area_ha_of_each_across_utm_zones():
+    shapes = [box(75.0, 46.8, 75.01, 46.81), box(-70.0, -33.5, -69.99, -33.49),
+              box(2.0, 48.8, 2.01, 48.81)]
+    assert geo.areas_ha(np.array(shapes, dtype=object)).tolist() == pytest.approx(
+        [geo.area_ha(s) for s in shapes], rel=1e-12)

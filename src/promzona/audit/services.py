@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from promzona.accounts.types import Actor
+from promzona.bulk import insert_rows
 
 from .models import AuditEntry
 
+_SCALARS = (str, int, float, bool, type(None))
+
 
 def _jsonable(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: answered before the isinstance checks
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, decimal.Decimal):
@@ -22,22 +28,26 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
+        return {str(k): v if type(v) in _SCALARS else _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):  # scalars inline: no call per coordinate
+        return [v if type(v) in _SCALARS else _jsonable(v) for v in value]
     return value
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of ``obj`` as JSON-safe data (no password, no auto timestamps)."""
-    out: dict[str, Any] = {}
-    for f in obj._meta.concrete_fields:
-        if fields is not None and f.name not in fields:
-            continue
-        if f.name == "password" or getattr(f, "auto_now", False):
-            continue
-        out[f.name] = _jsonable(getattr(obj, f.attname))
-    return out
+    return {name: getattr(obj, attname) if is_json else _jsonable(getattr(obj, attname))
+            for name, attname, is_json in _snapshot_fields(type(obj))
+            if fields is None or name in fields}
+
+
+@functools.cache
+def _snapshot_fields(model: type[models.Model]) -> list[tuple[str, str, bool]]:
+    """Name, attribute and whether the value is JSON already (a JSONField with the plain
+    encoder: a GeoJSON geometry is not walked coordinate by coordinate)."""
+    return [(f.name, f.attname, isinstance(f, models.JSONField) and f.encoder is None)
+            for f in model._meta.concrete_fields
+            if f.name != "password" and not getattr(f, "auto_now", False)]
 
 
 def related_snapshot(obj: models.Model) -> dict[str, list[Any]]:
@@ -52,14 +62,18 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+_ENTRY_FIELDS = ("at", "actor_id", "actor_label", "action", "object_type", "object_id",
+                 "object_repr", "before", "after")
+
+
 def _entry(*, user: Any, action: str, obj: models.Model, before: dict[str, Any] | None,
-           after: dict[str, Any] | None, at: dt.datetime) -> AuditEntry:
-    return AuditEntry(
-        at=at, actor=user, actor_label=user.get_username() if user else "system", action=action,
-        object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:255],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-    )
+           after: dict[str, Any] | None, at: dt.datetime, safe: bool = False) -> tuple:
+    """An audit entry's values, in the order of :data:`_ENTRY_FIELDS`; ``safe`` when
+    ``before`` and ``after`` are JSON-safe already."""
+    if not safe:
+        before, after = _jsonable(before), _jsonable(after)
+    return (at, user.pk if user else None, user.get_username() if user else "system", action,
+            obj._meta.label_lower, str(obj.pk), str(obj)[:255], before, after)
 
 
 def _in_transaction(name: str) -> None:
@@ -82,8 +96,9 @@ def audit_record(
 ) -> AuditEntry:
     """Write one audit entry. Must run inside the caller's transaction."""
     _in_transaction("audit_record")
-    entry = _entry(user=_user(actor), action=action, obj=obj, before=before, after=after,
-                   at=now or timezone.now())
+    entry = AuditEntry(**dict(zip(_ENTRY_FIELDS, _entry(
+        user=_user(actor), action=action, obj=obj, before=before, after=after,
+        at=now or timezone.now()), strict=True)))
     entry.save()
     return entry
 
@@ -96,10 +111,11 @@ def audit_bulk_record(
     batch_size: int = 2000,
 ) -> int:
     """Write one audit entry per ``(action, obj, before, after)`` of a bulk write, in batches;
-    the same entries :func:`audit_record` would write one by one. Inside the caller's
-    transaction; returns how many were written."""
+    the same entries :func:`audit_record` would write one by one. ``before`` and ``after`` are
+    JSON-safe (as :func:`snapshot` and :func:`changed` give them, or plain values): they are
+    not converted again. Inside the caller's transaction; returns how many were written."""
     _in_transaction("audit_bulk_record")
     user, at = _user(actor), now or timezone.now()
-    rows = [_entry(user=user, action=a, obj=o, before=b, after=f, at=at) for a, o, b, f in entries]
-    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
+    rows = [_entry(user=user, action=a, obj=o, before=b, after=f, at=at, safe=True)
+            for a, o, b, f in entries]
+    return insert_rows(AuditEntry, _ENTRY_FIELDS, rows, batch_size=batch_size)

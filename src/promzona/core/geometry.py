@@ -244,13 +244,56 @@ def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseG
     return normalise_polygon(geom)
 
 
+def prepare_polygons(geoms: np.ndarray, *, repair: bool = False) -> list[Any]:
+    """:func:`prepare_polygon` over many geometries: each item is the prepared polygon or the
+    :class:`GeometryError` refusing it. Plain valid 2D polygons in range are checked and oriented
+    in vectorised passes; every other geometry goes through :func:`prepare_polygon` itself."""
+    arr = np.asarray(geoms, dtype=object)
+    arr = np.where([isinstance(g, BaseGeometry) for g in arr], arr, None) if len(arr) else arr
+    fast = ((shapely.get_type_id(arr) == 3) & ~shapely.is_empty(arr) & ~shapely.has_z(arr)
+            & (shapely.get_num_coordinates(arr) <= MAX_VERTICES))
+    fast[fast] = shapely.is_valid(arr[fast])
+    coords, row = shapely.get_coordinates(arr[fast], return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1) | (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    fast[np.nonzero(fast)[0][np.unique(row[bad])]] = False
+    out: list[Any] = list(arr)
+    for i, g in zip(np.nonzero(fast)[0], shapely.orient_polygons(arr[fast]), strict=True):
+        out[i] = g
+    for i in np.nonzero(~fast)[0]:
+        try:
+            out[i] = prepare_polygon(arr[i], repair=repair)
+        except GeometryError as exc:
+            out[i] = exc
+    return out
+
+
+def geojson_many(geoms: np.ndarray) -> list[dict[str, Any]]:
+    """:func:`to_geojson` of many geometries: simple polygons sliced from one coordinate array,
+    the others one by one."""
+    arr = np.asarray(geoms, dtype=object)
+    simple = (shapely.get_type_id(arr) == 3) & (shapely.get_num_interior_rings(arr) == 0)
+    coords, row = shapely.get_coordinates(arr[simple], return_index=True)
+    flat = coords.tolist()
+    ends = np.searchsorted(row, np.arange(int(simple.sum()) + 1)).tolist()
+    out: list[dict[str, Any]] = []
+    k = 0
+    for g, s in zip(arr, simple.tolist(), strict=True):
+        if s:
+            out.append({"type": "Polygon", "coordinates": [flat[ends[k]:ends[k + 1]]]})
+            k += 1
+        else:
+            out.append(to_geojson(g))
+    return out
+
+
 def areas_ha(geoms: np.ndarray) -> np.ndarray:
     """Areas in hectares of many WGS 84 geometries, each in its UTM zone, vectorised per zone."""
     out = np.zeros(len(geoms))
     if not len(geoms):
         return out
     c = shapely.get_coordinates(shapely.centroid(geoms))
-    zones = np.array([utm_epsg(x, y) for x, y in c])
+    zones = (np.where(c[:, 1] >= 0, 32600, 32700)  # utm_epsg, vectorised
+             + np.clip(np.floor((c[:, 0] + 180) / 6).astype(int) + 1, 1, 60))
     for epsg in np.unique(zones):
         idx = np.nonzero(zones == epsg)[0]
         transformer = _to_metric(int(epsg))
@@ -297,15 +340,17 @@ class PlotMeasures:
 
 
 def plot_measures(shapes: np.ndarray, declared_ha: list[float | None],
-                  targets: dict[str, list[BaseGeometry]], epsg: int) -> list[PlotMeasures]:
-    """The :class:`PlotMeasures` of each shape (vectorised; distances measured in ``epsg``).
+                  targets: dict[str, list[BaseGeometry]], epsg: int,
+                  computed_ha: np.ndarray | None = None) -> list[PlotMeasures]:
+    """The :class:`PlotMeasures` of each shape (vectorised; distances measured in ``epsg``;
+    ``computed_ha``: the areas when the caller has measured them already).
 
     >>> sq = shapely.box(10.0, 50.0, 10.001, 50.001)
     >>> m, = plot_measures(np.array([sq], dtype=object), [8.0], {"rail": []}, 32632)
     >>> round(m.computed_area_ha, 1), m.area_mismatch, m.distances_m
     (0.8, True, {'rail': None})
     """
-    computed = areas_ha(shapes)
+    computed = areas_ha(shapes) if computed_ha is None else computed_ha
     dists = {kind: nearest_distances_m(shapes, found, epsg) for kind, found in targets.items()}
     return [
         PlotMeasures(float(computed[i]), area_mismatch(declared_ha[i], float(computed[i])),

@@ -20,6 +20,7 @@ from promzona.accounts.throttle import client_address
 from promzona.core.errors import InputError, PromzonaError, RateLimited
 from promzona.core.numbers import whole_number
 from promzona.matching.forms import MatchForm
+from promzona.outbox.services import absolute_link
 from promzona.web.feedback import refused, too_many_requests
 from promzona.zones.selectors import plots_visible_to
 
@@ -66,8 +67,7 @@ def enquiry_new(request):
                 actor=user, enquiry=form.enquiry(address=client_address(request)),
                 token=form.cleaned_data["token"], honeypot=form.cleaned_data["website"],
                 now=timezone.now(),
-                link=lambda e: request.build_absolute_uri(reverse("enquiries:detail",
-                                                                  args=[e.pk])))
+                link=lambda e: absolute_link(reverse("enquiries:detail", args=[e.pk])))
         except RateLimited as exc:
             return too_many_requests(request, exc.message, retry_after=exc.retry_after)
         except InputError as exc:

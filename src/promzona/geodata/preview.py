@@ -3,11 +3,12 @@ refused) over the zone, and the warning that a declared area differs from the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import shapely
-from django.utils import formats
-from django.utils.translation import gettext
+from django.utils import formats, numberformat
+from django.utils.translation import get_language, gettext
 
 from promzona.core import geometry as geo
 from promzona.web import maps
@@ -23,23 +24,33 @@ def drawable(g: Any) -> Any:
     return g if ok and not g.is_empty else None
 
 
-def area_warning(plot: Any, shape: Any) -> list[str]:
-    """Warn (not refuse) when the plot's declared area differs from the computed one by more
-    than 5% (the rule of :func:`promzona.core.geometry.area_mismatch`)."""
-    declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
-    computed = geo.area_ha(shape)
-    if not geo.area_mismatch(declared, computed):
-        return []
-    return [gettext("the declared area %(declared)s ha differs from the computed %(computed)s "
-                    "ha by %(percent)s%%") % {
-        "declared": _ha(declared), "computed": _ha(computed),
-        "percent": formats.number_format(round(abs(declared - computed) / declared * 100))}]
+def area_warner() -> Callable[[Any, float], list[str]]:
+    """The warning (not refusal) that a plot's declared area differs from the computed one by
+    more than 5% (the rule of :func:`promzona.core.geometry.area_mismatch`), as a function of
+    the plot and the computed area; the text and the number format of the current language are
+    looked up once, since an import warns on many rows."""
+    template = gettext("the declared area %(declared)s ha differs from the computed %(computed)s "
+                       "ha by %(percent)s%%")
+    lang = get_language()
+    seps = [formats.get_format(name, lang)
+            for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")]
 
+    def number(value: float, digits: int | None = None) -> str:  # formats.number_format
+        return numberformat.format(value, seps[0], digits, seps[1], seps[2], use_l10n=True)
 
-def _ha(value: float) -> str:
-    """Hectares to two decimals, four below one hectare (small plots stay distinct)."""
-    digits = 2 if value >= 1 else 4
-    return formats.number_format(round(value, digits), digits)
+    def hectares(value: float) -> str:  # two decimals, four below one hectare
+        digits = 2 if value >= 1 else 4
+        return number(round(value, digits), digits)
+
+    def warn(plot: Any, computed: float) -> list[str]:
+        declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
+        computed = float(computed)
+        if not geo.area_mismatch(declared, computed):
+            return []
+        return [template % {"declared": hectares(declared), "computed": hectares(computed),
+                            "percent": number(round(abs(declared - computed) / declared * 100))}]
+
+    return warn
 
 
 def preview_features(report: Any) -> dict[str, Any]:

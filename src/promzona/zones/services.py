@@ -61,10 +61,11 @@ DISTANCE_FIELDS = {MapFeature.Kind.RAIL: "dist_rail_m", MapFeature.Kind.ROAD: "d
                    MapFeature.Kind.TOWN_CENTRE: "dist_town_centre_m"}
 
 
-def plots_derive(zone: Zone, plots: list[Plot], shapes: list) -> None:
+def plots_derive(zone: Zone, plots: list[Plot], shapes: list,
+                 computed_ha: np.ndarray | None = None) -> None:
     """Fill each plot's computed area, the 5% mismatch flag and the distances to the zone's
     reference features (:func:`promzona.core.geometry.plot_measures`), for one plot (a save)
-    or many (an import) alike."""
+    or many (an import, which gives the areas it measured as ``computed_ha``) alike."""
     if not plots:
         return
     targets: dict[str, list] = {field: [] for field in DISTANCE_FIELDS.values()}
@@ -73,7 +74,8 @@ def plots_derive(zone: Zone, plots: list[Plot], shapes: list) -> None:
     shapes = np.array(shapes, dtype=object)
     epsg = geo.metric_epsg_for(zone.shape() if zone.geometry else shapes[0])
     declared = [None if p.declared_area_ha is None else float(p.declared_area_ha) for p in plots]
-    for plot, m in zip(plots, geo.plot_measures(shapes, declared, targets, epsg), strict=True):
+    measures = geo.plot_measures(shapes, declared, targets, epsg, computed_ha)
+    for plot, m in zip(plots, measures, strict=True):
         plot.computed_area_ha = Decimal(f"{m.computed_area_ha:.4f}")
         plot.area_mismatch = m.area_mismatch
         for field, d in m.distances_m.items():

@@ -163,19 +163,10 @@ class Plot(Translated, GeoFeature):
                                                             cls.Status.ALLOCATED})
 
     def clean(self) -> None:
-        if self.pk is None and self.status in (self.Status.RESERVED, self.Status.ALLOCATED):
-            raise ValidationError({"status": _(
-                "A new plot cannot start %(status)s: plots are reserved and allocated through "
-                "the applications review.") % {"status": self.Status(self.status).label}},
-                code="ledger_status")
+        stored = None
         if self.pk is not None:
             stored = Plot.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored is not None and self.is_ledger_change(stored, self.status):
-                raise ValidationError({"status": _(
-                    "The status cannot be edited from %(before)s to %(after)s: plots are "
-                    "reserved, allocated and released through the applications review."
-                ) % {"before": self.Status(stored).label, "after": self.Status(self.status).label}},
-                    code="ledger_status")
+        self.clean_status(stored)
         shape = self.validated_shape()
         if self.zone_id and self.zone.geometry:
             if not geo.zone_cover(self.zone.shape()).covers(shape):
@@ -183,6 +174,25 @@ class Plot(Translated, GeoFeature):
                     {"geometry": _("The plot lies (partly) outside its zone's boundary.")},
                     code="outside_zone",
                 )
+        self.clean_deals()
+
+    def clean_status(self, stored: str | None) -> None:
+        """A new plot may not start reserved or allocated, nor a stored one (whose status is
+        ``stored``) enter or leave a reservation by an edit."""
+        if self.pk is None and self.status in (self.Status.RESERVED, self.Status.ALLOCATED):
+            raise ValidationError({"status": _(
+                "A new plot cannot start %(status)s: plots are reserved and allocated through "
+                "the applications review.") % {"status": self.Status(self.status).label}},
+                code="ledger_status")
+        if stored is not None and self.is_ledger_change(stored, self.status):
+            raise ValidationError({"status": _(
+                "The status cannot be edited from %(before)s to %(after)s: plots are "
+                "reserved, allocated and released through the applications review."
+            ) % {"before": self.Status(stored).label, "after": self.Status(self.status).label}},
+                code="ledger_status")
+
+    def clean_deals(self) -> None:
+        """An offer for lease or sale names its price."""
         if self.deal_lease and self.lease_price_kzt_ha_year is None:
             raise ValidationError(
                 {"lease_price_kzt_ha_year": _("A plot offered for lease needs a lease price.")}
