@@ -66,7 +66,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _plots_import(
-    *, actor: Any, zone: Zone, table: files.Table, mapping: dict[str, str] | None,
+    *, actor: Actor, zone: Zone, table: files.Table, mapping: dict[str, str] | None,
     dry_run: bool, repair: bool, progress: Progress, now: dt.datetime | None,
 ) -> ImportReport:
     spec = LAYER_FIELDS["plots"]
