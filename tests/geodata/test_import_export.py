@@ -516,9 +516,9 @@ def test_a_reservation_made_after_the_checks_is_not_undone_by_the_import(demo, t
                   driver="GPKG")
     real = zone_services.plots_derive
 
-    def reserve_meanwhile(*args):
+    def reserve_meanwhile(*args, **kwargs):
         plot_set_status(actor=None, plot=Plot.objects.get(pk=free.pk), status="reserved")
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(zone_services, "plots_derive", reserve_meanwhile)
     with pytest.raises(Conflict, match="reserved or released meanwhile"):
