@@ -220,7 +220,7 @@ def refusal(errors: list[dict[str, Any]]) -> InputError:
     if path[0] in ("sector", "rail_spur", "hazard_class", "start_by"):
         return InputError(MESSAGES[path[0]], field=path[0])
     if e["type"] == "extra_forbidden" and len(path) == 1:
-        unknown = sorted({str(x["loc"][0]) for x in errors if x["type"] == "extra_forbidden"
+        unknown = sorted({str(x["loc"][0])[:100] for x in errors if x["type"] == "extra_forbidden"
                           and len(x["loc"]) == 1})[:20]
         return InputError(MESSAGES["unknown"], params={"fields": ", ".join(unknown)[:200]},
                           details={"unknown": unknown})
