@@ -90,7 +90,8 @@ def generate(*, scale: float, seed: int = 13) -> dict:  # noqa: C901 - one long 
     staff = User.objects.create(username="bench-staff", role="staff", email="s@example.org")
     User.objects.create(username="bench-manager", role="manager", email="m@example.org")
     sectors = ["C25", "C28", "C33", "C23", "C22", "H49", "H52", "M71"]
-    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in sectors])
+    present = set(Sector.objects.values_list("code", flat=True))  # the migrations ship OKED's
+    Sector.objects.bulk_create([Sector(code=c, name_ru=c) for c in sectors if c not in present])
     orgs = Organisation.objects.bulk_create([
         Organisation(name=f"Org {i}", country="FR", registration_number=f"R{i:05d}",
                      confirmed_at=at(start)) for i in range(200)])
@@ -341,13 +342,15 @@ def generate(*, scale: float, seed: int = 13) -> dict:  # noqa: C901 - one long 
 
 
 def plain_orm(today: dt.date) -> dict:
-    """Today's figures of all zones, one ORM query per figure: the baseline."""
-    from django.db.models import Count, F, Q, Sum
-    from django.db.models.functions import Coalesce
+    """Today's figures of all zones, one ORM query per figure (no history, no trends): the
+    baseline, written from the definitions in docs/dashboard.md, not from the selectors."""
+    from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+    from django.db.models.functions import Cast, Coalesce
 
-    from promzona.applications.models import Application, Reservation
+    from promzona.applications.models import Application
+    from promzona.audit.models import AuditEntry
     from promzona.instructions.models import Instruction
-    from promzona.projects.models import Milestone, PlanYear, Project, Report
+    from promzona.projects.models import PlanYear, Project, Report
     from promzona.works.models import Work
     from promzona.zones.models import Plot, UtilitySource
 
@@ -357,23 +360,40 @@ def plain_orm(today: dt.date) -> dict:
         qs = Plot.objects.filter(status=status)
         out["count_by_status"][status] = qs.count()
         out["area_ha_by_status"][status] = float(qs.aggregate(a=Sum(area))["a"] or 0)
-    out["capacity"] = {s.pk: (float(s.capacity), float(s.committed))
-                       for s in UtilitySource.objects.all()}
-    audit_stage = {"applications_submitted": "application.submitted",
-                   "under_review": "application.under_review",
-                   "approved": "application.approved"}
-    from promzona.audit.models import AuditEntry
+    out["capacity"] = {(s.zone.slug, s.kind, s.code): (float(s.capacity), float(s.committed))
+                       for s in UtilitySource.objects.select_related("zone")}
 
-    out["funnel"] = {k: AuditEntry.objects.filter(action=v).values("object_id").distinct().count()
-                     for k, v in audit_stage.items()}
-    out["funnel"]["reserved"] = Reservation.objects.values("application_id").distinct().count()
-    out["funnel"]["projects_in_operation"] = Milestone.objects.filter(
-        kind="operation", done_on__isnull=False).count()
-    out["applications"] = Application.objects.count()
-    active = Project.objects.filter(status="active")
-    out["planned"] = float(PlanYear.objects.filter(project__in=active)
+    def audited(*actions: str):  # the applications with an entry of one of ``actions``
+        return AuditEntry.objects.filter(object_type="applications.application",
+                                         action__in=actions).values(
+            app=Cast("object_id", IntegerField()))
+
+    milestone = Q(project__milestones__kind__in=["construction_start", "operation"],
+                  project__milestones__done_on__lte=today)
+    later = Q(reservations__isnull=False) | milestone  # a later stage counts for the earlier
+    reached = {
+        "applications_submitted": Q(pk__in=audited("application.submitted",
+                                                   "application.under_review",
+                                                   "application.approved")) | later,
+        "under_review": Q(pk__in=audited("application.under_review",
+                                         "application.approved")) | later,
+        "reserved": Q(pk__in=audited("application.approved")) | later,
+        "approved": Q(pk__in=audited("application.approved")) | milestone,
+        "projects_in_construction": milestone,
+        "projects_in_operation": Q(project__milestones__kind="operation",
+                                   project__milestones__done_on__lte=today),
+    }
+    out["funnel"] = {k: Application.objects.filter(q).distinct().count()
+                     for k, q in reached.items()}
+    out["funnel"]["enquiries"] = AuditEntry.objects.filter(
+        action__in=["match.requested", "saved_search.created"], actor__role="investor").count()
+    counted = Project.objects.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=today))
+    out["planned"] = float(PlanYear.objects.filter(project__in=counted)
                            .aggregate(s=Sum("investment_kzt"))["s"] or 0)
-    out["actual"] = float(Report.objects.filter(project__in=active, status="confirmed")
+    confirmed = Report.objects.filter(status="confirmed")
+    newer = confirmed.filter(project=OuterRef("project"), year=OuterRef("year"),
+                             reviewed_at__gt=OuterRef("reviewed_at"))
+    out["actual"] = float(confirmed.filter(project__in=counted).exclude(Exists(newer))
                           .aggregate(s=Sum("investment_kzt"))["s"] or 0)
     out["works_total"] = Work.objects.count()
     out["works_late"] = Work.objects.filter(
@@ -384,7 +404,35 @@ def plain_orm(today: dt.date) -> dict:
     out["overdue"] = open_.filter(deadline__lt=today).count()
     out["overdue_by_executor"] = dict(open_.filter(deadline__lt=today).values_list("executor")
                                       .annotate(n=Count("id")))
+    accepted = Instruction.objects.filter(status="accepted")
+    out["closed_on_time"] = accepted.filter(accepted_at__date__lte=F("deadline")).count()
+    out["closed_late"] = accepted.filter(accepted_at__date__gt=F("deadline")).count()
     return out
+
+
+def disagreements(api: dict, plain: dict) -> list[str]:
+    """Each figure of ``/api/kpi`` (all zones, today) the plain ORM baseline computes, where
+    the two differ. Not compared: SPI and CPI, medians and conversions, by year and direction
+    (the baseline has no per-work or per-journey evaluation)."""
+    ins, works, funnel = api["instructions"], api["works"], api["funnel"]
+    pairs = {
+        "count_by_status": (api["plots"]["count_by_status"], plain["count_by_status"]),
+        "area_ha_by_status": (api["plots"]["area_ha_by_status"],
+                              {k: round(v, 4) for k, v in plain["area_ha_by_status"].items()}),
+        "capacity": ({(c["zone"], c["kind"], c["source"]): (c["capacity"], c["committed"])
+                      for c in api["capacity"]},
+                     {k: (c, round(m, 3)) for k, (c, m) in plain["capacity"].items()}),
+        "funnel": ({k: funnel[k] for k in plain["funnel"]}, plain["funnel"]),
+        "investment": ((api["investment_kzt"]["planned"], api["investment_kzt"]["actual"]),
+                       (round(plain["planned"], 2), round(plain["actual"], 2))),
+        "works": ((works["total"], works["late"]), (plain["works_total"], plain["works_late"])),
+        "instructions": ((ins["open"], ins["overdue"], ins["closed_on_time"], ins["closed_late"],
+                          {b["id"]: b["overdue"] for b in ins["overdue_by_executor"]}),
+                         (plain["open"], plain["overdue"], plain["closed_on_time"],
+                          plain["closed_late"], plain["overdue_by_executor"])),
+    }
+    return [f"{name}: API {a!r} != plain {b!r}"[:2000] for name, (a, b) in pairs.items()
+            if a != b]
 
 
 def worker(runs: int, scale: float) -> dict:
@@ -443,16 +491,9 @@ def worker(runs: int, scale: float) -> dict:
         if i >= 2:
             times["plain_orm"].append((time.perf_counter() - t) * 1000)
             cpu_times.setdefault("plain_orm", []).append((time.process_time() - cpu) * 1000)
-    api, plain = answers["api"], answers["plain"]
-    agree = {
-        "count_by_status": api["plots"]["count_by_status"] == plain["count_by_status"],
-        "open_overdue": (api["instructions"]["open"], api["instructions"]["overdue"])
-        == (plain["open"], plain["overdue"]),
-        "works": (api["works"]["total"], api["works"]["late"])
-        == (plain["works_total"], plain["works_late"]),
-        "approved": api["funnel"]["approved"] == plain["funnel"]["approved"],
-    }
-    return {"vendor": connection.vendor, "made": made, "agree": agree,
+    wrong = disagreements(answers["api"], answers["plain"])
+    assert not wrong, "the API and the plain ORM disagree:\n" + "\n".join(wrong)
+    return {"vendor": connection.vendor, "made": made,
             "load": os.getloadavg()[0],
             **{k: {"p50": statistics.median(v), "p95": pct(v, 0.95),
                    "cpu_p95": pct(cpu_times[k], 0.95)} for k, v in times.items()}}
@@ -484,8 +525,8 @@ def report(r: dict) -> None:
     print(f"{'':>12}ratio /api/kpi p95 to the plain ORM's: "
           f"{r['api_kpi']['p95'] / r['plain_orm']['p95']:.2f}; "
           f"dashboard goal p95 < 300 ms (computed, cache emptied): "
-          f"{'met' if r['dashboard']['p95'] < 300 else 'NOT met'}; "
-          f"figures agree with the plain ORM's: {r['agree']}")
+          f"{'met' if r['dashboard']['p95'] < 300 else 'NOT met'}; every figure the plain ORM "
+          "computes agrees with the API's (asserted)")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import csv
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -102,6 +103,23 @@ http {{
     return conf
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of process ``root`` and its descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parent[pid], cpu[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+    inside = {root}
+    for _round in range(4):
+        inside |= {pid for pid, ppid in parent.items() if ppid in inside}
+    return sum(cpu.get(pid, 0.0) for pid in inside)
+
+
 def stats(csv_path: Path) -> list[dict]:
     with open(csv_path, newline="") as f:
         return [{"name": r["Name"], "n": int(r["Request Count"]),
@@ -177,12 +195,20 @@ def main() -> int:
             print(f"load: {args.users} users for {args.seconds} s against {host} "
                   f"(nginx -> gunicorn {workers} workers x 4 threads -> PostgreSQL), "
                   f"{len(features)} plots")
+            servers = [proc.pid for proc in procs]
+            cpu_before = [tree_cpu(pid) for pid in servers]
+            load_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             run = subprocess.run(
                 [str(locust), "-f", str(ROOT / "benchmarks" / "locust_mix.py"), "--headless",
                  "-u", str(args.users), "-r", str(max(1, args.users // 10)),
                  "-t", f"{args.seconds}s", "--host", host, "--csv", str(tmp / "load"),
                  "--only-summary", "--loglevel", "WARNING"],
                 env=mix_env, capture_output=True, text=True, timeout=args.seconds + 120)
+            load_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = {name: tree_cpu(pid) - before for name, pid, before in zip(
+                ["gunicorn", "task worker", "nginx"], servers, cpu_before, strict=False)}
+            cpu["locust"] = (load_after.ru_utime + load_after.ru_stime
+                             - load_before.ru_utime - load_before.ru_stime)
             rows = stats(tmp / "load_stats.csv")
         finally:
             for proc in reversed(procs):
@@ -196,6 +222,12 @@ def main() -> int:
     for r in rows:
         print(f"{r['name'][:40]:40} {r['n']:7d} {r['errors']:6d} {r['p50']:7.0f} {r['p95']:7.0f} "
               f"{r['p95'] / base if base else float('nan'):10.1f}")
+    cores = os.cpu_count() or 1
+    print("CPU seconds during the run ({} cores x {} s = {:.0f} available; PostgreSQL not "
+          "counted): {}; load average {}".format(
+              cores, args.seconds, cores * args.seconds,
+              ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()),
+              " ".join(f"{x:.1f}" for x in os.getloadavg())))
     total = next(r for r in rows if r["name"] == "Aggregated")
     verdict = "met" if total["p95"] < GOAL_MS and total["errors"] == 0 else "NOT met"
     print(f"goal p95 < {GOAL_MS} ms and 0 errors: {verdict} (p95 {total['p95']:.0f} ms, "

@@ -1,13 +1,16 @@
 """The realistic mix for ``bench_load.py`` (locust): the public browsing the map, passports and
 matches and calling the API, investors applying, staff reserving and releasing, and one static
-file as the baseline. Tokens and plot codes come from the environment (set by bench_load.py)."""
+file as the baseline. Tokens and plot codes come from the environment (set by bench_load.py).
+
+The users are ``FastHttpUser`` (geventhttpclient): the load generator shares the machine's
+cores with the server, and ``HttpUser`` (requests) spent several times more CPU per request."""
 
 from __future__ import annotations
 
 import os
 import random
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 PLOTS = os.environ["BENCH_PLOTS"].split(",")
 PLOT_IDS = [int(x) for x in os.environ["BENCH_PLOT_IDS"].split(",")]
@@ -19,7 +22,7 @@ MATCH = {"sector": "C25", "area_ha": {"min": 1, "max": 5},
 NEEDS = {"power_kw": 5, "water_m3_day": 0, "sewage_m3_day": 0, "heat_gcal_h": 0, "gas_m3_h": 0}
 
 
-class Visitor(HttpUser):
+class Visitor(FastHttpUser):
     """Someone on the portal: the map, a passport, a match, the API; a static file. Reads each
     page for 5 to 15 seconds."""
 
@@ -47,7 +50,7 @@ class Visitor(HttpUser):
         self.client.get(STATIC, name="static file (baseline)")
 
 
-class Investor(HttpUser):
+class Investor(FastHttpUser):
     """An investor's company creating and submitting an application now and then."""
 
     weight = 1
@@ -65,7 +68,7 @@ class Investor(HttpUser):
                              headers=auth, name="POST /api/applications/{id}/submit")
 
 
-class Staff(HttpUser):
+class Staff(FastHttpUser):
     """The zone office reserving a plot for an application and releasing it again."""
 
     weight = 1

@@ -15,6 +15,7 @@ from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.news import selectors, services
 from promzona.news.events import rubric_for
 from promzona.news.models import Article
+from promzona.zones.selectors import data_version
 
 from .conftest import jpeg, make_article
 
@@ -176,17 +177,21 @@ def test_a_search_too_long_is_refused(now):
         selectors.search("x" * 101, now=now)
 
 
-def test_the_page_cache_key_changes_when_a_scheduled_article_comes_due(editor, now):
-    make_article(editor, publish_at=now + dt.timedelta(hours=1))
-    before, due = selectors.news_version(now), selectors.news_version(now + dt.timedelta(hours=2))
-    assert before != due
+def test_the_next_publication_is_the_earliest_scheduled_article(editor, now):
+    assert selectors.next_publication(now) is None
+    soon = now + dt.timedelta(hours=1)
+    make_article(editor, publish_at=now + dt.timedelta(hours=3))
+    make_article(editor, publish_at=soon)
+    make_article(editor, publish=False)
+    assert selectors.next_publication(now) == soon
+    assert selectors.next_publication(soon) == now + dt.timedelta(hours=3)
 
 
-def test_the_page_cache_key_changes_with_every_newsroom_write(editor, now):
+def test_every_newsroom_write_changes_the_news_version_not_the_zones(editor, now):
     a = make_article(editor)
-    before = selectors.news_version(now)
+    before, zones_before = data_version("news"), data_version()
     services.article_save(actor=editor, now=now, article=a, fields={"lead_ru": "Новый лид"})
-    assert selectors.news_version(now) != before
+    assert data_version("news") != before and data_version() == zones_before
 
 
 def test_changed_tags_are_in_the_audit_trail(editor, now):

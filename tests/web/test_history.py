@@ -101,3 +101,25 @@ def test_the_history_speaks_russian_on_a_russian_page():
         assert row.action != "Application approved" and row.actor == "система"
         [c] = row.changes
         assert c.label == "Статус" and c.before != "Submitted"
+
+
+@pytest.mark.nodb
+def test_a_project_s_plan_by_year_reads_as_amounts_in_the_page_s_language():
+    plan = [[2026, "300000000.00", 30], [2027, "1250000.50", 1200]]
+    row = readable(_entry(action="project.created", object_type="projects.project",
+                          after={"plan": plan}))
+    [c] = row.changes
+    assert c.label == "Plan by year" and not c.typed
+    assert c.after == "2026: 300,000,000 KZT, 30 jobs; 2027: 1,250,000 KZT, 1,200 jobs"
+    with translation.override("ru"):
+        [c] = readable(_entry(action="project.created", object_type="projects.project",
+                              after={"plan": plan})).changes
+        assert "300\xa0000\xa0000" in c.after and "300000000.00" not in c.after
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("plan", ["x" * 300, [[2026, "lots", 3]], [[2026]], [None], [], 7])
+def test_a_plan_not_of_the_expected_shape_is_still_written_without_failing(plan):
+    [c] = readable(_entry(action="project.created", object_type="projects.project",
+                          after={"plan": plan})).changes
+    assert c.after and "{" not in c.after and len(c.after) < 400

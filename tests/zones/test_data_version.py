@@ -33,12 +33,21 @@ def staff(demo):
     return User.objects.get(username="demo-staff")
 
 
-def test_every_zones_model_writes_in_bulk_through_the_versioned_queryset():
-    models = [m for m in apps.get_app_config("zones").get_models()
-              if m is not DataVersion]
-    assert len(models) >= 10
+@pytest.mark.parametrize("app, at_least", [("zones", 10), ("news", 6)])
+def test_every_versioned_model_writes_in_bulk_through_the_versioned_queryset(app, at_least):
+    models = [m for m in apps.get_app_config(app).get_models() if m is not DataVersion]
+    assert len(models) >= at_least and set(DataVersion.ROWS) == {"zones", "news"}
     for model in models:
         assert isinstance(model.objects.all(), VersionedQuerySet), model
+
+
+def test_the_versions_of_two_apps_are_read_together_and_move_apart(demo, staff):
+    both = data_version("zones", "news")
+    assert both == f"{data_version()}:{data_version('news')}"
+    plot = Plot.objects.filter(zone=demo).order_by("code").first()
+    zones.feature_save(actor=staff, obj=plot)
+    zones_token, news_token = data_version("zones", "news").split(":")
+    assert zones_token != both.split(":")[0] and news_token == both.split(":")[1]
 
 
 def test_a_comment_a_token_a_saved_search_a_registration_leave_the_version_alone(demo, staff):

@@ -223,20 +223,34 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
            as_of: dt.date) -> Funnel:
     """Counts of each stage reached by ``as_of``, the conversion from the stage before, and the
     median days from the stage before (over applications with both dates recorded).
-    ``enquiries``: the days of the enquiries, or ``None`` where they are not counted."""
+    ``enquiries``: the days of the enquiries, or ``None`` where they are not counted.
+
+    One pass over the journeys (a region has tens of thousands): each journey's stages are
+    walked from the last, the earliest day seen so far being the day it reached that stage
+    (what :attr:`Journey.reach` says)."""
+    stages = FUNNEL[1:]
+    reached = dict.fromkeys(stages, 0)
+    gaps: dict[str, list[int]] = {stage: [] for stage in stages[1:]}
+    for j in journeys:
+        dates = [getattr(j, stage) for stage in stages]
+        first = None
+        for stage, d in zip(reversed(stages), reversed(dates), strict=True):
+            if d is not None and (first is None or d < first):
+                first = d
+            if first is not None and first <= as_of:
+                reached[stage] += 1
+        for stage, d0, d1 in zip(stages[1:], dates, dates[1:], strict=False):
+            if d0 is not None and d1 is not None and d1 <= as_of:
+                gaps[stage].append((d1 - d0).days)
     counts: dict[str, int | None] = {
-        "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of)}
-    for stage in FUNNEL[1:]:
-        counts[stage] = sum(1 for j in journeys if j.reached(stage, as_of))
+        "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of),
+        **reached}
     conversion: dict[str, float | None] = {FUNNEL[0]: None}
-    median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
     for before, stage in zip(FUNNEL, FUNNEL[1:], strict=False):
         base = counts[before]
         conversion[stage] = counts[stage] / base if base else None
-    for before, stage in zip(FUNNEL[1:], FUNNEL[2:], strict=False):
-        days = [(getattr(j, stage) - getattr(j, before)).days for j in journeys
-                if getattr(j, before) is not None and getattr(j, stage) is not None
-                and getattr(j, stage) <= as_of]
+    median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
+    for stage, days in gaps.items():
         median[stage] = float(statistics.median(days)) if days else None
     return Funnel(counts, conversion, median)
 
@@ -281,27 +295,29 @@ class Investment:
     by_direction: dict[str, Plan]
 
 
-def _add(a: Plan, planned: float, actual: float, pj: int, aj: int, n: int) -> Plan:
-    return Plan(a.planned + planned, a.actual + actual, a.planned_jobs + pj,
-                a.actual_jobs + aj, a.projects + n)
-
-
 def investment(projects: Iterable[ProjectMoney]) -> Investment:
     """Investment planned (every year of the plans) against confirmed actual, and jobs planned
     (this year's plans) against actual, in total and by priority direction; by year, each
-    year's plan (investment and jobs) against the report confirmed for that year."""
-    total, by_year, by_direction = Plan(), defaultdict(Plan), defaultdict(Plan)
+    year's plan (investment and jobs) against the report confirmed for that year. (Summed in
+    plain lists, a :class:`Plan` made once per total: a region has thousands of projects.)"""
+    total = [0.0, 0.0, 0, 0, 0]
+    by_year: dict[int, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
+    by_direction: dict[str, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
+
+    def add(sums: list, *values: float) -> None:
+        for i, v in enumerate(values):
+            sums[i] += v
+
     for p in projects:
         planned = sum(float(y.planned_investment) for y in p.years)
         actual = sum(float(y.actual_investment or 0) for y in p.years)
-        total = _add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
-        by_direction[p.direction] = _add(by_direction[p.direction], planned, actual,
-                                         p.planned_jobs, p.actual_jobs, 1)
+        add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
+        add(by_direction[p.direction], planned, actual, p.planned_jobs, p.actual_jobs, 1)
         for y in p.years:
-            by_year[y.year] = _add(by_year[y.year], float(y.planned_investment),
-                                   float(y.actual_investment or 0), y.planned_jobs,
-                                   y.actual_jobs or 0, 0)
-    return Investment(total, dict(sorted(by_year.items())), dict(sorted(by_direction.items())))
+            add(by_year[y.year], float(y.planned_investment), float(y.actual_investment or 0),
+                y.planned_jobs, y.actual_jobs or 0, 0)
+    return Investment(Plan(*total), {k: Plan(*v) for k, v in sorted(by_year.items())},
+                      {k: Plan(*v) for k, v in sorted(by_direction.items())})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from promzona import l10n
 from promzona.core import charts as c
-from promzona.core import kpi
+from promzona.core import formats, kpi
 from promzona.zones.models import Plot
 
 #: The portal's colours of plot statuses (web/site.css).
@@ -49,7 +49,8 @@ def capacity(f: kpi.Figures, link: Link = no_link, *, alerts_only: bool = False,
     return c.meters(_("Committed share of each utility source"), [
         c.Meter(f"{names.get(s.zone, s.zone)} {s.code}" if alerts_only else s.code, s.capacity,
                 s.committed, link("source", source=s.id), alert=s.near_exhaustion,
-                note=_("%(free)s %(unit)s free") % {"free": c.number(s.free, 1),
+                note=_("%(free)s %(unit)s free") % {"free": formats.figure(s.free, "qty",
+                                                                           l10n.lang()),
                                                     "unit": l10n.unit(s.unit)})
         for s in f.sources if s.near_exhaustion or not alerts_only], label_w=170 if alerts_only
         else 120)

@@ -58,6 +58,7 @@ from promzona.zones.models import (
     Zone,
 )
 
+from .columns import TextDays, as_float, utc_text
 from .models import Snapshot
 
 #: Audit actions that count as an investor's enquiry (the funnel's first stage).
@@ -233,14 +234,15 @@ def application_zones(reservations: list[tuple[int, Any, int]] | None = None) ->
     return out
 
 
-def _reservations() -> list[tuple[int, Any, int]]:
-    """``(application, created_at, zone)`` of every reservation, oldest first."""
+def _reservations() -> list[tuple[int, str, int]]:
+    """``(application, created_at, zone)`` of every reservation, oldest first, the time as
+    :func:`utc_text`."""
     return list(Reservation.objects.order_by("created_at", "id").values_list(
-        "application_id", "created_at", "plot__zone_id"))
+        "application_id", utc_text("created_at"), "plot__zone_id"))
 
 
 def _funnel(records: Records, *, zone_id, **_: Any) -> None:
-    _day = local_days()
+    _day = TextDays()
     reservations = _reservations()
     zones = application_zones(reservations)
     entries = AuditEntry.objects.filter(object_type=Application._meta.label_lower,
@@ -253,23 +255,26 @@ def _funnel(records: Records, *, zone_id, **_: Any) -> None:
         entries = entries.filter(object_id__in=[str(app) for app in mine])
         milestones = milestones.filter(project__application_id__in=mine)
     stages: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for object_id, action, at in entries.order_by("at", "id").values_list(
-            "object_id", "action", "at"):
-        if object_id.isdigit():
-            stages[int(object_id)].setdefault(STAGE_ACTIONS[action], _day(at))
+    for object_id, action, at in entries.order_by().values_list(  # unordered: an index covers it
+            "object_id", "action", utc_text("at")):
+        if object_id.isdigit():  # each stage's earliest day
+            dates, stage, day = stages[int(object_id)], STAGE_ACTIONS[action], _day(at)
+            if stage not in dates or day < dates[stage]:
+                dates[stage] = day
     for app, at, _zone in reservations:
         stages[app].setdefault("reserved", _day(at))
     milestone = {MilestoneKind.CONSTRUCTION_START: "projects_in_construction",
                  MilestoneKind.OPERATION: "projects_in_operation"}
     for app, kind, done, created in milestones.values_list(
-            "project__application_id", "kind", "done_on", "project__created_at"):
+            "project__application_id", "kind", "done_on", utc_text("project__created_at")):
         stages[app][milestone[kind]] = max(done, _day(created))  # counts once recorded
     for app, dates in stages.items():
         if zone_id is None or zones.get(app) == zone_id:
             records.journeys.append((zones.get(app), app, kpi.Journey(**dates)))
     if zone_id is None:
         records.enquiries = [_day(at) for at in AuditEntry.objects.filter(
-            action__in=ENQUIRY_ACTIONS, actor__role="investor").values_list("at", flat=True)]
+            action__in=ENQUIRY_ACTIONS, actor__role="investor").values_list(
+            utc_text("at"), flat=True)]
 
 
 def directions() -> dict[int, list[tuple[str, list[str]]]]:
@@ -287,12 +292,12 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
     inside = {} if zone_id is None else {"project__allocation__plot__zone_id": zone_id}
     plans = defaultdict(list)
     for pk, year, investment, jobs in PlanYear.objects.filter(**inside).values_list(
-            "project_id", "year", "investment_kzt", "jobs"):
+            "project_id", "year", as_float("investment_kzt"), "jobs"):
         plans[pk].append((year, _float(investment), jobs))
     confirmed = defaultdict(list)
     for pk, year, investment, jobs, at, report in Report.objects.filter(
             status=Report.Status.CONFIRMED, **inside).values_list(
-            "project_id", "year", "investment_kzt", "jobs", "reviewed_at", "id"):
+            "project_id", "year", as_float("investment_kzt"), "jobs", "reviewed_at", "id"):
         confirmed[pk].append(kpi.Confirmed(year, _float(investment), jobs, at, report))
     by_zone = directions()
     for day in records.days:
@@ -317,10 +322,12 @@ def _works(records: Records, *, zone_id, **_: Any) -> None:
         "id", "zone_id", "created_at", "started_on", "accepted_on", "cancelled_on"))
     baselines = {pk: evm.Baseline(start, finish, None if value is None else _float(value))
                  for pk, start, finish, value in WorkPlan.objects.filter(version=1, **inside)
-                 .values_list("work_id", "planned_start", "planned_finish", "contract_value_kzt")}
+                 .values_list("work_id", "planned_start", "planned_finish",
+                              as_float("contract_value_kzt"))}
     reports = defaultdict(list)
     for pk, on, percent, spent in WorkProgress.objects.filter(**inside).order_by(
-            "reported_on", "id").values_list("work_id", "reported_on", "percent", "spent_kzt"):
+            "reported_on", "id").values_list("work_id", "reported_on", as_float("percent"),
+                                             as_float("spent_kzt")):
         reports[pk].append(evm.Progress(on, _float(percent), None if spent is None
                                         else _float(spent)))
     for day in records.days:
@@ -339,11 +346,12 @@ def _works(records: Records, *, zone_id, **_: Any) -> None:
 
 
 def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
-    _day = local_days()
+    _day, text_day = local_days(), TextDays()
     records.bodies = {b.pk: b.name for b in Body.objects.all()}
     zones = zones_of_instructions()
-    rows = Instruction.objects.values_list("id", "status", "deadline", "on_control",
-                                           "accepted_at", "executor_id", "issuer_id")
+    rows = Instruction.objects.order_by().values_list(
+        "id", "status", "deadline", "on_control", utc_text("accepted_at"), "executor_id",
+        "issuer_id")
     if zone_id is not None:
         rows = rows.filter(pk__in=[pk for pk, z in zones.items() if zone_id in z])
     rows = list(rows)
@@ -357,7 +365,7 @@ def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
         cutoff = end_utc(day)
         out = []
         for pk, status, deadline, on_control, accepted_at, executor, issuer in rows:
-            accepted_on = _day(accepted_at) if accepted_at else None
+            accepted_on = text_day(accepted_at) if accepted_at else None
             events = changed.get(pk, ())
             if events and events[-1][0] >= cutoff:
                 state = rules.state_as_of([s for _at, s in events], day)

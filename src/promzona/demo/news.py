@@ -3,7 +3,8 @@ our own words from public reports, with pictures we draw from the demo zone's ow
 
 The public facts (the regional governor's visit and instruction of 8 September 2025, the four
 priority directions, the airport's reconstruction, the cathode-copper plant) come from regional
-press reports; we give no link we could not check, only "regional press". The figures in the
+press reports: each article links the public report it retells (:data:`SOURCES`), labelled as
+the source of a demo retelling; the one about the portal itself has none. The figures in the
 pictures are the demo's invented ones, and every picture's credit says so. Plus the drafts the
 demo's own events wrote (plots put on offer), which stay drafts.
 """
@@ -24,7 +25,21 @@ from promzona.news.models import Article
 from promzona.zones.models import AnchorEnterprise, MapFeature, Plot, UtilitySource, Zone
 
 ALMATY = ZoneInfo("Asia/Almaty")
-SOURCE = "Региональная пресса / regional press"
+#: slug -> (link, label) of the public report a demo article retells.
+SOURCES = {
+    "governor-visit-balkhash-2025-09-08": (
+        "https://inkaraganda.kz/main_news/v-balhashe-planirujut-sozdat-maluju-promyshlennuju-zonu/",
+        "InKaraganda, 08.09.2025 (пересказ в демо / retold in the demo)"),
+    "four-priority-directions": (
+        "https://inkaraganda.kz/main_news/v-balhashe-planirujut-sozdat-maluju-promyshlennuju-zonu/",
+        "InKaraganda, 08.09.2025 (пересказ в демо / retold in the demo)"),
+    "balkhash-airport-reconstruction": (
+        "https://www.inform.kz/ru/aeroport-v-balhashe-rekonstruiruyut-za-schet-vozvrashennih-aktivov-72b9fa",
+        "Kazinform, 15.11.2025 (пересказ в демо / retold in the demo)"),
+    "cathode-copper-plant": (
+        "http://www.kazakhmys.kz/en/news/item-The-glorious-copper-of-Balkhash",
+        "Kazakhmys, 24.11.2021 (пересказ в демо / retold in the demo)"),
+}
 CREDIT_MAP = "promzona — карта по демо-данным зоны (иллюстрация) / map from the demo data"
 CREDIT_CHART = "promzona — диаграмма по демо-данным зоны (иллюстрация) / chart from the demo data"
 NOTE_RU = "<p><em>Демо-статья: пересказ публичных сообщений своими словами.</em></p>"
@@ -234,8 +249,9 @@ def load(*, zone: Zone, now: dt.datetime) -> None:
     made = []
     for slug, rubric, day, picture, tags, ru, kk, en in ARTICLES:
         fields = {"slug": slug, "rubric": rubric_for(rubric), "is_illustrative": True,
-                  "byline": "Пресс-служба промзоны (демо)", "source_label": SOURCE,
+                  "byline": "Пресс-служба промзоны (демо)",
                   "photo_credit": pictures[picture][1]}
+        fields["source_url"], fields["source_label"] = SOURCES.get(slug, ("", ""))
         for lang, (title, lead, body), note in (("ru", ru, NOTE_RU), ("kk", kk, NOTE_KK),
                                                 ("en", en, NOTE_EN)):
             fields.update({f"title_{lang}": title, f"lead_{lang}": lead,

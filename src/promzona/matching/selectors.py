@@ -8,13 +8,14 @@ server sharing the database reads.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
-from collections import defaultdict
 from typing import Any
 
 import numpy as np
 import shapely
-from django.db.models import TextField
+from django.db import connections
+from django.db.models import FloatField, TextField
 from django.db.models.functions import Cast
 
 from promzona.core import geometry as geo
@@ -23,7 +24,7 @@ from promzona.core.matching import (
     MatchIndex,
     MatchOutcome,
     MatchRequest,
-    PlotIn,
+    PlotColumns,
     SourceIn,
     UpgradeIn,
     UtilityOption,
@@ -48,36 +49,54 @@ from promzona.zones.selectors import (
 )
 
 
-def _metric_shapes(model, epsg_of: dict[int, int]) -> dict[int, Any]:
-    """Each row's geometry of ``model`` by primary key, projected to its zone's UTM zone: the
-    stored GeoJSON (validated when saved) parsed and projected an array per zone, not a row at
-    a time."""
-    by_zone: dict[int, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
-    rows = model.objects.annotate(text=Cast("geometry", TextField())).values_list(
-        "pk", "zone_id", "text")
-    for pk, zone_id, text in rows.iterator(chunk_size=5000):
-        ids, texts = by_zone[zone_id]
-        ids.append(pk)
-        texts.append(text)
-    out: dict[int, Any] = {}
-    for zone_id, (ids, texts) in by_zone.items():
-        shapes = geo.project(shapely.from_geojson(np.array(texts, dtype=object)), epsg_of[zone_id])
-        out.update(zip(ids, shapes.tolist(), strict=True))
+def _rows(queryset) -> list[tuple]:
+    """The rows of ``queryset.values_list(...)`` as the database driver gives them: Django's
+    per-value converters cost seconds at 100,000 rows, so the callers convert columns."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _float(field: str) -> Cast:
+    return Cast(field, FloatField())  # a float from the database, not a Decimal per value
+
+
+def _day(value: Any) -> int:
+    """A date column as a day ordinal (0: none); SQLite gives ISO text, PostgreSQL dates."""
+    if value is None:
+        return 0
+    return (value if isinstance(value, dt.date) else dt.date.fromisoformat(value)).toordinal()
+
+
+def _metric(zone_ids: list[int], texts: list[str], epsg_of: dict[int, int]) -> np.ndarray:
+    """The stored GeoJSON (validated when saved) parsed and projected to each row's zone's UTM
+    zone, an array per zone, not a row at a time."""
+    out = np.empty(len(texts), dtype=object)
+    zone = np.array(zone_ids, dtype=np.int64)
+    parsed = shapely.from_geojson(np.array(texts, dtype=object))
+    for zone_id in np.unique(zone).tolist():
+        rows = np.flatnonzero(zone == zone_id)
+        out[rows] = geo.project(parsed[rows], epsg_of[zone_id])
     return out
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
 def build_index() -> MatchIndex:
-    """The index of every zone's data (see :func:`index_data`)."""
-    return MatchIndex(**index_data())
+    """The index of every zone's data (see :func:`index_data`). The collector is paused while
+    the columns are read and built: the many short-lived rows would trigger full collections
+    of a large process for nothing."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return MatchIndex(**index_data())
+    finally:
+        if paused:
+            gc.enable()
 
 
-def index_data() -> dict[str, list]:
-    """The core dataset of every zone (each projected to its own UTM zone), read as plain rows:
-    model instances of 100,000 plots cost seconds."""
+def index_data() -> dict[str, Any]:
+    """The core dataset of every zone (each projected to its own UTM zone): the plots as
+    columns (:class:`PlotColumns`), one query per table, no model instance per row."""
     zones, sources, upgrades = [], [], []
     epsg_of: dict[int, int] = {}
     for z in Zone.objects.prefetch_related("priority_sectors", "anchors"):
@@ -87,23 +106,6 @@ def index_data() -> dict[str, list]:
             anchor_sectors=tuple(a.sector_id for a in z.anchors.all()),
             admin_procedure_days=z.admin_procedure_days,
         ))
-    sectors: dict[int, list[str]] = defaultdict(list)
-    for plot_id, code in Plot.permitted_sectors.through.objects.values_list(
-            "plot_id", "sector_id").order_by("sector_id").iterator(chunk_size=5000):
-        sectors[plot_id].append(code)
-    shapes = _metric_shapes(Plot, epsg_of)
-    plots = [PlotIn(
-        id=pk, code=code, zone_id=zone_id, status=status, area_ha=float(area),
-        geometry=shapes[pk], permitted_sectors=tuple(sectors.get(pk, ())), hazard_class_max=hazard,
-        lease_price_kzt_ha_year=_number(lease_price) if lease else None,
-        sale_price_kzt=_number(sale_price) if sale else None, free_use=free_use,
-        rail_spur=rail_spur, dist_rail_m=rail, dist_road_m=road, dist_airport_m=airport,
-        available_from=available_from,
-    ) for (pk, code, zone_id, status, area, hazard, lease, lease_price, sale, sale_price, free_use,
-           rail_spur, rail, road, airport, available_from) in Plot.objects.values_list(
-        "pk", "code", "zone_id", "status", "declared_area_ha", "hazard_class_max", "deal_lease",
-        "lease_price_kzt_ha_year", "deal_sale", "sale_price_kzt", "deal_free_use", "rail_spur",
-        "dist_rail_m", "dist_road_m", "dist_airport_m", "available_from").iterator(chunk_size=5000)]
     for s in UtilitySource.objects.all():
         sources.append(SourceIn(id=s.pk, code=s.code, zone_id=s.zone_id, kind=s.kind, name=s.name,
                                 capacity=float(s.capacity), committed=float(s.committed),
@@ -115,19 +117,73 @@ def index_data() -> dict[str, list]:
         upgrades.append(UpgradeIn(id=u.pk, source_id=u.source_id,
                                   capacity_added=float(u.capacity_added),
                                   completion=u.planned_completion, name=u.name))
-    line_shapes = _metric_shapes(UtilityLine, epsg_of)
+    return {"zones": zones, "plots": _plot_columns(epsg_of), "sources": sources,
+            "upgrades": upgrades, "lines": _lines(epsg_of)}
+
+
+def _plot_columns(epsg_of: dict[int, int]) -> PlotColumns:
+    rows = _rows(Plot.objects.order_by("pk").values_list(
+        "pk", "code", "zone_id", "status", _float("declared_area_ha"), "hazard_class_max",
+        "deal_lease", _float("lease_price_kzt_ha_year"), "deal_sale", _float("sale_price_kzt"),
+        "deal_free_use", "rail_spur", "dist_rail_m", "dist_road_m", "dist_airport_m",
+        "available_from", Cast("geometry", TextField())))
+    (pk, code, zone_id, status, area, hazard, lease, lease_price, sale, sale_price, free_use,
+     rail_spur, rail, road, airport, available_from, text) = (
+        zip(*rows, strict=True) if rows else ((),) * 17)
+    ids = np.array(pk, dtype=np.int64)
+    sectorset, sectorsets = _sectorsets(ids)
+
+    def number(values: tuple, offered: tuple | None = None) -> np.ndarray:
+        out = np.array([np.nan if v is None else v for v in values], dtype=float)
+        if offered is not None:  # a price counts only when the deal is offered
+            out[~np.array(offered, dtype=bool)] = np.nan
+        return out
+
+    return PlotColumns(
+        id=ids, code=list(code), zone_id=np.array(zone_id, dtype=np.int64),
+        status=list(status), area_ha=number(area),
+        geometry=_metric(list(zone_id), list(text), epsg_of),
+        sectorset=sectorset, sectorsets=sectorsets, hazard_class_max=np.array(hazard, dtype=np.int64),
+        lease_price_kzt_ha_year=number(lease_price, lease), sale_price_kzt=number(sale_price, sale),
+        free_use=np.array(free_use, dtype=bool), rail_spur=np.array(rail_spur, dtype=bool),
+        dist_rail_m=number(rail), dist_road_m=number(road), dist_airport_m=number(airport),
+        available_from=np.array([0 if d is None else _day(d) for d in available_from],
+                                dtype=np.int64),
+    )
+
+
+def _sectorsets(ids: np.ndarray) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Each plot's (``ids``, sorted) permitted sectors as a position in the list of distinct
+    sector lists, whose first is the empty one (any sector)."""
+    rows = _rows(Plot.permitted_sectors.through.objects.order_by("plot_id", "sector_id")
+                 .values_list("plot_id", "sector_id"))
+    sets: dict[tuple[str, ...], int] = {(): 0}
+    sectorset = np.zeros(ids.size, dtype=np.int64)
+    if rows:
+        plot_ids, codes = zip(*rows, strict=True)
+        owner = np.array(plot_ids, dtype=np.int64)
+        start = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]).tolist()
+        keys = [sets.setdefault(codes[lo:hi], len(sets))
+                for lo, hi in zip(start, [*start[1:], owner.size], strict=True)]
+        sectorset[np.searchsorted(ids, owner[start])] = keys
+    return sectorset, list(sets)
+
+
+def _lines(epsg_of: dict[int, int]) -> list[LineLink]:
+    rows = _rows(UtilityLine.objects.values_list(
+        "pk", "code", "kind", "status", "planned_completion", _float("connection_fixed_cost_kzt"),
+        _float("connection_cost_per_km_kzt"), "connection_lead_days", "source_id", "zone_id",
+        Cast("geometry", TextField())))
+    shapes = _metric([r[9] for r in rows], [r[10] for r in rows], epsg_of)
     existing = UtilityLine.Status.EXISTING
-    lines = [LineLink(
+    return [LineLink(
         id=pk, code=code, kind=kind, status=status,
-        completion=completion if status != existing else None, fixed_cost_kzt=float(fixed),
-        cost_per_km_kzt=float(per_km), lead_days=lead, source_id=source_id,
-        geometry=line_shapes[pk],
-    ) for pk, code, kind, status, completion, fixed, per_km, lead, source_id
-        in UtilityLine.objects.values_list(
-            "pk", "code", "kind", "status", "planned_completion", "connection_fixed_cost_kzt",
-            "connection_cost_per_km_kzt", "connection_lead_days", "source_id")]
-    return {"zones": zones, "plots": plots, "sources": sources, "upgrades": upgrades,
-            "lines": lines}
+        completion=dt.date.fromordinal(_day(completion))
+        if status != existing and completion is not None else None,
+        fixed_cost_kzt=fixed, cost_per_km_kzt=per_km, lead_days=lead, source_id=source_id,
+        geometry=shape,
+    ) for (pk, code, kind, status, completion, fixed, per_km, lead, source_id, _, _), shape
+        in zip(rows, shapes.tolist(), strict=True)]
 
 
 class IndexCache:

@@ -3,7 +3,9 @@ objects an article is about, and pre-moderated comments.
 
 Writes go through :mod:`promzona.news.services` (sanitised, audited); reads through
 :mod:`promzona.news.selectors`, which decide what is public at the moment of reading (a
-scheduled article becomes public when its time comes, with no job to run).
+scheduled article becomes public when its time comes, with no job to run). Every write, in bulk
+too (:class:`VersionedQuerySet`), gives the newsroom's data a new version: its page cache keys
+on it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.models import Translated
+from promzona.zones.models.version import VersionedQuerySet
 
 LANGS = ("ru", "kk", "en")
 FALLBACK = "ru"
@@ -26,6 +29,8 @@ FALLBACK = "ru"
 
 class Rubric(Translated):
     slug = models.SlugField(_("slug"), unique=True)
+
+    objects = VersionedQuerySet.as_manager()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -36,6 +41,8 @@ class Rubric(Translated):
 
 class Tag(Translated):
     slug = models.SlugField(_("slug"), unique=True, max_length=80)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")
@@ -121,6 +128,8 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
@@ -174,6 +183,8 @@ class ArticleLink(models.Model):
     content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
     object_id = models.CharField(_("object id"), max_length=64)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("article link")
         verbose_name_plural = _("article links")
@@ -207,6 +218,8 @@ class Comment(models.Model):
                                      on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -224,6 +237,8 @@ class BannedAddress(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("banned by"),
                                    on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("banned address")

@@ -8,11 +8,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from promzona.audit.models import AuditEntry
 from promzona.core import richtext
 from promzona.core.errors import InputError, NotFound
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES, can_see_unpublished
@@ -26,11 +25,11 @@ def writes_news(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.writes_news)
 
 
-def news_version(now: dt.datetime) -> str:
-    """Changes with every audited write (articles, comments, moderation, and the plots and
-    zones articles link to) and whenever a scheduled article comes due: keys the page cache."""
-    latest = AuditEntry.objects.aggregate(m=Max("id"))["m"]
-    return f"{latest}:{articles_public(now).count()}"
+def next_publication(now: dt.datetime) -> dt.datetime | None:
+    """When the next scheduled article comes due (None if none is scheduled): the public pages
+    cached now are good until then (see :mod:`promzona.web.pagecache`)."""
+    return Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now) \
+        .aggregate(m=Min("publish_at"))["m"]
 
 
 def articles_public(now: dt.datetime) -> QuerySet[Article]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from promzona.accounts.throttle import client_address
 from promzona.core.errors import InputError, NotFound, PromzonaError
+from promzona.web import pagecache
 from promzona.web.feedback import message_of
 from promzona.web.templatetags.portal import translated
 
@@ -29,25 +29,10 @@ from .forms import CommentForm, SearchForm
 from .models import Article
 
 PAGE_SIZE = 12
-PAGE_CACHE_SECONDS = 300
 
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _cached(request, key: str, now, render_body) -> str:
-    """A rendered fragment, cached per language under :func:`selectors.news_version` (any
-    newsroom write, and any scheduled article coming due, changes the key). The newsroom sees
-    drafts, so its pages are never cached; forms with their tokens are never in a fragment."""
-    if selectors.writes_news(request.user):
-        return render_body()
-    full = f"news:{key}:{get_language()}:{selectors.news_version(now)}"
-    body = cache.get(full)
-    if body is None:
-        body = render_body()
-        cache.set(full, body, PAGE_CACHE_SECONDS)
-    return body
 
 
 def _render(request, template: str, context: dict) -> str:
@@ -55,45 +40,51 @@ def _render(request, template: str, context: dict) -> str:
 
 
 def _common(request, now) -> dict:
-    feed = _cached(request, "feed", now, lambda: _render(request, "news/_feed_column.html", {
-        "feed_column": selectors.feed_column(now), "search_form": SearchForm()}))
-    return {"feed_html": feed}
+    return {"feed_html": _render(request, "news/_feed_column.html", {
+        "feed_column": selectors.feed_column(now), "search_form": SearchForm()})}
 
 
 @require_GET
 def index(request):
-    now = timezone.now()
+    """The front page; anonymous readers get it from the page cache (:mod:`pagecache`), as
+    they do the rubric, tag and article pages."""
 
-    def body():
+    def page():
+        now = timezone.now()
         front = selectors.front_page(now)
         latest = selectors.articles_public(now).exclude(pk=getattr(front["lead"], "pk", None))
-        return _render(request, "news/_index.html", {**front, "page": _page(request, latest)})
+        return render(request, "news/index.html", {
+            **_common(request, now), **front, "page": _page(request, latest)})
 
-    number = request.GET.get("page", "1")[:10]
-    return render(request, "news/index.html", {
-        **_common(request, now), "body": _cached(request, f"index:{number}", now, body)})
+    return pagecache.serve(request, page, params=("page",))
 
 
 @require_GET
 def rubric(request, slug: str):
-    now = timezone.now()
-    item = selectors.rubric_get(slug)
-    return render(request, "news/list.html", {
-        **_common(request, now), "heading": item.name, "rubric": item,
-        "heading_html": translated(item, "name"),
-        "page": _page(request, selectors.articles_public(now).filter(rubric=item))})
+    def page():
+        now = timezone.now()
+        item = selectors.rubric_get(slug)
+        return render(request, "news/list.html", {
+            **_common(request, now), "heading": item.name, "rubric": item,
+            "heading_html": translated(item, "name"),
+            "page": _page(request, selectors.articles_public(now).filter(rubric=item))})
+
+    return pagecache.serve(request, page, params=("page",))
 
 
 @require_GET
 def tag(request, slug: str):
-    now = timezone.now()
-    item = selectors.tag_get(slug)
-    return render(request, "news/list.html", {
-        **_common(request, now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
-        # noqa below: both parts are escaped (the pattern here, the name by translated()).
-        "heading_html": mark_safe(conditional_escape(_("Tag: %(tag)s"))  # noqa: S308
-                                  % {"tag": translated(item, "name")}),
-        "page": _page(request, selectors.articles_public(now).filter(tags=item))})
+    def page():
+        now = timezone.now()
+        item = selectors.tag_get(slug)
+        return render(request, "news/list.html", {
+            **_common(request, now), "heading": _("Tag: %(tag)s") % {"tag": item.name},
+            # noqa below: both parts are escaped (the pattern here, the name by translated()).
+            "heading_html": mark_safe(conditional_escape(_("Tag: %(tag)s"))  # noqa: S308
+                                      % {"tag": translated(item, "name")}),
+            "page": _page(request, selectors.articles_public(now).filter(tags=item))})
+
+    return pagecache.serve(request, page, params=("page",))
 
 
 @require_GET
@@ -123,35 +114,42 @@ def _share_links(url: str, title: str) -> list[tuple[str, str]]:
     ]
 
 
-def _article_page(request, article: Article, *, form: CommentForm | None = None,
-                  error: str | None = None, status: int = 200):
-    now = timezone.now()
-    version = article.version(get_language())
-    url = request.build_absolute_uri(reverse("news:article", args=[article.slug]))
-    if form is None:
-        form = CommentForm(initial={"token": comments.form_token(article=article, now=now)})
-    context = {"article": article, "v": version, "url": url,
-               "is_public": selectors.is_public(article, now=now)}
+#: The comment form's fill-time token, signed for each reader (see :mod:`pagecache`).
+FORM_TOKEN = pagecache.mark("comment-form-token")
 
-    def body():
-        return _render(request, "news/_article.html", {
-            **context, "tags": list(article.tags.all()),
+
+def _article_page(request, slug: str, *, form: CommentForm | None = None,
+                  error: str | None = None, status: int = 200):
+    """The article; anonymous readers get it from the page cache, with the comment form's
+    CSRF and fill-time tokens filled in for each of them."""
+
+    def page():
+        now = timezone.now()
+        article = selectors.article_get(user=request.user, slug=slug, now=now)
+        version = article.version(get_language())
+        url = request.build_absolute_uri(reverse("news:article", args=[article.slug]))
+        return render(request, "news/article.html", {
+            **_common(request, now), "article": article, "v": version, "url": url,
+            "is_public": selectors.is_public(article, now=now), "comment_error": error,
+            "form": form or CommentForm(initial={"token": FORM_TOKEN}),
+            "tags": list(article.tags.all()),
             "about": selectors.links_of(article, request.user),
             "related": selectors.related(article, now=now),
             "comments": list(selectors.approved_comments(article)),
-            "share": _share_links(url, version.title)})
+            "share": _share_links(url, version.title),
+            "photo_url": request.build_absolute_uri(article.photo_path()) if article.photo else "",
+        }, status=status)
 
-    return render(request, "news/article.html", {
-        **_common(request, now), **context, "form": form, "comment_error": error,
-        "body": _cached(request, f"article:{article.pk}:{request.get_host()}", now, body),
-        "photo_url": request.build_absolute_uri(article.photo_path()) if article.photo else "",
-    }, status=status)
+    def form_token():
+        pk = Article.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        return comments.form_token(article=Article(pk=pk), now=timezone.now())
+
+    return pagecache.serve(request, page, fill={FORM_TOKEN: form_token})
 
 
 @require_GET
 def article(request, slug: str):
-    item = selectors.article_get(user=request.user, slug=slug, now=timezone.now())
-    return _article_page(request, item)
+    return _article_page(request, slug)
 
 
 @require_POST
@@ -161,7 +159,7 @@ def comment(request, slug: str):
     item = selectors.article_get(user=None, slug=slug, now=now)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _article_page(request, item, form=form, status=400)
+        return _article_page(request, item.slug, form=form, status=400)
     d = form.cleaned_data
     try:
         comments.comment_post(article=item, name=d["name"], email=d["email"], text=d["text"],
@@ -173,8 +171,8 @@ def comment(request, slug: str):
         # A fresh token, so that a reader refused for being too fast can simply send again.
         data = request.POST.copy()
         data["token"] = comments.form_token(article=item, now=now)
-        return _article_page(request, item, form=CommentForm(data), error=message_of(exc),
-                             status=exc.http_status)
+        return _article_page(request, item.slug, form=CommentForm(data),
+                             error=message_of(exc), status=exc.http_status)
     messages.success(request, _("Thank you. Your comment is awaiting moderation; it appears "
                                 "once the newsroom approves it."))
     return redirect(reverse("news:article", args=[item.slug]) + "#comments")

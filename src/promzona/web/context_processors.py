@@ -50,7 +50,14 @@ def _brand() -> dict:
 
 def site(request):
     """What every page needs: whether illustrative (demo) data is shown, the brand, the
-    page in the other languages (switcher and hreflang)."""
+    page in the other languages (switcher and hreflang). Worked out once per request (a page
+    rendered in parts runs the context processors for each part)."""
+    if not hasattr(request, "_site_context"):
+        request._site_context = _site(request)
+    return request._site_context
+
+
+def _site(request) -> dict:
     alternates = _alternates(request)
     return {
         "brand": _brand(),

@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from promzona import l10n
 from promzona.audit.models import AuditEntry
 
 #: What each action did, in words (full phrases: each language agrees them its own way).
@@ -220,6 +221,27 @@ def value_text(value: Any, field: models.Field | None = None, *, reference: bool
     return formats.number_format(value) if isinstance(value, (int, float)) else str(value)
 
 
+def plan_text(rows: Any) -> str:
+    """A project's plan by year as audited (``[[year, investment, jobs], …]``) in words, the
+    amounts written as the page's language writes money."""
+    if not isinstance(rows, list):
+        return value_text(rows)
+    out = []
+    for row in rows:
+        try:
+            year, investment, jobs = row
+            out.append(_("%(year)s: %(investment)s KZT, %(jobs)s jobs") % {
+                "year": int(year), "investment": l10n.money(Decimal(str(investment))),
+                "jobs": l10n.num(int(jobs))})
+        except (TypeError, ValueError, InvalidOperation):
+            out.append(value_text(row))
+    return "; ".join(out) or "—"
+
+
+#: Keys whose values have a writing of their own.
+WRITERS = {"plan": plan_text}
+
+
 def _typed(field: models.Field | None, *values: Any) -> bool:
     """Whether the values are shown as typed: text, not a choice, a date or a number."""
     if field is not None and (field.choices or not isinstance(field, (models.CharField,
@@ -244,11 +266,13 @@ def readable(entry: AuditEntry) -> HistoryRow:
         if _field(model, key) is None and _field(record, renamed.get(key, key)) is not None:
             owner, name = record, renamed.get(key, key)
         field, ref = _field(owner, name), key in REFERENCES
+        write = WRITERS.get(key) or (lambda v, f=field, r=ref: value_text(v, f, reference=r))
         changes.append(Change(
             _label(owner, name),
-            value_text(before[key], field, reference=ref) if key in before else None,
-            value_text(after[key], field, reference=ref) if key in after else None,
-            typed=not ref and _typed(field, before.get(key), after.get(key))))
+            write(before[key]) if key in before else None,
+            write(after[key]) if key in after else None,
+            typed=key not in WRITERS and not ref and _typed(field, before.get(key),
+                                                               after.get(key))))
     actor = _("system") if entry.actor_id is None and entry.actor_label == "system" \
         else entry.actor_label
     return HistoryRow(at=entry.at, actor=actor, action=action_label(entry.action, model),

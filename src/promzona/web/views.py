@@ -33,7 +33,7 @@ from promzona.web.passport import passport_facts, provenance_facts
 from promzona.zones import selectors as zsel
 from promzona.zones.models import Zone
 
-from . import maps, pdf
+from . import maps, pagecache, pdf
 from . import selectors as sel
 from .links import passport_url
 from .models import DEFAULT_COLOUR, Branding
@@ -46,19 +46,35 @@ DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML
 def home(request):
     """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS).
 
-    Without filters the page body is cached per language and audience, keyed on a version of
-    the zones' data (see :func:`selectors.page_version`), so a changed plot shows at once.
+    Anonymous readers get the page without filters from the page cache (:mod:`pagecache`);
+    for the others its body is cached per language and audience, keyed on a version of the
+    zones' data (see :func:`selectors.page_version`), so a changed plot shows at once.
     """
+    return pagecache.serve(request, lambda: _home(request))
+
+
+def _body(request, key: str, render_body):
+    """``render_body()``, cached under ``key`` and the zones' data version for signed-in users
+    (for anonymous readers the whole page is cached by :mod:`pagecache`, so a second copy
+    would only cost a write)."""
+    if pagecache.cacheable(request):
+        return render_body()
+    key = f"{key}:{sel.page_version()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_body()
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return body
+
+
+def _home(request):
     zones = list(Zone.objects.all())
     if request.GET:
         body, status = _home_body(request, zones)
     else:
         audience = int(zsel.can_see_unpublished(request.user))
-        key = f"portal:home:{get_language()}:{audience}:{sel.page_version()}"
-        body, status = cache.get(key), 200
-        if body is None:
-            body, status = _home_body(request, zones)
-            cache.set(key, body, PAGE_CACHE_SECONDS)
+        key = f"portal:home:{get_language()}:{audience}"
+        body, status = _body(request, key, lambda: _home_body(request, zones)[0]), 200
     if isinstance(body, HttpResponse):
         return body
     return render(request, "web/home.html", {"body": body, "zones": zones,
@@ -94,23 +110,29 @@ def _home_body(request, zones):
 
 
 def passport(request, zone_slug: str, code: str):
-    """The plot passport. Its body is cached per language and day under a key that changes with
-    the zones' data (see :func:`selectors.page_version`)."""
+    """The plot passport: for anonymous readers from the page cache (:mod:`pagecache`); for
+    the others its body is cached per language and day under a key that changes with the
+    zones' data (see :func:`selectors.page_version`)."""
+    return pagecache.serve(request, lambda: _passport(request, zone_slug, code))
+
+
+def _passport(request, zone_slug: str, code: str):
     plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
     audience = int(zsel.can_see_unpublished(request.user))
-    key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}:{sel.page_version()}"
-    body = cache.get(key)
-    if body is None:
+    key = f"portal:passport:{get_language()}:{audience}:{plot.pk}:{today}"
+
+    def render_body():
         neighbours = list(zsel.plots_visible_to(request.user).filter(zone=plot.zone))
         map_data = maps.passport_map(plot, neighbours)
-        body = mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
+        return mark_safe(render_to_string("web/_passport_body.html", {  # noqa: S308 - ours
             "plot": plot, "zone": plot.zone, "stale": plot.is_stale(today),
             "utilities": sel.plot_utilities(plot, today=today),
             "facts": passport_facts(plot), "provenance": provenance_facts(plot, today=today),
             "map_data": map_data, "legend": maps.legend(map_data),
         }, request=request))
-        cache.set(key, body, PAGE_CACHE_SECONDS)
+
+    body = _body(request, key, render_body)
     return render(request, "web/passport.html", {"body": body, "plot": plot, "zone": plot.zone,
                                                  "contacts": contacts_of(plot.zone)})
 

@@ -56,8 +56,11 @@ def zones_extent(zones: list[Zone] | None = None) -> list[list[float]]:
     return [[s, w], [n, e]]
 
 
-def data_version() -> str:
-    """The version of the zones' data (see :mod:`promzona.zones.signals`): it changes with
-    every write of what the matching index and the portal's cached pages show, and with nothing
-    else (a comment, a token, a saved search leave it alone). One primary-key read."""
-    return DataVersion.objects.filter(pk=DataVersion.ROW).values_list("token", flat=True).first() or ""
+def data_version(*apps: str) -> str:
+    """The version of the data of ``apps`` (the zones' by default; see
+    :mod:`promzona.zones.signals`): it changes with every write of what the matching index and
+    the cached pages show, and with nothing else (a token, a saved search leave the zones' alone;
+    a comment, the newsroom's). One primary-key read."""
+    rows = [DataVersion.ROWS[app] for app in apps or ("zones",)]
+    tokens = dict(DataVersion.objects.filter(pk__in=rows).values_list("pk", "token"))
+    return ":".join(tokens.get(pk, "") for pk in rows)

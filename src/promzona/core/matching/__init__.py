@@ -4,7 +4,7 @@ Build a :class:`MatchIndex` once per dataset, then call :func:`match` per reques
 :mod:`promzona.core.matching.engine` for the rules; :func:`serving` is the choice for one plot.
 """
 
-from .data import PlotIn, SourceIn, UpgradeIn, ZoneIn
+from .data import PlotColumns, PlotIn, SourceIn, UpgradeIn, ZoneIn
 from .engine import CRITERIA_DOC, match, plot_options, serving
 from .index import MatchIndex, sector_within
 from .outcome import Excluded, Gap, MatchOutcome, Reason, ResultRow, UtilityOption
@@ -12,6 +12,6 @@ from .request import CRITERIA, DEFAULT_WEIGHTS, Assumptions, MatchRequest
 
 __all__ = [
     "CRITERIA", "CRITERIA_DOC", "DEFAULT_WEIGHTS", "Assumptions", "Excluded", "Gap", "MatchIndex",
-    "MatchOutcome", "MatchRequest", "PlotIn", "Reason", "ResultRow", "SourceIn", "UpgradeIn",
+    "MatchOutcome", "MatchRequest", "PlotColumns", "PlotIn", "Reason", "ResultRow", "SourceIn", "UpgradeIn",
     "UtilityOption", "ZoneIn", "match", "plot_options", "sector_within", "serving",
 ]

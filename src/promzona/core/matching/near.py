@@ -25,7 +25,7 @@ from .engine import (
     MatchOutcome,
     match,
 )
-from .outcome import REASON_CODES
+from .outcome import DISTANCES, REASON_CODES
 from .request import MatchRequest
 from .text import fmt_num, gettext_noop, texts
 
@@ -128,19 +128,19 @@ class _Builder:
 
     def code(self, i: int, bit: int) -> str:
         code = REASON_CODES[bit]
-        name = code.removeprefix("dist_")
-        if code.startswith("dist_") and getattr(self.ix.plots[i], f"dist_{name}_m") is None:
+        if bit in DISTANCES and np.isnan(getattr(self.ix, DISTANCES[bit])[i]):
             return f"{code}_unknown"
         return code
 
     def remedy(self, i: int, code: str) -> Remedy:
-        T, req, p = self.T, self.req, self.ix.plots[i]
+        """Read from the index's columns: it runs for every plot left out by one reason."""
+        T, req, ix = self.T, self.req, self.ix
         if code == "area_small":
-            area = _floor(p.area_ha, 2)
+            area = _floor(float(ix.area[i]), 2)
             return (lambda: T["n_area_small"].format(area=fmt_num(area, 2, T=T)),
                     {"area_ha": {"min": area}}, _rel(area, req.area_ha.min or 0.0))
         if code == "area_large":
-            area = _ceil(p.area_ha, 2)
+            area = _ceil(float(ix.area[i]), 2)
             return (lambda: T["n_area_large"].format(area=fmt_num(area, 2, T=T)),
                     {"area_ha": {"max": area}}, _rel(area, req.area_ha.max or 0.0))
         if code == "rail_spur":
@@ -149,7 +149,7 @@ class _Builder:
             name = code.removeprefix("dist_").removesuffix("_unknown")
             if code.endswith("_unknown"):
                 return lambda: T["n_dist_unknown"], {"max_distance_m": {name: None}}, 1.0
-            dist = _ceil(getattr(p, f"dist_{name}_m"), -1)
+            dist = _ceil(float(getattr(ix, f"d_{name}")[i]), -1)
             limit = getattr(req.max_distance_m, name) or 0.0
             return (lambda: T[f"n_dist_{name}"].format(dist=fmt_num(dist, T=T)),
                     {"max_distance_m": {name: dist}}, _rel(dist, limit))
@@ -160,7 +160,8 @@ class _Builder:
         if code.startswith("gap_"):
             return self._gap(i, code.removeprefix("gap_"))
         if code == "hazard":
-            return lambda: T["n_hazard"].format(max=p.hazard_class_max), None, math.inf
+            hazard = int(ix.hazard_max[i])
+            return lambda: T["n_hazard"].format(max=hazard), None, math.inf
         return lambda: T[f"n_{code}"], None, math.inf
 
     def _gap(self, i: int, kind: str) -> Remedy:
@@ -223,7 +224,7 @@ def near_misses(outcome: MatchOutcome, *, limit: int = 10, tr: Callable[[str], s
             continue
         [reason] = outcome._reasons(i, T)  # the engine's own sentence for its one reason
         assert reason.code == code, (reason.code, code)  # noqa: S101 - REASON_CODES follows it
-        out.append(NearMiss(plot_id=plot_id, plot_code=outcome.index.plots[i].code, code=code,
+        out.append(NearMiss(plot_id=plot_id, plot_code=outcome.index.plot_code[i], code=code,
                             reason=reason.text, remedy=words(), patch=patch, size=size))
         if len(out) >= limit:
             break
