@@ -266,7 +266,7 @@ NEWS = [  # ..., anonymous, investor A, investor B, staff, manager, executor, ed
 API = [
     ("GET", "/api/health", "/api/health", 200, 200, 200, 200, 200, 200),
     ("GET", "/api/health/ready", "/api/health/ready", 200, 200, 200, 200, 200, 200),
-    ("POST", "/api/match", "/api/match", 422, 422, 422, 422, 422, 422),
+    ("POST", "/api/match", "/api/match", 200, 200, 200, 200, 200, 200),
     ("GET", "/api/applications", "/api/applications", 401, 200, 200, 200, 200, 200),
     ("POST", "/api/applications", "/api/applications", 401, 201, 201, 403, 403, 403),
     ("GET", "/api/applications/{application_id}", "/api/applications/{app_a}", 401, 200, 404, 200, 200, 404),
@@ -337,6 +337,7 @@ BODIES = {
     ("POST", "/instructions/{ins}/extend/"): lambda ids: {"new_deadline": _later(ids),
                                                           "reason": "Snow"},
     ("POST", "/instructions/{ins_rep}/do/accept/"): lambda ids: {"comment": "OK", "confirm": "on"},
+    ("POST", "/api/match"): lambda ids: {"sector": "C25", "needs": {"power_kw": 500}},
     ("POST", "/api/instructions"): lambda ids: {
         "number": "M-2", "issued_on": timezone.localdate().isoformat(), "issuer_id": ids["city"],
         "title": "Matrix", "executor_id": ids["dept"], "controller": "demo-staff",
