@@ -67,15 +67,16 @@ def loop_baseline(ix: MatchIndex, plots: list, options: dict[str, list[list[tupl
     for i, p in enumerate(plots):
         if p.status != "published":
             continue
-        if req.area_min_ha is not None and p.area_ha < req.area_min_ha:
+        if req.area_ha.min is not None and p.area_ha < req.area_ha.min:
             continue
-        if req.area_max_ha is not None and p.area_ha > req.area_max_ha:
+        if req.area_ha.max is not None and p.area_ha > req.area_ha.max:
             continue
         if p.permitted_sectors and not any(sector_within(req.sector, c) for c in p.permitted_sectors):
             continue
         if req.hazard_class < p.hazard_class_max or (req.rail_spur and not p.rail_spur):
             continue
-        if req.max_dist_road_m is not None and (p.dist_road_m is None or p.dist_road_m > req.max_dist_road_m):
+        road = req.max_distance_m.road
+        if road is not None and (p.dist_road_m is None or p.dist_road_m > road):
             continue
         lease = (p.area_ha * p.lease_price_kzt_ha_year * years
                  if p.lease_price_kzt_ha_year is not None else None)

@@ -364,6 +364,7 @@ BODIES = {
     ("POST", "/instructions/{ins}/extend/"): lambda ids: {"new_deadline": _later(ids),
                                                           "reason": "Snow"},
     ("POST", "/instructions/{ins_rep}/do/accept/"): lambda ids: {"comment": "OK", "confirm": "on"},
+    ("POST", "/api/match"): lambda ids: {"sector": "C25", "needs": {"power_kw": 500}},
     ("POST", "/api/instructions"): lambda ids: {
         "number": "M-2", "issued_on": timezone.localdate().isoformat(), "issuer_id": ids["city"],
         "title": "Matrix", "executor_id": ids["dept"], "controller": "demo-staff",
@@ -424,8 +425,6 @@ BODIES = {
     ("PATCH", "/api/applications/{app_draft}"): lambda ids: {"project_name": "Renamed"},
     ("POST", "/api/applications/{app_draft}/submit"): lambda ids: {},
     ("POST", "/api/applications/{app_a}/withdraw"): lambda ids: {},
-    ("POST", "/api/match"): lambda ids: {"sector": "C25", "area_ha": {"min": 0.1, "max": 500},
-                                         "needs": {"power_kw": 10}},
     ("POST", "/sectors/reports/"): lambda ids: {"table": "balkhash", "fmt": "xlsx"},
     ("POST", "/enquiries/new/"): lambda ids: {
         "to": f"c{ids['contact']}", "name": "Matrix", "email": "matrix@example.com",

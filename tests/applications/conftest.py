@@ -23,11 +23,11 @@ def published_plot(demo):
     return Plot.objects.filter(zone=demo, status=Plot.Status.PUBLISHED).order_by("code").first()
 
 
-def make_application(user, *, needs=None, submit=True, preferred=None):
+def make_application(user, *, needs=None, submit=True, preferred=None, **fields):
     app = services.application_create(
         actor=user, project_name="Metal works", sector="C25", investment_kzt=1_000_000_000,
         jobs_planned=120, needs=needs if needs is not None else NEEDS,
-        preferred_plots=preferred or [],
+        preferred_plots=preferred or [], **fields,
     )
     if submit:
         services.application_submit(actor=user, application=app)

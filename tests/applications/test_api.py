@@ -129,3 +129,37 @@ def test_needs_beyond_the_ledgers_three_decimals_are_refused(client, tokens, pub
     r = call(client, "post", "/api/applications", tokens["a"], body)
     assert r.status_code == 422
     assert r.json()["error"]["details"][0]["loc"][-2:] == ["needs", "power_kw"]
+
+
+def test_desired_start_and_horizon_are_kept_and_changed(client, tokens, published_plot):
+    body = {"project_name": "P", "sector": "C25", "investment_kzt": 1, "jobs_planned": 1,
+            "needs": {"power_kw": 200}, "start_by": "2027-06-01", "horizon_years": 25}
+    r = call(client, "post", "/api/applications", tokens["a"], body)
+    assert r.status_code == 201, r.content
+    assert (r.json()["start_by"], r.json()["horizon_years"]) == ("2027-06-01", 25)
+    url = f"/api/applications/{r.json()['id']}"
+    r = call(client, "patch", url, tokens["a"], {"start_by": "2028-01-15", "horizon_years": 3})
+    assert (r.json()["start_by"], r.json()["horizon_years"]) == ("2028-01-15", 3)
+    plain = call(client, "post", "/api/applications", tokens["a"], {
+        k: v for k, v in body.items() if k not in ("start_by", "horizon_years")}).json()
+    assert (plain["start_by"], plain["horizon_years"]) == (None, 10)
+
+
+@pytest.mark.parametrize("change", [
+    {"horizon_years": 0}, {"horizon_years": 51}, {"horizon_years": "10"}, {"horizon_years": 1.5},
+    {"horizon_years": True}, {"start_by": "tomorrow"}, {"start_by": "2027-02-30"},
+    {"start_by": 20270601}, {"start_by": "2027-06-01T10:00:00"}, {"start_by": "9" * 10_000},
+])
+def test_bad_desired_start_or_horizon_is_422_and_changes_nothing(client, tokens, users, change):
+    from promzona.applications.models import Application
+
+    body = {"project_name": "P", "sector": "C25", "investment_kzt": 1, "jobs_planned": 1}
+    before = Application.objects.count()
+    r = call(client, "post", "/api/applications", tokens["a"], {**body, **change})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid", r.content
+    assert Application.objects.count() == before
+    app = make_application(users["a"], submit=False, horizon_years=7)
+    r = call(client, "patch", f"/api/applications/{app.pk}", tokens["a"], change)
+    assert r.status_code == 422
+    app.refresh_from_db()
+    assert (app.start_by, app.horizon_years) == (None, 7)

@@ -46,6 +46,7 @@ def test_investor_creates_edits_and_submits(investor_client, published_plot):
     r = investor_client.post(reverse("applications:create"), data)
     app = Application.objects.get(project_name="Wire plant")
     assert r.status_code == 302 and app.needs["power_kw"] == 200
+    assert (app.start_by, app.horizon_years) == (None, 10)  # blank: no desired start, 10 years
     assert [p.plot_id for p in app.preferred.all()] == [published_plot.pk]
     r = investor_client.post(reverse("applications:edit", args=[app.pk]),
                              dict(data, project_name="Wire plant 2", power_kw="-5"))
@@ -173,11 +174,17 @@ def test_prefilled_from_a_match_result(investor_client, demo):
     draft = demo.plots.filter(status="draft").first()
     ids = ",".join(str(p.pk) for p in plots + [draft]) + ",abc,99999999999999999"
     r = investor_client.get(reverse("applications:create"),
-                            {"plots": ids, "sector": "C23", "power_kw": "750", "gas_m3_h": "-4"})
+                            {"plots": ids, "sector": "C23", "power_kw": "750", "gas_m3_h": "-4",
+                             "start_by": "2027-06-01", "horizon_years": "25"})
     form = r.context["form"]
     assert form.initial["preferred_codes"] == ", ".join(p.code for p in plots)
     assert form.initial["sector"] == "C23" and form.initial["power_kw"] == "750"
     assert "gas_m3_h" not in form.initial
+    assert (form.initial["start_by"], form.initial["horizon_years"]) == ("2027-06-01", 25)
+    for hostile in ({"start_by": "2027-06-01<script>", "horizon_years": "99"},
+                    {"start_by": "x" * 5000, "horizon_years": "-1"}):
+        initial = investor_client.get(reverse("applications:create"), hostile).context["form"].initial
+        assert "start_by" not in initial and "horizon_years" not in initial
 
 
 def test_review_queue_pages_by_fifty_and_keeps_the_filter(users, staff_client):

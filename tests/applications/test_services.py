@@ -235,7 +235,9 @@ def test_bad_needs_are_refused(users, needs):
     [("project_name", ""), ("project_name", "x" * 300), ("sector", "ZZZ"),
      ("investment_kzt", -5), ("jobs_planned", -1), ("preferred_plots", [10**9]),
      ("preferred_plots", [1, 1]), ("preferred_plots", "1,2"), ("preferred_plots", [2**63]),
-     ("preferred_plots", [-1]), ("preferred_plots", [True]), ("preferred_plots", ["1"])],
+     ("preferred_plots", [-1]), ("preferred_plots", [True]), ("preferred_plots", ["1"]),
+     ("horizon_years", 0), ("horizon_years", 51), ("horizon_years", -1),
+     ("start_by", "tomorrow")],
 )
 def test_bad_application_fields_are_refused(users, field, value):
     fields = dict(project_name="P", sector="C25", investment_kzt=1, jobs_planned=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -201,7 +200,7 @@ def test_request_round_trips():
     r = req(area_ha={"min": 1, "max": 5}, max_distance_m={"road": 100}, budget_kzt=1e9,
             start_by="2027-06-01", rail_spur=True, assumptions={"working_days_per_year": 300})
     assert MatchRequest.parse(r.to_json()) == r
-    assert dataclasses.replace(r, hazard_class=2) != r
+    assert r.model_copy(update={"hazard_class": 2}) != r
 
 
 def test_faster_but_dearer_option_is_explained():
@@ -297,3 +296,36 @@ def test_reasons_and_gaps_speak_the_language_with_labels_not_codes():
     assert not any("reserved)" in t or "status" in t for t in reasons[2])
     gap = next(t for t in reasons[1] if "needs" in t)
     assert "900\xa0000 kW" in gap  # tr=str: English units, Russian digits
+
+
+@pytest.mark.parametrize("body, field, words", [
+    ({"sector": "C25", "needs": {"power_kW": 1}}, "needs", "'needs' must be an object with any of"),
+    ({"sector": "C25", "needs": {"power_kw": "5"}}, "needs.power_kw", "from 0 to 1,000,000,000"),
+    ({"sector": "C25", "needs": None}, "needs", "'needs' must be an object"),
+    ({"sector": "C25", "rail_spur": "yes"}, "rail_spur", "true or false"),
+    ({"sector": "C25", "rail_spur": 1}, "rail_spur", "true or false"),
+    ({"sector": "C25", "hazard_class": 4.0}, "hazard_class", "1 (most hazardous) to 5"),
+    ({"sector": "C25", "horizon_years": 51}, "horizon_years", "an integer from 1 to 50"),
+    ({"sector": "C25", "budget_kzt": 1e17}, "budget_kzt", "from 0 to 10,000,000,000,000,000"),
+    ({"sector": "C25", "start_by": "2027-02-30"}, "start_by", "YYYY-MM-DD"),
+    ({"sector": "C25", "start_by": 20270601}, "start_by", "YYYY-MM-DD"),
+    ({"sector": "C25", "max_distance_m": {"rail": -1}}, "max_distance_m.rail", "from 0 to"),
+    ({"sector": "C25", "area_ha": {"min": 5, "max": 1}}, "area_ha",
+     "'area_ha.min' is larger than 'area_ha.max'"),
+    ({"needs": {}}, "sector", "OKED code"),
+    ({"sector": "C25", "x" * 5000: 1}, None, "Unknown field(s): " + "x" * 100 + "."),
+])
+def test_refusal_names_the_field_with_a_template_the_edge_translates(body, field, words):
+    with pytest.raises(InputError) as caught:
+        MatchRequest.parse(body)
+    exc = caught.value
+    assert exc.field == field and words in exc.message
+    assert exc.translated({exc.template: "[tr] " + exc.template}.get) == "[tr] " + exc.message
+
+
+def test_sector_is_read_in_capitals_and_defaults_are_the_documented_ones():
+    r = MatchRequest.parse({"sector": " c25.11 "})
+    assert r.sector == "C25.11" and r.hazard_class == 5 and r.horizon_years == 10
+    assert r.weights.model_dump() == {"cost": 0.35, "time": 0.25, "logistics": 0.15,
+                                      "sector": 0.1, "anchor": 0.05, "area": 0.1}
+    assert r.to_json() == {"sector": "C25.11"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -222,3 +223,38 @@ def test_bad_paging_is_a_clear_422_and_records_nothing(demo, investor_client, qu
     error = r.json()["error"]
     assert error["code"] == "invalid" and error["details"]
     assert AuditEntry.objects.count() == before
+
+
+def test_documented_body_is_the_strict_request_model(client):
+    """The body the API documents is the model that parses it: every object refuses unknown
+    keys, and the fields are the model's."""
+    from promzona.core.matching import MatchRequest
+
+    spec = client.get("/api/openapi.json").json()
+    body = spec["paths"]["/api/match"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/MatchRequest"}
+    schemas = spec["components"]["schemas"]
+    documented = schemas["MatchRequest"]
+    assert set(documented["properties"]) == set(MatchRequest.model_fields)
+    assert documented["required"] == ["sector"]
+    for name in ("MatchRequest", "AreaRange", "Needs", "MaxDistance", "Weights", "Assumptions"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert schemas["Needs"]["properties"]["power_kw"]["maximum"] == 1e9
+    jsonschema.validate(BODY, {"$ref": "#/components/schemas/MatchRequest", "components": {
+        "schemas": schemas}})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**BODY, "needs": {"power_kW": 1}}, {
+            "$ref": "#/components/schemas/MatchRequest", "components": {"schemas": schemas}})
+
+
+@pytest.mark.parametrize("lang, change, words", [
+    ("ru", {"area_ha": {"min": 9, "max": 1}}, "больше"),
+    ("kk", {"area_ha": {"min": 9, "max": 1}}, "үлкен"),
+    ("ru", {"needs": {"power_kw": -1}}, "needs.power_kw"),
+    ("ru", {"foo": 1}, "foo"),
+])
+def test_refusal_names_the_field_in_the_callers_language(demo, client, lang, change, words):
+    r = post(client, {**BODY, **change}, HTTP_ACCEPT_LANGUAGE=lang)
+    message = r.json()["error"]["message"]
+    assert r.status_code == 400 and words in message
+    assert not re.search(r"\b(must|larger|Unknown)\b", message), message

@@ -19,7 +19,7 @@ from promzona.projects.api import router as projects_router
 from promzona.works.api import router as works_router
 
 from .auth import Anonymous
-from .schemas import ErrorOut
+from .schemas import ErrorOut, body_schemas
 
 #: Answers any operation can give: bad input (400: not a JSON object, a NUL, a business rule;
 #: 422: the schema), missing or refused credentials (401) and a body over the size limit (413).
@@ -81,6 +81,7 @@ class PromzonaAPI(NinjaAPI):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         schema = _OpenAPI(self, path_prefix)
+        schema.schemas.update(body_schemas())
         # ErrorOut is a component: the routers name it in their own answers (schemas.answers).
         ref = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
         for path, operations in schema["paths"].items():

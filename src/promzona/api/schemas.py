@@ -8,14 +8,12 @@ date). Every refusal is a 422 in the API's error format.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 MAX_PAGE = 200
 
@@ -27,14 +25,6 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-def _iso_date(value: Any) -> dt.date:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return dt.date.fromisoformat(value)  # ValueError for 2026-02-30
-
-
-#: A calendar date written ``YYYY-MM-DD`` (no timestamps, no numbers).
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 #: A JSON number (not a string, not a boolean).
 Number = Annotated[float, Strict()]
 Integer = Annotated[int, Strict()]
@@ -101,3 +91,24 @@ def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
     """An operation's documented answers: ``ok`` plus each error status in the error format
     that the rules of :func:`promzona.api.main._error_answers` do not already give it."""
     return ok | {status: ErrorOut for status in errors}
+
+
+#: Request bodies an operation parses itself, documented under ``components`` by name.
+BODY_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` of an operation whose JSON body ``model`` parses in the operation
+    itself (its refusals are the model's own 400s, not ninja's 422): documents the body."""
+    BODY_MODELS[model.__name__] = model
+    ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
+
+
+def body_schemas() -> dict[str, Any]:
+    """The JSON schemas of :data:`BODY_MODELS` and of the models they contain, by name."""
+    out: dict[str, Any] = {}
+    for name, model in BODY_MODELS.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        out |= schema.pop("$defs", {}) | {name: schema}
+    return out

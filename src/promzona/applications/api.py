@@ -12,6 +12,8 @@ from ninja import Field, Router, Schema, Status
 from promzona.api.auth import REQUIRED_AUTH
 from promzona.api.schemas import Id, StrictIn, answers, number, whole
 from promzona.core.errors import NotFound
+from promzona.core.matching.request import MAX_HORIZON
+from promzona.core.strict import IsoDate
 from promzona.zones.selectors import plots_visible_to
 
 from . import services
@@ -30,12 +32,15 @@ class ApplicationOut(Schema):
     investment_kzt: Decimal
     jobs_planned: int
     needs: dict[str, float]
+    start_by: dt.date | None
+    horizon_years: int
     preferred_plots: list[int]
 
 
 Need = number(below=10**12, places=3)  # the ledger keeps three decimals
 Kzt = number(below=10**16, places=2)
 Jobs = whole(minimum=0, maximum=10**7)
+Horizon = whole(minimum=1, maximum=MAX_HORIZON)
 
 
 class NeedsIn(StrictIn):
@@ -55,12 +60,15 @@ class ApplicationIn(StrictIn):
     investment_kzt: Kzt
     jobs_planned: Jobs
     needs: NeedsIn = Field(default_factory=NeedsIn)
+    start_by: IsoDate | None = Field(None, description="Desired start of the project.")
+    horizon_years: Horizon = 10
     preferred_plots: list[Id] = Field([], max_length=10)
 
 
 class ApplicationPatch(StrictIn):
-    """The fields to change; a field not sent keeps its value (``null`` is not a value).
-    ``needs``, when sent, is the whole set: a need it does not name is 0."""
+    """The fields to change; a field not sent keeps its value (``null`` is not a value, but
+    for ``start_by``: no desired start). ``needs``, when sent, is the whole set: a need it does
+    not name is 0."""
 
     project_name: str = Field(None, min_length=1, max_length=255)
     description: str = Field(None, max_length=20000)
@@ -68,6 +76,8 @@ class ApplicationPatch(StrictIn):
     investment_kzt: Kzt = None
     jobs_planned: Jobs = None
     needs: NeedsIn = None
+    start_by: IsoDate | None = None
+    horizon_years: Horizon = None
     preferred_plots: list[Id] = Field(None, max_length=10)
 
 
@@ -101,7 +111,8 @@ def _application(app: Application) -> dict[str, Any]:
         "id": app.pk, "status": app.status, "project_name": app.project_name,
         "organisation": app.organisation.name, "sector": app.sector_id,
         "investment_kzt": app.investment_kzt, "jobs_planned": app.jobs_planned,
-        "needs": app.needs, "preferred_plots": [p.plot_id for p in app.preferred.all()],
+        "needs": app.needs, "start_by": app.start_by, "horizon_years": app.horizon_years,
+        "preferred_plots": [p.plot_id for p in app.preferred.all()],
     }
 
 

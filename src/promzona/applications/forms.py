@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from promzona.core.matching.request import MAX_HORIZON
 from promzona.core.utilities import UTILITY_KINDS
 from promzona.zones.forms import SectorChoiceField
 from promzona.zones.models import NEED_LABELS, Sector
@@ -21,6 +22,12 @@ class ApplicationForm(forms.Form):
     investment_kzt = forms.DecimalField(label=_("Investment (KZT)"), min_value=0,
                                         max_digits=18, decimal_places=2)
     jobs_planned = forms.IntegerField(label=_("Jobs planned"), min_value=0, max_value=10**7)
+    start_by = forms.DateField(label=_("Desired start"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    horizon_years = forms.IntegerField(
+        label=_("Horizon, years"), min_value=1, max_value=MAX_HORIZON, initial=10,
+        required=False, help_text=_("The years over which connection and utility costs are "
+                                    "weighed when choosing the source that serves the plot."))
     preferred_codes = forms.CharField(
         label=_("Preferred plots"), required=False, max_length=500,
         help_text=_("Plot codes in order of preference, separated by commas."),
@@ -51,15 +58,17 @@ class ApplicationForm(forms.Form):
             "project_name": d["project_name"], "description": d["description"],
             "sector": d["sector"], "investment_kzt": d["investment_kzt"],
             "jobs_planned": d["jobs_planned"], "preferred_plots": d["preferred_codes"],
+            "start_by": d["start_by"],
             "needs": {k.need_key: float(d.get(k.need_key) or 0) for k in UTILITY_KINDS.values()},
-        }
+        } | ({"horizon_years": d["horizon_years"]} if d["horizon_years"] is not None else {})
 
     @classmethod
     def initial_from(cls, app: Application) -> dict:
         initial = {
             "project_name": app.project_name, "description": app.description,
             "sector": app.sector_id, "investment_kzt": app.investment_kzt,
-            "jobs_planned": app.jobs_planned,
+            "jobs_planned": app.jobs_planned, "start_by": app.start_by,
+            "horizon_years": app.horizon_years,
             "preferred_codes": ", ".join(p.plot.code for p in app.preferred.select_related("plot")),
         }
         initial.update(app.needs)

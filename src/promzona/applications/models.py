@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from promzona.core.matching.request import MAX_HORIZON
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.zones.models import NEED_LABELS
 
@@ -74,6 +75,12 @@ class Application(models.Model):
     )
     jobs_planned = models.PositiveIntegerField(_("jobs planned"))
     needs = models.JSONField(_("needs"), default=dict, validators=[validate_needs])
+    #: When the project wants to start and over how many years its costs are weighed: with the
+    #: needs, what decides which source serves the plot (as in a match).
+    start_by = models.DateField(_("desired start"), null=True, blank=True)
+    horizon_years = models.PositiveSmallIntegerField(
+        _("horizon, years"), default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON)])
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -88,6 +95,8 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(investment_kzt__gte=0), name="application_investment_non_negative"
             ),
+            models.CheckConstraint(condition=Q(horizon_years__gte=1, horizon_years__lte=MAX_HORIZON),
+                                   name="application_horizon_range"),
         ]
 
     def __str__(self) -> str:

@@ -20,13 +20,12 @@ from promzona import l10n
 from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
-from promzona.matching.selectors import sources_serving_plot
 from promzona.zones import services as zone_services
 from promzona.zones.models import CapacityCommitment, Plot, UtilityKindChoices
 
 from .actions import ALLOWED_FROM
 from .models import Application, Reservation, ReservationCommitment
-from .selectors import needs_by_kind
+from .selectors import needs_by_kind, sources_serving
 from .workflow import locked, notify, require_reviewer, site_language
 
 S = Application.Status
@@ -38,7 +37,7 @@ def _needed_sources(plot: Plot, app: Application, *, today: dt.date) -> list[tup
     """(source, amount) for each positive need, ordered by source id (the lock order): the
     sources a match of these needs quotes for the plot."""
     kinds = needs_by_kind(app)
-    serving = sources_serving_plot(plot, {k: float(v) for k, v in kinds.items()}, today=today)
+    serving = sources_serving(app, plot, today=today)
     missing = sorted(set(kinds) - set(serving))
     if missing:
         raise CapacityExceeded(
@@ -54,8 +53,8 @@ def plot_reserve(
     now: dt.datetime | None = None,
 ) -> Reservation:
     """Staff reserve a published plot for an application and commit its needs on each source
-    serving the plot (:func:`~promzona.matching.selectors.sources_serving_plot`: the sources
-    a match of the application's needs quotes) — all in one transaction, or nothing.
+    serving the plot (:func:`~promzona.applications.selectors.sources_serving`: the sources
+    a match of the application's request quotes) — all in one transaction, or nothing.
 
     Raises :class:`Conflict` when the plot or the application is already held,
     :class:`CapacityExceeded` (a Conflict) when a source lacks capacity, :class:`InputError`

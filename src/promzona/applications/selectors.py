@@ -13,6 +13,7 @@ from promzona.accounts.selectors import reads_for
 from promzona.audit.models import AuditEntry
 from promzona.core.errors import NotFound
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
+from promzona.matching.selectors import sources_serving_plot
 from promzona.zones.models import Plot, UtilityKindChoices, UtilitySource
 from promzona.zones.selectors import can_see_unpublished
 
@@ -95,13 +96,20 @@ class CapacityLine:
         return max(self.need - self.source.free, Decimal(0)) if self.source else self.need
 
 
+def sources_serving(app: Application, plot: Plot, *, today: dt.date) -> dict[str, UtilitySource]:
+    """Per kind ``app`` needs, the source serving ``plot`` for the application's request (its
+    needs, desired start and horizon): the one a match of that request quotes, and so the one
+    a reservation commits capacity on."""
+    return sources_serving_plot(plot, {k: float(v) for k, v in needs_by_kind(app).items()},
+                                today=today, start_by=app.start_by,
+                                horizon_years=app.horizon_years)
+
+
 def capacity_check(app: Application, plot: Plot, *, today: dt.date) -> list[CapacityLine]:
     """For the reviewer: would reserving ``plot`` for ``app`` find the capacity? The sources
-    are the ones the reservation commits on (``matching.selectors.sources_serving_plot``)."""
-    from promzona.matching.selectors import sources_serving_plot
-
+    are the ones the reservation commits on (:func:`sources_serving`)."""
     needs = needs_by_kind(app)
-    serving = sources_serving_plot(plot, {k: float(v) for k, v in needs.items()}, today=today)
+    serving = sources_serving(app, plot, today=today)
     labels = dict(UtilityKindChoices.choices)
     return [CapacityLine(kind=kind, label=str(labels[kind]), unit=UTILITY_KINDS[kind].unit,
                          need=need, source=serving.get(kind),

@@ -46,6 +46,7 @@ S = Application.Status
 MAX_PREFERRED_PLOTS = 10
 EDITABLE_FIELDS = (
     "project_name", "description", "sector", "investment_kzt", "jobs_planned", "needs",
+    "start_by", "horizon_years",
 )
 
 
@@ -116,7 +117,7 @@ def _set_preferred(app: Application, plots: list[Plot]) -> None:
 
 
 @transaction.atomic
-def application_create(
+def application_create(  # noqa: PLR0913 - the application's fields, keyword-only, as the form and API send them
     *,
     actor: Actor,
     project_name: str,
@@ -124,6 +125,8 @@ def application_create(
     investment_kzt: Any,
     jobs_planned: Any,
     needs: Any = None,
+    start_by: dt.date | None = None,
+    horizon_years: int = 10,
     description: str = "",
     preferred_plots: Any = None,
     now: dt.datetime | None = None,
@@ -135,7 +138,8 @@ def application_create(
     app = Application(
         organisation_id=actor.organisation_id, created_by=actor, project_name=project_name,
         description=description, sector=_sector(sector), investment_kzt=investment_kzt,
-        jobs_planned=jobs_planned, needs=_clean_needs(needs),
+        jobs_planned=jobs_planned, needs=_clean_needs(needs), start_by=start_by,
+        horizon_years=horizon_years,
     )
     zone_services.validated(app, exclude=["organisation", "created_by"])
     plots = _preferred_plots(actor, preferred_plots)

@@ -7,6 +7,7 @@ user may not see is a 404, never a 403 (its existence is not revealed).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.accounts.selectors import acts_for
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import NotFound, PromzonaError
+from promzona.core.matching.request import MAX_HORIZON
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
 from promzona.web.feedback import form_refused, refused
@@ -72,7 +74,8 @@ def application_list(request):
 
 def _prefill(request, plots) -> dict:
     """Initial values from a plot passport (``?plot=ID``) or a match result (``?plots=3,1,7``
-    in rank order, ``sector=C25``, and the need keys, e.g. ``power_kw=500``)."""
+    in rank order, ``sector=C25``, the need keys, e.g. ``power_kw=500``, ``start_by`` and
+    ``horizon_years``): the match's request, so the reservation weighs sources as it did."""
     raw = request.GET.get("plots") or request.GET.get("plot") or ""
     ids = [n for n in (whole_number(i) for i in raw.split(",")[:10]) if n is not None]
     codes = dict(plots.filter(pk__in=ids).values_list("pk", "code"))
@@ -83,6 +86,11 @@ def _prefill(request, plots) -> dict:
         value = request.GET.get(key, "")
         if value.isascii() and value.replace(".", "", 1).isdigit() and len(value) < 16:
             initial[key] = value
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", request.GET.get("start_by", "")):
+        initial["start_by"] = request.GET["start_by"]
+    horizon = whole_number(request.GET.get("horizon_years", ""))
+    if horizon is not None and 1 <= horizon <= MAX_HORIZON:
+        initial["horizon_years"] = horizon
     return initial
 
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from promzona.api.auth import REQUIRED_AUTH
-from promzona.api.schemas import ERRORS, IsoDate
+from promzona.api.schemas import ERRORS
 from promzona.core.errors import Forbidden
+from promzona.core.strict import IsoDate
 from promzona.zones.selectors import can_see_unpublished
 
 from . import selectors

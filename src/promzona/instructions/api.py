@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from promzona.api.auth import REQUIRED_AUTH
 from promzona.core.errors import Forbidden, InputError
+from promzona.core.strict import IsoDate
 from promzona.zones.models import Zone
 
 from . import selectors, services
 from .models import Instruction
 
-
-def _iso_date(value: Any) -> dt.date:
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return dt.date.fromisoformat(value)
-    raise ValueError("a date as YYYY-MM-DD")
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Id = Annotated[StrictInt, Field(gt=0, lt=2**63)]
 
 router = Router(tags=["instructions"], auth=REQUIRED_AUTH)

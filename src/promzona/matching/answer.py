@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from django.utils.translation import gettext
 
 from promzona import l10n
 from promzona.core.matching import MatchOutcome, ResultRow
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A row of the outcome (a dataclass the API documents as it is) as JSON values."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(row).items()}
 
 
 def result_json(row: ResultRow, outcome: MatchOutcome) -> dict[str, Any]:
@@ -17,17 +24,8 @@ def result_json(row: ResultRow, outcome: MatchOutcome) -> dict[str, Any]:
         "rank": row.rank, "score": row.score,
         "cost_of_location_kzt": row.cost_of_location_kzt, "cost_breakdown": row.cost_breakdown,
         "time_to_start_days": row.time_to_start_days, "start_on": row.start_on.isoformat(),
-        "utilities": [{
-            "kind": u.kind, "need": u.need, "unit": u.unit, "line_id": u.line_id,
-            "line_code": u.line_code, "line_status": u.line_status, "source_id": u.source_id,
-            "source_code": u.source_code, "source_name": u.source_name,
-            "distance_m": u.distance_m, "connection_cost_kzt": u.connection_cost_kzt,
-            "free_now": u.free_now, "tariff_kzt": u.tariff_kzt,
-            "annual_cost_kzt": u.annual_cost_kzt, "ready_on": u.ready_on.isoformat(),
-        } for u in row.utilities],
-        "gaps": [{"kind": g.kind, "text": g.text,
-                  "resolved_on": g.resolved_on.isoformat() if g.resolved_on else None}
-                 for g in row.gaps],
+        "utilities": [_plain(u) for u in row.utilities],
+        "gaps": [_plain(g) for g in row.gaps],
         "criteria": row.criteria,
         "explanation": row.explanation,
     }

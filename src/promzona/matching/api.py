@@ -11,8 +11,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from promzona.api.auth import Anonymous, TokenAuth
+from promzona.api.schemas import json_body
 from promzona.core.errors import InputError
-from promzona.core.matching import MatchRequest
+from promzona.core.matching import Gap, MatchRequest, UtilityOption
 
 from .answer import answer_json
 from .selectors import match_for, sector_known
@@ -23,81 +24,6 @@ router = Router(tags=["matching"])
 #: decides visibility. No session *auth* here: its CSRF check would refuse anonymous machine
 #: clients, and a match changes nothing.
 MATCH_AUTH = [TokenAuth(), Anonymous()]
-
-
-class AreaRange(Schema):
-    min: float | None = None
-    max: float | None = None
-
-
-class Needs(Schema):
-    power_kw: float = 0
-    water_m3_day: float = 0
-    sewage_m3_day: float = 0
-    heat_gcal_h: float = 0
-    gas_m3_h: float = 0
-
-
-class MaxDistance(Schema):
-    rail: float | None = None
-    road: float | None = None
-    airport: float | None = None
-
-
-class Weights(Schema):
-    cost: float | None = None
-    time: float | None = None
-    logistics: float | None = None
-    sector: float | None = None
-    anchor: float | None = None
-    area: float | None = None
-
-
-class AssumptionsIn(Schema):
-    """How needs become an annual bill (defaults: 4,000 h, 4,800 h, 250 days, 5 years)."""
-
-    operating_hours_per_year: float | None = None
-    heating_hours_per_year: float | None = None
-    working_days_per_year: float | None = None
-    free_use_years: float | None = None
-
-
-class MatchIn(Schema):
-    sector: str
-    area_ha: AreaRange | None = None
-    needs: Needs | None = None
-    rail_spur: bool = False
-    hazard_class: int = 5
-    max_distance_m: MaxDistance | None = None
-    budget_kzt: float | None = None
-    horizon_years: int = 10
-    start_by: dt.date | None = None
-    weights: Weights | None = None
-    assumptions: AssumptionsIn | None = None
-
-
-class UtilityOut(Schema):
-    kind: str
-    need: float
-    unit: str
-    line_id: int
-    line_code: str
-    line_status: Literal["existing", "under_construction", "planned"]
-    source_id: int
-    source_code: str
-    source_name: str
-    distance_m: float
-    connection_cost_kzt: float
-    free_now: float
-    tariff_kzt: float
-    annual_cost_kzt: float
-    ready_on: dt.date
-
-
-class GapOut(Schema):
-    kind: str
-    text: str
-    resolved_on: dt.date | None
 
 
 class CostBreakdown(Schema):
@@ -121,8 +47,8 @@ class ResultOut(Schema):
     cost_breakdown: CostBreakdown
     time_to_start_days: int
     start_on: dt.date
-    utilities: list[UtilityOut]
-    gaps: list[GapOut]
+    utilities: list[UtilityOption]
+    gaps: list[Gap]
     criteria: dict[str, float]
     explanation: list[str]
 
@@ -162,8 +88,8 @@ class MatchOut(Schema):
     excluded_offset: int
 
 
-@router.post("", auth=MATCH_AUTH, response={200: MatchOut})
-def match_plots(request, body: MatchIn, page: Query[MatchPage]):
+@router.post("", auth=MATCH_AUTH, response={200: MatchOut}, openapi_extra=json_body(MatchRequest))
+def match_plots(request, page: Query[MatchPage]):
     """Rank the plots the caller may see for an investor's request, a page at a time.
 
     Every visible plot is either a result (it can serve the request, possibly later: the
@@ -173,9 +99,9 @@ def match_plots(request, body: MatchIn, page: Query[MatchPage]):
     excluded plots from ``excluded_offset``; ``excluded_by_reason`` counts all the excluded
     plots by reason code (a plot may have several reasons).
     """
-    # The schema documents the body; the request's own parser decides, strictly: pydantic
-    # would drop unknown keys (a misspelt "power_kW") and coerce "yes" to true.
-    req = MatchRequest.parse(json.loads(request.body))
+    # The body is read by the request's own parser, so a refusal names the field in our words
+    # (400, as for the CLI and the form) rather than ninja's 422.
+    req = MatchRequest.parse_json(request.body)
     if not sector_known(req.sector):
         raise InputError(f"Unknown sector {req.sector}: not in the OKED table.", field="sector")
     answer = answer_json(match_for(request.user, req, today=timezone.localdate()),

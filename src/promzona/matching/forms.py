@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,12 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
 from promzona.core.matching import CRITERIA, DEFAULT_WEIGHTS, MatchRequest
+from promzona.core.matching.request import bounds, field_info
 from promzona.web.feedback import message_of
 from promzona.zones.models import NEED_LABELS, Sector
 
+#: The form's names of the fields inside the request's objects ("area_ha.min" is "area_min");
+#: the request's other fields keep their names.
+GROUPS = {"area_ha": "area_{}", "max_distance_m": "max_{}_m", "needs": "{}", "weights": "w_{}"}
+#: (form field, path in the request) for each field of the form: the model's fields.
+PATHS = [(GROUPS[name].format(key), (name, key)) for name in GROUPS
+         for key in field_info((name,))[1].annotation.model_fields] + [
+    (name, (name,)) for name in MatchRequest.model_fields if name not in GROUPS
+    and name != "assumptions"]
 
-def _num(label, **kw):
-    return forms.FloatField(label=label, required=False, min_value=0, max_value=1e9, **kw)
+
+def _num(label, *path, **kw):
+    """A number field with the request's bounds for the value at ``path``."""
+    low, high = bounds(path)
+    return forms.FloatField(label=label, required=False, min_value=low, max_value=high, **kw)
 
 
 WEIGHT_LABELS = {
@@ -26,60 +39,50 @@ WEIGHT_LABELS = {
 
 class MatchForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector (OKED)"))
-    area_min = _num(_("Area from, ha"))
-    area_max = _num(_("Area to, ha"))
-    power_kw = _num(NEED_LABELS["power_kw"])
-    water_m3_day = _num(NEED_LABELS["water_m3_day"])
-    sewage_m3_day = _num(NEED_LABELS["sewage_m3_day"])
-    heat_gcal_h = _num(NEED_LABELS["heat_gcal_h"])
-    gas_m3_h = _num(NEED_LABELS["gas_m3_h"])
+    area_min = _num(_("Area from, ha"), "area_ha", "min")
+    area_max = _num(_("Area to, ha"), "area_ha", "max")
+    power_kw = _num(NEED_LABELS["power_kw"], "needs", "power_kw")
+    water_m3_day = _num(NEED_LABELS["water_m3_day"], "needs", "water_m3_day")
+    sewage_m3_day = _num(NEED_LABELS["sewage_m3_day"], "needs", "sewage_m3_day")
+    heat_gcal_h = _num(NEED_LABELS["heat_gcal_h"], "needs", "heat_gcal_h")
+    gas_m3_h = _num(NEED_LABELS["gas_m3_h"], "needs", "gas_m3_h")
     rail_spur = forms.BooleanField(label=_("Rail spur needed"), required=False)
     hazard_class = forms.TypedChoiceField(
         label=_("Hazard class of the production"), coerce=int, initial=5,
         choices=[(i, str(i)) for i in range(1, 6)],
         help_text=_("1 is the most hazardous, 5 the least."))
-    max_rail_m = _num(_("Rail at most, m"))
-    max_road_m = _num(_("Road at most, m"))
-    max_airport_m = _num(_("Airport at most, m"))
-    budget_kzt = forms.FloatField(label=_("Budget over the horizon, KZT"), required=False,
-                                  min_value=0, max_value=1e16)
-    horizon_years = forms.IntegerField(label=_("Horizon, years"), min_value=1, max_value=50,
-                                       initial=10)
+    max_rail_m = _num(_("Rail at most, m"), "max_distance_m", "rail")
+    max_road_m = _num(_("Road at most, m"), "max_distance_m", "road")
+    max_airport_m = _num(_("Airport at most, m"), "max_distance_m", "airport")
+    budget_kzt = _num(_("Budget over the horizon, KZT"), "budget_kzt")
+    horizon_years = forms.IntegerField(label=_("Horizon, years"),
+                                       min_value=bounds(("horizon_years",))[0],
+                                       max_value=bounds(("horizon_years",))[1], initial=10)
     start_by = forms.DateField(label=_("Desired start"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for c in CRITERIA:  # blank: the documented default, shown as the placeholder
-            self.fields[f"w_{c}"] = forms.FloatField(
-                label=WEIGHT_LABELS[c], required=False, min_value=0, max_value=1000,
+            self.fields[f"w_{c}"] = _num(
+                WEIGHT_LABELS[c], "weights", c,
                 widget=forms.NumberInput(attrs={"step": "any",
                                                 "placeholder": f"{DEFAULT_WEIGHTS[c]:g}"}))
         self.fields["sector"].choices = [
             (s.code, f"{s.code} {s.translated('name')}") for s in Sector.objects.all()]
 
     def request_json(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        body: dict[str, Any] = {
-            "sector": d["sector"], "rail_spur": d["rail_spur"], "hazard_class": d["hazard_class"],
-            "horizon_years": d["horizon_years"] or 10,
-            "needs": {k: d[k] for k in ("power_kw", "water_m3_day", "sewage_m3_day", "heat_gcal_h",
-                                        "gas_m3_h") if d.get(k)},
-        }
-        area = {k: d[f] for k, f in (("min", "area_min"), ("max", "area_max")) if d.get(f) is not None}
-        if area:
-            body["area_ha"] = area
-        md = {k: d[f] for k, f in (("rail", "max_rail_m"), ("road", "max_road_m"),
-                                   ("airport", "max_airport_m")) if d.get(f) is not None}
-        if md:
-            body["max_distance_m"] = md
-        if d.get("budget_kzt") is not None:
-            body["budget_kzt"] = d["budget_kzt"]
-        if d.get("start_by"):
-            body["start_by"] = d["start_by"].isoformat()
-        weights = {c: d[f"w_{c}"] for c in CRITERIA if d.get(f"w_{c}") is not None}
-        if weights:
-            body["weights"] = weights
+        """The request the form was filled in with, as JSON (blank fields left out)."""
+        body: dict[str, Any] = {}
+        for name, path in PATHS:
+            value = self.cleaned_data.get(name)
+            if value is None or value == "" or (path[0] == "needs" and not value):
+                continue
+            *parents, key = path
+            node = body
+            for p in parents:
+                node = node.setdefault(p, {})
+            node[key] = value.isoformat() if isinstance(value, dt.date) else value
         return body
 
     def request_fields(self):
@@ -103,25 +106,18 @@ class MatchForm(forms.Form):
 
     @classmethod
     def initial_from(cls, request_json: dict[str, Any]) -> dict[str, Any]:
-        """Form data from a saved request (the inverse of :meth:`request_json`)."""
-        out: dict[str, Any] = {"sector": request_json.get("sector"),
-                               "hazard_class": request_json.get("hazard_class", 5),
-                               "horizon_years": request_json.get("horizon_years", 10)}
-        if request_json.get("rail_spur"):
-            out["rail_spur"] = "on"
-        for k, v in (request_json.get("needs") or {}).items():
-            out[k] = v
-        area = request_json.get("area_ha") or {}
-        out.update({f: area[k] for k, f in (("min", "area_min"), ("max", "area_max")) if k in area})
-        md = request_json.get("max_distance_m") or {}
-        out.update({f: md[k] for k, f in (("rail", "max_rail_m"), ("road", "max_road_m"),
-                                          ("airport", "max_airport_m")) if k in md})
-        for k in ("budget_kzt", "start_by"):
-            if request_json.get(k) is not None:
-                out[k] = request_json[k]
-        weights = request_json.get("weights") or {}
-        out.update({f"w_{c}": weights[c] for c in CRITERIA
-                    if c in weights and weights[c] != DEFAULT_WEIGHTS[c]})
+        """Form data from a request as JSON (the inverse of :meth:`request_json`); weights
+        at their default are left blank."""
+        out: dict[str, Any] = {n: MatchRequest.model_fields[n].default
+                               for n in ("hazard_class", "horizon_years")}
+        for name, path in PATHS:
+            value: Any = request_json
+            for p in path:
+                value = value.get(p) if isinstance(value, dict) else None
+            if value is None or value is False or (
+                    path[0] == "weights" and value == DEFAULT_WEIGHTS[path[1]]):
+                continue
+            out[name] = "on" if value is True else value
         return out
 
 

@@ -229,10 +229,13 @@ def sector_known(code: str) -> bool:
 
 
 def plot_serving(plot: Plot, needs: dict[str, float], *, today: dt.date,
-                 start_by: dt.date | None = None) -> dict[str, UtilityOption]:
-    """Per utility kind in ``needs`` (kind → amount), the option that serves ``plot``: what a
-    match quotes and a reservation commits (see :func:`promzona.core.matching.serving`)."""
-    return serving(match_index(), plot_id=plot.pk, needs=needs, today=today, start_by=start_by)
+                 start_by: dt.date | None = None, horizon_years: int = 10
+                 ) -> dict[str, UtilityOption]:
+    """Per utility kind in ``needs`` (kind → amount), the option that serves ``plot`` for a
+    project starting by ``start_by`` and weighed over ``horizon_years``: what a match quotes
+    and a reservation commits (see :func:`promzona.core.matching.serving`)."""
+    return serving(match_index(), plot_id=plot.pk, needs=needs, today=today, start_by=start_by,
+                   horizon_years=horizon_years)
 
 
 def plot_connection_options(plot: Plot, *, today: dt.date
@@ -248,10 +251,12 @@ def plot_connection_options(plot: Plot, *, today: dt.date
     return out
 
 
-def sources_serving_plot(plot: Plot, needs: dict[str, float], *, today: dt.date
+def sources_serving_plot(plot: Plot, needs: dict[str, float], *, today: dt.date,
+                         start_by: dt.date | None = None, horizon_years: int = 10
                          ) -> dict[str, UtilitySource]:
     """The utility source that serves ``plot`` per kind in ``needs`` (see :func:`plot_serving`)."""
-    chosen = plot_serving(plot, needs, today=today)
+    chosen = plot_serving(plot, needs, today=today, start_by=start_by,
+                          horizon_years=horizon_years)
     sources = UtilitySource.objects.in_bulk({o.source_id for o in chosen.values()})
     return {kind: sources[o.source_id] for kind, o in chosen.items()}
 

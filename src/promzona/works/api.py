@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
-from promzona.api.schemas import ERRORS, IsoDate, Number, PageQuery, StrictIn, Text, page
+from promzona.api.schemas import ERRORS, Number, PageQuery, StrictIn, Text, page
 from promzona.core.errors import Forbidden, InputError
+from promzona.core.strict import IsoDate
 from promzona.zones.models import InfrastructureProject, UtilityLine, Zone
 
 from . import selectors, services

@@ -97,10 +97,10 @@ def match(
     t = today.toordinal()
     years = float(req.horizon_years)
     reasons = np.where(ix.published, 0, R_STATUS).astype(np.int64)
-    if req.area_min_ha is not None:
-        reasons |= np.where(ix.area < req.area_min_ha, R_AREA_SMALL, 0)
-    if req.area_max_ha is not None:
-        reasons |= np.where(ix.area > req.area_max_ha, R_AREA_LARGE, 0)
+    if req.area_ha.min is not None:
+        reasons |= np.where(ix.area < req.area_ha.min, R_AREA_SMALL, 0)
+    if req.area_ha.max is not None:
+        reasons |= np.where(ix.area > req.area_ha.max, R_AREA_LARGE, 0)
     set_ok = np.array([not s or any(sector_within(req.sector, c) for c in s) for s in ix.sectorsets],
                       dtype=bool)
     if set_ok.size:
@@ -108,9 +108,9 @@ def match(
     reasons |= np.where(req.hazard_class >= ix.hazard_max, 0, R_HAZARD)
     if req.rail_spur:
         reasons |= np.where(ix.rail_spur, 0, R_RAIL_SPUR)
-    for limit, d, bit in ((req.max_dist_rail_m, ix.d_rail, R_DIST_RAIL),
-                          (req.max_dist_road_m, ix.d_road, R_DIST_ROAD),
-                          (req.max_dist_airport_m, ix.d_airport, R_DIST_AIRPORT)):
+    for limit, d, bit in ((req.max_distance_m.rail, ix.d_rail, R_DIST_RAIL),
+                          (req.max_distance_m.road, ix.d_road, R_DIST_ROAD),
+                          (req.max_distance_m.airport, ix.d_airport, R_DIST_AIRPORT)):
         if limit is not None:
             reasons |= np.where(d <= limit, 0, bit)  # NaN (unknown) compares False
 

@@ -51,11 +51,6 @@ NEAR_TEXT: dict[str, str] = {
                                   "connection"),
 }
 
-#: The request attribute of each distance limit.
-_DISTANCES = {"rail": "max_dist_rail_m", "road": "max_dist_road_m",
-              "airport": "max_dist_airport_m"}
-
-
 @dataclass(frozen=True)
 class NearMiss:
     """A plot left out by one criterion: the engine's ``reason`` and what would let it in.
@@ -139,11 +134,11 @@ class _Builder:
         if code == "area_small":
             area = _floor(float(ix.area[i]), 2)
             return (lambda: T["n_area_small"].format(area=fmt_num(area, 2, T=T)),
-                    {"area_ha": {"min": area}}, _rel(area, req.area_min_ha or 0.0))
+                    {"area_ha": {"min": area}}, _rel(area, req.area_ha.min or 0.0))
         if code == "area_large":
             area = _ceil(float(ix.area[i]), 2)
             return (lambda: T["n_area_large"].format(area=fmt_num(area, 2, T=T)),
-                    {"area_ha": {"max": area}}, _rel(area, req.area_max_ha or 0.0))
+                    {"area_ha": {"max": area}}, _rel(area, req.area_ha.max or 0.0))
         if code == "rail_spur":
             return lambda: T["n_rail_spur"], {"rail_spur": False}, 0.5
         if code.startswith("dist_"):
@@ -151,7 +146,7 @@ class _Builder:
             if code.endswith("_unknown"):
                 return lambda: T["n_dist_unknown"], {"max_distance_m": {name: None}}, 1.0
             dist = _ceil(float(getattr(ix, f"d_{name}")[i]), -1)
-            limit = getattr(req, _DISTANCES[name]) or 0.0
+            limit = getattr(req.max_distance_m, name) or 0.0
             return (lambda: T[f"n_dist_{name}"].format(dist=fmt_num(dist, T=T)),
                     {"max_distance_m": {name: dist}}, _rel(dist, limit))
         if code == "budget":

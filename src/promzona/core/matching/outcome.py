@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -58,7 +58,7 @@ class UtilityOption:
     unit: str
     line_id: int
     line_code: str
-    line_status: str
+    line_status: Literal["existing", "under_construction", "planned"]
     source_id: int
     source_code: str
     source_name: str
@@ -165,11 +165,11 @@ class MatchOutcome:
                                  + 0.2 * np.nan_to_num(np.exp(-ix.d_airport[ok] / 50000.0)))
             crit["sector"] = priority[ok].astype(float)
             crit["anchor"] = _anchor_fit(req, ix.zones)[ix.plot_zone[ok]]
-            target = req.area_min_ha if req.area_min_ha else None
+            target = req.area_ha.min if req.area_ha.min else None
             crit["area"] = (np.minimum(1.0, target / ix.area[ok]) if target
                             else np.ones(ok.size))
-            wsum = sum(req.weights.get(c, 0.0) for c in CRITERIA)
-            score = sum(req.weights.get(c, 0.0) * crit[c] for c in CRITERIA) * 100.0 / wsum
+            wsum = sum(getattr(req.weights, c) for c in CRITERIA)
+            score = sum(getattr(req.weights, c) * crit[c] for c in CRITERIA) * 100.0 / wsum
             score = np.round(score, 4)
             order = np.lexsort((ix.plot_id[ok], -score))
             self.ranked = ok[order]
@@ -370,20 +370,20 @@ class MatchOutcome:
             out.append(Reason("status", T.get(f"r_status_{p.status}") or T["r_status"]))
         if bits & R_AREA_SMALL:
             add("area_small", area=fmt_num(p.area_ha, 2, T=T),
-                min=fmt_num(req.area_min_ha, 2, T=T))
+                min=fmt_num(req.area_ha.min, 2, T=T))
         if bits & R_AREA_LARGE:
             add("area_large", area=fmt_num(p.area_ha, 2, T=T),
-                max=fmt_num(req.area_max_ha, 2, T=T))
+                max=fmt_num(req.area_ha.max, 2, T=T))
         if bits & R_SECTOR:
             add("sector", sector=req.sector, permitted=", ".join(p.permitted_sectors))
         if bits & R_HAZARD:
             add("hazard", hazard=req.hazard_class, max=p.hazard_class_max)
         if bits & R_RAIL_SPUR:
             add("rail_spur")
-        for bit, name, d, lim in ((R_DIST_RAIL, "rail", p.dist_rail_m, req.max_dist_rail_m),
-                                  (R_DIST_ROAD, "road", p.dist_road_m, req.max_dist_road_m),
+        for bit, name, d, lim in ((R_DIST_RAIL, "rail", p.dist_rail_m, req.max_distance_m.rail),
+                                  (R_DIST_ROAD, "road", p.dist_road_m, req.max_distance_m.road),
                                   (R_DIST_AIRPORT, "airport", p.dist_airport_m,
-                                   req.max_dist_airport_m)):
+                                   req.max_distance_m.airport)):
             if bits & bit:
                 if d is None:
                     add(f"dist_{name}_unknown", max=fmt_num(lim, T=T))

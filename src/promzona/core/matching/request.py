@@ -1,45 +1,105 @@
-"""The investor's request and the adjustable assumptions of the cost model.
+"""The investor's request and the adjustable assumptions of the cost model: one strict model.
 
-``MatchRequest.parse`` accepts the JSON body of docs/matching.md (plus optional maximum distances,
-budget and weights) and raises :class:`~promzona.core.errors.InputError` on anything odd.
+:class:`MatchRequest` is the JSON body of docs/matching.md. It is the parser of
+``POST /api/match``, of ``promzona match`` and of the match form, and the schema the API
+documents. It is strict: unknown fields are refused, not dropped, and no value is coerced
+(``"yes"`` is not true, ``"5"`` is not a number). :meth:`MatchRequest.parse` turns a refusal into
+an :class:`~promzona.core.errors.InputError` naming the field, its message an English template
+the edge translates.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
+import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from promzona.core.errors import InputError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+
+from promzona.core.errors import InputError, gettext_noop
+from promzona.core.strict import IsoDate
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 
 KINDS: tuple[str, ...] = tuple(UTILITY_KINDS)  # power, water, sewage, heat, gas
-CRITERIA: tuple[str, ...] = ("cost", "time", "logistics", "sector", "anchor", "area")
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "cost": 0.35, "time": 0.25, "logistics": 0.15, "sector": 0.10, "anchor": 0.05, "area": 0.10,
-}
 SECTOR_RE = re.compile(r"^[A-Z](\d{2}(\.\d{1,2}(\.\d)?)?)?$")
 MAX_NEED = 1e9
 MAX_HORIZON = 50
 
+STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-@dataclass(frozen=True)
-class Assumptions:
-    """How needs become an annual bill, and other documented, adjustable defaults.
 
-    Power and gas are billed per operating hour, heat per heating hour, water and sewage per
-    working day. ``max_connection_m``: lines farther than this are not connection options.
-    ``free_use_years``: for a plot offered for temporary free use, a project of a zone's priority
-    sector pays no lease for this many years (the incentive subtracted from the cost).
-    """
+def _amount(upper: float, default: float | None = None, description: str = "") -> Any:
+    return Field(default, ge=0, le=upper, allow_inf_nan=False, description=description or None)
 
-    operating_hours_per_year: float = 4000.0
-    heating_hours_per_year: float = 4800.0
-    working_days_per_year: float = 250.0
-    max_connection_m: float = 10_000.0
-    free_use_years: float = 5.0
+
+def _sector(value: str) -> str:
+    code = value.strip().upper()
+    if not SECTOR_RE.match(code):
+        raise ValueError("not an OKED code")
+    return code
+
+
+class AreaRange(BaseModel):
+    model_config = STRICT
+    min: float | None = _amount(1e6, description="Smallest plot area, ha.")
+    max: float | None = _amount(1e6, description="Largest plot area, ha.")
+
+
+Needs = create_model(
+    "Needs", __config__=STRICT, __doc__="Per utility, the need in its unit (0: none).",
+    **{key: (float, _amount(MAX_NEED, 0.0, UTILITY_KINDS[kind].unit))
+       for key, kind in NEED_KEYS.items()})
+
+
+class MaxDistance(BaseModel):
+    model_config = STRICT
+    rail: float | None = _amount(1e9, description="Rail at most this far, m.")
+    road: float | None = _amount(1e9, description="A road at most this far, m.")
+    airport: float | None = _amount(1e9, description="The airport at most this far, m.")
+
+
+class Weights(BaseModel):
+    """The score's weights (at least one positive)."""
+
+    model_config = STRICT
+    cost: float = _amount(1000, 0.35)
+    time: float = _amount(1000, 0.25)
+    logistics: float = _amount(1000, 0.15)
+    sector: float = _amount(1000, 0.10)
+    anchor: float = _amount(1000, 0.05)
+    area: float = _amount(1000, 0.10)
+
+    @model_validator(mode="after")
+    def _some_positive(self) -> Weights:
+        if sum(self.model_dump().values()) <= 0:
+            raise ValueError("all weights zero")
+        return self
+
+
+CRITERIA: tuple[str, ...] = tuple(Weights.model_fields)
+DEFAULT_WEIGHTS: dict[str, float] = Weights().model_dump()
+
+
+class Assumptions(BaseModel):
+    """How needs become an annual bill: power and gas are billed per operating hour, heat per
+    heating hour, water and sewage per working day. ``free_use_years``: for a plot offered for
+    temporary free use, a project of a zone's priority sector pays no lease for this many years
+    (the incentive subtracted from the cost)."""
+
+    model_config = STRICT
+    operating_hours_per_year: float = _amount(8760, 4000.0)
+    heating_hours_per_year: float = _amount(8760, 4800.0)
+    working_days_per_year: float = _amount(366, 250.0)
+    free_use_years: float = _amount(50, 5.0)
 
     def annual_units(self, kind: str) -> float:
         """Consumption units per year for one unit of need (kW → kWh, m³/day → m³, ...)."""
@@ -52,168 +112,127 @@ class Assumptions:
         }[kind]
 
 
-#: Assumptions a request may set, with their upper bounds.
-ASSUMPTION_LIMITS: dict[str, float] = {
-    "operating_hours_per_year": 8760.0, "heating_hours_per_year": 8760.0,
-    "working_days_per_year": 366.0, "free_use_years": 50.0,
-}
+class MatchRequest(BaseModel):
+    """An investor's request (docs/matching.md#the-request); only ``sector`` is required."""
 
-
-@dataclass(frozen=True)
-class MatchRequest:
-    sector: str
-    area_min_ha: float | None = None
-    area_max_ha: float | None = None
-    needs: dict[str, float] = field(default_factory=dict)  # kind -> amount in the kind's unit
+    model_config = STRICT
+    sector: Annotated[str, Field(max_length=20, description="OKED code, e.g. C25 or C25.11."),
+                      AfterValidator(_sector)]
+    area_ha: AreaRange = AreaRange()
+    needs: Needs = Needs()  # type: ignore[valid-type]
     rail_spur: bool = False
-    hazard_class: int = 5
-    max_dist_rail_m: float | None = None
-    max_dist_road_m: float | None = None
-    max_dist_airport_m: float | None = None
-    budget_kzt: float | None = None
-    horizon_years: int = 10
-    start_by: dt.date | None = None
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    assumptions: Assumptions = field(default_factory=Assumptions)
+    hazard_class: int = Field(5, ge=1, le=5, description="1 is the most hazardous.")
+    max_distance_m: MaxDistance = MaxDistance()
+    budget_kzt: float | None = _amount(1e16, description="Cost of location at most, KZT.")
+    horizon_years: int = Field(10, ge=1, le=MAX_HORIZON)
+    start_by: IsoDate | None = Field(None, description="Desired start, YYYY-MM-DD.")
+    weights: Weights = Weights()
+    assumptions: Assumptions = Assumptions()
+
+    @model_validator(mode="after")
+    def _area_order(self) -> MatchRequest:
+        a = self.area_ha
+        if a.min is not None and a.max is not None and a.min > a.max:
+            raise ValueError("area_order")
+        return self
 
     def need(self, kind: str) -> float:
-        return float(self.needs.get(kind, 0.0))
+        return getattr(self.needs, UTILITY_KINDS[kind].need_key)
 
     def to_json(self) -> dict[str, Any]:
-        """The request in the JSON shape ``parse`` accepts (round-trips)."""
-        out: dict[str, Any] = {
-            "sector": self.sector,
-            "needs": {UTILITY_KINDS[k].need_key: v for k, v in self.needs.items()},
-            "rail_spur": self.rail_spur, "hazard_class": self.hazard_class,
-            "horizon_years": self.horizon_years, "weights": dict(self.weights),
-        }
-        if self.area_min_ha is not None or self.area_max_ha is not None:
-            out["area_ha"] = {k: v for k, v in (("min", self.area_min_ha), ("max", self.area_max_ha))
-                              if v is not None}
-        md = {k: v for k, v in (("rail", self.max_dist_rail_m), ("road", self.max_dist_road_m),
-                                ("airport", self.max_dist_airport_m)) if v is not None}
-        if md:
-            out["max_distance_m"] = md
-        if self.budget_kzt is not None:
-            out["budget_kzt"] = self.budget_kzt
-        if self.start_by is not None:
-            out["start_by"] = self.start_by.isoformat()
-        if self.assumptions != Assumptions():
-            out["assumptions"] = {k: getattr(self.assumptions, k) for k in ASSUMPTION_LIMITS}
-        return out
+        """The request as JSON (``parse`` reads it back to an equal request)."""
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+    @classmethod
+    def parse_json(cls, raw: bytes | str) -> MatchRequest:
+        """The request written as JSON text (a body, a file)."""
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise InputError(MESSAGES["json"]) from None
+        except RecursionError:
+            raise InputError(MESSAGES["nested"]) from None
+        return cls.parse(data)
 
     @classmethod
     def parse(cls, data: Any) -> MatchRequest:
-        if not isinstance(data, dict):
-            raise InputError("The request must be a JSON object.")
-        known = {"sector", "area_ha", "needs", "rail_spur", "hazard_class", "max_distance_m",
-                 "budget_kzt", "horizon_years", "start_by", "weights", "assumptions"}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InputError(f"Unknown field(s): {', '.join(map(str, unknown))[:200]}.",
-                             details={"unknown": unknown[:20]})
-        sector = data.get("sector")
-        if not isinstance(sector, str) or not SECTOR_RE.match(sector.strip().upper()):
-            raise InputError("'sector' must be an OKED code such as C25 or C25.11.", field="sector")
-        amin, amax = _area(data.get("area_ha"))
-        needs = _needs(data.get("needs"))
-        rail = data.get("rail_spur", False)
-        if not isinstance(rail, bool):
-            raise InputError("'rail_spur' must be true or false.", field="rail_spur")
-        hazard = data.get("hazard_class", 5)
-        if isinstance(hazard, bool) or not isinstance(hazard, int) or not 1 <= hazard <= 5:
-            raise InputError("'hazard_class' must be an integer from 1 (most hazardous) to 5.",
-                             field="hazard_class")
-        md = _obj(data.get("max_distance_m"))
-        if not isinstance(md, dict) or set(md) - {"rail", "road", "airport"}:
-            raise InputError("'max_distance_m' may have 'rail', 'road' and 'airport'.",
-                             field="max_distance_m")
-        horizon = data.get("horizon_years", 10)
-        if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON:
-            raise InputError(f"'horizon_years' must be an integer from 1 to {MAX_HORIZON}.",
-                             field="horizon_years")
-        start_by = _date(data.get("start_by"))
-        weights = _weights(data.get("weights"))
-        raw_a = _obj(data.get("assumptions"))
-        if not isinstance(raw_a, dict) or set(raw_a) - set(ASSUMPTION_LIMITS):
-            raise InputError(f"'assumptions' may have {', '.join(ASSUMPTION_LIMITS)}.",
-                             field="assumptions")
-        assumptions = Assumptions(**{k: _number(v, f"assumptions.{k}", upper=ASSUMPTION_LIMITS[k])
-                                     for k, v in raw_a.items()})
-        return cls(
-            sector=sector.strip().upper(), area_min_ha=amin, area_max_ha=amax, needs=needs,
-            rail_spur=rail, hazard_class=hazard,
-            max_dist_rail_m=_number(md.get("rail"), "max_distance_m.rail", optional=True),
-            max_dist_road_m=_number(md.get("road"), "max_distance_m.road", optional=True),
-            max_dist_airport_m=_number(md.get("airport"), "max_distance_m.airport", optional=True),
-            budget_kzt=_number(data.get("budget_kzt"), "budget_kzt", optional=True, upper=1e16),
-            horizon_years=horizon, start_by=start_by, weights=weights, assumptions=assumptions,
-        )
+        """The request in ``data`` (JSON values); :class:`InputError` naming the first field
+        refused."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise refusal(exc.errors(include_url=False, include_input=False)) from None
 
 
-def _area(value: Any) -> tuple[float | None, float | None]:
-    area = _obj(value)
-    if not isinstance(area, dict) or set(area) - {"min", "max"}:
-        raise InputError("'area_ha' must be an object with 'min' and/or 'max'.", field="area_ha")
-    amin = _number(area.get("min"), "area_ha.min", optional=True, upper=1e6)
-    amax = _number(area.get("max"), "area_ha.max", optional=True, upper=1e6)
-    if amin is not None and amax is not None and amin > amax:
-        raise InputError("'area_ha.min' is larger than 'area_ha.max'.", field="area_ha")
-    return amin, amax
+# --- a refusal in words ---------------------------------------------------------------------
+
+MESSAGES = {
+    "json": gettext_noop("The request is not valid JSON."),
+    "nested": gettext_noop("The request is nested too deeply."),
+    "request": gettext_noop("The request must be a JSON object."),
+    "unknown": gettext_noop("Unknown field(s): %(fields)s."),
+    "object": gettext_noop("'%(field)s' must be an object with any of: %(keys)s."),
+    "number": gettext_noop("'%(field)s' must be a number from %(low)s to %(high)s."),
+    "integer": gettext_noop("'%(field)s' must be an integer from %(low)s to %(high)s."),
+    "sector": gettext_noop("'sector' must be an OKED code such as C25 or C25.11."),
+    "rail_spur": gettext_noop("'rail_spur' must be true or false."),
+    "hazard_class": gettext_noop("'hazard_class' must be an integer from 1 (most hazardous) "
+                                 "to 5."),
+    "start_by": gettext_noop("'start_by' must be a date YYYY-MM-DD."),
+    "area_order": gettext_noop("'%(field)s' is larger than '%(other)s'."),
+    "weights": gettext_noop("At least one weight must be positive."),
+}
 
 
-def _needs(value: Any) -> dict[str, float]:
-    """The non-zero needs, by utility kind."""
-    raw_needs = _obj(value)
-    if not isinstance(raw_needs, dict):
-        raise InputError("'needs' must be an object.", field="needs")
-    bad = sorted(set(raw_needs) - set(NEED_KEYS))
-    if bad:
-        raise InputError(f"Unknown need(s): {', '.join(map(str, bad))[:200]}; expected "
-                         f"{', '.join(NEED_KEYS)}.", field="needs")
-    needs = {}
-    for key, raw in raw_needs.items():
-        v = _number(raw, f"needs.{key}", upper=MAX_NEED)
-        if v > 0:
-            needs[NEED_KEYS[key]] = v
-    return needs
+def field_info(path: tuple[str, ...]) -> tuple[type[BaseModel], FieldInfo | None]:
+    """The model holding the field at ``path`` (names from :class:`MatchRequest` down) and the
+    field (None for the model itself)."""
+    model: type[BaseModel] = MatchRequest
+    info = None
+    for name in path:
+        if info is not None:
+            model = info.annotation  # type: ignore[assignment]
+        info = model.model_fields.get(name)
+        if info is None:
+            break
+    return model, info
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        day = dt.date.fromisoformat(str(value)[:10]) if isinstance(value, str) else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise InputError("'start_by' must be a date YYYY-MM-DD.", field="start_by")
-    return day
+def bounds(path: tuple[str, ...]) -> tuple[float | None, float | None]:
+    """The smallest and largest value the number at ``path`` may take."""
+    low = high = None
+    for m in field_info(path)[1].metadata:
+        low = getattr(m, "ge", low)
+        high = getattr(m, "le", high)
+    return low, high
 
 
-def _weights(value: Any) -> dict[str, float]:
-    weights = dict(DEFAULT_WEIGHTS)
-    raw_w = _obj(value)
-    if not isinstance(raw_w, dict) or set(raw_w) - set(CRITERIA):
-        raise InputError(f"'weights' may have {', '.join(CRITERIA)}.", field="weights")
-    for k, v in raw_w.items():
-        weights[k] = _number(v, f"weights.{k}", upper=1000)
-    if sum(weights.values()) <= 0:
-        raise InputError("At least one weight must be positive.", field="weights")
-    return weights
-
-
-def _obj(value: Any) -> Any:
-    """``None`` (absent) as an empty object; anything else as given, for the caller to check."""
-    return {} if value is None else value
-
-
-def _number(value: Any, name: str, *, optional: bool = False, upper: float = 1e9) -> Any:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"'{name}' must be a number.", field=name)
-    v = float(value)
-    if not math.isfinite(v) or v < 0 or v > upper:
-        raise InputError(f"'{name}' must be a number from 0 to {upper:,.0f}.", field=name)
-    return v
+def refusal(errors: list[dict[str, Any]]) -> InputError:
+    """The first of pydantic's ``errors`` as an :class:`InputError` in our words."""
+    e = errors[0]
+    path = tuple(str(p) for p in e["loc"])
+    name = ".".join(path)
+    if not path:
+        if e["type"] == "value_error":  # the request's own check: the area's order
+            return InputError(MESSAGES["area_order"], field="area_ha",
+                              params={"field": "area_ha.min", "other": "area_ha.max"})
+        return InputError(MESSAGES["request"])
+    if path[0] in ("sector", "rail_spur", "hazard_class", "start_by"):
+        return InputError(MESSAGES[path[0]], field=path[0])
+    if e["type"] == "extra_forbidden" and len(path) == 1:
+        unknown = sorted({str(x["loc"][0])[:100] for x in errors if x["type"] == "extra_forbidden"
+                          and len(x["loc"]) == 1})[:20]
+        return InputError(MESSAGES["unknown"], params={"fields": ", ".join(unknown)[:200]},
+                          details={"unknown": unknown})
+    if path == ("weights",) and e["type"] == "value_error":
+        return InputError(MESSAGES["weights"], field="weights")
+    model, info = field_info(path)
+    if info is None or isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+        field = name if info is not None else ".".join(path[:-1])
+        keys = (info.annotation if info is not None else model).model_fields
+        return InputError(MESSAGES["object"], field=field,
+                          params={"field": field, "keys": ", ".join(keys)})
+    low, high = bounds(path)
+    kind = "integer" if info.annotation is int else "number"
+    return InputError(MESSAGES[kind], field=name,
+                      params={"field": name, "low": f"{low:,.0f}", "high": f"{high:,.0f}"})

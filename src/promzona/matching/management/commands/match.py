@@ -40,18 +40,12 @@ class Command(BaseCommand):
         if len(raw) > MAX_BYTES:
             raise CommandError(f"{path} is larger than {MAX_BYTES:,} bytes.")
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path} is not valid JSON: {exc}") from exc
-        except RecursionError as exc:
-            raise CommandError(f"{path} is nested too deeply to be a request.") from exc
-        try:
-            req = MatchRequest.parse(data)
+            req = MatchRequest.parse_json(raw)
             today = timezone.localdate()
             if opts["today"]:
                 today = timezone.datetime.fromisoformat(opts["today"]).date()
         except PromzonaError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(f"{path}: {exc.message}") from exc
         except ValueError as exc:
             raise CommandError(f"--today: {exc}") from exc
         if today.year not in YEARS:
