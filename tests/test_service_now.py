@@ -53,6 +53,14 @@ def _colleague_invite(demo, tmp_path):
     return "user.invited"
 
 
+def _invitation_accept(demo, tmp_path):
+    token = accounts.colleague_invite(actor=_investor(), email="colleague@example.kz")
+    accounts.invitation_accept(token=token, username="at-now", password="Long-enough-2021",
+                               now=NOW)
+    assert User.objects.get(username="at-now").date_joined == NOW
+    return "user.created"
+
+
 def _application_update(demo, tmp_path):
     app = applications.application_create(
         actor=_investor(), project_name="Metal works", sector="C25",
@@ -92,20 +100,21 @@ def _source_file(demo, tmp_path):
 
 def _layer_import(demo, tmp_path):
     path = _source_file(demo, tmp_path)
-    assert geodata.layer_import(actor=None, path=path, layer="sources", zone=demo,
+    assert geodata.layer_import(actor=None, path=path, layer="utility-sources", zone=demo,
                                 now=NOW).written
     return "utilitysource.created"
 
 
 def _features_import(demo, tmp_path):
     table = read_upload(_source_file(demo, tmp_path), name=None, layer=None, crs=None)
-    assert geodata.features_import(actor=None, zone=demo, table=table, layer="sources",
+    assert geodata.features_import(actor=None, zone=demo, table=table, layer="utility-sources",
                                    now=NOW).written
     return "utilitysource.created"
 
 
 @pytest.mark.parametrize("call", [
-    _feature_delete, _user_create, _user_verify, _colleague_invite, _application_update,
+    _feature_delete, _user_create, _user_verify, _colleague_invite, _invitation_accept,
+    _application_update,
     _saved_search_delete, _notices_mark_read, _layer_import, _features_import,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_the_audit_entry_is_stamped_with_the_given_now(call, demo, tmp_path):

@@ -7,6 +7,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
 from promzona.accounts.urls import password_reset_urlpatterns
@@ -23,7 +24,7 @@ unprefixed_urlpatterns = [
     path("api/", api.urls),
     path("", include((ogc_urlpatterns, "ogc"))),
     path("news-photo/<int:pk>/<str:name>", news_views.photo, name="news-photo"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", require_GET(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("metrics", metrics, name="metrics"),
     path("brand/<slug:version>.css", web_views.brand_css, name="brand-css"),
     path("brand/logo-<slug:sha>.png", web_views.brand_logo, name="brand-logo"),

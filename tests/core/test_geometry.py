@@ -82,14 +82,26 @@ def test_distance_between_points_a_known_span_apart():
     assert geo.distance_m(a, b) == pytest.approx(1853, abs=5)
 
 
-def test_nearest_distance_picks_the_closest_target_and_zero_when_touching():
-    plot = box(75.0, 46.80, 75.001, 46.801)
+def test_plot_measures_pick_the_closest_target_and_zero_when_touching():
+    import numpy as np
+
+    plot, inside = box(75.0, 46.80, 75.001, 46.801), box(75.0002, 46.8002, 75.0004, 46.8004)
     far, near = shapely.Point(75.0, 46.82), shapely.Point(75.0005, 46.802)
-    d = geo.nearest_distance_m(plot, [far, near])
-    assert d == pytest.approx(geo.distance_m(plot, near))
-    assert d < geo.distance_m(plot, far)
-    assert geo.nearest_distance_m(plot, [shapely.Point(75.0005, 46.8005)]) == 0
-    assert geo.nearest_distance_m(plot, []) is None
+    shapes = np.array([plot, inside], dtype=object)
+    m = geo.plot_measures(shapes, [None, 100.0], {"rail": [far, near], "road": [],
+                                                  "town": [shapely.Point(75.0005, 46.8005)]},
+                          geo.metric_epsg_for(plot))
+    assert m[0].distances_m["rail"] == pytest.approx(geo.distance_m(plot, near), rel=1e-6)
+    assert m[0].distances_m["rail"] < geo.distance_m(plot, far)
+    assert m[0].distances_m["town"] == 0 and m[0].distances_m["road"] is None
+    assert m[0].computed_area_ha == pytest.approx(geo.area_ha(plot))
+    assert not m[0].area_mismatch and m[1].area_mismatch  # none declared; 100 ha declared
+
+
+def test_zone_cover_tolerates_a_metre_of_survey_noise_not_ten():
+    zone = box(75.0, 46.80, 75.01, 46.81)
+    assert geo.zone_cover(zone).covers(box(75.0, 46.80, 75.01 + 5e-6, 46.805))
+    assert not geo.zone_cover(zone).covers(box(75.0, 46.80, 75.01 + 1e-4, 46.805))
 
 
 def _circle(n, lon=75.0, lat=46.86, r=0.001):

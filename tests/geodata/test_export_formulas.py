@@ -45,6 +45,6 @@ def test_negative_numbers_written_as_text_stay_numbers(tmp_path, demo):
 
     source = UtilitySource.objects.order_by("pk").first()
     UtilitySource.objects.filter(pk=source.pk).update(operator="-12.5")
-    path = layer_export(objects=UtilitySource.objects.filter(pk=source.pk), layer="sources",
+    path = layer_export(objects=UtilitySource.objects.filter(pk=source.pk), layer="utility-sources",
                         fmt="csv", path=tmp_path / "s.csv")
     assert _row(path.read_bytes(), source.code)["operator"] == "-12.5"

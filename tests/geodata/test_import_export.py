@@ -238,7 +238,7 @@ def test_export_then_import_round_trip_loses_nothing(fmt, demo, tmp_path):
 def test_export_of_sources_and_lines_and_unknown_format(demo, tmp_path):
     from promzona.zones.models import UtilitySource
 
-    out = layer_export(objects=UtilitySource.objects.all(), layer="sources", fmt="geojson",
+    out = layer_export(objects=UtilitySource.objects.all(), layer="utility-sources", fmt="geojson",
                        path=tmp_path / "s.geojson")
     with files.opened(out) as ds:
         assert len(sandbox.read_table(ds)) == UtilitySource.objects.count()
@@ -251,7 +251,7 @@ def test_sources_import_creates_points_through_feature_save(demo, tmp_path):
     path = _write(tmp_path / "s.geojson", [shapely.Point(x0 + 0.001, y0 + 0.001)],
                   {"code": ["SRC-NEW"], "name": ["Подстанция"], "kind": ["power"],
                    "capacity": ["1000"]}, driver="GeoJSON", gtype="Point")
-    report = layer_import(actor=None, path=path, layer="sources", zone=demo)
+    report = layer_import(actor=None, path=path, layer="utility-sources", zone=demo)
     assert report.written
     from promzona.zones.models import UtilitySource
 
@@ -260,7 +260,7 @@ def test_sources_import_creates_points_through_feature_save(demo, tmp_path):
                  {"code": ["SRC-BAD"], "kind": ["plasma"], "capacity": ["1"]},
                  driver="GeoJSON", gtype="Point")
     with pytest.raises(ImportRefused):
-        layer_import(actor=None, path=bad, layer="sources", zone=demo)
+        layer_import(actor=None, path=bad, layer="utility-sources", zone=demo)
     assert not UtilitySource.objects.filter(code="SRC-BAD").exists()
 
 
@@ -411,7 +411,7 @@ def test_lines_and_zones_import_and_refusals(demo, tmp_path):
                    "kind": ["power", "power"], "status": ["planned", "planned"],
                    "planned_completion": ["2027-05-01", "01.13.2027"], "source": ["", ""]},
                   driver="GeoJSON", gtype="LineString")
-    report = layer_import(actor=None, path=path, layer="lines", zone=demo, dry_run=True)
+    report = layer_import(actor=None, path=path, layer="utility-lines", zone=demo, dry_run=True)
     assert [r.action for r in report.rows] == ["create", "refuse"]
     assert "not a date" in report.rows[1].reason
     assert not UtilityLine.objects.filter(code="PL-NEW").exists()
@@ -508,19 +508,19 @@ def test_import_cannot_move_plots_into_or_out_of_a_reservation(demo, tmp_path):
 def test_a_reservation_made_after_the_checks_is_not_undone_by_the_import(demo, tmp_path,
                                                                          monkeypatch):
     from promzona.core.errors import Conflict
-    from promzona.geodata import plot_import
+    from promzona.zones import services as zone_services
     from promzona.zones.services import plot_set_status
 
     free = Plot.objects.filter(zone=demo, status="published").order_by("code").first()
     path = _write(tmp_path / "n.gpkg", [free.shape()], {"code": [free.code], "name": ["new"]},
                   driver="GPKG")
-    real = plot_import._derive
+    real = zone_services.plots_derive
 
-    def reserve_meanwhile(*args):
+    def reserve_meanwhile(*args, **kwargs):
         plot_set_status(actor=None, plot=Plot.objects.get(pk=free.pk), status="reserved")
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(plot_import, "_derive", reserve_meanwhile)
+    monkeypatch.setattr(zone_services, "plots_derive", reserve_meanwhile)
     with pytest.raises(Conflict, match="reserved or released meanwhile"):
         layer_import(actor=None, path=path, layer="plots", zone=demo)
     free.refresh_from_db()
@@ -576,13 +576,13 @@ def test_sources_import_refuses_repeated_codes_and_a_kind_change_in_use(demo, tm
     twice = _write(tmp_path / "twice.geojson", pts,
                    {"code": ["ZZ-7", "ZZ-7"], "kind": ["power", "water"],
                     "capacity": ["10", "20"]}, driver="GeoJSON", gtype="Point")
-    rows = layer_import(actor=None, path=twice, layer="sources", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=twice, layer="utility-sources", zone=demo, dry_run=True).rows
     assert rows[1].action == "refuse" and "repeats row 1" in rows[1].reason
     fed = UtilitySource.objects.filter(zone=demo, lines__isnull=False).distinct().first()
     other = "water" if fed.kind != "water" else "power"
     change = _write(tmp_path / "kind.geojson", [fed.shape()],
                     {"code": [fed.code], "kind": [other], "capacity": [str(fed.capacity)]},
                     driver="GeoJSON", gtype="Point")
-    rows = layer_import(actor=None, path=change, layer="sources", zone=demo, dry_run=True).rows
+    rows = layer_import(actor=None, path=change, layer="utility-sources", zone=demo, dry_run=True).rows
     assert rows[0].action == "refuse" and "kind cannot change" in rows[0].reason
     assert UtilitySource.objects.get(pk=fed.pk).kind == fed.kind

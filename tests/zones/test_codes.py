@@ -63,7 +63,7 @@ def test_sources_and_lines_import_refuse_the_code(code, demo, tmp_path):
                   [shapely.LineString([(x0 + 0.001, y0 + 0.0001), (x1 - 0.001, y0 + 0.0001)])],
                   {"code": [code], "kind": ["power"], "status": ["existing"]},
                   driver="GeoJSON", gtype="LineString")
-    for path, layer in ((src, "sources"), (line, "lines")):
+    for path, layer in ((src, "utility-sources"), (line, "utility-lines")):
         report = layer_import(actor=None, path=path, layer=layer, zone=demo, dry_run=True)
         assert report.rows[0].action == "refuse" and "Latin or Cyrillic" in report.rows[0].reason
     assert not UtilitySource.objects.filter(code=code).exists()

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from promzona.accounts.types import Actor
 from promzona.audit.models import AuditEntry
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
@@ -71,7 +72,7 @@ def _send(subject: str, body: str, to: str, *, now: dt.datetime | None = None) -
     mail_enqueue(to=[to], subject=subject, body=body, now=now)
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: Actor) -> None:
     """Zone office staff decide; ``actor=None`` is the system (the demo loader, commands)."""
     if actor is not None and not getattr(actor, "is_zone_staff", False):
         raise Forbidden(_("Only zone office staff may do this."))
@@ -209,7 +210,7 @@ def _send_verification(user: User) -> None:
           % {"url": _verify_link(user)}, user.email)
 
 
-def _join_request_open(*, actor: Any, user: User, organisation_name: str, country: str,
+def _join_request_open(*, actor: Actor, user: User, organisation_name: str, country: str,
                        number: str, now: dt.datetime) -> JoinRequest:
     request = JoinRequest(user=user, organisation_name=organisation_name.strip(),
                           country=country, number=number, created_at=now,
@@ -313,7 +314,7 @@ def join_request_create(*, actor: User, organisation_name: str, country: str, nu
                               country=country, number=number, now=now or timezone.now())
 
 
-def _decided(actor: Any, request: JoinRequest) -> tuple[JoinRequest, User]:
+def _decided(actor: Actor, request: JoinRequest) -> tuple[JoinRequest, User]:
     """Lock a pending request and its user (staff only)."""
     _require_staff(actor)
     request = JoinRequest.objects.select_for_update().get(pk=request.pk)
@@ -425,10 +426,11 @@ def invitation_read(token: str) -> tuple[Organisation, str]:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, username: str, password: str) -> User:
+def invitation_accept(*, token: str, username: str, password: str,
+                      now: dt.datetime | None = None) -> User:
     """A confirmed member's invitation is the proof: the colleague joins at once."""
     org, email = invitation_read(token)
     if User.objects.filter(email__iexact=email, organisation=org).exists():
         raise Conflict(_("This invitation has been used already."))
     return user_create(actor=None, username=username, password=password, role=Role.INVESTOR,
-                       email=email, organisation=org)
+                       email=email, organisation=org, now=now)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -71,9 +72,10 @@ def register(request):
         "you; then you can apply for plots."))
 
 
+@require_GET
 def verify(request, token: str):
     try:
-        user = services.user_verify(token=token)
+        user = services.user_verify(token=token, now=timezone.now())
     except (InputError, Forbidden) as exc:
         return render(request, "accounts/message.html",
                       {"title": _("Link not valid"), "text": message_of(exc)},
@@ -109,6 +111,8 @@ def verify_resend(request):
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, rate-limited per address and per email (it sends mail)."""
 
+    http_method_names = ["get", "post"]
+
     template_name = "accounts/password_reset_form.html"
     form_class = OutboxPasswordResetForm
 
@@ -138,6 +142,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change for a logged-in user, through the same audited service."""
 
+    http_method_names = ["get", "post"]
+
     def form_valid(self, form):
         user = services.user_password_set(user=form.user,
                                           password=form.cleaned_data["new_password1"],
@@ -159,7 +165,7 @@ def invite(request):
         if refused:
             return refused
         services.colleague_invite(
-            actor=request.user, email=form.cleaned_data["email"])
+            actor=request.user, email=form.cleaned_data["email"], now=timezone.now())
         messages.success(request, _("Invitation sent."))
         return redirect("accounts:invite")
     return _form_page(request, form, title, button)
@@ -176,7 +182,8 @@ def join(request, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_accept(token=token, username=form.cleaned_data["username"],
-                                       password=form.cleaned_data["password1"])
+                                       password=form.cleaned_data["password1"],
+                                       now=timezone.now())
         except Conflict as exc:
             return render(request, "accounts/message.html",
                           {"title": _("Link not valid"), "text": message_of(exc)}, status=409)

@@ -14,6 +14,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core.errors import InputError, NotFound
 
@@ -32,7 +33,7 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: Any, name: str = "", now: dt.datetime | None = None) -> str:
+def token_create(*, actor: Actor, user: Any, name: str = "", now: dt.datetime | None = None) -> str:
     """Issue a token for ``user`` and return it; it cannot be recovered later."""
     longest = ApiToken._meta.get_field("name").max_length
     if len(name) > longest:
@@ -48,7 +49,7 @@ def token_create(*, actor: Any, user: Any, name: str = "", now: dt.datetime | No
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token_id: int, now: dt.datetime | None = None) -> ApiToken:
+def token_revoke(*, actor: Actor, token_id: int, now: dt.datetime | None = None) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).first()
     if token is None:
         raise NotFound("No active token with that id.")

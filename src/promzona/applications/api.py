@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from promzona.api.auth import REQUIRED_AUTH
@@ -154,8 +155,8 @@ def application_update(request, application_id: int, payload: ApplicationPatch):
     """Edit a draft (the applicant only): only the fields sent change."""
     app = application_get(user=request.auth, pk=application_id)
     return _application(services.application_update(
-        actor=request.auth, application=app, **payload.model_dump(exclude_unset=True)
-    ))
+        actor=request.auth, application=app, now=timezone.now(),
+        **payload.model_dump(exclude_unset=True)))
 
 
 TRANSITIONS = ("submit", "start_review", "approve", "reject", "withdraw")

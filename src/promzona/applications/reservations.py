@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from promzona import l10n
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
 from promzona.zones import services as zone_services
@@ -48,7 +49,7 @@ def _needed_sources(plot: Plot, app: Application, *, today: dt.date) -> list[tup
 
 
 def plot_reserve(
-    *, actor: Any, plot: Plot, application: Application, expires_at: dt.datetime | None = None,
+    *, actor: Actor, plot: Plot, application: Application, expires_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> Reservation:
     """Staff reserve a published plot for an application and commit its needs on each source
@@ -111,7 +112,7 @@ def plot_reserve(
     return reservation
 
 
-def reservation_end(*, actor, reservation: Reservation, status: str, now,
+def reservation_end(*, actor: Actor, reservation: Reservation, status: str, now,
                      held: str = Reservation.Status.ACTIVE) -> bool:
     """End a reservation that is ``held`` (active, or an allocation) as released or expired:
     its capacity is released and its plot offered again; False when it was no longer held."""
@@ -142,7 +143,7 @@ def reservation_end(*, actor, reservation: Reservation, status: str, now,
 
 
 @transaction.atomic
-def reservation_release(*, actor, reservation: Reservation, now=None) -> Reservation:
+def reservation_release(*, actor: Actor, reservation: Reservation, now=None) -> Reservation:
     """Staff release an active reservation: capacity freed, plot published again."""
     require_reviewer(actor)
     locked(reservation.application)
@@ -153,7 +154,7 @@ def reservation_release(*, actor, reservation: Reservation, now=None) -> Reserva
 
 
 @transaction.atomic
-def allocation_release(*, actor, reservation: Reservation, now=None) -> Reservation:
+def allocation_release(*, actor: Actor, reservation: Reservation, now=None) -> Reservation:
     """End an allocation (an investor project terminated): its capacity is released and the
     plot is offered again. Staff only; the approved application stays approved."""
     require_reviewer(actor)

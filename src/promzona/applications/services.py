@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.core.filenames import safe_filename
@@ -85,7 +86,7 @@ def _sector(value: Any) -> Sector:
     return sector
 
 
-def _preferred_plots(actor: Any, plot_ids: Any) -> list[Plot]:
+def _preferred_plots(actor: Actor, plot_ids: Any) -> list[Plot]:
     if plot_ids is None:
         return []
     if not isinstance(plot_ids, (list, tuple)) or len(plot_ids) > MAX_PREFERRED_PLOTS:
@@ -118,7 +119,7 @@ def _set_preferred(app: Application, plots: list[Plot]) -> None:
 @transaction.atomic
 def application_create(  # noqa: PLR0913 - the application's fields, keyword-only, as the form and API send them
     *,
-    actor: Any,
+    actor: Actor,
     project_name: str,
     sector: Any,
     investment_kzt: Any,
@@ -150,7 +151,7 @@ def application_create(  # noqa: PLR0913 - the application's fields, keyword-onl
 
 
 @transaction.atomic
-def application_update(*, actor: Any, application: Application, now: dt.datetime | None = None,
+def application_update(*, actor: Actor, application: Application, now: dt.datetime | None = None,
                        **fields: Any) -> Application:
     """Edit a draft; ``fields`` among :data:`EDITABLE_FIELDS` and ``preferred_plots``."""
     app = locked(application)
@@ -183,7 +184,7 @@ def application_update(*, actor: Any, application: Application, now: dt.datetime
 
 
 def _transition(
-    *, actor: Any, application: Application, allowed_from: tuple[str, ...], to: str,
+    *, actor: Actor, application: Application, allowed_from: tuple[str, ...], to: str,
     comment: str, now: dt.datetime | None,
 ) -> Application:
     """Move ``application`` to ``to`` (caller holds the row lock and checked the role)."""
@@ -217,7 +218,7 @@ def _comment(comment: Any) -> str:
 
 
 @transaction.atomic
-def application_submit(*, actor, application, comment="", now=None) -> Application:
+def application_submit(*, actor: Actor, application, comment="", now=None) -> Application:
     app = locked(application)
     require_member(actor, app)
     zone_services.validated(app, exclude=["organisation", "created_by"])
@@ -227,7 +228,7 @@ def application_submit(*, actor, application, comment="", now=None) -> Applicati
 
 
 @transaction.atomic
-def application_start_review(*, actor, application, comment="", now=None) -> Application:
+def application_start_review(*, actor: Actor, application, comment="", now=None) -> Application:
     require_reviewer(actor)
     app = locked(application)
     return _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["start_review"],
@@ -235,7 +236,7 @@ def application_start_review(*, actor, application, comment="", now=None) -> App
 
 
 @transaction.atomic
-def application_approve(*, actor, application, comment="", now=None) -> Application:
+def application_approve(*, actor: Actor, application, comment="", now=None) -> Application:
     """Approve; the application's active reservation becomes an allocation (plot allocated)."""
     require_reviewer(actor)
     now = now or timezone.now()
@@ -265,13 +266,13 @@ def application_approve(*, actor, application, comment="", now=None) -> Applicat
     return app
 
 
-def _end_active_reservations(*, actor, app: Application, status: str, now) -> None:
+def _end_active_reservations(*, actor: Actor, app: Application, status: str, now) -> None:
     for reservation in app.reservations.filter(status=Reservation.Status.ACTIVE):
         reservation_end(actor=actor, reservation=reservation, status=status, now=now)
 
 
 @transaction.atomic
-def application_reject(*, actor, application, comment, now=None) -> Application:
+def application_reject(*, actor: Actor, application, comment, now=None) -> Application:
     """Reject with a reason; an active reservation is released."""
     require_reviewer(actor)
     text = _comment(comment)
@@ -286,7 +287,7 @@ def application_reject(*, actor, application, comment, now=None) -> Application:
 
 
 @transaction.atomic
-def application_withdraw(*, actor, application, comment="", now=None) -> Application:
+def application_withdraw(*, actor: Actor, application, comment="", now=None) -> Application:
     """The investor withdraws; an active reservation is released."""
     now = now or timezone.now()
     app = locked(application)
@@ -298,7 +299,7 @@ def application_withdraw(*, actor, application, comment="", now=None) -> Applica
 
 
 @transaction.atomic
-def comment_add(*, actor, application, body, now=None) -> Comment:
+def comment_add(*, actor: Actor, application, body, now=None) -> Comment:
     """A free comment by the applicant's users or by staff."""
     if not is_reviewer(actor):
         require_member(actor, application)
@@ -313,7 +314,7 @@ def comment_add(*, actor, application, body, now=None) -> Comment:
 
 
 @transaction.atomic
-def attachment_add(*, actor, application, upload, now=None) -> Attachment:
+def attachment_add(*, actor: Actor, application, upload, now=None) -> Attachment:
     """Attach a PDF, DOCX, XLSX, PNG or JPEG of at most 20 MB, its type read from its bytes."""
     if not is_reviewer(actor):
         require_member(actor, application)

@@ -127,7 +127,7 @@ def application_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(actor=request.user, application=app,
-                                        **form.service_fields())
+                                        now=timezone.now(), **form.service_fields())
         except PromzonaError as exc:
             form_refused(form, exc)
         else:

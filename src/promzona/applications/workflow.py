@@ -4,13 +4,13 @@ comment plus email that tells the investor what happened."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from promzona.accounts.selectors import acts_for
+from promzona.accounts.types import Actor
 from promzona.core.errors import Forbidden
 from promzona.outbox.services import mail_enqueue
 
@@ -20,13 +20,13 @@ from .selectors import is_reviewer
 # --- roles ---------------------------------------------------------------------------------
 
 
-def require_member(actor: Any, app: Application) -> None:
+def require_member(actor: Actor, app: Application) -> None:
     """Only an investor of the application's organisation acts for it."""
     if not acts_for(actor, app.organisation_id):
         raise Forbidden(_("Only the applicant organisation's users may do this."))
 
 
-def require_reviewer(actor: Any) -> None:
+def require_reviewer(actor: Actor) -> None:
     if not is_reviewer(actor):
         raise Forbidden(_("Only zone office staff may do this."))
 
@@ -45,7 +45,7 @@ def site_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def notify(*, actor: Any, app: Application, transition: str, body: str, now: dt.datetime) -> None:
+def notify(*, actor: Actor, app: Application, transition: str, body: str, now: dt.datetime) -> None:
     """A comment the investor sees, and an email to the organisation's users after commit."""
     author = actor if getattr(actor, "is_authenticated", False) else None
     Comment.objects.create(

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from promzona.accounts.types import Actor
 from promzona.bulk import insert_rows
 
 from .models import AuditEntry
@@ -80,13 +81,13 @@ def _in_transaction(name: str) -> None:
         raise RuntimeError(f"{name} must be called inside the service's transaction")
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     before: dict[str, Any] | None = None,
@@ -104,7 +105,7 @@ def audit_record(
 
 def audit_bulk_record(
     *,
-    actor: Any,
+    actor: Actor,
     entries: list[tuple[str, models.Model, dict[str, Any] | None, dict[str, Any] | None]],
     now: dt.datetime | None = None,
     batch_size: int = 2000,

@@ -27,6 +27,8 @@ POINT = ("Point",)
 #: Most vertices one geometry may have, on every input path (admin, import, API): a cadastral
 #: polygon has tens to hundreds; a million would weigh megabytes on every page that shows it.
 MAX_VERTICES = 10_000
+#: Survey noise tolerated on a zone's boundary, in degrees (about a metre).
+BOUNDARY_TOLERANCE_DEG = 1e-5
 
 
 @dataclass(frozen=True)
@@ -214,16 +216,6 @@ def distance_m(a: BaseGeometry, b: BaseGeometry, *, epsg: int | None = None) -> 
     return float(project(a, epsg).distance(project(b, epsg)))
 
 
-def nearest_distance_m(origin: BaseGeometry, targets: list[BaseGeometry]) -> float | None:
-    """Distance in metres from ``origin`` to the nearest of ``targets``; ``None`` if none."""
-    if not targets:
-        return None
-    epsg = metric_epsg_for(origin)
-    o = project(origin, epsg)
-    projected = [project(t, epsg) for t in targets]
-    return float(min(shapely.distance(o, np.array(projected, dtype=object))))
-
-
 def prepare_polygon(geom: BaseGeometry | None, *, repair: bool = False) -> BaseGeometry:
     """An imported shapely geometry checked like :func:`validate_polygon`, optionally repaired.
 
@@ -329,3 +321,39 @@ def nearest_distances_m(origins: np.ndarray, targets: list[BaseGeometry], epsg: 
     for t in targets:
         best = np.minimum(best, shapely.distance(o, project(t, epsg)))
     return best
+
+
+def zone_cover(zone: BaseGeometry) -> BaseGeometry:
+    """The zone widened by :data:`BOUNDARY_TOLERANCE_DEG`: a plot lies inside its zone when this
+    covers it (build it once to check many plots)."""
+    return zone.buffer(BOUNDARY_TOLERANCE_DEG)
+
+
+@dataclass(frozen=True)
+class PlotMeasures:
+    """What a plot's shape gives: its area, whether the declared area is off by more than 5%,
+    and the distance in metres to the nearest target of each kind (``None`` without one)."""
+
+    computed_area_ha: float
+    area_mismatch: bool
+    distances_m: dict[str, float | None]
+
+
+def plot_measures(shapes: np.ndarray, declared_ha: list[float | None],
+                  targets: dict[str, list[BaseGeometry]], epsg: int,
+                  computed_ha: np.ndarray | None = None) -> list[PlotMeasures]:
+    """The :class:`PlotMeasures` of each shape (vectorised; distances measured in ``epsg``;
+    ``computed_ha``: the areas when the caller has measured them already).
+
+    >>> sq = shapely.box(10.0, 50.0, 10.001, 50.001)
+    >>> m, = plot_measures(np.array([sq], dtype=object), [8.0], {"rail": []}, 32632)
+    >>> round(m.computed_area_ha, 1), m.area_mismatch, m.distances_m
+    (0.8, True, {'rail': None})
+    """
+    computed = areas_ha(shapes) if computed_ha is None else computed_ha
+    dists = {kind: nearest_distances_m(shapes, found, epsg) for kind, found in targets.items()}
+    return [
+        PlotMeasures(float(computed[i]), area_mismatch(declared_ha[i], float(computed[i])),
+                     {k: None if np.isnan(d[i]) else float(d[i]) for k, d in dists.items()})
+        for i in range(len(shapes))
+    ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 
 from . import selectors
@@ -18,7 +18,7 @@ from .models import Snapshot
 
 
 @transaction.atomic
-def snapshots_take(*, actor: Any, days: Sequence[dt.date], now: dt.datetime | None = None) -> int:
+def snapshots_take(*, actor: Actor, days: Sequence[dt.date], now: dt.datetime | None = None) -> int:
     """Compute the figures of every zone and of all zones at the end of each of ``days`` from
     the records and store them (replacing what was stored for those days); returns how many.
     Names are stored in the site's language; the trend charts read only the numbers."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from promzona.accounts.models import Role, User
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core import richtext
 from promzona.core.errors import Forbidden, InputError, RateLimited
@@ -116,7 +116,7 @@ def _mail(enquiry: Enquiry, link: Callable[[Enquiry], str] | None, now: dt.datet
 
 
 @transaction.atomic
-def enquiry_submit(*, actor: Any, enquiry: Enquiry, token: str, honeypot: str,
+def enquiry_submit(*, actor: Actor, enquiry: Enquiry, token: str, honeypot: str,
                    now: dt.datetime, link: Callable[[Enquiry], str] | None = None) -> Enquiry:
     """Store ``enquiry`` (unsaved; its sender's ``address`` set by the caller) and mail it to
     its contact, or refuse it with the reason and store nothing.
@@ -140,7 +140,7 @@ def enquiry_submit(*, actor: Any, enquiry: Enquiry, token: str, honeypot: str,
 
 
 @transaction.atomic
-def enquiry_mark(*, actor: Any, enquiry: Enquiry, status: str, note: str = "",
+def enquiry_mark(*, actor: Actor, enquiry: Enquiry, status: str, note: str = "",
                  now: dt.datetime) -> Enquiry:
     """The zone office marks an enquiry answered or spam (or new again), with a note."""
     if not getattr(actor, "is_zone_staff", False):

@@ -30,9 +30,9 @@ PLOT_EXPORT_FIELDS = [
 ]
 LAYER_EXPORT_FIELDS = {
     "plots": PLOT_EXPORT_FIELDS,
-    "sources": ["code", "name_ru", "name_kk", "name_en", "kind", "capacity", "committed",
+    "utility-sources": ["code", "name_ru", "name_kk", "name_en", "kind", "capacity", "committed",
                 "tariff_kzt", "operator"],
-    "lines": ["code", "name", "kind", "status", "planned_completion",
+    "utility-lines": ["code", "name", "kind", "status", "planned_completion",
               "connection_fixed_cost_kzt", "connection_cost_per_km_kzt", "connection_lead_days"],
     "zones": ["slug", "name_ru", "name_kk", "name_en", "kind", "status", "municipality"],
 }
@@ -82,8 +82,8 @@ def layer_export(*, objects, layer: str, fmt: str, path: Path) -> Path:
         out_name = SHP_NAMES.get(n, n) if fmt == "shp" else n
         columns[out_name] = np.array(vals, dtype=object)
     geoms = np.array([o.shape() for o in objs], dtype=object)
-    kinds = {"plots": "MultiPolygon", "zones": "MultiPolygon", "sources": "Point",
-             "lines": "MultiLineString"}
+    kinds = {"plots": "MultiPolygon", "zones": "MultiPolygon", "utility-sources": "Point",
+             "utility-lines": "MultiLineString"}
     gtype = kinds[layer]
     if gtype == "MultiPolygon" and len(geoms):
         geoms = np.array([g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g])

@@ -15,8 +15,9 @@ from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.numbers import whole_number
-from promzona.zones.models import Plot, UtilityLine, UtilitySource
-from promzona.zones.selectors import plots_visible_to, zones_visible_to
+from promzona.zones.models import Plot
+
+from .selectors import layer_objects
 
 
 def _num(v: Decimal | None) -> float | None:
@@ -37,15 +38,11 @@ class Layer:
     filters: tuple[str, ...]  # property filters accepted (query name -> ORM lookup below)
 
     def queryset(self, user: Any) -> QuerySet:
-        if self.name == "plots":
-            return plots_visible_to(user).order_by("pk")
-        if self.name == "zones":
-            return zones_visible_to(user).order_by("pk")
-        if self.name == "utility-sources":
-            return UtilitySource.objects.order_by("pk")
-        return UtilityLine.objects.order_by("pk")
+        return layer_objects(self.name, user=user).order_by("pk")
 
 
+#: The collections of the JSON API and the OGC API, one per name of
+#: :data:`promzona.core.geodata.layers.LAYERS`.
 LAYERS: dict[str, Layer] = {
     "zones": Layer(
         "zones", _("Zones"), _("Industrial zones and their boundaries."),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core.errors import InputError, PromzonaError
 from promzona.zones.models import Zone
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 S = ImportJob.Status
 
 
-def import_job_start(*, actor: Any, token: str, preview: dict[str, Any],
+def import_job_start(*, actor: Actor, token: str, preview: dict[str, Any],
                      now: dt.datetime | None = None) -> ImportJob:
     """Queue the import of upload ``token`` as previewed (``preview``: the dry run's choices);
     the worker runs it after commit."""
@@ -71,7 +72,8 @@ def import_job_run(job_id: int, *, now: dt.datetime | None = None) -> str:
             actor=job.user, path=path, name=job.name, layer=job.layer,
             zone=Zone.objects.filter(slug=opts["zone"]).first() if opts["zone"] else None,
             crs=opts["crs"] or None, repair=bool(opts["repair"]), mapping=opts["mapping"],
-            source_layer=opts["source_layer"], progress=progress, on_total=on_total).as_dict()
+            source_layer=opts["source_layer"], progress=progress, on_total=on_total,
+            now=now).as_dict()
     except ImportRefused as exc:
         status, report = S.REFUSED, exc.report.as_dict()
     except PromzonaError as exc:

@@ -7,8 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from promzona.ops.models import Job
 
-class ImportJob(models.Model):
+
+class ImportJob(Job):
     """One confirmed import of an uploaded file; progress is on disk while it runs
     (:func:`promzona.geodata.uploads.progress_read`), the report here once it ends."""
 
@@ -27,18 +29,10 @@ class ImportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     report = models.JSONField(_("report"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} → {self.layer}"
-
-    @property
-    def finished(self) -> bool:
-        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)

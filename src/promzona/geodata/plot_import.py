@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_bulk_record, audit_record, changed, snapshot
 from promzona.bulk import insert_many
 from promzona.core import geometry as geo
@@ -24,7 +25,7 @@ from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
 from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
 from promzona.zones import services as zone_services
-from promzona.zones.models import MapFeature, Plot, Sector, Zone
+from promzona.zones.models import Plot, Sector, Zone
 from promzona.zones.models.version import data_changed
 
 from .preview import area_warner, drawable
@@ -40,7 +41,7 @@ from .rows import (
 
 
 def plots_import(
-    *, actor: Any, zone: Zone, table: files.Table, mapping: dict[str, str] | None = None,
+    *, actor: Actor, zone: Zone, table: files.Table, mapping: dict[str, str] | None = None,
     dry_run: bool = False, repair: bool = False, progress: Progress = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:
@@ -65,7 +66,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _plots_import(
-    *, actor: Any, zone: Zone, table: files.Table, mapping: dict[str, str] | None,
+    *, actor: Actor, zone: Zone, table: files.Table, mapping: dict[str, str] | None,
     dry_run: bool, repair: bool, progress: Progress, now: dt.datetime | None,
 ) -> ImportReport:
     spec = LAYER_FIELDS["plots"]
@@ -108,8 +109,8 @@ def _plots_import(
         if not dry_run:
             raise ImportRefused(report)
         return report
-    _derive(zone, [plots[i] for i in ok], np.array([shapes[i] for i in ok], dtype=object),
-            check.areas[ok])
+    zone_services.plots_derive(zone, [plots[i] for i in ok], [shapes[i] for i in ok],
+                               computed_ha=check.areas[ok])
     try:
         _write_plots(actor=actor, zone=zone, report=report,
                      items=[(plots[i], sectors[i], report.rows[i].action) for i in ok], now=now)
@@ -149,7 +150,7 @@ class _PlotRows:
         shapes = np.array([self.shapes[i] for i in good], dtype=object)
         self.covered = np.ones(n, dtype=bool)
         if self.zone.geometry and good:
-            self.covered[good] = shapely.covers(self.zone.shape().buffer(1e-5), shapes)
+            self.covered[good] = shapely.covers(geo.zone_cover(self.zone.shape()), shapes)
         self.areas = np.full(n, np.nan)
         self.areas[good] = geo.areas_ha(shapes)
         self.bounds = np.full((n, 4), np.nan)
@@ -274,30 +275,6 @@ def _report_overlaps(zone, report, ok, shapes, plots, existing) -> None:
         report.rows[ok[a]].warnings.append(f"overlaps plot {labels[b]}")
 
 
-def _derive(zone: Zone, plots: list[Plot], shapes: np.ndarray, computed: np.ndarray) -> None:
-    """Computed areas (given), mismatch flags and distances, vectorised over all plots."""
-    if not plots:
-        return
-    epsg = geo.metric_epsg_for(zone.shape()) if zone.geometry else geo.metric_epsg_for(shapes[0])
-    by_kind: dict[str, list] = {}
-    for f in MapFeature.objects.filter(zone=zone):
-        by_kind.setdefault(f.kind, []).append(f.shape())
-    dists = {
-        attr: geo.nearest_distances_m(shapes, by_kind.get(kind, []), epsg)
-        for attr, kind in (("dist_rail_m", MapFeature.Kind.RAIL),
-                           ("dist_road_m", MapFeature.Kind.ROAD),
-                           ("dist_airport_m", MapFeature.Kind.AIRPORT),
-                           ("dist_town_centre_m", MapFeature.Kind.TOWN_CENTRE))
-    }
-    for i, plot in enumerate(plots):
-        plot.computed_area_ha = Decimal(f"{computed[i]:.4f}")
-        declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
-        plot.area_mismatch = geo.area_mismatch(declared, float(computed[i]))
-        for attr, values in dists.items():
-            v = float(values[i])
-            setattr(plot, attr, None if np.isnan(v) else v)
-
-
 UPDATE_FIELDS = [
     f.name for f in Plot._meta.concrete_fields
     if f.name not in ("id", "zone", "code", "updated_at")
@@ -305,7 +282,7 @@ UPDATE_FIELDS = [
 
 
 @transaction.atomic
-def _write_plots(*, actor, zone, report, items, now) -> None:
+def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     now = now or timezone.now()
     befores = {
         p.pk: snapshot(p) for p in Plot.objects.select_for_update()

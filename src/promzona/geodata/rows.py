@@ -12,7 +12,6 @@ from promzona.core.geodata import files
 from promzona.core.geodata.mapping import coerce
 
 BATCH = 2000
-LAYERS = ("plots", "sources", "lines", "zones")
 
 
 class ImportRefused(InputError):

@@ -10,8 +10,6 @@ from promzona.core.errors import NotFound
 from promzona.zones.models import Plot, UtilityLine, UtilitySource
 from promzona.zones.selectors import plots_visible_to, zones_visible_to
 
-LAYER_CHOICES = ("plots", "sources", "lines", "zones")
-
 
 def layer_objects(
     layer: str, *, user: Any, staff: bool = False, zone_slug: str | None = None
@@ -23,9 +21,9 @@ def layer_objects(
         qs = qs.order_by("zone__slug", "code")
     elif layer == "zones":
         qs = zones_visible_to(user).order_by("slug")
-    elif layer == "sources":
+    elif layer == "utility-sources":
         qs = UtilitySource.objects.select_related("zone").order_by("zone__slug", "code")
-    elif layer == "lines":
+    elif layer == "utility-lines":
         qs = UtilityLine.objects.select_related("zone", "source").order_by("zone__slug", "code")
     else:
         raise NotFound(f"No layer {layer!s:.30}.")

@@ -14,9 +14,11 @@ import shapely
 from django.db import transaction
 from django.utils import timezone
 
+from promzona.accounts.types import Actor
 from promzona.core import geometry as geo
 from promzona.core.errors import InputError
 from promzona.core.geodata import files
+from promzona.core.geodata.layers import layer_name
 from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
 from promzona.geodata.preview import drawable
 from promzona.geodata.uploads import read_upload
@@ -24,11 +26,11 @@ from promzona.zones import services as zone_services
 from promzona.zones.models import UtilityLine, UtilitySource, Zone
 
 from .plot_import import plots_import
-from .rows import LAYERS, ImportRefused, ImportReport, Progress, RowResult, assign, mapped_values
+from .rows import ImportRefused, ImportReport, Progress, RowResult, assign, mapped_values
 
 
 def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the command's flags)
-    *, actor: Any, path: Path, layer: str, zone: Zone | None, name: str | None = None,
+    *, actor: Actor, path: Path, layer: str, zone: Zone | None, name: str | None = None,
     dry_run: bool = False, crs: str | None = None, repair: bool = False,
     mapping: dict[str, str] | None = None, progress: Progress = None,
     on_total: Callable[[int], None] | None = None, source_layer: str | None = None,
@@ -36,9 +38,7 @@ def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the comm
 ) -> ImportReport:
     """Read ``path`` safely and import the rows of its ``source_layer`` (needed when it has
     several) into ``layer`` of ``zone``."""
-    if layer not in LAYERS:
-        raise InputError(f"Unknown layer {layer!s:.20}; use one of {', '.join(LAYERS)}.",
-                         field="layer")
+    layer = layer_name(layer)
     if layer != "zones" and zone is None:
         raise InputError("Name the zone to import into.", field="zone")
     table = read_upload(Path(path), name=name, layer=source_layer, crs=crs)
@@ -52,8 +52,9 @@ def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the comm
                            dry_run=dry_run, progress=progress, now=now)
 
 
-MODELS = {"sources": UtilitySource, "lines": UtilityLine, "zones": Zone}
-GEOMETRY_OK = {"sources": geo.POINT, "lines": geo.LINEAR, "zones": geo.POLYGONAL}
+MODELS = {"utility-sources": UtilitySource, "utility-lines": UtilityLine, "zones": Zone}
+GEOMETRY_OK = {"utility-sources": geo.POINT, "utility-lines": geo.LINEAR,
+               "zones": geo.POLYGONAL}
 
 
 class _Rollback(Exception):
@@ -61,7 +62,7 @@ class _Rollback(Exception):
 
 
 def features_import(
-    *, actor: Any, zone: Zone | None, table: files.Table, layer: str,
+    *, actor: Actor, zone: Zone | None, table: files.Table, layer: str,
     mapping: dict[str, str] | None = None, dry_run: bool = False, progress: Progress = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:
@@ -114,7 +115,7 @@ def _feature_row(  # noqa: PLR0913 - a row of features_import and its context
         action = "update" if obj is not None else "create"
         if obj is None:
             obj = model(**({} if layer == "zones" else {"zone": zone}))
-        if layer == "lines" and "source" in values:
+        if layer == "utility-lines" and "source" in values:
             code = values.pop("source")
             obj.source = (UtilitySource.objects.filter(zone=zone, code=code).first()
                           if code else None)

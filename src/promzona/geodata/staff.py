@@ -11,25 +11,27 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.files import FORMATS, MAX_FILE_BYTES
+from promzona.core.geodata.layers import LAYERS, OLD_NAMES, layer_name
 from promzona.core.geodata.mapping import is_field_mapping
 from promzona.web.feedback import message_of
 from promzona.zones.forms import ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
 from .export import EXPORT_FORMATS, layer_export
+from .features import LAYERS as COLLECTIONS
 from .jobs import import_job_start
 from .models import ImportJob
 from .preview import preview_map
-from .rows import LAYERS
 from .selectors import layer_objects
 from .services import MODELS, layer_import
 from .uploads import UPLOADS, imports_clean, progress_read, upload_store
@@ -41,8 +43,7 @@ CONTENT_TYPES = {
 }
 
 
-LAYER_LABELS = {"plots": gettext_lazy("Plots"), "sources": gettext_lazy("Utility sources"),
-                "lines": gettext_lazy("Utility lines"), "zones": gettext_lazy("Zones")}
+LAYER_LABELS = {name: COLLECTIONS[name].title for name in LAYERS}
 ACTION_LABELS = {"create": gettext_lazy("to create"), "update": gettext_lazy("to update"),
                  "refuse": gettext_lazy("refused")}
 LAYER_MODELS = {"plots": Plot, **MODELS}
@@ -52,7 +53,8 @@ def _report_shown(report) -> dict:
     """The import report (or a job's stored copy of it) in the page's language: actions and
     our fields by their labels."""
     data = report if isinstance(report, dict) else report.as_dict()
-    model = LAYER_MODELS[data["layer"]]
+    layer = layer_name(data["layer"])  # a job stored before the layers' names were one set
+    model = LAYER_MODELS[layer]
 
     def label(name: str) -> str:
         try:
@@ -62,7 +64,7 @@ def _report_shown(report) -> dict:
 
     return {"rows": [(r, ACTION_LABELS[r["action"]]) for r in data["rows"]],
             "fields": [(theirs, label(ours)) for ours, theirs in data["mapping"].items()],
-            "layer": LAYER_LABELS[data["layer"]]}
+            "layer": LAYER_LABELS[layer]}
 
 
 #: Imports change the inventory: zone office staff only. Exports also serve managers' reports.
@@ -138,7 +140,7 @@ def import_page(request):
                     actor=request.user, path=UPLOADS / token, name=d["file"].name,
                     layer=d["layer"], zone=d["zone"], dry_run=True, crs=d["crs"] or None,
                     repair=d["repair"], mapping=d["mapping"],
-                    source_layer=d["source_layer"] or None)
+                    source_layer=d["source_layer"] or None, now=timezone.now())
             except PromzonaError as exc:
                 ctx["error"], status = message_of(exc), 400
             else:
@@ -169,6 +171,7 @@ def import_page(request):
 
 
 @importers_only
+@require_GET
 def import_job(request, pk: int):
     """A confirmed import: waiting or running (the page reloads itself), then its report."""
     job = get_object_or_404(ImportJob, pk=pk)
@@ -190,13 +193,17 @@ def _download(objs, layer: str, fmt: str) -> HttpResponse:
 
 
 @exporters_only
+@require_GET
 def export_download(request, layer: str, fmt: str):
-    """Staff: a whole layer, drafts included."""
+    """Staff: a whole layer, drafts included (under an earlier name, a redirect)."""
+    if layer in OLD_NAMES:
+        return redirect("geodata:export", OLD_NAMES[layer], fmt, permanent=True)
     if layer not in LAYERS or fmt not in EXPORT_FORMATS:
         raise Http404
     return _download(layer_objects(layer, user=request.user, staff=True), layer, fmt)
 
 
+@require_GET
 def public_plots(request, fmt: str):
     """Everybody: the plots the caller may see (published ones for the public)."""
     if fmt not in EXPORT_FORMATS:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core.errors import Forbidden
 
@@ -28,7 +29,7 @@ def feed_hash(key: str) -> str:
 
 
 @transaction.atomic
-def feed_create(*, actor: Any, now: dt.datetime | None = None) -> str:
+def feed_create(*, actor: Actor, now: dt.datetime | None = None) -> str:
     """A new secret calendar key for ``actor`` (shown once); any earlier one is revoked."""
     if not may_use(actor):
         raise Forbidden(_("Only users who execute or control instructions have a calendar."))
@@ -41,7 +42,7 @@ def feed_create(*, actor: Any, now: dt.datetime | None = None) -> str:
 
 
 @transaction.atomic
-def feed_revoke(*, actor: Any, now: dt.datetime | None = None) -> int:
+def feed_revoke(*, actor: Actor, now: dt.datetime | None = None) -> int:
     """Revoke the actor's calendar URLs; the number revoked."""
     now = now or timezone.now()
     feeds = list(CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True))

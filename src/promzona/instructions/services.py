@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from promzona import l10n
+from promzona.accounts.types import Actor
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import instructions as rules
@@ -78,12 +79,12 @@ def _link_refs(objects: list) -> list[str]:
 # --- roles and events ----------------------------------------------------------------------
 
 
-def _require_overseer(actor: Any) -> None:
+def _require_overseer(actor: Actor) -> None:
     if not (may_use(actor) and oversees(actor)):
         raise Forbidden(_("Only zone office staff and managers may do this."))
 
 
-def _require(part: str, actor: Any, instruction: Instruction) -> None:
+def _require(part: str, actor: Actor, instruction: Instruction) -> None:
     if part == rules.CONTROLLER and not is_controller(actor, instruction):
         raise Forbidden(_("Only the instruction's controller may do this."))
     if part == rules.EXECUTOR and not is_executor(actor, instruction):
@@ -95,7 +96,7 @@ def _locked(instruction: Instruction) -> Instruction:
     return instruction
 
 
-def _event(instruction: Instruction, *, actor: Any, kind: str, now: dt.datetime,
+def _event(instruction: Instruction, *, actor: Actor, kind: str, now: dt.datetime,
            comment: str = "") -> Event:
     user = actor if getattr(actor, "is_authenticated", False) else None
     return Event.objects.create(instruction=instruction, at=now, actor=user, kind=kind,
@@ -111,7 +112,7 @@ STATE = ["status", "deadline", "on_control", "accepted_at"]
 
 @transaction.atomic
 def instruction_issue(  # noqa: PLR0913 - the instruction's fields, keyword-only, as the form and API send them
-    *, actor: Any, number: str, issued_on: dt.date, issuer: Any, title: str, executor: Any,
+    *, actor: Actor, number: str, issued_on: dt.date, issuer: Any, title: str, executor: Any,
     controller: Any, deadline: dt.date, text: str = "", issuer_person: str = "",
     parent: Any = None, executor_person: Any = None, co_executors: Any = (), links: Any = (),
     on_control: bool = True, now: dt.datetime | None = None,
@@ -149,7 +150,7 @@ def instruction_issue(  # noqa: PLR0913 - the instruction's fields, keyword-only
 
 
 @transaction.atomic
-def instruction_update(*, actor: Any, instruction: Instruction, now: dt.datetime | None = None,
+def instruction_update(*, actor: Actor, instruction: Instruction, now: dt.datetime | None = None,
                        **fields: Any) -> Instruction:
     """Edit what an instruction says (staff and managers). Its status, deadline and control
     flag change only through their own services, so each change stays dated."""
@@ -201,7 +202,7 @@ def instruction_update(*, actor: Any, instruction: Instruction, now: dt.datetime
 # --- the executor --------------------------------------------------------------------------
 
 
-def _move(instr: Instruction, *, actor: Any, transition: str, now: dt.datetime, comment: str = "",
+def _move(instr: Instruction, *, actor: Actor, transition: str, now: dt.datetime, comment: str = "",
           event: str) -> None:
     """Apply ``transition`` (the caller holds the row lock and checked the part)."""
     sources, target, _part = rules.TRANSITIONS[transition]
@@ -220,7 +221,7 @@ def _move(instr: Instruction, *, actor: Any, transition: str, now: dt.datetime, 
 
 
 @transaction.atomic
-def instruction_start(*, actor: Any, instruction: Instruction, now: dt.datetime | None = None
+def instruction_start(*, actor: Actor, instruction: Instruction, now: dt.datetime | None = None
                       ) -> Instruction:
     """The executor takes the instruction into work."""
     instr = _locked(instruction)
@@ -230,7 +231,7 @@ def instruction_start(*, actor: Any, instruction: Instruction, now: dt.datetime 
 
 
 @transaction.atomic
-def instruction_report(*, actor: Any, instruction: Instruction, text: Any, uploads: Any = (),
+def instruction_report(*, actor: Actor, instruction: Instruction, text: Any, uploads: Any = (),
                        now: dt.datetime | None = None) -> Report:
     """The executor reports what was done, with up to five documents (each checked like an
     application's attachment: its type read from its bytes, at most 20 MB)."""
@@ -264,7 +265,7 @@ def instruction_report(*, actor: Any, instruction: Instruction, text: Any, uploa
 
 
 @transaction.atomic
-def instruction_extension_request(*, actor: Any, instruction: Instruction, new_deadline: Any,
+def instruction_extension_request(*, actor: Actor, instruction: Instruction, new_deadline: Any,
                                   reason: Any, now: dt.datetime | None = None) -> Extension:
     """Ask for a later deadline with a reason. The executor's request waits for the controller;
     the controller's own extension is granted at once. Both keep the old and the new date."""
@@ -304,7 +305,7 @@ def instruction_extension_request(*, actor: Any, instruction: Instruction, new_d
 # --- the controller ------------------------------------------------------------------------
 
 
-def _decide(instr: Instruction, ext: Extension, *, actor: Any, grant: bool, comment: str,
+def _decide(instr: Instruction, ext: Extension, *, actor: Actor, grant: bool, comment: str,
             now: dt.datetime) -> None:
     ext.status = Extension.Status.GRANTED if grant else Extension.Status.REFUSED
     ext.decided_by, ext.decided_at, ext.decision_comment = actor, now, comment
@@ -320,7 +321,7 @@ def _decide(instr: Instruction, ext: Extension, *, actor: Any, grant: bool, comm
 
 
 @transaction.atomic
-def instruction_extension_decide(*, actor: Any, instruction: Instruction, grant: Any,
+def instruction_extension_decide(*, actor: Actor, instruction: Instruction, grant: Any,
                                  comment: Any = "", now: dt.datetime | None = None) -> Extension:
     """The controller grants or refuses the waiting extension request (a refusal says why)."""
     now = now or timezone.now()
@@ -338,7 +339,7 @@ def instruction_extension_decide(*, actor: Any, instruction: Instruction, grant:
     return ext
 
 
-def _close_report(instr: Instruction, *, actor: Any, decision: str, comment: str, now) -> None:
+def _close_report(instr: Instruction, *, actor: Actor, decision: str, comment: str, now) -> None:
     report = instr.reports.filter(decision="").order_by("-at", "-id").first()
     if report is not None:
         report.decision, report.decided_by, report.decided_at = decision, actor, now
@@ -347,7 +348,7 @@ def _close_report(instr: Instruction, *, actor: Any, decision: str, comment: str
 
 
 @transaction.atomic
-def instruction_accept(*, actor: Any, instruction: Instruction, comment: Any = "",
+def instruction_accept(*, actor: Actor, instruction: Instruction, comment: Any = "",
                        now: dt.datetime | None = None) -> Instruction:
     """The controller accepts the report: the instruction is executed and closed."""
     now = now or timezone.now()
@@ -368,7 +369,7 @@ def instruction_accept(*, actor: Any, instruction: Instruction, comment: Any = "
 
 
 @transaction.atomic
-def instruction_return(*, actor: Any, instruction: Instruction, comment: Any,
+def instruction_return(*, actor: Actor, instruction: Instruction, comment: Any,
                        now: dt.datetime | None = None) -> Instruction:
     """The controller returns the report for rework, saying why: back to in progress."""
     now = now or timezone.now()
@@ -381,7 +382,7 @@ def instruction_return(*, actor: Any, instruction: Instruction, comment: Any,
 
 
 @transaction.atomic
-def instruction_remove(*, actor: Any, instruction: Instruction, reason: Any,
+def instruction_remove(*, actor: Actor, instruction: Instruction, reason: Any,
                        now: dt.datetime | None = None) -> Instruction:
     """The controller removes an open instruction from control, saying why. It stays, with
     its history, but is no longer watched (never overdue, no reminders)."""
@@ -403,7 +404,7 @@ def instruction_remove(*, actor: Any, instruction: Instruction, reason: Any,
 
 
 @transaction.atomic
-def body_save(*, actor: Any, body: Body, members: Any = None, now: dt.datetime | None = None) -> Body:
+def body_save(*, actor: Actor, body: Body, members: Any = None, now: dt.datetime | None = None) -> Body:
     """Create or change an issuing or executing body and its members (staff only). Investors
     cannot be members: they never see instructions."""
     if not (may_use(actor) and getattr(actor, "is_zone_staff", False)):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_bulk_record, audit_record
 from promzona.core.errors import Forbidden, InputError
 from promzona.core.matching import MatchRequest
@@ -27,7 +28,7 @@ ALERT_TRIGGERS = ("plot.status.published", "capacity.released")
 
 
 @transaction.atomic
-def saved_search_create(*, actor: Any, name: str, request: dict[str, Any],
+def saved_search_create(*, actor: Actor, name: str, request: dict[str, Any],
                         now: dt.datetime | None = None) -> SavedSearch:
     """Save a validated match request for a logged-in user. Plots matching it now are recorded
     as already seen, so alerts only announce new matches."""
@@ -49,7 +50,7 @@ def saved_search_create(*, actor: Any, name: str, request: dict[str, Any],
 
 
 @transaction.atomic
-def enquiry_record(*, actor: Any, request: MatchRequest, now: dt.datetime | None = None) -> bool:
+def enquiry_record(*, actor: Actor, request: MatchRequest, now: dt.datetime | None = None) -> bool:
     """Record a match request by a logged-in investor: the first stage of the investor funnel
     (``match.requested`` in the audit trail). Other callers are not counted; False then."""
     if not (getattr(actor, "is_authenticated", False) and actor.role == "investor"):
@@ -60,7 +61,7 @@ def enquiry_record(*, actor: Any, request: MatchRequest, now: dt.datetime | None
 
 
 @transaction.atomic
-def saved_search_delete(*, actor: Any, search: SavedSearch,
+def saved_search_delete(*, actor: Actor, search: SavedSearch,
                         now: dt.datetime | None = None) -> None:
     if search.user_id != getattr(actor, "pk", None):
         raise Forbidden("This saved search belongs to someone else.")
@@ -119,7 +120,7 @@ def _announce(search: SavedSearch, plot: Plot, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def notices_mark_read(*, actor: Any, url: str, now: dt.datetime | None = None) -> int:
+def notices_mark_read(*, actor: Actor, url: str, now: dt.datetime | None = None) -> int:
     """Mark the actor's unread notices pointing at ``url`` as read, each audited as
     ``notice.read``; returns how many."""
     if not getattr(actor, "is_authenticated", False):

@@ -52,7 +52,8 @@ def match_page(request):
         saved = get_object_or_404(SavedSearch, pk=whole_number(request.GET["saved"]) or 0,
                                   user=user)
         form = MatchForm(MatchForm.initial_from(saved.request))
-        notices_mark_read(actor=user, url=localised(request.get_full_path(), settings.LANGUAGE_CODE))
+        notices_mark_read(actor=user, url=localised(request.get_full_path(), settings.LANGUAGE_CODE),
+                          now=timezone.now())
     elif "sector" in request.GET:
         form = MatchForm(request.GET)
     else:
@@ -110,7 +111,7 @@ def match_page(request):
 @login_required
 def saved_search_remove(request, pk: int):
     search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
-    saved_search_delete(actor=request.user, search=search)
+    saved_search_delete(actor=request.user, search=search, now=timezone.now())
     messages.success(request, _("Saved search deleted."))
     return redirect("matching:match")
 

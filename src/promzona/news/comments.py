@@ -11,13 +11,13 @@ until the newsroom approves it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core import richtext
 from promzona.core.errors import Conflict, Forbidden, InputError, NotFound
@@ -74,7 +74,7 @@ def comment_post(*, article: Article, name: str, text: str, email: str = "", hon
 
 
 @transaction.atomic
-def comment_moderate(*, actor: Any, comment: Comment, decision: str, now: dt.datetime) -> Comment:
+def comment_moderate(*, actor: Actor, comment: Comment, decision: str, now: dt.datetime) -> Comment:
     """Approve (shown from now on) or reject a comment; either may be reversed later."""
     require_newsroom(actor)
     status = {"approve": Comment.Status.APPROVED, "reject": Comment.Status.REJECTED}.get(decision)
@@ -90,7 +90,7 @@ def comment_moderate(*, actor: Any, comment: Comment, decision: str, now: dt.dat
 
 
 @transaction.atomic
-def address_ban(*, actor: Any, address: str | None, now: dt.datetime) -> int:
+def address_ban(*, actor: Actor, address: str | None, now: dt.datetime) -> int:
     """Refuse further comments from ``address``; its comments awaiting moderation are
     rejected. Returns how many were rejected."""
     require_newsroom(actor)

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core import formats, richtext
 
@@ -157,7 +158,7 @@ def _fill(template: str, facts: dict[str, Any], *, markup: bool) -> str:
 
 
 @transaction.atomic
-def article_draft_from_event(*, event: str, obj: models.Model, now: dt.datetime, actor: Any = None,
+def article_draft_from_event(*, event: str, obj: models.Model, now: dt.datetime, actor: Actor = None,
                              facts: dict[str, Any] | None = None) -> Article:
     """The draft article about ``event`` on ``obj``: written once, then returned as it is.
 

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import images, richtext
 from promzona.core.errors import Conflict, Forbidden, InputError
@@ -39,7 +40,7 @@ def _snapshot(article: Article) -> dict[str, Any]:
     return {**snapshot(article, AUDITED), "photo": article.photo.name or "", "tags": tags}
 
 
-def require_newsroom(actor: Any) -> None:
+def require_newsroom(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.writes_news):
         raise Forbidden(_("Only the newsroom (editors and zone office staff) may do this."))
 
@@ -129,7 +130,7 @@ def tags_from_names(names: list[str]) -> list[Tag]:
 
 @transaction.atomic
 def article_save(
-    *, actor: Any, now: dt.datetime, article: Article | None = None, fields: dict[str, Any],
+    *, actor: Actor, now: dt.datetime, article: Article | None = None, fields: dict[str, Any],
     tags: list[str] | None = None, related: list[Article] | None = None,
     about: list[models.Model] | None = None, photo: bytes | None = None,
     remove_photo: bool = False,
@@ -202,7 +203,7 @@ def links_set(*, article: Article, objects: list[models.Model]) -> None:
 
 
 @transaction.atomic
-def article_set_status(*, actor: Any, article: Article, status: str, now: dt.datetime,
+def article_set_status(*, actor: Actor, article: Article, status: str, now: dt.datetime,
                        publish_at: dt.datetime | None = None) -> Article:
     """Move an article along draft -> in review -> published -> unpublished.
 
@@ -231,7 +232,7 @@ def article_set_status(*, actor: Any, article: Article, status: str, now: dt.dat
 
 
 @transaction.atomic
-def article_discard(*, actor: Any, article: Article, now: dt.datetime) -> None:
+def article_discard(*, actor: Actor, article: Article, now: dt.datetime) -> None:
     """Delete a draft (e.g. one drafted from an event that is not worth a story)."""
     require_newsroom(actor)
     if not Article.objects.filter(pk=article.pk, status=S.DRAFT).exists():

@@ -2,6 +2,7 @@
 language version of a page has its own address, for feeds, hreflang and sharing."""
 
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from . import desk, views
 from .feeds import NewsAtom, NewsRss
@@ -9,8 +10,8 @@ from .feeds import NewsAtom, NewsRss
 app_name = "news"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("rss.xml", NewsRss(), name="rss"),
-    path("atom.xml", NewsAtom(), name="atom"),
+    path("rss.xml", require_GET(NewsRss()), name="rss"),
+    path("atom.xml", require_GET(NewsAtom()), name="atom"),
     path("search/", views.search, name="search"),
     path("rubric/<slug:slug>/", views.rubric, name="rubric"),
     path("tag/<slug:slug>/", views.tag, name="tag"),

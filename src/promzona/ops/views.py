@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
+from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
 from promzona.accounts.throttle import address_in, client_ip
 
 
+@require_GET
 def metrics(request):
     """Request counts and latencies, database and cache figures (django-prometheus); every
     app-server process's when ``PROMETHEUS_MULTIPROC_DIR`` is set (as under gunicorn)."""

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.applications.models import Application, Reservation
 from promzona.applications.selectors import is_reviewer
 from promzona.applications.services import plot_reserve
@@ -33,13 +34,13 @@ MAX_PAIRS = 1000
 SCENARIO_TIME_LIMIT = 20.0
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: Actor) -> None:
     if not is_reviewer(actor):
         raise Forbidden(_("Only zone office staff may do this."))
 
 
 def scenario_create(  # noqa: PLR0913 - a scenario's choices, keyword-only, as the form sends them
-    *, actor: Any, zone: Zone, name: str, periods: int, budget: list[float] | None,
+    *, actor: Actor, zone: Zone, name: str, periods: int, budget: list[float] | None,
     discount_rate: float, carry_over: bool, kinds: list[str] | None = None,
     values: dict[str, float] | None = None, requires: dict[str, list[str]] | None = None,
     now: dt.datetime | None = None,
@@ -79,7 +80,7 @@ def scenario_create(  # noqa: PLR0913 - a scenario's choices, keyword-only, as t
 
 
 @transaction.atomic
-def scenario_delete(*, actor: Any, scenario: PlanScenario, now: dt.datetime | None = None) -> None:
+def scenario_delete(*, actor: Actor, scenario: PlanScenario, now: dt.datetime | None = None) -> None:
     _require_staff(actor)
     audit_record(actor=actor, action="plan_scenario.deleted", obj=scenario, now=now,
                  before={"zone": scenario.zone.slug, "name": scenario.name})
@@ -90,7 +91,7 @@ MAX_WORKS = 500
 
 
 def plan_works_create(
-    *, actor: Any, zone: Zone, ctx: PlanContext, answer: dict[str, Any], work_ids: list[str],
+    *, actor: Actor, zone: Zone, ctx: PlanContext, answer: dict[str, Any], work_ids: list[str],
     funding_source: str, contractor: str, now: dt.datetime | None = None,
 ) -> tuple[list[Work], list[PlanWork]]:
     """Create a planned infrastructure work (through :func:`~promzona.works.services.work_create`)
@@ -142,7 +143,7 @@ def _pair(zone: Zone, app_key: Any, plot_code: Any) -> tuple[Application, Plot]:
 
 
 def allocation_confirm(
-    *, actor: Any, zone: Zone, pairs: list[tuple[str, str]],
+    *, actor: Actor, zone: Zone, pairs: list[tuple[str, str]],
     expires_at: dt.datetime | None = None, now: dt.datetime | None = None,
 ) -> list[Reservation]:
     """Reserve each proposed plot for its application through the ledger

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 from promzona.core.errors import Forbidden
 from promzona.core.sinks import single_line
@@ -157,7 +157,7 @@ def _deliver(message: OutgoingEmail, *, now: dt.datetime) -> str:
 
 
 @transaction.atomic
-def outbox_retry(*, actor: Any, messages: Iterable[OutgoingEmail],
+def outbox_retry(*, actor: Actor, messages: Iterable[OutgoingEmail],
                  now: dt.datetime | None = None) -> int:
     """Give failed messages a fresh round of attempts, starting now; returns how many."""
     if not getattr(actor, "is_zone_staff", False):

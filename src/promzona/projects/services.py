@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from promzona import l10n
 from promzona.accounts.models import Role, User
 from promzona.accounts.selectors import acts_for
+from promzona.accounts.types import Actor
 from promzona.applications import services as application_services
 from promzona.applications.models import Application, Reservation
 from promzona.applications.selectors import is_reviewer
@@ -52,7 +53,7 @@ MAX_YEARS = 30
 MAX_JOBS = 10**6
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: Actor) -> None:
     if not oversees(actor):
         raise Forbidden(_("Only zone office staff and managers may do this."))
 
@@ -92,7 +93,7 @@ def _plan_rows(plan: Any, agreement_on: dt.date) -> list[tuple[int, Decimal, int
 
 
 @transaction.atomic
-def project_create(*, actor: Any, application: Application, agreement_on: dt.date,
+def project_create(*, actor: Actor, application: Application, agreement_on: dt.date,
                    plan: Any, now: dt.datetime | None = None) -> Project:
     """A project from an approved application and its allocation: the plan per year, and the
     milestones — the agreement done, the zone's obligations due within their months."""
@@ -131,7 +132,7 @@ def project_create(*, actor: Any, application: Application, agreement_on: dt.dat
 
 
 @transaction.atomic
-def milestone_done(*, actor: Any, milestone: Milestone, done_on: dt.date,
+def milestone_done(*, actor: Actor, milestone: Milestone, done_on: dt.date,
                    now: dt.datetime | None = None) -> Milestone:
     """Record the day a milestone was reached. Operation puts the plot in use (occupied)."""
     _require_manager(actor)
@@ -158,7 +159,7 @@ def milestone_done(*, actor: Any, milestone: Milestone, done_on: dt.date,
 
 
 @transaction.atomic
-def milestone_reschedule(*, actor: Any, milestone: Milestone, due_on: dt.date, reason: str,
+def milestone_reschedule(*, actor: Actor, milestone: Milestone, due_on: dt.date, reason: str,
                          now: dt.datetime | None = None) -> Milestone:
     """Move a milestone's due date (an obligation's deadline is extended), with a reason kept
     in the audit trail with the old and new dates."""
@@ -185,7 +186,7 @@ def milestone_reschedule(*, actor: Any, milestone: Milestone, due_on: dt.date, r
 
 
 @transaction.atomic
-def project_status_update(*, actor: Any, project: Project, on: dt.date, health: str,
+def project_status_update(*, actor: Actor, project: Project, on: dt.date, health: str,
                           comment: str = "", now: dt.datetime | None = None) -> StatusUpdate:
     """On track, at risk or off track, as of a date, with a comment."""
     _require_manager(actor)
@@ -204,7 +205,7 @@ def project_status_update(*, actor: Any, project: Project, on: dt.date, health: 
 
 
 @transaction.atomic
-def project_report(*, actor: Any, project: Project, year: int, investment_kzt: Any, jobs: int,
+def project_report(*, actor: Actor, project: Project, year: int, investment_kzt: Any, jobs: int,
                    comment: str = "", now: dt.datetime | None = None) -> Report:
     """The investor reports the investment made in a year and the jobs now (own organisation's
     projects only); staff confirm or reject it."""
@@ -229,7 +230,7 @@ def project_report(*, actor: Any, project: Project, year: int, investment_kzt: A
     return report
 
 
-def _review(*, actor: Any, report: Report, to: str, comment: Any, now) -> Report:
+def _review(*, actor: Actor, report: Report, to: str, comment: Any, now) -> Report:
     _require_manager(actor)
     now = now or timezone.now()
     comment = text(comment, "comment", required=to == Report.Status.REJECTED)
@@ -248,7 +249,7 @@ def _review(*, actor: Any, report: Report, to: str, comment: Any, now) -> Report
 
 
 @transaction.atomic
-def report_confirm(*, actor: Any, report: Report, comment: str = "",
+def report_confirm(*, actor: Actor, report: Report, comment: str = "",
                    now: dt.datetime | None = None) -> Report:
     """Staff confirm the investor's figures: they become the year's actual figures."""
     return _review(actor=actor, report=report, to=Report.Status.CONFIRMED, comment=comment,
@@ -256,7 +257,7 @@ def report_confirm(*, actor: Any, report: Report, comment: str = "",
 
 
 @transaction.atomic
-def report_reject(*, actor: Any, report: Report, comment: str,
+def report_reject(*, actor: Actor, report: Report, comment: str,
                   now: dt.datetime | None = None) -> Report:
     """Staff reject the investor's figures, saying why."""
     return _review(actor=actor, report=report, to=Report.Status.REJECTED, comment=comment,
@@ -264,7 +265,7 @@ def report_reject(*, actor: Any, report: Report, comment: str,
 
 
 @transaction.atomic
-def project_terminate(*, actor: Any, project: Project, reason: str,
+def project_terminate(*, actor: Actor, project: Project, reason: str,
                       now: dt.datetime | None = None) -> Project:
     """Staff end a project whose obligation is overdue: the allocation is released (capacity
     back on the ledger, the plot offered again)."""

@@ -7,8 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from promzona.ops.models import Job
 
-class ReportJob(models.Model):
+
+class ReportJob(Job):
     """One PDF or XLSX export of a sector table, built by the worker; the file lives in
     ``PROMZONA_VAR_DIR/reports/`` (shared by the app servers)."""
 
@@ -25,14 +27,10 @@ class ReportJob(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices,
                               default=Status.QUEUED)
     file = models.CharField(_("file"), max_length=100, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.table}.{self.fmt}"

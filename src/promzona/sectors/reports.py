@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 import secrets
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from promzona import l10n
+from promzona.accounts.types import Actor
 from promzona.core.errors import InputError
 
 from . import charts, exports, selectors
@@ -64,7 +64,7 @@ def render(table: str, fmt: str, *, sep: str | None = None) -> bytes:
                             images=images, digits=digits, headers=headers)
 
 
-def report_start(*, actor: Any, table: str, fmt: str, now: dt.datetime | None = None
+def report_start(*, actor: Actor, table: str, fmt: str, now: dt.datetime | None = None
                  ) -> ReportJob:
     """Queue the ``fmt`` export of ``table`` for ``actor``, in the active language."""
     from .tasks import report_build_task

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
@@ -19,6 +19,7 @@ analysts_only = role_required(Role.MANAGER, Role.STAFF)
 
 
 @analysts_only
+@require_GET
 def index(request):
     b, host = selectors.balkhash_live()
     ctx = {
@@ -36,6 +37,7 @@ def index(request):
 
 
 @analysts_only
+@require_GET
 def figure(request, name: str):
     if name not in charts.RENDERERS:
         raise Http404
@@ -47,6 +49,7 @@ def figure(request, name: str):
 
 
 @analysts_only
+@require_GET
 def export(request, table: str, fmt: str):
     """CSV at once (small and cheap)."""
     if table not in selectors.TABLES or fmt != "csv":
@@ -77,12 +80,14 @@ def _own(request, pk: int) -> ReportJob:
 
 
 @analysts_only
+@require_GET
 def report(request, pk: int):
     """The report being prepared (the page reloads itself), then its download link."""
     return render(request, "sectors/report.html", {"job": _own(request, pk)})
 
 
 @analysts_only
+@require_GET
 def report_file(request, pk: int):
     job = _own(request, pk)
     path = reports.reports_dir() / job.file

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 
 from django.db import transaction
 
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.images import logo_png
 from promzona.zones.services import validated
@@ -18,7 +18,7 @@ _AUDITED = ["name_ru", "name_kk", "name_en", "colour", "logo_sha"]
 
 
 @transaction.atomic
-def branding_save(*, actor: Any, branding: Branding, logo: bytes | None = None,
+def branding_save(*, actor: Actor, branding: Branding, logo: bytes | None = None,
                   remove_logo: bool = False, now: dt.datetime | None = None) -> Branding:
     """Validate and save the branding; ``logo``: an upload, re-encoded as PNG (see
     :func:`promzona.core.images.logo_png`). Audited ``branding.created|updated``; an invalid
@@ -44,7 +44,7 @@ def branding_save(*, actor: Any, branding: Branding, logo: bytes | None = None,
 
 
 @transaction.atomic
-def branding_delete(*, actor: Any, branding: Branding, now: dt.datetime | None = None) -> None:
+def branding_delete(*, actor: Actor, branding: Branding, now: dt.datetime | None = None) -> None:
     """Back to the plain look; audited ``branding.deleted``."""
     audit_record(actor=actor, action="branding.deleted", obj=branding,
                  before=snapshot(branding, _AUDITED), now=now)

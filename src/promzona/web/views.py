@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 
 from promzona import l10n
@@ -43,6 +44,7 @@ DOWNLOAD_FORMATS = [("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("kml", "KML
                     ("shp", "Shapefile (ZIP)"), ("csv", "CSV")]
 
 
+@require_GET
 def home(request):
     """Map, filters and the plot list; ``?partial=list`` returns only the list (for the JS).
 
@@ -109,6 +111,7 @@ def _home_body(request, zones):
     return mark_safe(body), 400 if error else 200  # noqa: S308 - our own rendered template
 
 
+@require_GET
 def passport(request, zone_slug: str, code: str):
     """The plot passport: for anonymous readers from the page cache (:mod:`pagecache`); for
     the others its body is cached per language and day under a key that changes with the
@@ -137,6 +140,7 @@ def _passport(request, zone_slug: str, code: str):
                                                  "contacts": contacts_of(plot.zone)})
 
 
+@require_GET
 def passport_pdf(request, zone_slug: str, code: str):
     plot = sel.plot_by_code(request.user, zone_slug, code)
     today = timezone.localdate()
@@ -152,6 +156,7 @@ def passport_pdf(request, zone_slug: str, code: str):
     return resp
 
 
+@require_GET
 def compare(request):
     raw = request.GET.getlist("plots")
     fmt = request.GET.get("format", "html")
@@ -178,6 +183,7 @@ def compare(request):
         "plots": plots, "rows": rows, "ids": ",".join(str(p.pk) for p in plots)})
 
 
+@require_GET
 def zone_page(request, slug: str):
     zone = get_object_or_404(zsel.zones_visible_to(request.user), slug=slug)
     return render(request, "web/zone.html", {
@@ -190,6 +196,8 @@ def zone_page(request, slug: str):
 
 class LoginView(auth_views.LoginView):
     """Django's login (throttled), listing the demo accounts while the demo is loaded."""
+
+    http_method_names = ["get", "post"]
 
     authentication_form = ThrottledAuthenticationForm
 
@@ -208,6 +216,7 @@ class LoginView(auth_views.LoginView):
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+@require_GET
 def brand_css(request, version: str):
     """The branding's colours as CSS variables over ``site.css``'s defaults (a style sheet, as
     the Content-Security-Policy allows no inline style). Its address carries the colour."""
@@ -224,6 +233,7 @@ def brand_css(request, version: str):
     return response
 
 
+@require_GET
 def brand_logo(request, sha: str):
     """The branding's logo (PNG re-encoded on upload); its address changes with the logo."""
     branding = Branding.objects.filter(logo_sha=sha).exclude(logo_sha="").first()

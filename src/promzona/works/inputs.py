@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from promzona.accounts.types import Actor
 from promzona.core.errors import InputError
 
 FIRST_DAY = dt.date(2000, 1, 1)
@@ -20,7 +21,7 @@ MAX_MONEY = Decimal(10) ** 15
 MAX_TEXT = 5000
 
 
-def person(actor: Any) -> Any:
+def person(actor: Actor) -> Any:
     """The user to record as the author (None for the system)."""
     return actor if getattr(actor, "is_authenticated", False) else None
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from promzona import l10n
+from promzona.accounts.types import Actor
 from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
@@ -40,7 +41,7 @@ PHOTO_KINDS = ("png", "jpeg")
 # --- checks --------------------------------------------------------------------------------
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: Actor) -> None:
     if not oversees(actor):
         raise Forbidden(_("Only zone office staff and managers may do this."))
 
@@ -96,7 +97,7 @@ def _check_target(work: Work) -> None:
 # --- the built object ----------------------------------------------------------------------
 
 
-def _sync_target(actor: Any, work: Work, now: dt.datetime) -> None:
+def _sync_target(actor: Actor, work: Work, now: dt.datetime) -> None:
     """The line's or upgrade's planned dates follow the work's current plan."""
     if work.line is not None and work.line.status != UtilityLine.Status.EXISTING:
         line = UtilityLine.objects.get(pk=work.line_id)
@@ -111,7 +112,7 @@ def _sync_target(actor: Any, work: Work, now: dt.datetime) -> None:
             feature_save(actor=actor, obj=upgrade, now=now)
 
 
-def _start_target(actor: Any, work: Work, now: dt.datetime) -> None:
+def _start_target(actor: Actor, work: Work, now: dt.datetime) -> None:
     """Construction has begun: a planned line is under construction, a planned upgrade in
     progress."""
     if work.line_id:
@@ -126,7 +127,7 @@ def _start_target(actor: Any, work: Work, now: dt.datetime) -> None:
             feature_save(actor=actor, obj=upgrade, now=now)
 
 
-def _complete_target(actor: Any, work: Work, on: dt.date, now: dt.datetime) -> None:
+def _complete_target(actor: Actor, work: Work, on: dt.date, now: dt.datetime) -> None:
     """The line exists; the upgrade is completed and its capacity added to the source."""
     if work.line_id:
         line = UtilityLine.objects.get(pk=work.line_id)
@@ -148,7 +149,7 @@ def _complete_target(actor: Any, work: Work, on: dt.date, now: dt.datetime) -> N
 
 @transaction.atomic
 def work_create(  # noqa: PLR0913 - the work's fields, keyword-only, as the form and API send them
-    *, actor: Any, zone: Zone, name: str, kind: str, contractor: str, funding_source: str,
+    *, actor: Actor, zone: Zone, name: str, kind: str, contractor: str, funding_source: str,
     planned_start: dt.date, planned_finish: dt.date, contract_number: str = "",
     contract_value_kzt: Any = None, line: UtilityLine | None = None,
     upgrade: InfrastructureProject | None = None, now: dt.datetime | None = None,
@@ -183,7 +184,7 @@ def work_create(  # noqa: PLR0913 - the work's fields, keyword-only, as the form
 
 
 @transaction.atomic
-def work_replan(*, actor: Any, work: Work, planned_start: dt.date, planned_finish: dt.date,
+def work_replan(*, actor: Actor, work: Work, planned_start: dt.date, planned_finish: dt.date,
                 contract_value_kzt: Any, reason: str, now: dt.datetime | None = None) -> WorkPlan:
     """A new plan version (the baseline and earlier versions stay as they were)."""
     _require_manager(actor)
@@ -236,7 +237,7 @@ def _photos(photos: Any) -> list[tuple[Any, str]]:
 
 @transaction.atomic
 def work_report_progress(
-    *, actor: Any, work: Work, reported_on: dt.date, percent: Any, spent_kzt: Any = None,
+    *, actor: Actor, work: Work, reported_on: dt.date, percent: Any, spent_kzt: Any = None,
     remarks: str = "", photos: Any = (), now: dt.datetime | None = None,
 ) -> WorkProgress:
     """Percent done and money spent to date, as of a date no earlier than the last report.
@@ -290,7 +291,7 @@ def work_report_progress(
 
 
 @transaction.atomic
-def work_inspect(*, actor: Any, work: Work, inspected_on: dt.date, inspector: str,
+def work_inspect(*, actor: Actor, work: Work, inspected_on: dt.date, inspector: str,
                  findings: str = "", fix_by: dt.date | None = None,
                  now: dt.datetime | None = None) -> Inspection:
     """A quality inspection of an open work; findings need a deadline to fix them."""
@@ -319,7 +320,7 @@ def work_inspect(*, actor: Any, work: Work, inspected_on: dt.date, inspector: st
 
 
 @transaction.atomic
-def inspection_fix(*, actor: Any, inspection: Inspection, fixed_on: dt.date, note: str = "",
+def inspection_fix(*, actor: Actor, inspection: Inspection, fixed_on: dt.date, note: str = "",
                    now: dt.datetime | None = None) -> Inspection:
     """Record that an inspection's findings were fixed."""
     _require_manager(actor)
@@ -340,7 +341,7 @@ def inspection_fix(*, actor: Any, inspection: Inspection, fixed_on: dt.date, not
 
 
 @transaction.atomic
-def work_accept(*, actor: Any, work: Work, accepted_on: dt.date, remarks: str = "",
+def work_accept(*, actor: Actor, work: Work, accepted_on: dt.date, remarks: str = "",
                 now: dt.datetime | None = None) -> Work:
     """Accept a finished work: reported 100% done and no inspection finding open. A line it
     builds becomes existing; an upgrade's capacity is added to its source."""
@@ -375,7 +376,7 @@ def work_accept(*, actor: Any, work: Work, accepted_on: dt.date, remarks: str = 
 
 
 @transaction.atomic
-def work_cancel(*, actor: Any, work: Work, reason: str, now: dt.datetime | None = None) -> Work:
+def work_cancel(*, actor: Actor, work: Work, reason: str, now: dt.datetime | None = None) -> Work:
     """Cancel an open work (the line or upgrade stays as it is, for another contract)."""
     _require_manager(actor)
     now = now or timezone.now()

@@ -4,6 +4,7 @@ derived fields filled, audited)."""
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import PromzonaError
@@ -51,7 +52,7 @@ class ServiceAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         rows = formset.save(commit=False)
         for row in formset.deleted_objects:
-            services.feature_delete(actor=request.user, obj=row)
+            services.feature_delete(actor=request.user, obj=row, now=timezone.now())
         for row in rows:
             services.feature_save(actor=request.user, obj=row)
         for row_form in formset.saved_forms:
@@ -60,7 +61,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         try:
-            services.feature_delete(actor=request.user, obj=obj)
+            services.feature_delete(actor=request.user, obj=obj, now=timezone.now())
         except PromzonaError as exc:
             self.message_user(request, message_of(exc), level=messages.ERROR)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
+import numpy as np
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from promzona import l10n
+from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, changed, related_snapshot, snapshot
 from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
 from promzona.news.events import article_draft_from_event
 
 from .fields import ThousandthsField, from_thousandths, to_thousandths
-from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource
+from .models import CapacityCommitment, GeoFeature, MapFeature, Plot, UtilitySource, Zone
 
 
 def field_errors(exc: ValidationError, model: type[models.Model]) -> list[str]:
@@ -54,25 +55,35 @@ def _fill_bbox(obj: GeoFeature, shape) -> None:
     obj.min_lon, obj.min_lat, obj.max_lon, obj.max_lat = geo.BBox.of(shape).as_tuple()
 
 
-def plot_derive(plot: Plot, shape) -> None:
-    """Computed area, the 5% mismatch flag and the distances to the zone's reference features."""
-    computed = geo.area_ha(shape)
-    plot.computed_area_ha = Decimal(f"{computed:.4f}")
-    declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
-    plot.area_mismatch = geo.area_mismatch(declared, computed)
-    by_kind: dict[str, list] = {}
-    for f in MapFeature.objects.filter(zone_id=plot.zone_id):
-        by_kind.setdefault(f.kind, []).append(f.shape())
-    plot.dist_rail_m = geo.nearest_distance_m(shape, by_kind.get(MapFeature.Kind.RAIL, []))
-    plot.dist_road_m = geo.nearest_distance_m(shape, by_kind.get(MapFeature.Kind.ROAD, []))
-    plot.dist_airport_m = geo.nearest_distance_m(shape, by_kind.get(MapFeature.Kind.AIRPORT, []))
-    plot.dist_town_centre_m = geo.nearest_distance_m(
-        shape, by_kind.get(MapFeature.Kind.TOWN_CENTRE, [])
-    )
+#: The plot field each kind of reference feature gives the distance to.
+DISTANCE_FIELDS = {MapFeature.Kind.RAIL: "dist_rail_m", MapFeature.Kind.ROAD: "dist_road_m",
+                   MapFeature.Kind.AIRPORT: "dist_airport_m",
+                   MapFeature.Kind.TOWN_CENTRE: "dist_town_centre_m"}
+
+
+def plots_derive(zone: Zone, plots: list[Plot], shapes: list,
+                 computed_ha: np.ndarray | None = None) -> None:
+    """Fill each plot's computed area, the 5% mismatch flag and the distances to the zone's
+    reference features (:func:`promzona.core.geometry.plot_measures`), for one plot (a save)
+    or many (an import, which gives the areas it measured as ``computed_ha``) alike."""
+    if not plots:
+        return
+    targets: dict[str, list] = {field: [] for field in DISTANCE_FIELDS.values()}
+    for f in MapFeature.objects.filter(zone=zone, kind__in=list(DISTANCE_FIELDS)):
+        targets[DISTANCE_FIELDS[f.kind]].append(f.shape())
+    shapes = np.array(shapes, dtype=object)
+    epsg = geo.metric_epsg_for(zone.shape() if zone.geometry else shapes[0])
+    declared = [None if p.declared_area_ha is None else float(p.declared_area_ha) for p in plots]
+    measures = geo.plot_measures(shapes, declared, targets, epsg, computed_ha)
+    for plot, m in zip(plots, measures, strict=True):
+        plot.computed_area_ha = Decimal(f"{m.computed_area_ha:.4f}")
+        plot.area_mismatch = m.area_mismatch
+        for field, d in m.distances_m.items():
+            setattr(plot, field, d)
 
 
 @transaction.atomic
-def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime | None = None):
+def feature_save(*, actor: Actor, obj: GeoFeature | models.Model, now: dt.datetime | None = None):
     """Validate, derive and save any zone-app object; audit ``<model>.created|updated``.
 
     Used by the admin, the importers and the demo loader alike. Raises :class:`InputError`
@@ -89,7 +100,7 @@ def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime
         obj.geometry = geo.to_geojson(shape)
         _fill_bbox(obj, shape)
         if isinstance(obj, Plot):
-            plot_derive(obj, shape)
+            plots_derive(obj.zone, [obj], [shape])
     try:
         with transaction.atomic():
             obj.save()
@@ -110,7 +121,7 @@ def feature_save(*, actor: Any, obj: GeoFeature | models.Model, now: dt.datetime
 
 
 @transaction.atomic
-def feature_save_related(*, actor: Any, obj: models.Model, save: Callable[[], None],
+def feature_save_related(*, actor: Actor, obj: models.Model, save: Callable[[], None],
                          now: dt.datetime | None = None) -> None:
     """Run ``save`` (a form's ``save_m2m``) on a saved object and audit what it changed in the
     many-to-many fields as ``<model>.updated`` (none before a creation)."""
@@ -122,14 +133,14 @@ def feature_save_related(*, actor: Any, obj: models.Model, save: Callable[[], No
                      before=b, after=a, now=now)
 
 
-def _plot_published(*, actor: Any, plot: Plot, now: dt.datetime | None) -> None:
+def _plot_published(*, actor: Actor, plot: Plot, now: dt.datetime | None) -> None:
     """A plot put on offer is news: the newsroom gets a draft (once per plot)."""
     article_draft_from_event(event="plot.published", obj=plot, now=now or timezone.now(),
                              actor=actor)
 
 
 @transaction.atomic
-def feature_delete(*, actor: Any, obj: models.Model, now: dt.datetime | None = None) -> None:
+def feature_delete(*, actor: Actor, obj: models.Model, now: dt.datetime | None = None) -> None:
     before = snapshot(obj)
     audit_record(actor=actor, action=f"{type(obj)._meta.model_name}.deleted", obj=obj,
                  before=before, now=now or timezone.now())
@@ -141,7 +152,7 @@ def feature_delete(*, actor: Any, obj: models.Model, now: dt.datetime | None = N
 
 
 @transaction.atomic
-def plot_set_status(*, actor: Any, plot: Plot, status: str,
+def plot_set_status(*, actor: Actor, plot: Plot, status: str,
                     now: dt.datetime | None = None) -> Plot:
     before = plot.status
     if status not in Plot.Status.values:
@@ -174,7 +185,7 @@ def _exact_amount(amount: Decimal | int | str) -> Decimal:
 @transaction.atomic
 def capacity_commit(
     *,
-    actor: Any,
+    actor: Actor,
     source: UtilitySource,
     amount: Decimal | int | str,
     holder: str,
@@ -212,7 +223,7 @@ def capacity_commit(
 
 @transaction.atomic
 def capacity_release(
-    *, actor: Any, commitment: CapacityCommitment, now: dt.datetime | None = None
+    *, actor: Actor, commitment: CapacityCommitment, now: dt.datetime | None = None
 ) -> CapacityCommitment:
     """Release an active commitment; releasing twice is refused."""
     now = now or timezone.now()

@@ -79,8 +79,8 @@ ZONE_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 LAYER_FIELDS = {
     "plots": PLOT_FIELDS,
-    "sources": SOURCE_FIELDS,
-    "lines": LINE_FIELDS,
+    "utility-sources": SOURCE_FIELDS,
+    "utility-lines": LINE_FIELDS,
     "zones": ZONE_FIELDS,
 }
 

@@ -20,12 +20,8 @@ import numpy as np
 
 from promzona.core.utilities import UTILITY_KINDS
 
-from .engine import (
-    R_STATUS,
-    MatchOutcome,
-    match,
-)
-from .outcome import DISTANCES, REASON_CODES
+from .engine import match
+from .outcome import DISTANCES, R_STATUS, REASON_CODES, MatchOutcome
 from .request import MatchRequest
 from .text import fmt_num, gettext_noop, texts
 

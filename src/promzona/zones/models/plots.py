@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from promzona.core import geometry as geo
 from promzona.zones.validators import validate_code
 
 from .base import NON_NEGATIVE, GeoFeature, Translated
@@ -168,9 +169,7 @@ class Plot(Translated, GeoFeature):
         self.clean_status(stored)
         shape = self.validated_shape()
         if self.zone_id and self.zone.geometry:
-            zone_shape = self.zone.shape()
-            # Tolerate survey noise of about a metre on the zone boundary.
-            if not zone_shape.buffer(1e-5).covers(shape):
+            if not geo.zone_cover(self.zone.shape()).covers(shape):
                 raise ValidationError(
                     {"geometry": _("The plot lies (partly) outside its zone's boundary.")},
                     code="outside_zone",

@@ -5,12 +5,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
 from promzona.core.errors import PromzonaError
+from promzona.core.geodata.layers import LAYERS, OLD_NAMES
 from promzona.core.geodata.mapping import is_field_mapping
-from promzona.geodata.rows import LAYERS, ImportRefused
+from promzona.geodata.rows import ImportRefused
 from promzona.geodata.services import layer_import
 from promzona.zones.models import Zone
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--layer", choices=LAYERS, default="plots")
+        parser.add_argument("--layer", choices=(*LAYERS, *OLD_NAMES), default="plots")
         parser.add_argument("--zone", help="slug of the zone to import into")
         parser.add_argument("--source-layer", help="the file's layer to read, when it has several")
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
@@ -52,7 +54,7 @@ class Command(BaseCommand):
                     dry_run=opts["dry_run"], crs=opts["crs"], repair=opts["repair"],
                     mapping=mapping, source_layer=opts["source_layer"],
                     progress=lambda n: bar.advance(task, n),
-                    on_total=lambda total: bar.update(task, total=total),
+                    on_total=lambda total: bar.update(task, total=total), now=timezone.now(),
                 )
             except ImportRefused as exc:
                 report = exc.report
