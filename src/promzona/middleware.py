@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from promzona.core.errors import InputError, MethodNotAllowed, PromzonaError, TooLarge
+from promzona.web.feedback import declared_length
 
 
 @cache
@@ -67,26 +68,24 @@ def _carries_nul(request) -> bool:
     return False
 
 
-class RefuseNulMiddleware:
-    """No text we store may contain a NUL (PostgreSQL refuses them with a server error), so a
-    request carrying one is answered 400 before any view or query sees it."""
+class RefuseMalformedMiddleware:
+    """A request whose Content-Length is not a number, or that carries a NUL (no text we store
+    may contain one: PostgreSQL refuses them with a server error), is answered 400 before any
+    view, query or metric reads it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _carries_nul(request):
+        if declared_length(request) is None:
+            error = InputError(_("The Content-Length header is not a number."))
+        elif _carries_nul(request):
+            error = InputError(_("The request contains a NUL character, which no field accepts."))
+        else:
             return self.get_response(request)
-        error = InputError(_("The request contains a NUL character, which no field accepts."))
         if request.path_info.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=400)
         return render(request, "web/error.html", {"message": error.message}, status=400)
-
-
-def _declared_length(request) -> int | None:
-    """The request's Content-Length as a number (0 when absent), None when it is malformed."""
-    text = request.META.get("CONTENT_LENGTH") or "0"
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 #: Error pages Django renders itself under /api/ (a suspicious request, a crash), in the API's
@@ -132,7 +131,7 @@ class ApiJsonErrorsMiddleware:
     @staticmethod
     def _refuse_unread(request) -> PromzonaError | None:
         """A body that must not be read (too large, or of an unreadable length), as an error."""
-        length = _declared_length(request)
+        length = declared_length(request)
         with translation.override(translation.get_language_from_request(request)):
             if length is None:
                 return InputError(_("The Content-Length header is not a number."))

@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "promzona.middleware.RefuseNulMiddleware",
+    "promzona.middleware.RefuseMalformedMiddleware",
     "promzona.web.feedback.BusinessErrorsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]

@@ -155,12 +155,12 @@ def test_pages_need_login(client, demo):
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
 
 
-def test_huge_body_refused_before_reading(client, users):
+@pytest.mark.parametrize("length", [str(MAX_ATTACHMENT_BYTES * 5), str(10**15)])
+def test_huge_body_refused_before_reading(client, users, length):
     app = make_application(users["a"])
     client.force_login(users["a"])
     r = client.post(reverse("applications:upload", args=[app.pk]), data=b"x" * 10,
-                    content_type="application/octet-stream",
-                    CONTENT_LENGTH=str(MAX_ATTACHMENT_BYTES * 5))
+                    content_type="application/octet-stream", CONTENT_LENGTH=length)
     assert r.status_code == 302
     from django.contrib.messages import get_messages
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from promzona.core import kz_bin
 from promzona.core.errors import Conflict, Forbidden, InputError
-from promzona.web.feedback import BusinessErrorsMiddleware, message_of, refused
+from promzona.web.feedback import BusinessErrorsMiddleware, body_over, message_of, refused
 
 
 def _core_error() -> InputError:
@@ -52,3 +52,15 @@ def test_refusal_after_a_post_is_a_translated_message_and_a_role_refusal_a_403()
     assert expected != _core_error().message  # Kazakh, not core's English
     with pytest.raises(PermissionDenied):
         refused(request, Forbidden("No."))
+
+
+@pytest.mark.parametrize(("length", "over"), [
+    (None, False), ("0", False), ("1000", False), ("1001", True), (str(10**12), True),
+    ("abc", True), ("-1", True), ("1e9", True), (" 10", True), ("١٢", True),
+])
+def test_a_body_over_the_limit_or_of_an_unreadable_length_is_over(length, over):
+    meta = {} if length is None else {"CONTENT_LENGTH": length}
+    request = RequestFactory().get("/", **meta)
+    if length is None:
+        request.META.pop("CONTENT_LENGTH", None)
+    assert body_over(request, 1000) is over

@@ -26,7 +26,7 @@ from promzona.core.errors import NotFound, PromzonaError
 from promzona.core.matching.request import MAX_HORIZON
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
-from promzona.web.feedback import form_refused, refused
+from promzona.web.feedback import body_over, form_errors, form_refused, refused
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -242,19 +242,12 @@ def attachment_upload(request, pk):
     app = _get(request, pk)
     if not (selectors.is_reviewer(request.user) or acts_for(request.user, app.organisation_id)):
         raise PermissionDenied
-    # Refuse a body far over the limit before Django spools it to disk.
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_ATTACHMENT_BYTES + 1024 * 1024:
+    if body_over(request, MAX_ATTACHMENT_BYTES + 1024 * 1024):  # before Django spools it to disk
         messages.error(request, _("An attachment may be at most 20 MB."))
         return redirect("applications:detail", pk=app.pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
         return redirect("applications:detail", pk=app.pk)
     try:
         services.attachment_add(actor=request.user, application=app,

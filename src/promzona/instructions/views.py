@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import PromzonaError
-from promzona.web.feedback import form_refused, refused
+from promzona.web.feedback import body_over, form_errors, form_refused, refused
 from promzona.web.templatetags.portal import as_written
 
 from . import calendar, links, selectors, services
@@ -178,18 +178,12 @@ def instruction_report(request, pk):
     instr = _get(request, pk)
     if not selectors.is_executor(request.user, instr):
         raise PermissionDenied
-    try:  # refuse a body far over the limit before Django spools it to disk
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > 5 * MAX_ATTACHMENT_BYTES + 1024 * 1024:
+    if body_over(request, 5 * MAX_ATTACHMENT_BYTES + 1024 * 1024):  # before Django spools it to disk
         messages.error(request, _("An attachment may be at most 20 MB."))
         return redirect("instructions:detail", pk=instr.pk)
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
         return redirect("instructions:detail", pk=instr.pk)
     try:
         services.instruction_report(actor=request.user, instruction=instr,
@@ -206,9 +200,7 @@ def instruction_extend(request, pk):
     instr = _get(request, pk)
     form = ExtendForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
         return redirect("instructions:detail", pk=instr.pk)
     try:
         ext = services.instruction_extension_request(

@@ -40,6 +40,19 @@ def form_refused(form, exc: PromzonaError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, message_of(exc))
 
 
+def declared_length(request) -> int | None:
+    """The request's Content-Length as a number (0 when absent), None when it is malformed."""
+    text = request.META.get("CONTENT_LENGTH") or "0"
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def body_over(request, limit: int) -> bool:
+    """Whether the declared body is over ``limit`` bytes, or of a length that is not a number:
+    asked before Django reads an upload and spools it to disk."""
+    length = declared_length(request)
+    return length is None or length > limit
+
+
 def form_errors(request, form) -> None:
     """Each error of an invalid form as a message, prefixed by its field's label."""
     for field, errors in form.errors.items():
