@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connections, models, router
 from django.utils import timezone
 
-_PLAIN = (str, int, float, bool, type(None))
+PLAIN = (str, int, float, bool, type(None))  # values a driver and JSON take as they are
 _BY_VALUE = (decimal.Decimal, dt.date, dt.datetime)
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField,
                  models.BooleanField, models.ForeignKey)
@@ -53,7 +53,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
         return sql
 
     def prepared(row: Sequence[Any]) -> list[Any]:
-        return [v if plain[i] and type(v) in _PLAIN else convert(i, v) for i, v in enumerate(row)]
+        return [v if plain[i] and type(v) in PLAIN else convert(i, v) for i, v in enumerate(row)]
 
     count, it = 0, iter(rows)
     with connection.cursor() as cursor:

@@ -11,15 +11,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from promzona.accounts.types import Actor
-from promzona.bulk import insert_rows
+from promzona.bulk import PLAIN, insert_rows
 
 from .models import AuditEntry
 
-_SCALARS = (str, int, float, bool, type(None))
-
 
 def _jsonable(value: Any) -> Any:
-    if type(value) in _SCALARS:  # most values: answered before the isinstance checks
+    if type(value) in PLAIN:  # most values: answered before the isinstance checks
         return value
     if isinstance(value, models.Model):
         return value.pk
@@ -28,9 +26,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): v if type(v) in _SCALARS else _jsonable(v) for k, v in value.items()}
+        return {str(k): v if type(v) in PLAIN else _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):  # scalars inline: no call per coordinate
-        return [v if type(v) in _SCALARS else _jsonable(v) for v in value]
+        return [v if type(v) in PLAIN else _jsonable(v) for v in value]
     return value
 
 

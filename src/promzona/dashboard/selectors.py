@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from promzona.applications.models import Application, PreferredPlot, Reservation
 from promzona.audit.models import AuditEntry
 from promzona.audit.selectors import History
+from promzona.columns import TextDays, as_float, utc_text
 from promzona.core import earned_value as evm
 from promzona.core import instructions as rules
 from promzona.core import kpi
@@ -58,7 +59,6 @@ from promzona.zones.models import (
     Zone,
 )
 
-from .columns import TextDays, as_float, utc_text
 from .models import Snapshot
 
 #: Audit actions that count as an investor's enquiry (the funnel's first stage).

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import shapely
 from django.db import connections
-from django.db.models import FloatField, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from promzona.columns import as_float
 from promzona.core import geometry as geo
 from promzona.core.connections import LineLink
 from promzona.core.matching import (
@@ -56,10 +57,6 @@ def _rows(queryset) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _float(field: str) -> Cast:
-    return Cast(field, FloatField())  # a float from the database, not a Decimal per value
 
 
 def _day(value: Any) -> int:
@@ -123,8 +120,8 @@ def index_data() -> dict[str, Any]:
 
 def _plot_columns(epsg_of: dict[int, int]) -> PlotColumns:
     rows = _rows(Plot.objects.order_by("pk").values_list(
-        "pk", "code", "zone_id", "status", _float("declared_area_ha"), "hazard_class_max",
-        "deal_lease", _float("lease_price_kzt_ha_year"), "deal_sale", _float("sale_price_kzt"),
+        "pk", "code", "zone_id", "status", as_float("declared_area_ha"), "hazard_class_max",
+        "deal_lease", as_float("lease_price_kzt_ha_year"), "deal_sale", as_float("sale_price_kzt"),
         "deal_free_use", "rail_spur", "dist_rail_m", "dist_road_m", "dist_airport_m",
         "available_from", Cast("geometry", TextField())))
     (pk, code, zone_id, status, area, hazard, lease, lease_price, sale, sale_price, free_use,
@@ -171,8 +168,8 @@ def _sectorsets(ids: np.ndarray) -> tuple[np.ndarray, list[tuple[str, ...]]]:
 
 def _lines(epsg_of: dict[int, int]) -> list[LineLink]:
     rows = _rows(UtilityLine.objects.values_list(
-        "pk", "code", "kind", "status", "planned_completion", _float("connection_fixed_cost_kzt"),
-        _float("connection_cost_per_km_kzt"), "connection_lead_days", "source_id", "zone_id",
+        "pk", "code", "kind", "status", "planned_completion", as_float("connection_fixed_cost_kzt"),
+        as_float("connection_cost_per_km_kzt"), "connection_lead_days", "source_id", "zone_id",
         Cast("geometry", TextField())))
     shapes = _metric([r[9] for r in rows], [r[10] for r in rows], epsg_of)
     existing = UtilityLine.Status.EXISTING

@@ -1,4 +1,4 @@
-"""Columns read as text and floats (``dashboard.columns``): an instant read as the database's
+"""Columns read as text and floats (``promzona.columns``): an instant read as the database's
 UTC text falls on the site's calendar day, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from promzona import columns
 from promzona.audit.models import AuditEntry
-from promzona.dashboard import columns
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
-"""Columns read without the ORM's conversion of every value: a region's figures read tens of
-thousands of instants and decimals, and converting each was most of their time."""
+"""Columns read without the ORM's conversion of every value: the region's dashboard figures
+and the matching index read tens of thousands of instants and decimals, and converting each
+was most of their time."""
 
 from __future__ import annotations
 
