@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.applications.models import Application, Attachment, Reservation
+from tests.pages import page_html
 
 from .conftest import make_application
 
@@ -282,7 +283,7 @@ def test_the_application_page_labels_its_needs(investor_client, submitted_app, l
     need of zero is not listed."""
     with translation.override(lang):
         url = reverse("applications:detail", args=[submitted_app.pk])
-    html = investor_client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    html = page_html(investor_client.get(url, HTTP_ACCEPT_LANGUAGE=lang))
     assert all(s in html for s in shown), [s for s in shown if s not in html]
     assert not any(h in html for h in hidden)
 

@@ -14,6 +14,7 @@ from django.core.cache import cache
 
 from promzona.web import selectors as sel
 from promzona.zones.models import Plot, UtilitySource, Zone
+from tests.pages import page_html
 
 
 def _codes(html: str) -> set[str]:
@@ -316,7 +317,7 @@ def test_cached_passport_follows_capacity_and_sectors(demo, client):
     assert f">{l10n.qty(before - 123, 'm³/day')}<" in html
     assert f">{l10n.qty(before, 'm³/day')}<" not in html
     Plot.objects.get(code="BLK-01").permitted_sectors.set(["C25"])
-    html = client.get(url).content.decode()
+    html = page_html(client.get(url))
     assert "C25" in html and "C23" not in html
 
 
