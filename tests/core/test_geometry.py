@@ -182,3 +182,11 @@ def test_areas_ha_of_many_equals_area_ha_of_each_across_utm_zones():
               box(2.0, 48.8, 2.01, 48.81)]
     assert geo.areas_ha(np.array(shapes, dtype=object)).tolist() == pytest.approx(
         [geo.area_ha(s) for s in shapes], rel=1e-12)
+
+
+def test_area_mismatches_of_many_plots_agree_with_the_rule_for_one():
+    declared = [10.0, 10.0, 10.0, None, 0.0, -1.0, 0.6]
+    computed = [10.49, 10.51, 9.4, 3.0, 3.0, 3.0, 0.69]
+    many = geo.area_mismatches(declared, computed).tolist()
+    assert many == [False, True, True, False, False, False, True]
+    assert many == [geo.area_mismatch(d, c) for d, c in zip(declared, computed, strict=True)]

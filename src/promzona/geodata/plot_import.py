@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -18,8 +19,14 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from promzona.accounts.types import Actor
-from promzona.audit.services import audit_bulk_record, audit_record, changed, snapshot
-from promzona.bulk import insert_many
+from promzona.audit.services import (
+    audit_bulk_record,
+    audit_record,
+    changed,
+    snapshot,
+    snapshot_texts,
+)
+from promzona.bulk import JSONText, insert_columns, object_columns
 from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
@@ -28,7 +35,7 @@ from promzona.zones import services as zone_services
 from promzona.zones.models import Plot, Sector, Zone
 from promzona.zones.models.version import data_changed
 
-from .preview import area_warner, drawable
+from .preview import area_warnings, drawable
 from .rows import (
     BATCH,
     ImportRefused,
@@ -79,7 +86,6 @@ def _plots_import(
     existing = check.existing
     plots: list[Plot | None] = []
     sectors: list[list[str] | None] = []
-    area_warning = area_warner()
     for i in range(len(table)):
         n = i + 1
         values: dict[str, Any] = {}
@@ -93,9 +99,7 @@ def _plots_import(
                                          shape=drawable(table.geometries[i])))
             plot, codes = None, None
         else:
-            report.rows.append(RowResult(n, plot.code, action,
-                                         warnings=area_warning(plot, check.areas[i]),
-                                         shape=check.shapes[i]))
+            report.rows.append(RowResult(n, plot.code, action, shape=check.shapes[i]))
         plots.append(plot)
         sectors.append(codes)
         if progress and n % 500 == 0:
@@ -104,6 +108,9 @@ def _plots_import(
         progress(len(table) % 500)
     shapes = check.shapes
     ok = [i for i, p in enumerate(plots) if p is not None]
+    warnings = area_warnings([plots[i].declared_area_ha for i in ok], check.areas[ok])
+    for i, w in zip(ok, warnings, strict=True):
+        report.rows[i].warnings = w
     _report_overlaps(zone, report, ok, shapes, plots, existing)
     if dry_run or report.counts["refuse"]:
         if not dry_run:
@@ -306,11 +313,15 @@ def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     updated = [p for p, _s, a in items if a == "update"]
     for p in updated:
         p.updated_at = now
-    insert_many(Plot, created, batch_size=BATCH)
+    columns = object_columns(Plot, created)
+    # Each geometry encoded once: the same text goes into the plot and its audit entry.
+    columns["geometry"] = [JSONText(json.dumps(g)) for g in columns["geometry"]]
+    insert_columns(Plot, columns, batch_size=BATCH)
     ids = dict(Plot.objects.filter(zone=zone).values_list("code", "pk"))
     for p in created:
         p.pk = ids[p.code]
         p._state.adding = False
+    columns[Plot._meta.pk.attname] = [p.pk for p in created]
     Plot.objects.bulk_update(updated, UPDATE_FIELDS + ["updated_at"], batch_size=BATCH)
     if created and not updated:
         data_changed(Plot._meta.app_label)  # insert_many sends no signal; bulk_update did
@@ -320,19 +331,25 @@ def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     through.objects.bulk_create(
         [through(plot_id=p.pk, sector_id=c) for p, s in with_sectors for c in s], batch_size=BATCH
     )
+    afters = _created_snapshots(columns, len(created))
     for start in range(0, len(items), BATCH):  # in batches: snapshots of 100k plots are big
         entries = []
         for p, _s, action in items[start:start + BATCH]:
-            after = snapshot(p)
-            before = befores.pop(p.pk, None)
-            if before is not None:
-                before, after = changed(before, after)
-                after.pop("updated_at", None)
-                before.pop("updated_at", None)
-                if not after:
-                    continue
-            entries.append((f"plot.{'created' if action == 'create' else 'updated'}", p, before,
-                            after))
+            if action == "create":
+                entries.append(("plot.created", p, None, next(afters)))
+                continue
+            before, after = changed(befores.pop(p.pk), snapshot(p))
+            after.pop("updated_at", None)
+            before.pop("updated_at", None)
+            if after:
+                entries.append(("plot.updated", p, before, after))
         audit_bulk_record(actor=actor, entries=entries, now=now, batch_size=BATCH)
     audit_record(actor=actor, action="plot.imported", obj=zone, now=now,
                  after={"counts": report.counts, "crs": report.crs})
+
+
+def _created_snapshots(columns: dict[str, list[Any]], count: int) -> Iterator[JSONText]:
+    """The audit snapshots of the created plots, from the columns they were inserted from,
+    made a batch at a time (all at once, they would take a hundred megabytes at 100,000)."""
+    for start in range(0, count, BATCH):
+        yield from snapshot_texts(Plot, {k: v[start:start + BATCH] for k, v in columns.items()})
