@@ -21,7 +21,7 @@ from django.utils import timezone
 
 PLAIN = (str, int, float, bool, type(None))  # values a driver and JSON take as they are
 _PLAIN_TYPES = frozenset(PLAIN)
-_BY_VALUE = (decimal.Decimal, dt.date, dt.datetime, type(None))
+_BY_VALUE = frozenset((decimal.Decimal, dt.date, dt.datetime, type(None)))
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField,
                  models.BooleanField, models.ForeignKey)
 
@@ -67,8 +67,16 @@ def _converter(field: models.Field, connection: Any) -> Callable[[Sequence[Any]]
         return field.get_db_prep_save(v, connection)
 
     def column(values: Sequence[Any]) -> Sequence[Any]:
-        if plain and _PLAIN_TYPES.issuperset(map(type, values)):
+        kinds = set(map(type, values))
+        if plain and _PLAIN_TYPES.issuperset(kinds):
             return values
+        if kinds == {JSONText}:
+            return list(map(str, values))
+        if _BY_VALUE.issuperset(kinds) and all(  # each distinct value converted once
+                v.is_finite() for v in values if type(v) is decimal.Decimal):
+            for v in set(values).difference(by_value):
+                by_value[v] = field.get_db_prep_save(v, connection)
+            return list(map(by_value.__getitem__, values))
         return [v if plain and type(v) in _PLAIN_TYPES else convert(v) for v in values]
 
     return column

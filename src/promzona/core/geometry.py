@@ -360,10 +360,11 @@ def plot_measures(shapes: np.ndarray, declared_ha: list[float | None],
     (0.8, True, {'rail': None})
     """
     computed = areas_ha(shapes) if computed_ha is None else computed_ha
-    dists = {kind: nearest_distances_m(shapes, found, epsg) for kind, found in targets.items()}
+    dists = {kind: [None if math.isnan(d) else d
+                    for d in nearest_distances_m(shapes, found, epsg).tolist()]
+             for kind, found in targets.items()}  # as Python lists: no numpy scalar per plot
     mismatch = area_mismatches(declared_ha, computed).tolist()
     return [
-        PlotMeasures(float(computed[i]), mismatch[i],
-                     {k: None if np.isnan(d[i]) else float(d[i]) for k, d in dists.items()})
-        for i in range(len(shapes))
+        PlotMeasures(area, mismatch[i], {k: d[i] for k, d in dists.items()})
+        for i, area in enumerate(np.asarray(computed, dtype=float).tolist())
     ]
