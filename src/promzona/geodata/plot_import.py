@@ -218,7 +218,7 @@ class _PlotRows:
             try:
                 clean = f.clean(raw, plot)
             except ValidationError as exc:
-                errors[f.name] = exc.error_list
+                errors[f.name] = _untraced(exc).error_list
                 continue
             setattr(plot, f.attname, clean)
             if clean == raw:
@@ -227,7 +227,7 @@ class _PlotRows:
             plot.clean_status(stored)
             plot.clean_deals()
         except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+            errors = _untraced(exc).update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
@@ -259,8 +259,21 @@ def _fields_failing_defaults(blank: Plot) -> set[str]:
     try:
         blank.clean_fields(exclude=["zone", "geometry"])
     except ValidationError as exc:
-        return set(exc.message_dict)
+        return set(_untraced(exc).message_dict)
     return set()
+
+
+def _untraced(exc: ValidationError) -> ValidationError:
+    """``exc`` and the errors it holds without their tracebacks. A ValidationError lists itself
+    among its errors, so kept (in a row's errors, or by Django's ``clean_fields``) it is a
+    reference cycle through the frames that raised it, and those frames reach back to the
+    import's: with the cyclic collector paused, every plot of the import stayed alive until
+    the collector's first pass afterwards (half a second at 100,000 plots)."""
+    inner = [e for errors in exc.error_dict.values() for e in errors] \
+        if hasattr(exc, "error_dict") else exc.error_list
+    for e in [exc, *inner]:
+        e.__traceback__ = None
+    return exc
 
 
 def _new_plot_defaults(values: dict[str, Any], area_ha: float) -> None:
