@@ -1,4 +1,4 @@
-"""``insert_many`` / ``insert_rows`` store what ``bulk_create`` stores, value for value."""
+"""``insert_columns`` / ``insert_rows`` store what ``bulk_create`` stores, value for value."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from promzona.audit.models import AuditEntry
-from promzona.bulk import JSONText, insert_columns, insert_many, insert_rows, object_columns
+from promzona.bulk import JSONText, insert_columns, insert_rows, object_columns
 from promzona.zones.models import Plot
 
 GEOMETRY = {"type": "Polygon", "coordinates": [[[75.0, 46.8], [75.001, 46.8], [75.001, 46.801],
@@ -33,9 +33,10 @@ def _stored(code: str) -> dict:
 
 
 @pytest.mark.django_db
-def test_insert_many_stores_what_bulk_create_stores(demo):
+def test_insert_columns_stores_what_bulk_create_stores(demo):
     Plot.objects.bulk_create([_plot(demo, "BULK-A")])
-    assert insert_many(Plot, [_plot(demo, "BULK-B"), _plot(demo, "BULK-C")], batch_size=1) == 2
+    plots = [_plot(demo, "BULK-B"), _plot(demo, "BULK-C")]
+    assert insert_columns(Plot, object_columns(Plot, plots), batch_size=1) == 2
     assert _stored("BULK-B") == _stored("BULK-A") == _stored("BULK-C")
     assert _stored("BULK-B")["declared_area_ha"] == Decimal("0.6125")
     assert Plot.objects.get(code="BULK-B").updated_at is not None  # auto_now was applied
@@ -54,9 +55,9 @@ def test_insert_rows_json_encodes_every_json_value_even_plain_text():
 
 
 @pytest.mark.django_db
-def test_insert_many_of_an_invalid_row_fails_and_the_transaction_keeps_nothing(demo):
+def test_insert_columns_of_an_invalid_row_fails_and_the_transaction_keeps_nothing(demo):
     with pytest.raises(IntegrityError), transaction.atomic():
-        insert_many(Plot, [_plot(demo, "BULK-D"), _plot(None, "BULK-E")])
+        insert_columns(Plot, object_columns(Plot, [_plot(demo, "BULK-D"), _plot(None, "BULK-E")]))
     assert not Plot.objects.filter(code__startswith="BULK-").exists()
 
 

@@ -103,9 +103,3 @@ def object_columns(model: type[models.Model], objs: Sequence[models.Model]) -> d
         for attname, stamp in stamps:
             setattr(obj, attname, stamp)
     return {f.attname: list(map(operator.attrgetter(f.attname), objs)) for f in fields}
-
-
-def insert_many(model: type[models.Model], objs: Sequence[models.Model], *,
-                batch_size: int = 2000) -> int:
-    """Insert the unsaved ``objs`` (primary key left to the database); return how many."""
-    return insert_columns(model, object_columns(model, objs), batch_size=batch_size)

@@ -337,7 +337,7 @@ def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     columns[Plot._meta.pk.attname] = [p.pk for p in created]
     Plot.objects.bulk_update(updated, UPDATE_FIELDS + ["updated_at"], batch_size=BATCH)
     if created and not updated:
-        data_changed(Plot._meta.app_label)  # insert_many sends no signal; bulk_update did
+        data_changed(Plot._meta.app_label)  # insert_columns sends no signal; bulk_update did
     through = Plot.permitted_sectors.through
     with_sectors = [(p, s) for p, s, _a in items if s is not None]
     through.objects.filter(plot_id__in=[p.pk for p, _s in with_sectors]).delete()
