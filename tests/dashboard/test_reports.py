@@ -186,6 +186,32 @@ def test_only_staff_and_managers_ask_for_reports(demo, today):
     assert not Report.objects.exists()
 
 
+def test_a_report_asked_twice_is_queued_once(manager_client, hand):
+    from promzona.ops.models import Report
+
+    url = f"/dashboard/report/{hand.today.year}-{hand.today.month}.pdf"
+    first = manager_client.post(url, {"zone": "kpi-hand", "lang": "kk"})
+    again = manager_client.post(url, {"zone": "kpi-hand", "lang": "kk"})
+    assert first.status_code == 302 and again["Location"] == first["Location"]
+    assert Report.objects.count() == 1
+    assert manager_client.post(url, {"lang": "kk"})["Location"] != first["Location"]  # all zones
+
+
+def test_a_built_report_is_served_again_until_the_records_change(manager_client, hand, built):
+    from promzona.applications import services as apps
+    from promzona.ops.models import Report
+
+    url = "/dashboard/register/applications.xlsx"
+    job, _r, body = built(manager_client, url, {"zone": "kpi-hand"})
+    again = manager_client.post(url, {"zone": "kpi-hand"})  # nothing queued, nothing built
+    assert again["Location"].endswith(f"/reports/{job.pk}/") and Report.objects.count() == 1
+    investor = hand.apps["A1"].created_by
+    apps.application_create(actor=investor, project_name="Later", sector="C25",
+                            investment_kzt=1, jobs_planned=1, needs={})
+    newer, _r, _b = built(manager_client, url, {"zone": "kpi-hand"})
+    assert newer.pk != job.pk
+
+
 # --- the commands ---------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 S = Report.Status
 CONTENT_TYPES = {"pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-#: Built reports (and failed requests) are kept this long.
+#: Finished reports are kept this long (and unfinished requests given up after as long).
 KEEP = dt.timedelta(days=1)
 
 
@@ -135,10 +136,11 @@ def report_build(job_id: int, *, now: dt.datetime | None = None) -> str:
 
 
 def reports_clean(*, now: dt.datetime | None = None) -> int:
-    """Remove the reports asked for more than :data:`KEEP` ago, rows and files (a request a
-    dead worker left running among them); how many."""
+    """Remove the reports finished more than :data:`KEEP` ago, rows and files, and requests
+    still unfinished after as long (a dead worker's); how many."""
     now = now or timezone.now()
-    old = list(Report.objects.filter(created_at__lt=now - KEEP))
+    old = list(Report.objects.filter(Q(finished_at__lt=now - KEEP) | Q(
+        finished_at__isnull=True, created_at__lt=now - KEEP)))
     for job in old:
         if job.file:
             (reports_dir() / job.file).unlink(missing_ok=True)
