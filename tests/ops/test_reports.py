@@ -207,3 +207,30 @@ def test_the_sector_reports_move_with_their_files_and_states(demo):
     with translation.override("en"):
         assert report_ask(actor=user, kind="sectors", params={"table": "kazakhstan"},
                           fmt="xlsx").pk == waiting.pk
+
+
+@pytest.mark.db_concurrency
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_asks_of_one_user_queue_one_report(demo, settings, tmp_path):
+    import threading
+
+    from django.test import Client
+
+    from tests.threads import run_threads
+
+    settings.PROMZONA_VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    manager = User.objects.get(username="demo-manager")
+    start, lock, places = threading.Barrier(8, timeout=120), threading.Lock(), []
+
+    def ask(i):
+        client = Client(raise_request_exception=False)
+        client.force_login(manager)
+        start.wait()
+        r = client.post("/en/dashboard/register/plots.pdf", {"lang": "ru"})
+        with lock:
+            places.append((r.status_code, r.get("Location")))
+
+    run_threads(8, ask)
+    assert len(set(places)) == 1 and places[0][0] == 302, places
+    assert Report.objects.count() == 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -98,6 +99,8 @@ def report_ask(*, actor: Actor, kind: str, params: dict[str, Any], fmt: str,
     key, version = _key(kind, params, fmt, language), spec.version()
     mine = Report.objects.filter(user=actor, key=key)
     with transaction.atomic():
+        # One ask of a user at a time (a double click, two tabs): the second finds the first.
+        list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values("pk"))
         same = (mine.filter(status__in=[S.QUEUED, S.RUNNING]).first()
                 or mine.filter(status=S.DONE, version=version).first())
         if same is not None and (same.status != S.DONE or (reports_dir() / same.file).is_file()):
