@@ -163,7 +163,7 @@ def items(request, name: str, *, user):
     if 0 < len(texts) < limit or not (texts or offset):
         matched = offset + len(texts)  # the last page: no need to count
     else:
-        matched = qs.count()
+        matched = feat.count(qs)
     doc = ogc.items(_base(request), name, texts, matched=matched, limit=limit, offset=offset,
                     params=params, now=timezone.now())
     if not _wants_html(request):
