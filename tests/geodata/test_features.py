@@ -142,3 +142,22 @@ def test_collection_text_is_the_document_with_its_features():
     assert got == {**doc, "features": [json.loads(texts[0])] * 2}
     assert json.loads(feat.collection_text({"type": "FeatureCollection"}, [])) == {
         "type": "FeatureCollection", "features": []}
+
+
+def test_count_follows_every_write_and_each_callers_visibility(demo, staff_user):
+    def matched(client, query=""):
+        return client.get(f"/ogc/collections/plots/items?limit=1{query}",
+                          HTTP_ACCEPT="application/geo+json").json()["numberMatched"]
+
+    staff = Client()
+    staff.force_login(staff_user)
+    public, total = matched(Client()), matched(staff)
+    assert public == Plot.objects.filter(status__in=PUBLIC_PLOT_STATUSES).count() < total
+    draft = Plot.objects.filter(status="draft").first()
+    draft.status = "published"
+    feature_save(actor=None, obj=draft)
+    assert matched(Client()) == public + 1 and matched(staff) == total
+    Plot.objects.filter(pk=draft.pk).update(status="withdrawn")  # a bulk write, no signal
+    assert matched(Client()) == public and matched(staff) == total
+    assert matched(Client(), "&status=draft") == 0 < matched(staff, "&status=draft")
+    assert matched(Client(), "&rail_spur=maybe&offset=5") == 0
