@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from promzona.applications.models import Application, PreferredPlot, Reservation
 from promzona.audit.models import AuditEntry
 from promzona.audit.selectors import History
-from promzona.columns import TextDays, as_float, utc_text
+from promzona.columns import TextDays, as_float, paused_collector, utc_text
 from promzona.core import earned_value as evm
 from promzona.core import instructions as rules
 from promzona.core import kpi
@@ -442,6 +442,7 @@ class Board:
 CACHE_SECONDS = 600
 
 
+@paused_collector()
 def board(*, zone: Zone | None, day: dt.date, per_zone: bool = False) -> Board:
     """The figures of ``zone`` (or all zones, with each zone's when ``per_zone``) on ``day``,
     kept in the cache under the newest audit entry (every service that changes what the figures
