@@ -20,8 +20,8 @@ Plain data in, plain data out; the day is always passed in. Selectors gather the
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -195,21 +195,42 @@ class Journey:
     projects_in_construction: dt.date | None = None
     projects_in_operation: dt.date | None = None
 
-    @functools.cached_property
-    def reach(self) -> dict[str, dt.date | None]:
-        """Per stage, the first day the application was at it or at a later one."""
-        out, first = {}, None
-        for stage in reversed(FUNNEL[1:]):
-            d = getattr(self, stage)
+    #: What :func:`funnel` asks of the journey on any day, worked out when it is made: the day
+    #: it reached each stage (:attr:`reach`, in stage order: never decreasing, so the stages
+    #: reached by a day are the first few), the same with :data:`NEVER` for ``None``, and
+    #: ``(later day, stage index, days)`` of each pair of consecutive stages both recorded.
+    steps: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        dates = (self.applications_submitted, self.under_review, self.reserved, self.approved,
+                 self.projects_in_construction, self.projects_in_operation)
+        reach, first = [None] * 6, None
+        for i in range(5, -1, -1):
+            d = dates[i]
             if d is not None and (first is None or d < first):
                 first = d
-            out[stage] = first
-        return out
+            reach[i] = first
+        gaps = []
+        for i in range(1, 6):
+            d0, d1 = dates[i - 1], dates[i]
+            if d0 is not None and d1 is not None:
+                gaps.append((d1, i, (d1 - d0).days))
+        object.__setattr__(self, "steps", (tuple(reach), tuple(NEVER if d is None else d
+                                                               for d in reach), tuple(gaps)))
+
+    @property
+    def reach(self) -> dict[str, dt.date | None]:
+        """Per stage, the first day the application was at it or at a later one."""
+        return dict(zip(FUNNEL[1:], self.steps[0], strict=True))
 
     def reached(self, stage: str, as_of: dt.date) -> bool:
         """Reached ``stage`` or a later one by the end of ``as_of``."""
         d = self.reach[stage]
         return d is not None and d <= as_of
+
+
+#: The day of a stage never reached (after every day asked for).
+NEVER = dt.date.max
 
 
 @dataclass(frozen=True)
@@ -225,23 +246,19 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
     median days from the stage before (over applications with both dates recorded).
     ``enquiries``: the days of the enquiries, or ``None`` where they are not counted.
 
-    One pass over the journeys (a region has tens of thousands): each journey's stages are
-    walked from the last, the earliest day seen so far being the day it reached that stage
-    (what :attr:`Journey.reach` says)."""
+    One pass over the journeys (a region has tens of thousands), each asked what it worked out
+    when it was made (``Journey.steps``): how many stages it reached by the day — its reach
+    days never decrease, so those are its first few — and its gaps between stages by then."""
     stages = FUNNEL[1:]
-    reached = dict.fromkeys(stages, 0)
-    gaps: dict[str, list[int]] = {stage: [] for stage in stages[1:]}
+    depth = [0] * (len(stages) + 1)  # journeys by the number of stages reached
+    gaps: list[list[int]] = [[] for _ in stages]
     for j in journeys:
-        dates = [getattr(j, stage) for stage in stages]
-        first = None
-        for stage, d in zip(reversed(stages), reversed(dates), strict=True):
-            if d is not None and (first is None or d < first):
-                first = d
-            if first is not None and first <= as_of:
-                reached[stage] += 1
-        for stage, d0, d1 in zip(stages[1:], dates, dates[1:], strict=False):
-            if d0 is not None and d1 is not None and d1 <= as_of:
-                gaps[stage].append((d1 - d0).days)
+        _reach, days_or_never, pairs = j.steps
+        depth[bisect.bisect_right(days_or_never, as_of)] += 1
+        for d1, i, days in pairs:
+            if d1 <= as_of:
+                gaps[i].append(days)
+    reached = {stage: sum(depth[i + 1:]) for i, stage in enumerate(stages)}
     counts: dict[str, int | None] = {
         "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of),
         **reached}
@@ -250,7 +267,7 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
         base = counts[before]
         conversion[stage] = counts[stage] / base if base else None
     median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
-    for stage, days in gaps.items():
+    for stage, days in zip(stages[1:], gaps[1:], strict=True):
         median[stage] = float(statistics.median(days)) if days else None
     return Funnel(counts, conversion, median)
 

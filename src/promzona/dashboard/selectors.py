@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from promzona.applications.models import Application, PreferredPlot, Reservation
 from promzona.audit.models import AuditEntry
 from promzona.audit.selectors import History
-from promzona.columns import TextDays, as_float, paused_collector, utc_text
+from promzona.columns import TextDates, TextDays, as_float, paused_collector, utc_text
 from promzona.core import earned_value as evm
 from promzona.core import instructions as rules
 from promzona.core import kpi
@@ -242,7 +242,7 @@ def _reservations() -> list[tuple[int, str, int]]:
 
 
 def _funnel(records: Records, *, zone_id, **_: Any) -> None:
-    _day = TextDays()
+    _day, date = TextDays(), TextDates()
     reservations = _reservations()
     zones = application_zones(reservations)
     entries = AuditEntry.objects.filter(object_type=Application._meta.label_lower,
@@ -266,8 +266,9 @@ def _funnel(records: Records, *, zone_id, **_: Any) -> None:
     milestone = {MilestoneKind.CONSTRUCTION_START: "projects_in_construction",
                  MilestoneKind.OPERATION: "projects_in_operation"}
     for app, kind, done, created in milestones.values_list(
-            "project__application_id", "kind", "done_on", utc_text("project__created_at")):
-        stages[app][milestone[kind]] = max(done, _day(created))  # counts once recorded
+            "project__application_id", "kind", utc_text("done_on"),
+            utc_text("project__created_at")):
+        stages[app][milestone[kind]] = max(date(done), _day(created))  # counts once recorded
     for app, dates in stages.items():
         if zone_id is None or zones.get(app) == zone_id:
             records.journeys.append((zones.get(app), app, kpi.Journey(**dates)))
@@ -287,8 +288,11 @@ def directions() -> dict[int, list[tuple[str, list[str]]]]:
 
 def _projects(records: Records, *, zone_id, **_: Any) -> None:
     mine = {} if zone_id is None else {"allocation__plot__zone_id": zone_id}
-    projects = list(Project.objects.filter(**mine).values_list(
-        "id", "created_at", "terminated_on", "application__sector_id", "allocation__plot__zone_id"))
+    day_of, date = TextDays(), TextDates()
+    projects = [(pk, day_of(created), date(terminated), sector, zone)
+                for pk, created, terminated, sector, zone in Project.objects.filter(**mine)
+                .values_list("id", utc_text("created_at"), utc_text("terminated_on"),
+                             "application__sector_id", "allocation__plot__zone_id")]
     inside = {} if zone_id is None else {"project__allocation__plot__zone_id": zone_id}
     plans = defaultdict(list)
     for pk, year, investment, jobs in PlanYear.objects.filter(**inside).values_list(
@@ -304,7 +308,7 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
         cutoff = end_utc(day)
         out = []
         for pk, created, terminated, sector, zone in projects:
-            if created >= cutoff or (terminated is not None and terminated <= day):
+            if created > day or (terminated is not None and terminated <= day):
                 continue  # not recorded yet, or no longer a project (as project_figures says)
             years, planned_jobs, actual_jobs = kpi.plan_vs_actual(
                 plans[pk], confirmed[pk], cutoff=cutoff, as_of=day)
@@ -318,23 +322,24 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
 def _works(records: Records, *, zone_id, **_: Any) -> None:
     mine = {} if zone_id is None else {"zone_id": zone_id}
     inside = {} if zone_id is None else {"work__zone_id": zone_id}
-    works = list(Work.objects.filter(**mine).values_list(
-        "id", "zone_id", "created_at", "started_on", "accepted_on", "cancelled_on"))
-    baselines = {pk: evm.Baseline(start, finish, None if value is None else _float(value))
+    day_of, date = TextDays(), TextDates()  # no conversion of each value by the ORM
+    works = [(pk, zone, day_of(created), date(started), date(accepted), date(cancelled))
+             for pk, zone, created, started, accepted, cancelled in Work.objects.filter(**mine)
+             .values_list("id", "zone_id", *map(utc_text, ("created_at", "started_on",
+                                                           "accepted_on", "cancelled_on")))]
+    baselines = {pk: evm.Baseline(date(start), date(finish), value)
                  for pk, start, finish, value in WorkPlan.objects.filter(version=1, **inside)
-                 .values_list("work_id", "planned_start", "planned_finish",
+                 .values_list("work_id", utc_text("planned_start"), utc_text("planned_finish"),
                               as_float("contract_value_kzt"))}
     reports = defaultdict(list)
     for pk, on, percent, spent in WorkProgress.objects.filter(**inside).order_by(
-            "reported_on", "id").values_list("work_id", "reported_on", as_float("percent"),
-                                             as_float("spent_kzt")):
-        reports[pk].append(evm.Progress(on, _float(percent), None if spent is None
-                                        else _float(spent)))
+            "reported_on", "id").values_list("work_id", utc_text("reported_on"),
+                                             as_float("percent"), as_float("spent_kzt")):
+        reports[pk].append(evm.Progress(date(on), _float(percent), spent))
     for day in records.days:
-        cutoff = end_utc(day)
         out = []
         for pk, zone, created, started, accepted, cancelled in works:
-            if created >= cutoff:
+            if created > day:
                 continue  # recorded later (as /api/works?as_of= says)
             status, late, earned = evm.standing(
                 baseline=baselines[pk], reports=reports[pk], started_on=started,
@@ -350,11 +355,12 @@ def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
     records.bodies = {b.pk: b.name for b in Body.objects.all()}
     zones = zones_of_instructions()
     rows = Instruction.objects.order_by().values_list(
-        "id", "status", "deadline", "on_control", utc_text("accepted_at"), "executor_id",
-        "issuer_id")
+        "id", "status", utc_text("deadline"), "on_control", utc_text("accepted_at"),
+        "executor_id", "issuer_id")
     if zone_id is not None:
         rows = rows.filter(pk__in=[pk for pk, z in zones.items() if zone_id in z])
-    rows = list(rows)
+    date = TextDates()
+    rows = [(pk, status, date(deadline), *more) for pk, status, deadline, *more in rows]
     changed: dict[int, list[tuple[dt.datetime, rules.State]]] = defaultdict(list)
     for pk, at, status, deadline, on_control in Event.objects.filter(
             instruction_id__in=Event.objects.filter(at__gte=since).values("instruction_id")) \
