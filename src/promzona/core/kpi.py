@@ -196,32 +196,28 @@ class Journey:
     projects_in_operation: dt.date | None = None
 
     #: What :func:`funnel` asks of the journey on any day, worked out when it is made: the day
-    #: it reached each stage (:attr:`reach`, in stage order: never decreasing, so the stages
-    #: reached by a day are the first few), the same with :data:`NEVER` for ``None``, and
-    #: ``(later day, stage index, days)`` of each pair of consecutive stages both recorded.
+    #: it reached each stage (:attr:`reach`, :data:`NEVER` for none; in stage order, never
+    #: decreasing, so the stages reached by a day are the first few), and ``(later day, stage
+    #: index, days)`` of each pair of consecutive stages both recorded.
     steps: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         dates = (self.applications_submitted, self.under_review, self.reserved, self.approved,
                  self.projects_in_construction, self.projects_in_operation)
-        reach, first = [None] * 6, None
-        for i in range(5, -1, -1):
-            d = dates[i]
-            if d is not None and (first is None or d < first):
+        gaps = tuple((d1, i, (d1 - d0).days) for i, d0, d1 in zip(
+            range(1, 6), dates, dates[1:], strict=False) if d0 is not None and d1 is not None)
+        reach, first = [], NEVER
+        for d in reversed(dates):
+            if d is not None and d < first:
                 first = d
-            reach[i] = first
-        gaps = []
-        for i in range(1, 6):
-            d0, d1 = dates[i - 1], dates[i]
-            if d0 is not None and d1 is not None:
-                gaps.append((d1, i, (d1 - d0).days))
-        object.__setattr__(self, "steps", (tuple(reach), tuple(NEVER if d is None else d
-                                                               for d in reach), tuple(gaps)))
+            reach.append(first)
+        object.__setattr__(self, "steps", (tuple(reversed(reach)), gaps))
 
     @property
     def reach(self) -> dict[str, dt.date | None]:
         """Per stage, the first day the application was at it or at a later one."""
-        return dict(zip(FUNNEL[1:], self.steps[0], strict=True))
+        return {stage: None if d == NEVER else d
+                for stage, d in zip(FUNNEL[1:], self.steps[0], strict=True)}
 
     def reached(self, stage: str, as_of: dt.date) -> bool:
         """Reached ``stage`` or a later one by the end of ``as_of``."""
@@ -253,8 +249,8 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
     depth = [0] * (len(stages) + 1)  # journeys by the number of stages reached
     gaps: list[list[int]] = [[] for _ in stages]
     for j in journeys:
-        _reach, days_or_never, pairs = j.steps
-        depth[bisect.bisect_right(days_or_never, as_of)] += 1
+        reach, pairs = j.steps
+        depth[bisect.bisect_right(reach, as_of)] += 1
         for d1, i, days in pairs:
             if d1 <= as_of:
                 gaps[i].append(days)
@@ -321,18 +317,21 @@ def investment(projects: Iterable[ProjectMoney]) -> Investment:
     by_year: dict[int, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
     by_direction: dict[str, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
 
-    def add(sums: list, *values: float) -> None:
-        for i, v in enumerate(values):
-            sums[i] += v
-
     for p in projects:
         planned = sum(float(y.planned_investment) for y in p.years)
         actual = sum(float(y.actual_investment or 0) for y in p.years)
-        add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
-        add(by_direction[p.direction], planned, actual, p.planned_jobs, p.actual_jobs, 1)
+        for sums in (total, by_direction[p.direction]):
+            sums[0] += planned
+            sums[1] += actual
+            sums[2] += p.planned_jobs
+            sums[3] += p.actual_jobs
+            sums[4] += 1
         for y in p.years:
-            add(by_year[y.year], float(y.planned_investment), float(y.actual_investment or 0),
-                y.planned_jobs, y.actual_jobs or 0, 0)
+            sums = by_year[y.year]
+            sums[0] += float(y.planned_investment)
+            sums[1] += float(y.actual_investment or 0)
+            sums[2] += y.planned_jobs
+            sums[3] += y.actual_jobs or 0
     return Investment(Plan(*total), {k: Plan(*v) for k, v in sorted(by_year.items())},
                       {k: Plan(*v) for k, v in sorted(by_direction.items())})
 
