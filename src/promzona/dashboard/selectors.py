@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from promzona.accounts.models import User
 from promzona.applications.models import Application, PreferredPlot, Reservation
 from promzona.audit.models import AuditEntry
 from promzona.audit.selectors import History
@@ -134,9 +135,9 @@ def gather(*, days: Sequence[dt.date], zone: Zone | None = None,
 
 def _plots(records: Records, *, since, zone_id, **_: Any) -> None:
     qs = Plot.objects.all() if zone_id is None else Plot.objects.filter(zone_id=zone_id)
-    now = [(r["zone_id"], r["status"], r["n"], _float(r["area"])) for r in
-           qs.values("zone_id", "status").order_by()
-           .annotate(n=Count("id"), area=Sum(Coalesce("computed_area_ha", "declared_area_ha")))]
+    now = [(r["zone_id"], r["status"], r["n"], _float(r["area"])) for r in  # COUNT(*), not of
+           qs.values("zone_id", "status").order_by()  # the key: the covering index answers it
+           .annotate(n=Count("*"), area=Sum(Coalesce("computed_area_ha", "declared_area_ha")))]
     history = History(Plot, since, ["zone", "status", "declared_area_ha", "computed_area_ha"])
 
     def area(state: dict) -> float:
@@ -224,12 +225,19 @@ def _upgrades(since: dt.datetime):
     return upgrades
 
 
+def zone_of_plot(plot: str) -> Subquery:
+    """The zone of the plot a row refers to (``plot``: the path to its key), looked up by the
+    key for each row: joined instead, PostgreSQL read all of a region's plots to find the few
+    thousand asked for."""
+    return Subquery(Plot.objects.filter(pk=OuterRef(plot)).order_by().values("zone_id"))
+
+
 def application_zones(reservations: list[tuple[int, Any, int]] | None = None) -> dict[int, int]:
     """Each application's zone: that of the plot it holds or last held, else of its first
     preferred plot. Applications without a plot belong to no zone (they count for all).
     ``reservations``: the rows of :func:`_reservations` when already read."""
     out = {app: zone for app, zone in PreferredPlot.objects.order_by("-position")
-           .values_list("application_id", "plot__zone_id")}
+           .values_list("application_id", zone_of_plot("plot_id"))}
     out |= {app: zone for app, _at, zone in reservations or _reservations()}
     return out
 
@@ -238,7 +246,7 @@ def _reservations() -> list[tuple[int, str, int]]:
     """``(application, created_at, zone)`` of every reservation, oldest first, the time as
     :func:`utc_text`."""
     return list(Reservation.objects.order_by("created_at", "id").values_list(
-        "application_id", utc_text("created_at"), "plot__zone_id"))
+        "application_id", utc_text("created_at"), zone_of_plot("plot_id")))
 
 
 def _funnel(records: Records, *, zone_id, **_: Any) -> None:
@@ -273,9 +281,15 @@ def _funnel(records: Records, *, zone_id, **_: Any) -> None:
         if zone_id is None or zones.get(app) == zone_id:
             records.journeys.append((zones.get(app), app, kpi.Journey(**dates)))
     if zone_id is None:
-        records.enquiries = [_day(at) for at in AuditEntry.objects.filter(
-            action__in=ENQUIRY_ACTIONS, actor__role="investor").values_list(
+        records.enquiries = [_day(at) for at in enquiry_entries().order_by().values_list(
             utc_text("at"), flat=True)]
+
+
+def enquiry_entries():
+    """The audit entries of investors' enquiries (the funnel's first stage). The investors are
+    asked for by their keys: joined, PostgreSQL read every actor's entries first."""
+    investors = list(User.objects.filter(role="investor").values_list("id", flat=True))
+    return AuditEntry.objects.filter(action__in=ENQUIRY_ACTIONS, actor_id__in=investors)
 
 
 def directions() -> dict[int, list[tuple[str, list[str]]]]:
@@ -292,7 +306,7 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
     projects = [(pk, day_of(created), date(terminated), sector, zone)
                 for pk, created, terminated, sector, zone in Project.objects.filter(**mine)
                 .values_list("id", utc_text("created_at"), utc_text("terminated_on"),
-                             "application__sector_id", "allocation__plot__zone_id")]
+                             "application__sector_id", zone_of_plot("allocation__plot_id"))]
     inside = {} if zone_id is None else {"project__allocation__plot__zone_id": zone_id}
     plans = defaultdict(list)
     for pk, year, investment, jobs in PlanYear.objects.filter(**inside).values_list(
