@@ -37,6 +37,7 @@ TAKEN = ("allocated", "occupied")
 NOT_OFFERED = ("draft", "withdrawn")
 #: A source with at most this share of its capacity free is near exhaustion.
 EXHAUSTION_SHARE = 0.10
+NEVER = dt.date.max  # the day of a funnel stage never reached
 
 
 # --- history: an audited object at a past moment -------------------------------------------
@@ -97,8 +98,7 @@ class Land:
 def land(rows: Iterable[tuple[str, int, float]]) -> Land:
     """Plots and hectares by status from ``(status, count, area_ha)`` rows — single plots or
     sums; a row with a negative count takes a plot's contribution out (see :func:`rollback`)."""
-    counts = dict.fromkeys(PLOT_STATUSES, 0)
-    areas = dict.fromkeys(PLOT_STATUSES, 0.0)
+    counts, areas = dict.fromkeys(PLOT_STATUSES, 0), dict.fromkeys(PLOT_STATUSES, 0.0)
     for status, count, area in rows:
         counts[status] = counts.get(status, 0) + count
         areas[status] = areas.get(status, 0.0) + area
@@ -195,17 +195,16 @@ class Journey:
     projects_in_construction: dt.date | None = None
     projects_in_operation: dt.date | None = None
 
-    #: What :func:`funnel` asks of the journey on any day, worked out when it is made: the day
-    #: it reached each stage (:attr:`reach`, :data:`NEVER` for none; in stage order, never
-    #: decreasing, so the stages reached by a day are the first few), and ``(later day, stage
-    #: index, days)`` of each pair of consecutive stages both recorded.
+    #: What :func:`funnel` asks on any day, worked out once: the day it reached each stage (in
+    #: stage order, never decreasing; :data:`NEVER` for none) and ``(later day, stage index,
+    #: days)`` of each pair of consecutive stages both recorded.
     steps: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         dates = (self.applications_submitted, self.under_review, self.reserved, self.approved,
                  self.projects_in_construction, self.projects_in_operation)
-        gaps = tuple((d1, i, (d1 - d0).days) for i, d0, d1 in zip(
-            range(1, 6), dates, dates[1:], strict=False) if d0 is not None and d1 is not None)
+        gaps = tuple((d1, i, (d1 - d0).days) for i, d0, d1 in zip(range(1, 6), dates, dates[1:],
+                     strict=False) if d0 is not None and d1 is not None)
         reach, first = [], NEVER
         for d in reversed(dates):
             if d is not None and d < first:
@@ -216,17 +215,11 @@ class Journey:
     @property
     def reach(self) -> dict[str, dt.date | None]:
         """Per stage, the first day the application was at it or at a later one."""
-        return {stage: None if d == NEVER else d
-                for stage, d in zip(FUNNEL[1:], self.steps[0], strict=True)}
+        return {s: None if d == NEVER else d for s, d in zip(FUNNEL[1:], self.steps[0], strict=True)}
 
     def reached(self, stage: str, as_of: dt.date) -> bool:
         """Reached ``stage`` or a later one by the end of ``as_of``."""
-        d = self.reach[stage]
-        return d is not None and d <= as_of
-
-
-#: The day of a stage never reached (after every day asked for).
-NEVER = dt.date.max
+        return self.steps[0][FUNNEL.index(stage) - 1] <= as_of
 
 
 @dataclass(frozen=True)
@@ -242,9 +235,8 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
     median days from the stage before (over applications with both dates recorded).
     ``enquiries``: the days of the enquiries, or ``None`` where they are not counted.
 
-    One pass over the journeys (a region has tens of thousands), each asked what it worked out
-    when it was made (``Journey.steps``): how many stages it reached by the day — its reach
-    days never decrease, so those are its first few — and its gaps between stages by then."""
+    One pass over the journeys (a region has tens of thousands), each asked its ``steps``: the
+    stages it reached by the day are its first few, found by bisection, and its gaps by then."""
     stages = FUNNEL[1:]
     depth = [0] * (len(stages) + 1)  # journeys by the number of stages reached
     gaps: list[list[int]] = [[] for _ in stages]
@@ -311,8 +303,7 @@ class Investment:
 def investment(projects: Iterable[ProjectMoney]) -> Investment:
     """Investment planned (every year of the plans) against confirmed actual, and jobs planned
     (this year's plans) against actual, in total and by priority direction; by year, each
-    year's plan (investment and jobs) against the report confirmed for that year. (Summed in
-    plain lists, a :class:`Plan` made once per total: a region has thousands of projects.)"""
+    year's plan against the report confirmed for it. (Summed in plain lists, in place.)"""
     total = [0.0, 0.0, 0, 0, 0]
     by_year: dict[int, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
     by_direction: dict[str, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
@@ -321,17 +312,12 @@ def investment(projects: Iterable[ProjectMoney]) -> Investment:
         planned = sum(float(y.planned_investment) for y in p.years)
         actual = sum(float(y.actual_investment or 0) for y in p.years)
         for sums in (total, by_direction[p.direction]):
-            sums[0] += planned
-            sums[1] += actual
-            sums[2] += p.planned_jobs
-            sums[3] += p.actual_jobs
-            sums[4] += 1
+            for i, value in enumerate((planned, actual, p.planned_jobs, p.actual_jobs, 1)):
+                sums[i] += value
         for y in p.years:
-            sums = by_year[y.year]
-            sums[0] += float(y.planned_investment)
-            sums[1] += float(y.actual_investment or 0)
-            sums[2] += y.planned_jobs
-            sums[3] += y.actual_jobs or 0
+            for i, value in enumerate((float(y.planned_investment), float(
+                    y.actual_investment or 0), y.planned_jobs, y.actual_jobs or 0)):
+                by_year[y.year][i] += value
     return Investment(Plan(*total), {k: Plan(*v) for k, v in sorted(by_year.items())},
                       {k: Plan(*v) for k, v in sorted(by_direction.items())})
 

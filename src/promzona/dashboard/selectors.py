@@ -317,7 +317,7 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
             status=Report.Status.CONFIRMED, **inside).values_list(
             "project_id", "year", as_float("investment_kzt"), "jobs", "reviewed_at", "id"):
         confirmed[pk].append(kpi.Confirmed(year, _float(investment), jobs, at, report))
-    by_zone = directions()
+    by_zone, direction = directions(), {}  # each zone's direction of a sector, found once
     for day in records.days:
         cutoff = end_utc(day)
         out = []
@@ -326,9 +326,11 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
                 continue  # not recorded yet, or no longer a project (as project_figures says)
             years, planned_jobs, actual_jobs = kpi.plan_vs_actual(
                 plans[pk], confirmed[pk], cutoff=cutoff, as_of=day)
+            if (zone, sector) not in direction:
+                direction[zone, sector] = kpi.direction_of(
+                    sector, by_zone.get(zone, [])) or OTHER_DIRECTION
             out.append((zone, pk, kpi.ProjectMoney(
-                direction=kpi.direction_of(sector, by_zone.get(zone, [])) or OTHER_DIRECTION,
-                years=tuple(years),
+                direction=direction[zone, sector], years=tuple(years),
                 planned_jobs=planned_jobs, actual_jobs=actual_jobs)))
         records.projects[day] = out
 
@@ -365,7 +367,7 @@ def _works(records: Records, *, zone_id, **_: Any) -> None:
 
 
 def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
-    _day, text_day = local_days(), TextDays()
+    _day, text_day, date = local_days(), TextDays(), TextDates()
     records.bodies = {b.pk: b.name for b in Body.objects.all()}
     zones = zones_of_instructions()
     rows = Instruction.objects.order_by().values_list(
@@ -373,7 +375,6 @@ def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
         "executor_id", "issuer_id")
     if zone_id is not None:
         rows = rows.filter(pk__in=[pk for pk, z in zones.items() if zone_id in z])
-    date = TextDates()
     rows = [(pk, status, date(deadline), *more) for pk, status, deadline, *more in rows]
     changed: dict[int, list[tuple[dt.datetime, rules.State]]] = defaultdict(list)
     for pk, at, status, deadline, on_control in Event.objects.filter(
