@@ -75,10 +75,17 @@ def mail_links_guard():
 
 
 @pytest.fixture
-def fresh_caches(django_db_blocker):
-    """Empty every cache before and after the test. The caches are tables of the test
-    database, emptied outside the test's transaction (also for tests without the database)."""
+def fresh_caches(request, django_db_blocker):
+    """Empty every cache before and after a test that has the database. The caches are tables
+    of the test database, emptied outside the test's transaction. A test without the database
+    can neither read nor write them, and when only such tests run (a file run alone) there is
+    no test database to empty: nothing is done then."""
     from django.core.cache import caches
+
+    if not (request.node.get_closest_marker("django_db")
+            or {"db", "transactional_db", "live_server"} & set(request.fixturenames)):
+        yield
+        return
 
     def clear():
         with django_db_blocker.unblock():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from promzona.accounts.decorators import role_required
+from promzona.columns import paused_collector
 from promzona.core import charts as c
 from promzona.core import kpi
 from promzona.core.errors import InputError, NotFound
@@ -100,9 +101,11 @@ def linker(zone: Zone | None, day: dt.date):
 
 @overseers
 @require_GET
+@paused_collector()
 def index(request):
     """Where the zone (or every zone) stands on a day: every figure with its chart and the
-    list behind it, each zone's figures, and the trends month by month."""
+    list behind it, each zone's figures, and the trends month by month (the thousands of
+    figures written without the collector's passes, as they are computed)."""
     form, zone, day = _scope(request, strict=False)
     board = selectors.board(zone=zone, day=day, per_zone=zone is None)
     f = board.figures

@@ -3,10 +3,7 @@ vectorised passes, written in bulk and audited in bulk."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +17,7 @@ from django.utils import timezone
 from promzona.accounts.types import Actor
 from promzona.audit.services import audit_bulk_record, audit_record, changed, snapshot
 from promzona.bulk import analyse, insert_many
+from promzona.columns import paused_collector
 from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
@@ -46,23 +44,9 @@ def plots_import(
     now: dt.datetime | None = None,
 ) -> ImportReport:
     """Check every row of ``table`` as a plot of ``zone``; write them all or none."""
-    with _no_cyclic_gc():
+    with paused_collector():
         return _plots_import(actor=actor, zone=zone, table=table, mapping=mapping,
                              dry_run=dry_run, repair=repair, progress=progress, now=now)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import makes millions of small objects and no
-    garbage cycles, and the collector's passes over them took a third of its time. Reference
-    counting still frees everything; the collector runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _plots_import(

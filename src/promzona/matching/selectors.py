@@ -8,7 +8,6 @@ server sharing the database reads.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import connections
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from promzona.columns import as_float
+from promzona.columns import as_float, paused_collector
 from promzona.core import geometry as geo
 from promzona.core.connections import LineLink
 from promzona.core.matching import (
@@ -78,17 +77,11 @@ def _metric(zone_ids: list[int], texts: list[str], epsg_of: dict[int, int]) -> n
     return out
 
 
+@paused_collector()
 def build_index() -> MatchIndex:
-    """The index of every zone's data (see :func:`index_data`). The collector is paused while
-    the columns are read and built: the many short-lived rows would trigger full collections
-    of a large process for nothing."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return MatchIndex(**index_data())
-    finally:
-        if paused:
-            gc.enable()
+    """The index of every zone's data (see :func:`index_data`), the collector paused while the
+    columns are read and built (:func:`~promzona.columns.paused_collector`)."""
+    return MatchIndex(**index_data())
 
 
 def index_data() -> dict[str, Any]:
