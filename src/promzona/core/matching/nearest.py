@@ -97,7 +97,7 @@ def nearest_lines(plots: np.ndarray, plot_zone: np.ndarray, lines: np.ndarray,
     centre = (bounds[:, :2] + bounds[:, 2:]) / 2.0
     radius = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) / 2.0
     placed = np.isfinite(radius)  # empty geometries have no bounds and no nearest line
-    cand_p, cand_l = [], []
+    found = []
     for zone in np.unique(group_zone[group_zone >= 0]):
         members = np.flatnonzero((plot_zone == zone) & placed)
         zone_lines = np.isin(line_group, np.flatnonzero(group_zone == zone))
@@ -111,11 +111,21 @@ def nearest_lines(plots: np.ndarray, plot_zone: np.ndarray, lines: np.ndarray,
             ln = np.concatenate([ln, np.tile(w, members.size)])
             order = np.lexsort((ln, line_group[ln], p))
             p, ln = p[order], ln[order]
-        cand_p.append(p)
-        cand_l.append(ln)
-    # In plot, group, line order (zone by zone); a line is a candidate once, not per segment.
-    plot_i = np.concatenate([np.zeros(0, dtype=np.int64), *cand_p])
-    line = np.concatenate([np.zeros(0, dtype=np.int64), *cand_l])
+        found.append(_nearest(plots, lines, line_group, p, ln, max_distance))
+        del p, ln  # a zone's candidates at a time: the build's peak memory stays low
+    plot_i, group, line, dist = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c])
+                                 for c in zip(*found, strict=True)) if found else (
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+        np.zeros(0))
+    order = np.argsort(plot_i * lines.size + line, kind="stable")
+    return plot_i[order], group[order], line[order], dist[order]
+
+
+def _nearest(plots: np.ndarray, lines: np.ndarray, line_group: np.ndarray, plot_i: np.ndarray,
+             line: np.ndarray, max_distance: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of the (plot, line) candidates, in plot, group, line order (a line once per segment),
+    the nearest line per plot and group within ``max_distance``: (plot, group, line, distance)."""
     once = _starts(plot_i, line)
     plot_i, line = plot_i[once], line[once]
     dist = shapely.distance(plots[plot_i], lines[line])
@@ -128,8 +138,7 @@ def nearest_lines(plots: np.ndarray, plot_zone: np.ndarray, lines: np.ndarray,
     least = np.minimum.reduceat(dist, start) if start.size else dist
     hit = np.flatnonzero(dist == least[run])
     pick = hit[_starts(run[hit])]
-    order = pick[np.argsort(plot_i[pick] * lines.size + line[pick], kind="stable")]
-    return plot_i[order], group[order], line[order], dist[order]
+    return plot_i[pick], group[pick], line[pick], dist[pick]
 
 
 def _starts(*keys: np.ndarray) -> np.ndarray:
