@@ -74,3 +74,10 @@ def test_lines_are_read_as_the_models_say(demo):
         assert ln.fixed_cost_kzt == float(line.connection_fixed_cost_kzt)
         assert ln.cost_per_km_kzt == float(line.connection_cost_per_km_kzt)
         assert ln.completion == (None if line.status == "existing" else line.planned_completion)
+
+
+def test_a_build_gives_its_free_heap_back_to_the_system(demo, monkeypatch):
+    calls = []
+    monkeypatch.setattr(selectors, "_LIBC", type("Libc", (), {"malloc_trim": calls.append})())
+    selectors.build_index()
+    assert calls == [0]
