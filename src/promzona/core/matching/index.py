@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from promzona.core.connections import NEVER, LineLink
+from promzona.core.utilities import ledger_sum
 
 from .data import PlotColumns, PlotIn, SourceIn, UpgradeIn, ZoneIn
 from .nearest import nearest_lines
@@ -198,11 +199,11 @@ class MatchIndex:
     def source_ready(self, source_pos: int, need: float, today_ord: int) -> int:
         """Day ordinal from which the source can supply ``need`` more, or NEVER."""
         s = self.sources[source_pos]
-        free = s.capacity - s.committed
+        free = s.free
         if free >= need:
             return today_ord
         for u in self.upgrades.get(s.id, []):
-            free += u.capacity_added
+            free = ledger_sum(free, u.capacity_added)
             if free >= need:
                 return max(today_ord, u.completion.toordinal())
         return NEVER
