@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from promzona.core.connections import NEVER, LineLink
+from promzona.core.connections import NEVER, LineLink, connection_cost
 from promzona.core.utilities import ledger_sum
 
 from .data import PlotColumns, PlotIn, SourceIn, UpgradeIn, ZoneIn
@@ -185,7 +185,7 @@ class MatchIndex:
         small = np.int32
         return {
             "plot": plot_i.astype(small), "group": grp.astype(small), "line": line.astype(small),
-            "dist": dist, "cost": self.line_fixed[line] + self.line_perkm[line] * dist / 1000.0,
+            "dist": dist, "cost": connection_cost(self.line_fixed[line], self.line_perkm[line], dist),
             "lead": self.line_lead[line].astype(small), "done": self.line_done[line].astype(small),
             "seg_plot": seg_plot, "seg_start": seg_start,
             "seg_len": np.diff(np.append(seg_start, plot_i.size)),
