@@ -46,7 +46,7 @@ def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 def _candidates(centre: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.ndarray,
-                seg_group: np.ndarray, group_start: np.ndarray, max_distance: float
+                group_start: np.ndarray, max_distance: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(plot, segment, lower bound) of the pairs whose lower bound may reach the group's
     nearest line, in plot then segment order (the bound less the slack: safe). Segments are
@@ -60,6 +60,7 @@ def _candidates(centre: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.nda
     ax, ay, ux, uy = a[:, 0].astype(f), a[:, 1].astype(f), u[:, 0].copy(), u[:, 1].copy()
     cx, cy, rad = centre[:, 0].astype(f), centre[:, 1].astype(f), radius.astype(f)
     step = max(1, BLOCK // max(a.shape[0], 1))
+    per_group = np.diff(np.r_[group_start, a.shape[0]])
     out_p, out_s, out_d = [], [], []
     for lo in range(0, centre.shape[0], step):
         dx = cx[lo:lo + step, None] - ax
@@ -72,17 +73,17 @@ def _candidates(centre: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.nda
         dy -= t * uy
         dx *= dx
         dy *= dy
-        dx += dy
-        d = np.sqrt(dx, out=dx)
+        d2 = np.add(dx, dy, out=dx)  # squared: a root only for each group's least and the pairs
         r = rad[lo:lo + step, None]
-        reach = np.minimum.reduceat(d, group_start, axis=1)
-        reach += r + slack
-        np.minimum(reach, max_distance + slack, out=reach)
-        d -= r
-        p, s = np.nonzero(d <= reach[:, seg_group])
+        # d − r ≤ min(least + r, max_distance) + slack, squared (both sides are not negative)
+        reach = np.sqrt(np.minimum.reduceat(d2, group_start, axis=1))
+        reach += 2 * r + slack
+        np.minimum(reach, max_distance + r + slack, out=reach)
+        reach *= reach
+        p, s = np.nonzero(d2 <= np.repeat(reach, per_group, axis=1))
         out_p.append(p + lo)
         out_s.append(s)
-        out_d.append(d[p, s])
+        out_d.append(np.sqrt(d2[p, s]) - rad[p + lo])
     return (np.concatenate(out_p), np.concatenate(out_s),
             np.concatenate(out_d).astype(float) - slack)
 
@@ -188,7 +189,5 @@ def _zone_candidates(members: np.ndarray, centre: np.ndarray, radius: np.ndarray
     starts = np.flatnonzero(np.r_[True, seg_group[1:] != seg_group[:-1]])
     origin = centre[members].min(axis=0)  # local coordinates: small numbers, small errors
     p, s, low = _candidates(centre[members] - origin, radius[members], a[segs] - origin,
-                       b[segs] - origin, np.repeat(np.arange(starts.size),
-                                                   np.diff(np.r_[starts, segs.size])),
-                       starts, max_distance)
+                            b[segs] - origin, starts, max_distance)
     return members[p], seg_line[segs[s]], low
