@@ -6,9 +6,15 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from promzona.demo import balkhash
 from promzona.demo.accounts import DEMO_PASSWORD
+
+# No per-example time limit for the property tests: a CI machine's pause (a collection, a busy
+# neighbour) would fail an example that is fast everywhere else. Speed lives in benchmarks.
+hypothesis_settings.register_profile("promzona", deadline=None)
+hypothesis_settings.load_profile("promzona")
 
 
 @pytest.fixture(autouse=True)

@@ -111,6 +111,30 @@ def test_application_that_fits_nowhere_gets_the_first_filter_that_failed(extra, 
     assert u["code"] == code and words in u["reason"], u
 
 
+def test_an_applications_own_sources_are_the_capacity_it_draws_on():
+    """A and B each need 2,000 kW; P1's own source PS-1 has 2,500 free, so the plots alone fit
+    one of them. B's own request is served on P2 by PS-2 (its dates pick that connection):
+    both are assigned, every method agrees, and PS-1 is charged only A's need."""
+    data = {"applications": [app("A", 10, 2000, eligible=["P1"], submitted="2026-01-01T09:00Z"),
+                             app("B", 9, 2000, eligible=["P2"], submitted="2026-01-02T09:00Z",
+                                 sources={"P2": {"power": "PS-2"}})],
+            "plots": plots(2, source="PS-1"),
+            "sources": [{"id": "PS-1", "kind": "power", "free": 2500},
+                        {"id": "PS-2", "kind": "power", "free": 2000}]}
+    result, inst = solve(data)
+    assert result.assignments == {"A": "P1", "B": "P2"}
+    assert {b.name: set(b.assignments) for b in result.baselines} == {
+        "fcfs": {"A", "B"}, "greedy_value": {"A", "B"}}
+    without, _ = solve(changed(data, ("applications", 1, "sources"), REMOVE))
+    assert without.assignments == {"A": "P1"}
+    assert without.to_json(parse_allocation(changed(data, ("applications", 1, "sources"), REMOVE))
+                           )["unassigned"][0]["code"] == "competition"
+    starved = solve(changed(data, ("sources", 1, "free"), 1000))
+    assert starved[0].assignments == {"A": "P1"}
+    reason = starved[0].to_json(starved[1])["unassigned"][0]
+    assert reason["code"] == "capacity_alone" and "PS-2" in reason["reason"]
+
+
 def test_need_of_zero_is_no_need_and_missing_eligible_means_every_plot():
     result, _ = solve({"applications": [{"id": "X", "value": 1,
                                          "needs": {"power_kw": 0, "gas_m3_h": 0}}],
@@ -193,6 +217,13 @@ def _with(path, value):
     (_with(("plots", 0, "sources"), {"power": "NOPE"}), "unknown source 'NOPE'"),
     (_with(("plots", 0, "sources"), {"water": "S"}), "source 'S' is of kind power, not water"),
     (_with(("plots", 0, "sources"), {"steam": "S"}), "unknown key \"steam\""),
+    (_with(("applications", 0, "sources"), {"P9": {"power": "S"}}), "unknown key \"P9\""),
+    (_with(("applications", 0, "sources"), {"P1": {"power": "NOPE"}}),
+     r"applications\[0\] \(A1\).sources.P1.power: unknown source 'NOPE'"),
+    (_with(("applications", 0, "sources"), {"P1": {"water": "S"}}),
+     "source 'S' is of kind power, not water"),
+    (_with(("applications", 0, "sources"), {"P1": "S"}), "sources.P1: must be an object"),
+    (_with(("applications", 0, "sources"), ["P1"]), "sources: must be an object"),
     (_with(("sources", 0, "kind"), "steam"), "kind: must be one of power"),
     (_with(("sources", 0, "free"), -1), "free: must be a number"),
     (_with(("pinned",), [{"application": "A9", "plot": "P1"}]), "unknown application 'A9'"),

@@ -75,6 +75,23 @@ def test_demo_accounts_exist_for_every_role(demo):
     assert roles == set(Role.values)
 
 
+def test_the_demos_records_carry_the_demos_time_not_the_clocks(demo, today):
+    """The loaders pass their own ``now`` to every service (accounts, contacts, branding,
+    instruction bodies, obligation rules), so the zone's history reads from one recorded day."""
+    from promzona.accounts.models import User
+    from promzona.audit.models import AuditEntry
+    from promzona.demo.balkhash import recorded_at
+
+    call_command("demo")
+    recorded = recorded_at(today)
+    users = User.objects.filter(username__startswith="demo-")
+    assert set(users.values_list("date_joined", flat=True)) == {recorded}
+    for action in ("user.created", "organisation.created", "organisation.confirmed",
+                   "contact.created", "branding.created", "body.created", "obligationrule.created"):
+        times = set(AuditEntry.objects.filter(action=action).values_list("at", flat=True))
+        assert times == {recorded}, action
+
+
 def test_demo_news_is_illustrative_sourced_and_credited(demo):
     from promzona.news.models import Article
 

@@ -117,7 +117,13 @@ def test_mapping_on_the_upload_page(staff_client, demo, tmp_path,
         r = _upload(staff_client, path, mapping=bad)
         assert r.status_code == 400 and "mapping" in r.context["form"].errors
     r = _upload(staff_client, path, mapping='{"code": "no such column"}')
-    assert r.status_code == 400 and "not in the file" in r.context["error"]
+    assert r.status_code == 400 and "not in the file: no such column." in r.context["error"]
+    r = _upload(staff_client, path, mapping='{"no_such_field": "code"}')
+    assert r.status_code == 400 and "unknown fields: no_such_field." in r.context["error"]
+    r = staff_client.post("/staff/import/", {
+        "file": SimpleUploadedFile(path.name, path.read_bytes()), "layer": "plots",
+        "zone": "balkhash", "mapping": '{"no_such_field": "code"}'}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.status_code == 400 and "неизвестные поля: no_such_field." in r.context["error"]
 
 
 def test_upload_of_a_several_layer_file_names_the_layer(staff_client, demo, tmp_path,

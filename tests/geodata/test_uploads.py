@@ -129,7 +129,7 @@ def test_a_polygon_of_a_million_vertices_is_refused_with_the_default_limits(demo
     path.write_text(hostile._geojson_polygon(1_000_000))
     assert path.stat().st_size > 20 * 1024 * 1024
     before = Plot.objects.count()
-    with pytest.raises(files.FileRefused, match="1000001 vertices; at most 10000"):
+    with pytest.raises(files.FileRefused, match="1,000,001 vertices; at most 10,000"):
         layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
     assert Plot.objects.count() == before and list(private_tmp.iterdir()) == []
 

@@ -83,6 +83,17 @@ def test_bad_request_is_400_with_error_format(demo, client, body):
                                    "components": spec["components"]})
 
 
+@pytest.mark.parametrize("lang,message", [
+    ("ru", "«needs.power_kw» должно быть числом от 0 до 1\xa0000\xa0000\xa0000."),
+    ("kk", "1\xa0000\xa0000\xa0000"),
+    ("en", "'needs.power_kw' must be a number from 0 to 1,000,000,000."),
+])
+def test_a_refused_numbers_bounds_are_written_as_the_language_writes_numbers(demo, client, lang,
+                                                                             message):
+    r = post(client, {"sector": "C25", "needs": {"power_kw": 1e300}}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert r.status_code == 400 and message in r.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("raw", ["", "[]", "{", '{"needs": {}}', '{"sector": "C25", "horizon_years": "x"}',
                                  '{"sector": "C25", "start_by": "tomorrow"}'])
 def test_malformed_body_is_4xx(demo, client, raw):

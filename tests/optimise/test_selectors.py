@@ -63,6 +63,42 @@ def test_application_holding_a_plot_does_not_compete(demo, competition, staff_us
     assert {s["id"]: s["free"] for s in data["sources"]}["PS-2"] == 1800.0  # the ledger's free
 
 
+@pytest.mark.parametrize("days", [None, 120, 600])
+def test_each_application_draws_on_the_sources_its_reservation_would_commit_on(demo, competition,
+                                                                            days):
+    """For every competing application and eligible plot, the source the instance charges per
+    needed kind (the application's own where it names one, else the plot's) is the one
+    ``plot_reserve`` commits on; a start at 120 days takes BLK-06's power from PS-1 where the
+    plot's own (no need, no date) is PS-2, so the application carries it."""
+    from promzona.accounts.models import User
+    from promzona.applications.selectors import sources_serving
+    from promzona.core.optimise.allocation import KINDS
+
+    today = timezone.localdate()
+    user = User.objects.get(username="demo-investor")
+    blk06 = Plot.objects.get(zone=demo, code="BLK-06")
+    app = app_services.application_create(
+        actor=user, project_name="Dated", sector=blk06.permitted_sectors.first().code,
+        investment_kzt=1, jobs_planned=1, needs={"power_kw": 200},
+        start_by=today + dt.timedelta(days=days) if days else None, preferred_plots=[blk06.pk])
+    app_services.application_submit(actor=user, application=app)
+    ctx = selectors.allocation_instance(demo, today=today)
+    inst = parse_allocation(ctx.instance)
+    plots = {p.id: p for p in inst.plots}
+    checked = own = 0
+    for a in inst.applications:
+        for code in a.eligible:
+            committed = sources_serving(ctx.applications[a.id], ctx.plots[code], today=today)
+            charged = {k: a.source(plots[code], k) for k in KINDS if k in a.needs}
+            assert charged == {k: s.code for k, s in committed.items()}, (a.id, code)
+            checked += 1
+            own += code in a.sources
+    assert checked > 10
+    dated = {a.id: a for a in inst.applications}[key(app)]
+    assert (dated.sources == {"BLK-06": {"power": "PS-1"}}) == (days == 120)
+    assert plots["BLK-06"].sources["power"] == "PS-2" and own == (days == 120)
+
+
 def test_value_override_and_weights_change_the_values(competition, demo):
     plant = key(competition["Завод горно-шахтного оборудования (демо)"])
     ctx = selectors.allocation_instance(demo, today=timezone.localdate(), values={plant: 5.0},

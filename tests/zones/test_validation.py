@@ -109,9 +109,9 @@ def test_a_geometry_over_the_vertex_limit_is_refused_on_save(demo):
     ring = [[x + 1e-4 * np.cos(t), y + 1e-4 * np.sin(t)]
             for t in np.linspace(0, 2 * np.pi, MAX_VERTICES + 1, endpoint=False)]
     polygon = {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
-    assert_refused(new_plot(demo, geometry=polygon), "geometry", "at most 10000")
+    assert_refused(new_plot(demo, geometry=polygon), "geometry", "at most 10,000")
     road = MapFeature(zone=demo, kind="road", name="x",
                       geometry={"type": "LineString", "coordinates": ring})
-    with pytest.raises(InputError, match="at most 10000"):
+    with pytest.raises(InputError, match="at most 10,000"):
         feature_save(actor=None, obj=road)
     assert not MapFeature.objects.filter(name="x").exists()

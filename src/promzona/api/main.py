@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
+from promzona import l10n
 from promzona.applications.api import router as applications_router
 from promzona.core.errors import PromzonaError
 from promzona.dashboard.api import router as dashboard_router
@@ -113,7 +114,7 @@ def error_response(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(PromzonaError)
 def _business_error(request, exc: PromzonaError):
-    return api.create_response(request, exc.as_dict(gettext), status=exc.http_status)
+    return api.create_response(request, exc.as_dict(gettext, l10n.lang()), status=exc.http_status)
 
 
 @api.exception_handler(NinjaValidationError)

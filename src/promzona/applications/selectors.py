@@ -12,8 +12,9 @@ from django.db.models import Q, QuerySet
 from promzona.accounts.selectors import reads_for
 from promzona.audit.models import AuditEntry
 from promzona.core.errors import NotFound
+from promzona.core.matching import UtilityOption
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
-from promzona.matching.selectors import sources_serving_plot
+from promzona.matching.selectors import plot_serving, sources_serving_plot
 from promzona.zones.models import Plot, UtilityKindChoices, UtilitySource
 from promzona.zones.selectors import can_see_unpublished
 
@@ -96,13 +97,21 @@ class CapacityLine:
         return max(self.need - self.source.free, Decimal(0)) if self.source else self.need
 
 
+def _request_of(app: Application) -> dict[str, Any]:
+    """The application's request as the serving rule reads it: needs, desired start, horizon."""
+    return {"needs": {k: float(v) for k, v in needs_by_kind(app).items()},
+            "start_by": app.start_by, "horizon_years": app.horizon_years}
+
+
+def serving_for(app: Application, plot: Plot, *, today: dt.date) -> dict[str, UtilityOption]:
+    """Per kind ``app`` needs, the option serving ``plot`` for the application's request: the one
+    a match of that request quotes, and so the one a reservation commits capacity on."""
+    return plot_serving(plot, today=today, **_request_of(app))
+
+
 def sources_serving(app: Application, plot: Plot, *, today: dt.date) -> dict[str, UtilitySource]:
-    """Per kind ``app`` needs, the source serving ``plot`` for the application's request (its
-    needs, desired start and horizon): the one a match of that request quotes, and so the one
-    a reservation commits capacity on."""
-    return sources_serving_plot(plot, {k: float(v) for k, v in needs_by_kind(app).items()},
-                                today=today, start_by=app.start_by,
-                                horizon_years=app.horizon_years)
+    """Per kind ``app`` needs, the source serving ``plot`` for it (see :func:`serving_for`)."""
+    return sources_serving_plot(plot, today=today, **_request_of(app))
 
 
 def capacity_check(app: Application, plot: Plot, *, today: dt.date) -> list[CapacityLine]:

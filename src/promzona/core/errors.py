@@ -5,8 +5,9 @@ messages and CLI errors in one place each; services and algorithms raise them.
 
 ``core`` cannot translate (it never imports Django), so its messages are English templates
 marked with :func:`gettext_noop` and their values go in ``params``; the edge translates the
-template and fills it in (:meth:`PromzonaError.translated`). Django code passes messages it
-already translated, which come out unchanged.
+template and fills it in (:meth:`PromzonaError.translated`), writing numeric values the way the
+language writes numbers. Django code passes messages it already translated, which come out
+unchanged.
 
 >>> e = InputError(gettext_noop("'%(field)s' is larger than '%(other)s'."),
 ...                params={"field": "area_ha.min", "other": "area_ha.max"})
@@ -14,12 +15,17 @@ already translated, which come out unchanged.
 "'area_ha.min' is larger than 'area_ha.max'."
 >>> e.translated({"'%(field)s' is larger than '%(other)s'.": "«%(field)s» больше «%(other)s»."}.get)
 '«area_ha.min» больше «area_ha.max».'
+>>> InputError(gettext_noop("At most %(max)s."), params={"max": 1_000_000}).translated(str, "ru")
+'At most 1\xa0000\xa0000.'
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
+
+from promzona.core import formats
 
 
 def gettext_noop(s: str) -> str:
@@ -27,9 +33,16 @@ def gettext_noop(s: str) -> str:
     return s
 
 
-def _fill(template: str, params: dict[str, Any]) -> str | None:
+def _fill(template: str, params: dict[str, Any], lang: str = "en") -> str | None:
+    """``template`` filled with ``params``, numbers written as ``lang`` writes them (up to six
+    decimals, no trailing zeros: ``1,000,000``, ``2.5``)."""
+    if not params:
+        return template
+    values = {k: formats.number(v, lang, digits=6, trim=True)
+              if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else v
+              for k, v in params.items()}
     try:
-        return template % params if params else template
+        return template % values
     except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
         return None
 
@@ -49,16 +62,18 @@ class PromzonaError(Exception):
         self.field = field
         self.details = details
 
-    def translated(self, tr: Callable[[str], str | None]) -> str:
-        """The message in the language of ``tr`` (a catalogue lookup such as ``gettext``)."""
-        return _fill(tr(self.template) or self.template, self.params) or self.message
+    def translated(self, tr: Callable[[str], str | None], lang: str = "en") -> str:
+        """The message in the language of ``tr`` (a catalogue lookup such as ``gettext``), its
+        numbers written as ``lang`` writes them."""
+        return _fill(tr(self.template) or self.template, self.params, lang) or self.message
 
-    def as_dict(self, tr: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    def as_dict(self, tr: Callable[[str], str | None] | None = None,
+                lang: str = "en") -> dict[str, Any]:
         """The JSON error body, its message in the language of ``tr`` when given."""
         details = self.details
         if details is None and self.field:
             details = {"field": self.field}
-        message = self.translated(tr) if tr is not None else self.message
+        message = self.translated(tr, lang) if tr is not None else self.message
         return {"error": {"code": self.code, "message": message, "details": details}}
 
 

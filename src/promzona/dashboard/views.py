@@ -23,6 +23,7 @@ from promzona.core import charts as c
 from promzona.core import kpi
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
+from promzona.web.feedback import message_of
 from promzona.zones.models import Plot, Zone
 
 from . import charts, drill, reports, selectors
@@ -50,7 +51,7 @@ class ScopeForm(forms.Form):
         try:
             return selectors.scope_and_day(None, value, today=timezone.localdate())[1]
         except InputError as exc:
-            raise forms.ValidationError(exc.message) from exc
+            raise forms.ValidationError(message_of(exc)) from exc
 
 
 def _scope(request, *, strict: bool = True) -> tuple[ScopeForm, Zone | None, dt.date]:
@@ -184,7 +185,7 @@ def listing(request, kind: str, key: str):
         else:
             raise NotFound(_("No such list."))
     except NotFound as exc:
-        raise Http404(exc.message) from exc
+        raise Http404(message_of(exc)) from exc
     page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -219,7 +220,7 @@ def monthly(request, year: int, month: int, fmt: str):
         report = reports.monthly(zone=zone, year=year, month=month, lang=lang,
                                  today=timezone.localdate())
     except InputError as exc:
-        raise Http404(exc.message) from exc
+        raise Http404(message_of(exc)) from exc
     if fmt not in ("pdf", "xlsx"):
         raise Http404(_("No such format."))
     body = reports.monthly_pdf(report) if fmt == "pdf" else reports.monthly_xlsx(report)

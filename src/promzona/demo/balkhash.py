@@ -189,15 +189,15 @@ def load(*, today: dt.date) -> bool:
                                               sector_id=sector, employees=employees,
                                               description_ru=NOTE, description_kk=NOTE_KK,
                                               description_en=NOTE_EN))
-    demo_contacts.load(zone=zone)
+    demo_contacts.load(zone=zone, now=recorded)
     _load_map(zone, x0, y0, x1, y1, recorded)
     committed = _load_utilities(zone, x0, y0, x1, y1, today, recorded)
     _load_plots(zone, today, recorded)
-    _load_people()
+    _load_people(now=recorded)
     _load_ledger(zone, committed, today, recorded)
-    demo_instructions.load(zone=zone, today=today)
+    demo_instructions.load(zone=zone, today=today, now=recorded)
     news.load(zone=zone, now=timezone.now())
-    branding.load()
+    branding.load(now=recorded)
     return True
 
 
@@ -408,7 +408,7 @@ def _load_ledger(zone: Zone, committed: dict[str, Decimal], today: dt.date,
                                      holder="Действующие потребители (демо)")
 
 
-def _load_people() -> None:
+def _load_people(*, now: dt.datetime) -> None:
     orgs = {}
     for name, bin_, email in [
         ("ТОО «Балхаш МеталлСервис» (демо)", "180140005227", "info@metallservice.example"),
@@ -416,13 +416,14 @@ def _load_people() -> None:
         ("ТОО «ПромСтройМатериалы» (демо)", "990340001111", "psm@example.org"),
     ]:
         org = Organisation.objects.filter(bin=bin_).first() or organisation_create(
-            actor=None, name=name, number=bin_, email=email)
+            actor=None, name=name, number=bin_, email=email, now=now)
         if not org.is_confirmed:
-            organisation_confirm(actor=None, organisation=org, note=NOTE)
+            organisation_confirm(actor=None, organisation=org, note=NOTE, now=now)
         orgs[bin_] = org
     for a in DEMO_ACCOUNTS:
         if User.objects.filter(username=a.username).exists():
             continue
         user_create(actor=None, username=a.username, password=a.password, role=a.role,
                     email=f"{a.username}@example.org" if a.has_email else "",
-                    organisation=orgs.get(a.organisation_bin) if a.organisation_bin else None)
+                    organisation=orgs.get(a.organisation_bin) if a.organisation_bin else None,
+                    now=now)

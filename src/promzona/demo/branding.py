@@ -3,6 +3,7 @@ not the emblem of any real body)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from PIL import Image, ImageDraw
@@ -32,10 +33,10 @@ def logo() -> bytes:
     return out.getvalue()
 
 
-def load() -> None:
+def load(*, now: dt.datetime) -> None:
     """The demo's branding, unless the deployment already has its own."""
     if Branding.objects.exists():
         return
     branding_save(actor=None, branding=Branding(
         name_ru="МПЗ «Балхаш» (демо)", name_kk="«Балқаш» ШИА (демо)", name_en="Balkhash SIZ (demo)",
-        colour=COLOUR), logo=logo())
+        colour=COLOUR), logo=logo(), now=now)

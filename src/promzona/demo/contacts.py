@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 #: (position, names ru/kk/en, roles ru/kk/en, email, phone)
@@ -21,10 +22,10 @@ CONTACTS: list[dict[str, Any]] = [
 ]
 
 
-def load(*, zone: Any) -> None:
-    """Add the demo's contacts to ``zone`` (through the audited save)."""
+def load(*, zone: Any, now: dt.datetime) -> None:
+    """Add the demo's contacts to ``zone`` (through the audited save, recorded at ``now``)."""
     from promzona.enquiries.models import Contact
     from promzona.zones.services import feature_save
 
     for data in CONTACTS:
-        feature_save(actor=None, obj=Contact(zone=zone, **data))
+        feature_save(actor=None, obj=Contact(zone=zone, **data), now=now)

@@ -37,6 +37,7 @@ from promzona.zones.models import InfrastructureProject, Plot, UtilityLine, Zone
 from promzona.zones.services import feature_save
 
 from .accounts import DEMO_ZONE_SLUG
+from .balkhash import recorded_at
 
 NOTE = " (демо)"
 RULES = {"design": 6, "construction_start": 12, "commissioning": 36}
@@ -88,18 +89,19 @@ def load(*, today: dt.date) -> bool:
     # The demo's events are illustrative: nobody is emailed about them.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
             transaction.atomic():
-        added = _rules(zone)
+        added = _rules(zone, now=recorded_at(today))
         added |= _works(zone, staff, today)
         added |= _operating(zone, staff, today)
         added |= _projects(staff, today)
     return added
 
 
-def _rules(zone: Zone) -> bool:
+def _rules(zone: Zone, *, now: dt.datetime) -> bool:
     if zone.obligation_rules.exists():
         return False
     for milestone, months in RULES.items():
-        feature_save(actor=None, obj=ObligationRule(zone=zone, milestone=milestone, months=months))
+        feature_save(actor=None, obj=ObligationRule(zone=zone, milestone=milestone, months=months),
+                     now=now)
     return True
 
 

@@ -38,14 +38,15 @@ def _links(zone: Zone, **codes) -> list[dict]:
     return out
 
 
-def load(*, zone: Zone, today: dt.date) -> None:
-    """Load the chain (called once, by the demo loader)."""
+def load(*, zone: Zone, today: dt.date, now: dt.datetime) -> None:
+    """Load the chain (called once, by the demo loader; the bodies recorded at ``now``)."""
     staff, manager, executor = (User.objects.get(username=u) for u in
                                 ("demo-staff", "demo-manager", "demo-executor"))
 
     def body(kind, ru, kk, en, head="", members=()):
         return services.body_save(actor=staff, body=Body(kind=kind, name_ru=ru, name_kk=kk,
-                                                         name_en=en, head=head), members=members)
+                                                         name_en=en, head=head), members=members,
+                                 now=now)
 
     gov = body("government", "Правительство Республики Казахстан", "Қазақстан Республикасының Үкіметі",
                "Government of the Republic of Kazakhstan", "Премьер-Министр Республики Казахстан")

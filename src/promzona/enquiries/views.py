@@ -21,7 +21,7 @@ from promzona.core.errors import InputError, PromzonaError, RateLimited
 from promzona.core.numbers import whole_number
 from promzona.matching.forms import MatchForm
 from promzona.outbox.services import absolute_link
-from promzona.web.feedback import refused, too_many_requests
+from promzona.web.feedback import message_of, refused, too_many_requests
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -69,10 +69,10 @@ def enquiry_new(request):
                 now=timezone.now(),
                 link=lambda e: absolute_link(reverse("enquiries:detail", args=[e.pk])))
         except RateLimited as exc:
-            return too_many_requests(request, exc.message, retry_after=exc.retry_after)
+            return too_many_requests(request, message_of(exc), retry_after=exc.retry_after)
         except InputError as exc:
             visible = exc.field in form.fields and not form.fields[exc.field].widget.is_hidden
-            form.add_error(exc.field if visible and exc.field != "website" else None, exc.message)
+            form.add_error(exc.field if visible and exc.field != "website" else None, message_of(exc))
         else:
             return render(request, "enquiries/sent.html", {})
     data = request.POST.copy()  # what was typed, with a fresh token to send it again

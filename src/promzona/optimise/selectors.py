@@ -5,7 +5,9 @@ The rules (``docs/optimisation.md`` states them for users):
 * **A plot's serving source** per utility kind is the option
   :func:`promzona.core.connections.choose` picks for the plot with no need named
   (:func:`promzona.matching.selectors.lines_serving_plot`): the cheapest connection that can
-  ever serve; reservations apply the same rule to the application's needs.
+  ever serve. An application whose needs, desired start or horizon pick another connection on
+  one of its eligible plots carries that plot's sources of its own
+  (:func:`promzona.applications.selectors.serving_for`, the rule a reservation commits by).
 * **Candidate works** are the zone's infrastructure projects that are planned or in progress and
   its lines that are planned or under construction (a line a project builds is that project).
   Costs are in million KZT: the project's cost, or for a line without a project its fixed
@@ -31,6 +33,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from promzona.applications.models import Application, PreferredPlot, Reservation
+from promzona.applications.selectors import serving_for
 from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
 from promzona.core.matching import sector_within
@@ -141,16 +144,34 @@ def allocation_instance(zone: Zone, *, today: dt.date, weights: dict[str, float]
             "needs": {k: float(app.need(k)) for k in NEED_KEYS if app.need(k) > 0},
             "eligible": eligible, "submitted": when[app.pk].isoformat(),
         })
-    plot_rows = []
+    plot_rows, code_of = [], {s.pk: s.code for s in sources}
     for plot in plots:
         ctx.plots[plot.code] = plot
         served = lines_serving_plot(plot, dict.fromkeys(UTILITY_KINDS, 0.0), today=today)
         plot_rows.append({"id": plot.code, "area_ha": float(plot.declared_area_ha),
                           "sources": {k: line.source.code for k, line in served.items()}})
+    own_sources(ctx, rows, plot_rows, code_of, today=today)
     ctx.instance = {"applications": rows, "plots": plot_rows,
                     "sources": [{"id": s.code, "kind": s.kind, "free": float(s.free)}
                                 for s in sources]}
     return ctx
+
+
+def own_sources(ctx: AllocationContext, rows: list[dict], plot_rows: list[dict],
+                code_of: dict[int, str], *, today: dt.date) -> None:
+    """Give each application row the sources a reservation would commit on those of its
+    eligible plots where they differ from the plot's own (the instance's ``sources``)."""
+    default = {p["id"]: p["sources"] for p in plot_rows}
+    for row in rows:
+        app = ctx.applications[row["id"]]
+        own = {}
+        for code in (c for c in row["eligible"] if c in default):
+            chosen = {k: code_of[o.source_id] for k, o in
+                      serving_for(app, ctx.plots[code], today=today).items()}
+            if any(default[code].get(k) != sid for k, sid in chosen.items()):
+                own[code] = chosen
+        if own:
+            row["sources"] = own
 
 
 # --- build plan ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from promzona.accounts.models import Role
 from promzona.core.errors import InputError
 from promzona.sectors import charts, reports, selectors
 from promzona.sectors.models import ReportJob
+from promzona.web.feedback import message_of
 
 #: Logged-in managers and zone office staff (and superusers); others get 403.
 analysts_only = role_required(Role.MANAGER, Role.STAFF)
@@ -57,7 +58,7 @@ def export(request, table: str, fmt: str):
     try:
         body = reports.render(table, fmt, sep=request.GET.get("sep"))
     except InputError as exc:
-        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(message_of(exc), content_type="text/plain; charset=utf-8")
     resp = HttpResponse(body, content_type=reports.CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'
     return resp
@@ -71,7 +72,7 @@ def report_start(request):
         job = reports.report_start(actor=request.user, table=request.POST.get("table", ""),
                                    fmt=request.POST.get("fmt", ""))
     except InputError as exc:
-        return HttpResponseBadRequest(exc.message)
+        return HttpResponseBadRequest(message_of(exc), content_type="text/plain; charset=utf-8")
     return redirect("sectors:report", pk=job.pk)
 
 

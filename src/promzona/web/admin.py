@@ -3,11 +3,11 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.errors import InputError
 from promzona.core.images import MAX_LOGO_BYTES, logo_png
+from promzona.web.feedback import message_of
 
 from . import services
 from .links import logo_url
@@ -33,7 +33,7 @@ class BrandingForm(forms.ModelForm):
         try:
             logo_png(data)
         except InputError as exc:
-            raise forms.ValidationError(gettext(exc.message)) from exc
+            raise forms.ValidationError(message_of(exc)) from exc
         return data
 
 

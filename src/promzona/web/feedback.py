@@ -17,12 +17,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
+from promzona import l10n
 from promzona.core.errors import Forbidden, PromzonaError
 
 
 def message_of(exc: PromzonaError) -> str:
-    """The error's message in the active language."""
-    return exc.translated(gettext)
+    """The error's message in the active language, its numbers written as that language writes
+    them."""
+    return exc.translated(gettext, l10n.lang())
 
 
 def refused(request, exc: PromzonaError) -> None:

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, gettext_noop
 
 #: our field -> (type, synonyms). Synonyms are compared after :func:`normalise`.
 PLOT_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -106,12 +106,12 @@ def guess_mapping(
     saved = dict(saved or {})
     unknown = [k for k in saved if k not in spec]
     if unknown:
-        raise InputError(f"The mapping names unknown fields: {', '.join(unknown)[:200]}.",
-                         field="mapping")
+        raise InputError(gettext_noop("The mapping names unknown fields: %(fields)s."),
+                         field="mapping", params={"fields": ", ".join(unknown)[:200]})
     missing = [v for v in saved.values() if v not in fields]
     if missing:
-        raise InputError(f"The mapping names columns not in the file: {', '.join(missing)[:200]}.",
-                         field="mapping")
+        raise InputError(gettext_noop("The mapping names columns not in the file: %(fields)s."),
+                         field="mapping", params={"fields": ", ".join(missing)[:200]})
     by_norm: dict[str, str] = {}
     for f in fields if filled is None else filled:
         by_norm.setdefault(normalise(f), f)

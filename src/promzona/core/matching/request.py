@@ -235,4 +235,4 @@ def refusal(errors: list[dict[str, Any]]) -> InputError:
     low, high = bounds(path)
     kind = "integer" if info.annotation is int else "number"
     return InputError(MESSAGES[kind], field=name,
-                      params={"field": name, "low": f"{low:,.0f}", "high": f"{high:,.0f}"})
+                      params={"field": name, "low": low, "high": high})

@@ -60,6 +60,13 @@ class Application:
     eligible: tuple[str, ...] | None = None  # None: every plot
     submitted: dt.datetime | None = None  # UTC; None: after the dated ones, in list order
     has_area: bool = False
+    #: plot -> kind -> source: where a reservation of that plot for this application would
+    #: commit (its needs and dates can pick another connection); other kinds: the plot's own
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def source(self, plot: Plot, kind: str) -> str | None:
+        """The source that would serve this application's ``kind`` need on ``plot``."""
+        return self.sources.get(plot.id, {}).get(kind) or plot.sources.get(kind)
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,19 @@ def _sources(raw: Any) -> tuple[Source, ...]:
     return tuple(out)
 
 
+def _served(raw: Any, where: str, sources: dict[str, Source]) -> dict[str, str]:
+    """A ``{kind: source id}`` mapping, each source known and of its kind."""
+    served = mapping(raw, where, optional=KINDS)
+    for kind, sid in served.items():
+        identifier(sid, f"{where}.{kind}")
+        if sid not in sources:
+            raise fail(f"{where}.{kind}", f"unknown source {sid!r}", id=sid)
+        if sources[sid].kind != kind:
+            raise fail(f"{where}.{kind}",
+                       f"source {sid!r} is of kind {sources[sid].kind}, not {kind}", id=sid)
+    return dict(served)
+
+
 def _plots(raw: Any, sources: dict[str, Source]) -> tuple[Plot, ...]:
     entries = items(raw, "plots", maximum=MAX_PLOTS)
     for i, p in enumerate(entries):
@@ -122,21 +142,14 @@ def _plots(raw: Any, sources: dict[str, Source]) -> tuple[Plot, ...]:
     out = []
     for i, p in enumerate(entries):
         where = label("plots", i, p)
-        served = mapping(p["sources"], f"{where}.sources", optional=KINDS)
-        for kind, sid in served.items():
-            identifier(sid, f"{where}.sources.{kind}")
-            if sid not in sources:
-                raise fail(f"{where}.sources.{kind}", f"unknown source {sid!r}", id=sid)
-            if sources[sid].kind != kind:
-                raise fail(f"{where}.sources.{kind}",
-                           f"source {sid!r} is of kind {sources[sid].kind}, not {kind}", id=sid)
         out.append(Plot(id=p["id"], area_ha=number(p["area_ha"], f"{where}.area_ha",
                                                     above_minimum=True),
-                        sources=dict(served)))
+                        sources=_served(p["sources"], f"{where}.sources", sources)))
     return tuple(out)
 
 
-def _application(a: dict[str, Any], where: str, plot_ids: dict[str, int]) -> Application:
+def _application(a: dict[str, Any], where: str, plot_ids: dict[str, int],
+                 sources: dict[str, Source]) -> Application:
     value = number(a["value"], f"{where}.value")
     area_min, area_max, has_area = 0.0, math.inf, "area_ha" in a
     if has_area:
@@ -154,10 +167,14 @@ def _application(a: dict[str, Any], where: str, plot_ids: dict[str, int]) -> App
     if "eligible" in a:
         eligible = references(a["eligible"], f"{where}.eligible", plot_ids, "plot",
                               maximum=MAX_PLOTS)
+    own = {}
+    for plot, served in mapping(a.get("sources", {}), f"{where}.sources",
+                                optional=plot_ids).items():
+        own[plot] = _served(served, f"{where}.sources.{plot}", sources)
     return Application(id=a["id"], value=value, area_min=area_min, area_max=area_max,
                        needs=needs, eligible=eligible,
                        submitted=_submitted(a.get("submitted"), f"{where}.submitted"),
-                       has_area=has_area)
+                       has_area=has_area, sources=own)
 
 
 def _pairs(raw: Any, where: str, apps: dict[str, int], plots: dict[str, int]) -> list[tuple]:
@@ -191,9 +208,9 @@ def parse_allocation(data: Any) -> AllocationInstance:
     entries = items(top["applications"], "applications", maximum=MAX_APPLICATIONS)
     for i, a in enumerate(entries):
         mapping(a, label("applications", i, a), required=("id", "value"),
-                optional=("area_ha", "needs", "eligible", "submitted"))
+                optional=("area_ha", "needs", "eligible", "submitted", "sources"))
     app_ids = unique_ids(entries, "applications")
-    apps = tuple(_application(a, label("applications", i, a), plot_ids)
+    apps = tuple(_application(a, label("applications", i, a), plot_ids, by_id)
                  for i, a in enumerate(entries))
     pinned = _pairs(top.get("pinned", []), "pinned", app_ids, plot_ids)
     forbidden = _pairs(top.get("forbidden", []), "forbidden", app_ids, plot_ids)
@@ -223,7 +240,7 @@ def _check_pins(inst: AllocationInstance, app_ids: dict[str, int], plot_ids: dic
         if problem:
             raise fail(where, f"{a!r} cannot have {p!r}: {problem}")
         for kind, need in app.needs.items():
-            sid = plot.sources[kind]
+            sid = app.source(plot, kind)
             use[sid] = use.get(sid, 0.0) + need
             if not fits(use[sid], free[sid]):
                 raise fail(where, f"the pinned pairs need {use[sid]:g} of {sid!r}, which has "
@@ -237,7 +254,7 @@ def obstacle(app: Application, plot: Plot, free: dict[str, float]) -> str | None
     if not app.area_min <= plot.area_ha <= app.area_max:
         return f"area {plot.area_ha:g} ha is outside {app.area_min:g}–{app.area_max:g} ha"
     for kind, need in app.needs.items():
-        sid = plot.sources.get(kind)
+        sid = app.source(plot, kind)
         if sid is None:
             return f"no {kind} source serves the plot"
         if not fits(need, free[sid]):
@@ -258,10 +275,27 @@ class Arrays:
     free: np.ndarray  # per source
     value: np.ndarray  # per application
     need: np.ndarray  # applications × kinds
+    own_keys: np.ndarray  # sorted application × plots + plot of the pairs with sources of their own
+    own_sources: np.ndarray  # those pairs × kinds → source index
     by_area: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_area = np.argsort(self.area, kind="stable")
+
+    def src(self, a: int | np.ndarray, p: int | np.ndarray, k: int) -> np.ndarray:
+        """The source index serving application ``a``'s kind ``k`` on plot ``p`` (−1: none),
+        element-wise over arrays: the application's own source for that plot, else the plot's."""
+        out = np.array(self.source_of[p, k])
+        if not len(self.own_keys):
+            return out
+        key = np.asarray(a, dtype=np.int64) * len(self.area) + np.asarray(p, dtype=np.int64)
+        key, out = np.broadcast_arrays(key, out)
+        out = out.copy()
+        at = np.minimum(np.searchsorted(self.own_keys, key), len(self.own_keys) - 1)
+        hit = self.own_keys[at] == key
+        own = self.own_sources[at[hit], k]
+        out[hit] = np.where(own >= 0, own, out[hit])
+        return out
 
     @classmethod
     def of(cls, inst: AllocationInstance) -> Arrays:
@@ -272,15 +306,23 @@ class Arrays:
                 if kind in p.sources:
                     source_of[i, k] = source_index[p.sources[kind]]
         need = np.zeros((len(inst.applications), len(KINDS)))
+        plot_index = {p.id: i for i, p in enumerate(inst.plots)}
+        own: dict[int, list[int]] = {}
         for i, a in enumerate(inst.applications):
             for k, kind in enumerate(KINDS):
                 need[i, k] = a.needs.get(kind, 0.0)
+            for plot, served in a.sources.items():
+                own[i * len(inst.plots) + plot_index[plot]] = [
+                    source_index[served[kind]] if kind in served else -1 for kind in KINDS]
+        keys = np.array(sorted(own), dtype=np.int64)
         return cls(
             inst=inst, app_index={a.id: i for i, a in enumerate(inst.applications)},
-            plot_index={p.id: i for i, p in enumerate(inst.plots)}, source_index=source_index,
+            plot_index=plot_index, source_index=source_index,
             area=np.array([p.area_ha for p in inst.plots], dtype=float).reshape(-1),
             source_of=source_of, free=np.array([s.free for s in inst.sources], dtype=float),
             value=np.array([a.value for a in inst.applications], dtype=float), need=need,
+            own_keys=keys, own_sources=np.array([own[k] for k in keys], dtype=np.int64
+                                                ).reshape(-1, len(KINDS)),
         )
 
     def listed(self, a: int) -> np.ndarray:
@@ -297,7 +339,7 @@ class Arrays:
         area = self.area[plots]
         keep = (area >= app.area_min) & (area <= app.area_max)
         for k in np.nonzero(self.need[a] > 0)[0]:
-            keep &= fit_mask(np.full(len(plots), self.need[a, k]), self.source_of[plots, k], free)
+            keep &= fit_mask(np.full(len(plots), self.need[a, k]), self.src(a, plots, k), free)
         return plots[keep]
 
 

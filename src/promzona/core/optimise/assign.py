@@ -91,7 +91,7 @@ def _pairs(arr: Arrays, cand: list[np.ndarray], free: np.ndarray, pinned: dict[i
                         or [np.zeros(0, dtype=np.int64)])
     keep = np.ones(len(ai), dtype=bool)  # pins took capacity: a pair may no longer fit alone
     for k in range(len(KINDS)):
-        keep &= fit_mask(arr.need[ai, k], arr.source_of[pi, k], free)
+        keep &= fit_mask(arr.need[ai, k], arr.src(ai, pi, k), free)
     return ai[keep], pi[keep]
 
 
@@ -115,7 +115,7 @@ def _build(arr: Arrays, ai: np.ndarray, pi: np.ndarray, free: np.ndarray) -> _Mo
         use = np.nonzero(arr.need[ai, k] > 0)[0]
         if not len(use):
             continue
-        src, need = arr.source_of[pi[use], k], arr.need[ai[use], k]
+        src, need = arr.src(ai[use], pi[use], k), arr.need[ai[use], k]
         # the most a source could be asked for: each application's need once
         first = np.unique(ai[use] * S + src, return_index=True)[1]
         demand = np.bincount(src[first], weights=need[first], minlength=S)
@@ -178,13 +178,13 @@ class _State:
         self.plot_of[a] = p
         self.taken[p] = a
         for k in np.nonzero(self.arr.need[a] > 0)[0]:
-            self.free[self.arr.source_of[p, k]] -= self.arr.need[a, k]
+            self.free[self.arr.src(a, p, k)] -= self.arr.need[a, k]
 
     def release(self, a: int) -> int:
         p = self.plot_of.pop(a)
         self.taken[p] = -1
         for k in np.nonzero(self.arr.need[a] > 0)[0]:
-            self.free[self.arr.source_of[p, k]] += self.arr.need[a, k]
+            self.free[self.arr.src(a, p, k)] += self.arr.need[a, k]
         return p
 
     def prefer(self, cand: list[np.ndarray], pinned: dict[int, int]) -> None:
@@ -288,7 +288,7 @@ def _repair(state: _State) -> None:
             return
         s = over[0]
         users = [a for a, p in state.plot_of.items()
-                 if any(arr.source_of[p, k] == s and arr.need[a, k] > 0 for k in range(len(KINDS)))]
+                 if any(arr.src(a, p, k) == s and arr.need[a, k] > 0 for k in range(len(KINDS)))]
         state.release(min(users, key=lambda u: arr.value[u]))
 
 
@@ -300,7 +300,7 @@ def reasons(arr: Arrays, cand: list[np.ndarray], state: _State) -> dict[str, Rea
     users: dict[tuple[int, int], list] = {}
     for b, p in state.plot_of.items():
         for k in np.nonzero(arr.need[b] > 0)[0]:
-            users.setdefault((int(arr.source_of[p, k]), int(k)), []).append(
+            users.setdefault((int(arr.src(b, p, k)), int(k)), []).append(
                 (arr.inst.applications[b].id, float(arr.value[b])))
     for lst in users.values():
         lst.sort(key=lambda u: (-u[1], u[0]))
@@ -325,7 +325,7 @@ def _competition(arr: Arrays, a: int, fit_alone: np.ndarray, state: _State, user
                                                 for p in roomy]}))
     short: dict[int, int] = {}
     for k in np.nonzero(arr.need[a] > 0)[0]:
-        src = arr.source_of[fit_alone, k]
+        src = arr.src(a, fit_alone, k)
         lacking = ~fit_mask(np.full(len(src), arr.need[a, k]), src, state.free)
         for s in np.unique(src[lacking]):
             short.setdefault(int(s), int(k))
@@ -351,14 +351,15 @@ def _alone(arr: Arrays, a: int) -> Reason:
         code = "area_eligible" if app.eligible is not None else "area"
         return Reason(code, {"min": app.area_min, "max": app.area_max})
     needed = np.nonzero(arr.need[a] > 0)[0]
-    served = fitting[np.all(arr.source_of[fitting][:, needed] >= 0, axis=1)]
+    has = {k: arr.src(a, fitting, k) >= 0 for k in needed}
+    served = fitting[np.all([has[k] for k in needed], axis=0)] if len(needed) else fitting
     if not len(served):
-        missing = [KINDS[k] for k in needed if not np.any(arr.source_of[fitting, k] >= 0)]
+        missing = [KINDS[k] for k in needed if not np.any(has[k])]
         return Reason("no_source", {"kinds": missing or [KINDS[k] for k in needed]})
     fit = arr.fitting(a, served, arr.free)
     if not len(fit):
         for k in needed:
-            srcs = np.unique(arr.source_of[served, k])
+            srcs = np.unique(arr.src(a, served, k))
             s = srcs[np.argmax(arr.free[srcs])]
             if arr.need[a, k] > arr.free[s] + TOLERANCE * max(1.0, arr.free[s]):
                 return Reason("capacity_alone", {

@@ -27,6 +27,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 "Loaded the illustrative works and investor projects of the demo."))
         if loaded:  # the dashboard's trends, as the nightly `promzona snapshot` would store them
-            snapshots_take(actor=None, days=month_ends(today, 12)[:-1])
+            snapshots_take(actor=None, days=month_ends(today, 12)[:-1], now=timezone.now())
         else:
             self.stdout.write("The Balkhash demo is already loaded; nothing changed.")
