@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from promzona.audit.models import AuditEntry
-from promzona.bulk import insert_many, insert_rows
+from promzona.bulk import analyse, insert_many, insert_rows
 from promzona.zones.models import Plot
 
 GEOMETRY = {"type": "Polygon", "coordinates": [[[75.0, 46.8], [75.001, 46.8], [75.001, 46.801],
@@ -56,3 +56,16 @@ def test_insert_many_of_an_invalid_row_fails_and_the_transaction_keeps_nothing(d
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_many(Plot, [_plot(demo, "BULK-D"), _plot(None, "BULK-E")])
     assert not Plot.objects.filter(code__startswith="BULK-").exists()
+
+
+@pytest.mark.django_db
+def test_analyse_gives_sqlites_planner_the_plots_statistics(demo):
+    if connection.vendor != "sqlite":
+        analyse(Plot)  # PostgreSQL's autovacuum analyses: nothing to do, nothing refused
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        analyse(Plot)
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl = 'zones_plot'")
+        stats = cursor.fetchall()
+    assert stats and all(int(stat.split()[0]) == Plot.objects.count() for _t, stat in stats)

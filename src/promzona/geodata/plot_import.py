@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from promzona.accounts.types import Actor
 from promzona.audit.services import audit_bulk_record, audit_record, changed, snapshot
-from promzona.bulk import insert_many
+from promzona.bulk import analyse, insert_many
 from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
@@ -307,6 +307,7 @@ def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     for p in updated:
         p.updated_at = now
     insert_many(Plot, created, batch_size=BATCH)
+    analyse(Plot)
     ids = dict(Plot.objects.filter(zone=zone).values_list("code", "pk"))
     for p in created:
         p.pk = ids[p.code]
