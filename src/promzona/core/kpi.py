@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from promzona.core import instructions as rules
+from promzona.core.utilities import ledger_sum
 
 PLOT_STATUSES = ("published", "reserved", "allocated", "occupied", "draft", "withdrawn")
 #: Plots whose land is taken (the numerator of occupancy).
@@ -140,7 +141,7 @@ class Source:
 
     @property
     def free(self) -> float:
-        return round(self.capacity - self.committed, 3) + 0.0
+        return ledger_sum(self.capacity, -self.committed)
 
     @property
     def near_exhaustion(self) -> bool:
@@ -153,7 +154,7 @@ def near_exhaustion(capacity: float, committed: float) -> bool:
     >>> near_exhaustion(100.0, 90.0), near_exhaustion(100.0, 89.0)
     (True, False)
     """
-    return capacity - committed <= EXHAUSTION_SHARE * capacity + 1e-9
+    return ledger_sum(capacity, -committed) <= EXHAUSTION_SHARE * capacity + 1e-9
 
 
 @dataclass(frozen=True)

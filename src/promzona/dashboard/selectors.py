@@ -44,7 +44,7 @@ from promzona.core import earned_value as evm
 from promzona.core import instructions as rules
 from promzona.core import kpi
 from promzona.core.errors import NotFound
-from promzona.core.utilities import UTILITY_KINDS
+from promzona.core.utilities import UTILITY_KINDS, ledger_sum
 from promzona.instructions.models import Body, Event, Instruction
 from promzona.instructions.selectors import zones_of_instructions
 from promzona.projects.models import Milestone, MilestoneKind, PlanYear, Project, Report
@@ -184,7 +184,7 @@ def _sources(records: Records, *, since, zone_id, **_: Any) -> None:
             out.append((r["zone"], kpi.Source(
                 id=pk, code=r["code"], kind=r["kind"], unit=UTILITY_KINDS[r["kind"]].unit,
                 zone=slugs.get(r["zone"], ""), capacity=_float(r["capacity"]),
-                committed=round(committed, 3) + 0.0, upgrades=upgrades(pk, cutoff))))
+                committed=ledger_sum(committed), upgrades=upgrades(pk, cutoff))))
         records.sources[day] = out
 
 

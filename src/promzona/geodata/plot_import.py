@@ -136,7 +136,7 @@ class _PlotRows:
         if self.zone.geometry and good:
             self.covered[good] = shapely.covers(geo.zone_cover(self.zone.shape()), shapes)
         self.areas = np.full(n, np.nan)
-        self.areas[good] = geo.areas_ha(shapes)
+        self.areas[good] = geo.area_ha(shapes)
         self.bounds = np.full((n, 4), np.nan)
         self.bounds[good] = shapely.bounds(shapes) if good else np.empty((0, 4))
         self.geojson: list[Any] = [None] * n
