@@ -75,10 +75,17 @@ def mail_links_guard():
 
 
 @pytest.fixture
-def fresh_caches(django_db_blocker):
-    """Empty every cache before and after the test. The caches are tables of the test
-    database, emptied outside the test's transaction (also for tests without the database)."""
+def fresh_caches(request, django_db_blocker):
+    """Empty every cache before and after a test that has the database. The caches are tables
+    of the test database, emptied outside the test's transaction. A test without the database
+    can neither read nor write them, and when only such tests run (a file run alone) there is
+    no test database to empty: nothing is done then."""
     from django.core.cache import caches
+
+    if not (request.node.get_closest_marker("django_db")
+            or {"db", "transactional_db", "live_server"} & set(request.fixturenames)):
+        yield
+        return
 
     def clear():
         with django_db_blocker.unblock():
@@ -152,3 +159,28 @@ def staff_user(demo):
     from promzona.accounts.models import User
 
     return User.objects.get(username="demo-staff")
+
+
+@pytest.fixture
+def built(settings, tmp_path, django_capture_on_commit_callbacks):
+    """``built(client, url, data)``: ask for a report with a POST to ``url`` as a page does,
+    let the worker build it (django-tasks' immediate backend, at commit), follow the redirect
+    to its page and download the file; ``(report, response, bytes)``. Files go to a temporary
+    ``PROMZONA_VAR_DIR``."""
+    from django.urls import reverse
+
+    settings.PROMZONA_VAR_DIR = tmp_path / "var"
+
+    def ask(client, url: str, data: dict | None = None, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            r = client.post(url, data or {}, **extra)
+        assert r.status_code == 302, r.content[:300]
+        page = client.get(r["Location"])
+        job = page.context["job"]
+        assert page.status_code == 200 and job.status == "done", (job.status, job.error)
+        assert 'http-equiv="refresh"' not in page.content.decode()
+        file = client.get(reverse("ops:report-file", args=[job.pk]))
+        assert file.status_code == 200
+        return job, file, b"".join(file.streaming_content)
+
+    return ask

@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from promzona.audit.models import AuditEntry
-from promzona.bulk import JSONText, insert_columns, insert_rows, object_columns
+from promzona.bulk import JSONText, analyse, insert_columns, insert_rows, object_columns
 from promzona.zones.models import Plot
 
 GEOMETRY = {"type": "Polygon", "coordinates": [[[75.0, 46.8], [75.001, 46.8], [75.001, 46.801],
@@ -81,3 +81,16 @@ def test_insert_columns_stores_columns_of_none_and_mixed_types_value_for_value(d
     assert _stored("BULK-F") == _stored("BULK-H")
     g = _stored("BULK-G")
     assert (g["lease_price_kzt_ha_year"], g["available_from"], g["dist_rail_m"]) == (None,) * 3
+
+
+@pytest.mark.django_db
+def test_analyse_gives_sqlites_planner_the_plots_statistics(demo):
+    if connection.vendor != "sqlite":
+        analyse(Plot)  # PostgreSQL's autovacuum analyses: nothing to do, nothing refused
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        analyse(Plot)
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl = 'zones_plot'")
+        stats = cursor.fetchall()
+    assert stats and all(int(stat.split()[0]) == Plot.objects.count() for _t, stat in stats)

@@ -1,10 +1,13 @@
 """Columns read without the ORM's conversion of every value: the region's dashboard figures
 and the matching index read tens of thousands of instants and decimals, and converting each
-was most of their time."""
+was most of their time. And :func:`paused_collector` for the work that makes so many rows."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 
 from django.db.models import CharField, FloatField
 from django.db.models.functions import Cast
@@ -13,8 +16,9 @@ from django.utils import timezone
 
 def utc_text(name: str) -> Cast:
     """A datetime column as the text the database keeps it in, in UTC (``YYYY-MM-DD HH:MM…``),
-    for :class:`TextDays`: reading tens of thousands of instants through the ORM's datetime
-    conversions was most of the funnel's time."""
+    for :class:`TextDays`; a date column as its ISO text, for :class:`TextDates`: reading tens
+    of thousands of instants and dates through the ORM's conversions was most of the funnel's
+    and the works' time."""
     return Cast(name, CharField())
 
 
@@ -35,7 +39,36 @@ class TextDays:
         return day
 
 
+class TextDates(dict):
+    """``date(text)``: a date column read with :func:`utc_text` (``YYYY-MM-DD``, or ``None``)
+    as a date, each distinct one converted once."""
+
+    def __call__(self, text: str | None) -> dt.date | None:
+        if text is None:
+            return None
+        found = self.get(text)
+        if found is None:
+            found = self[text] = dt.date.fromisoformat(text[:10])
+        return found
+
+
 def as_float(name: str) -> Cast:
     """A decimal column read as a float (what the figures compute with), without the ORM's
     Decimal conversion of every value."""
     return Cast(name, FloatField())
+
+
+@contextlib.contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause the cyclic garbage collector (a context manager or a decorator): reading, building
+    or computing over many rows makes hundreds of thousands of short-lived objects and no
+    garbage cycles, and each full pass of the collector over a large process took a third of
+    such work's time (the region's dashboard, the matching index, the plot import). Reference
+    counting still frees everything; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -48,6 +48,7 @@ urlpatterns = unprefixed_urlpatterns + i18n_patterns(
     path("projects/", include("promzona.projects.urls")),
     path("optimise/", include("promzona.optimise.urls")),
     path("dashboard/", include("promzona.dashboard.urls")),
+    path("reports/", include("promzona.ops.urls")),
     path("enquiries/", include("promzona.enquiries.urls")),
     path("", include("promzona.web.urls")),
     prefix_default_language=False,

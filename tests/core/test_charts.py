@@ -13,7 +13,7 @@ pytestmark = pytest.mark.nodb
 
 def test_a_bar_links_to_its_list_and_prints_its_value():
     svg = c.svg(c.bars("Land", [c.Bar("free", 12.5, "/list/free?x=1&y=2"), c.Bar("taken", 2.0)],
-                       unit="ha"))
+                       unit="ha", lang="en"))
     assert svg.count('<a href="/list/free?x=1&amp;y=2">') == 2  # the label and the bar
     assert "12.50 ha" in svg and "2.00 ha" in svg
     # Links inside an image are lost to screen readers (axe: nested-interactive).
@@ -75,3 +75,31 @@ def test_the_drawing_has_the_same_words_as_the_svg():
 
 def test_doctests():
     assert doctest.testmod(c).failed == 0
+
+
+def _words(chart: c.Chart) -> list[str]:
+    return [getattr(s, "tip", "") or getattr(s, "text", "") for s in chart.shapes]
+
+
+@pytest.mark.parametrize(("lang", "written"), [("en", "13,670"), ("ru", "13\u00a0670"),
+                                              ("kk", "13\u00a0670")])
+def test_a_meter_tip_writes_its_numbers_as_the_language_does(lang, written):
+    chart = c.meters("cap", [c.Meter("PS-2", 16000.0, 13670.0, note="free")], lang=lang)
+    tips = {s.tip for s in chart.shapes if isinstance(s, c.Rect)}
+    assert tips == {f"PS-2: {written} / {'16,000' if lang == 'en' else '16' + chr(160) + '000'} free"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_chart_number_is_written_by_the_language_never_with_a_bare_point(lang):
+    charts = [c.bars("b", [c.Bar("x", 12345.5), c.Bar("y", 2.0)], lang=lang),
+              c.meters("m", [c.Meter("x", 12345.5, 2345.25)], lang=lang),
+              c.columns("c", ["2026"], [("p", [12345.5])], lang=lang),
+              c.lines("l", ["2026-01", "2026-02"], [("p", [12345.5, 0.5])], lang=lang),
+              c.lines("s", ["2026-01", "2026-02"], [("p", [0.125, 0.5])], percent=True, lang=lang)]
+    words = " | ".join(w for chart in charts for w in _words(chart))
+    grouped = "12,345" if lang == "en" else "12\u00a0345"
+    assert words.count(grouped) >= 4  # bar, meter, column and dot tips
+    assert "12 345" not in words and "12345" not in words  # the old, plain writing
+    if lang != "en":
+        assert "." not in words.replace("2026-0", "")  # a decimal comma everywhere
+        assert "12,5" in words  # the percent of a dot, with its decimal comma

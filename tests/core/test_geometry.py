@@ -177,11 +177,24 @@ def test_geojson_many_equals_to_geojson_of_each():
     assert {g["type"] for g in geo.geojson_many(shapes)} == {"Polygon", "MultiPolygon"}
 
 
-def test_areas_ha_of_many_equals_area_ha_of_each_across_utm_zones():
+def test_area_ha_of_many_equals_area_ha_of_each_across_utm_zones():
     shapes = [box(75.0, 46.8, 75.01, 46.81), box(-70.0, -33.5, -69.99, -33.49),
               box(2.0, 48.8, 2.01, 48.81)]
-    assert geo.areas_ha(np.array(shapes, dtype=object)).tolist() == pytest.approx(
-        [geo.area_ha(s) for s in shapes], rel=1e-12)
+    many = np.array(shapes, dtype=object)
+    assert geo.metric_epsg_for(many).tolist() == [geo.metric_epsg_for(s) for s in shapes] == [
+        32643, 32719, 32631]
+    assert geo.area_ha(many).tolist() == [geo.area_ha(s) for s in shapes]
+    assert isinstance(geo.area_ha(shapes[0]), float)
+    assert geo.area_ha(many, epsg=32643).tolist() == [geo.area_ha(s, epsg=32643) for s in shapes]
+    assert geo.area_ha(many[:0]).tolist() == []
+
+
+@pytest.mark.parametrize("lon, lat, epsg", [
+    (-180.0, 0.0, 32601), (179.999, -0.001, 32760), (180.0, 10.0, 32660), (-0.001, 51.5, 32630),
+    (0.0, 51.5, 32631), (73.1, 49.8, 32643)])
+def test_utm_epsg_of_a_point_and_of_an_array_agree(lon, lat, epsg):
+    assert geo.utm_epsg(lon, lat) == epsg and isinstance(geo.utm_epsg(lon, lat), int)
+    assert geo.utm_epsg(np.array([lon, lon]), np.array([lat, lat])).tolist() == [epsg, epsg]
 
 
 def test_area_mismatches_of_many_plots_agree_with_the_rule_for_one():

@@ -204,3 +204,10 @@ def test_doctests():
 
     assert doctest.testmod(module).failed == 0
     assert doctest.testmod(evm).failed == 0
+
+
+@pytest.mark.parametrize("capacity, committed, free", [
+    (2.3, 1.3, 1.0), (0.3, 0.2, 0.1), (5.7, 5.4, 0.3), (1000.3, 999.2, 1.1), (1.3, 1.3, 0.0)])
+def test_free_capacity_is_the_ledgers_exact_difference(capacity, committed, free):
+    source = kpi.Source(1, "PS", "power", "kW", "z", capacity, committed)
+    assert source.free == free and str(source.free) == str(free)  # not 0.9999999999999998, −0.0

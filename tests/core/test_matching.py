@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from shapely import LineString, box
@@ -329,3 +330,34 @@ def test_sector_is_read_in_capitals_and_defaults_are_the_documented_ones():
     assert r.weights.model_dump() == {"cost": 0.35, "time": 0.25, "logistics": 0.15,
                                       "sector": 0.1, "anchor": 0.05, "area": 0.1}
     assert r.to_json() == {"sector": "C25.11"}
+
+
+# Capacity and commitment whose difference binary floating point gets wrong (2.3 − 1.3 is
+# 0.9999999999999998); the ledger keeps exact thousandths, so the difference is the need itself.
+LEDGER_CASES = [(2.3, 1.3), (0.3, 0.2), (5.7, 5.4), (3.3, 1.1), (1000.3, 999.2), (7.1, 7.0)]
+
+
+def _ledger_free(capacity: float, committed: float) -> float:
+    return float(Decimal(str(capacity)) - Decimal(str(committed)))
+
+
+@pytest.mark.parametrize("capacity, committed", LEDGER_CASES)
+def test_free_capacity_equal_to_the_need_serves_now_as_the_ledger_says(capacity, committed):
+    need = _ledger_free(capacity, committed)
+    assert capacity - committed != need  # the case does go wrong in floats
+    source = SourceIn(id=10, code="PS-2", zone_id=1, kind="power", name="S", capacity=capacity,
+                      committed=committed, tariff_kzt=20)
+    a = match(index(sources=[source], upgrades=[]), req(needs={"power_kw": need}),
+              today=TODAY).results()[0]
+    assert a.gaps == [] and a.utilities[0].free_now == need
+
+
+@pytest.mark.parametrize("capacity, committed", LEDGER_CASES)
+def test_an_upgrade_closing_the_gap_exactly_serves_from_its_completion(capacity, committed):
+    need = _ledger_free(capacity, committed) + 0.5  # 0.5: exact in binary, the upgrade's share
+    source = SourceIn(id=10, code="PS-2", zone_id=1, kind="power", name="S", capacity=capacity,
+                      committed=committed, tariff_kzt=20)
+    upgrade = UpgradeIn(id=1, source_id=10, capacity_added=0.5, completion=dt.date(2027, 6, 30))
+    a = match(index(sources=[source], upgrades=[upgrade]), req(needs={"power_kw": need}),
+              today=TODAY).results()[0]
+    assert [g.resolved_on for g in a.gaps] == [dt.date(2027, 6, 30) + dt.timedelta(days=90)]

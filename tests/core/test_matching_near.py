@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from promzona.core.matching import MatchRequest, SourceIn, match
+from promzona.core.matching import MatchRequest, SourceIn, UpgradeIn, match
 from promzona.core.matching.near import apply_patch, near_misses
 from tests.core.test_matching import SOURCE, TODAY, index, line, plot, req
 
@@ -130,3 +130,18 @@ def test_the_number_of_patches_checked_is_bounded(monkeypatch):
     assert len(near_misses(out, limit=2, max_checks=3)) == 2 and len(calls) == 2
     calls.clear()
     assert len(near_misses(out, limit=10, max_checks=3)) == 3 and len(calls) == 3
+
+
+@pytest.mark.parametrize("capacity, committed, upgrade, most", [
+    (2.3, 1.3, 0.0, 1.0), (5.7, 5.4, 0.0, 0.3), (0.3, 0.2, 0.2, 0.3), (1000.3, 999.2, 0.0, 1.1)])
+def test_the_need_that_fits_is_the_ledgers_exact_free_capacity(capacity, committed, upgrade,
+                                                                 most):
+    source = SourceIn(id=10, code="PS-2", zone_id=1, kind="power", name="S", capacity=capacity,
+                      committed=committed, tariff_kzt=20)
+    upgrades = [UpgradeIn(id=1, source_id=10, capacity_added=upgrade,
+                          completion=TODAY)] if upgrade else []
+    out = match(index(sources=[source], upgrades=upgrades), req(needs={"power_kw": 50}),
+                today=TODAY)
+    near = near_misses(out)
+    assert near[0].patch == {"needs": {"power_kw": most}}  # floats: 0.999, 0.299, 1.099
+    assert _refit(out, near[0])

@@ -191,7 +191,7 @@ def _sheet(wb, title: str):
 
 @pytest.mark.parametrize("lang", ["ru", "kk", "en"])
 def test_every_kpi_reads_the_same_on_the_page_in_the_pdf_and_in_the_xlsx(manager_client, hand,
-                                                                         lang):
+                                                                         lang, built):
     from openpyxl import load_workbook
 
     from promzona.core.formats import figure
@@ -202,10 +202,10 @@ def test_every_kpi_reads_the_same_on_the_page_in_the_pdf_and_in_the_xlsx(manager
     page = _flat_html(manager_client.get("/dashboard/", {"zone": "kpi-hand"}, HTTP_ACCEPT_LANGUAGE=lang)
                       .content.decode())
     month = f"{hand.today.year}-{hand.today.month:02d}"
-    pdf = pdf_text(manager_client.get(f"/dashboard/report/{month}.pdf",
-                                      {"zone": "kpi-hand", "lang": lang}).content)
-    wb = load_workbook(io.BytesIO(manager_client.get(
-        f"/dashboard/report/{month}.xlsx", {"zone": "kpi-hand", "lang": lang}).content))
+    pdf = pdf_text(built(manager_client, f"/dashboard/report/{month}.pdf",
+                         {"zone": "kpi-hand", "lang": lang})[2])
+    wb = load_workbook(io.BytesIO(built(manager_client, f"/dashboard/report/{month}.xlsx",
+                                        {"zone": "kpi-hand", "lang": lang})[2]))
     figures = _figures(api, lang)
     assert len(figures) >= 40
     wrong = []

@@ -68,3 +68,52 @@ def test_a_desktop_or_phone_shows_every_table_column_inside_its_panel(live_serve
     assert page.evaluate(cut) == []  # no column hidden behind a scroll bar at 1280 px
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll, not the page
+
+
+def _worker():
+    """The worker's run of the one report queued, in a thread of its own (Playwright's event
+    loop owns this one, where Django refuses database calls): ``(report, final status)``."""
+    import threading
+
+    from django.db import connection
+
+    from promzona.ops.models import Report
+    from promzona.ops.reports import report_build
+
+    out = []
+
+    def run():
+        try:
+            job = Report.objects.get(status="queued")
+            out.extend([job, report_build(job.pk)])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return out
+
+
+def test_a_report_asked_for_turns_into_a_download_link(live_server, browser, settings, tmp_path):
+    """The worker is away (the dummy backend keeps the task): the report's page says it waits
+    and reloads itself; once the worker has built it, the page shows the link, which downloads
+    the PDF."""
+    from pathlib import Path
+
+    settings.PROMZONA_VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page = login(browser, live_server.url, "demo-manager")
+    page.click("form.downloads button[formaction$='/register/plots.pdf']")
+    page.wait_for_url("**/reports/*/")
+    assert "waiting for the worker" in page.locator("[role=status]").inner_text()
+    assert page.locator("a.report-download").count() == 0
+    job, status = _worker()
+    assert job.params["what"] == "plots" and status == "done"
+    link = page.locator("a.report-download")
+    link.wait_for(timeout=10_000)  # the page reloaded itself
+    assert "ready" in page.locator("[role=status]").inner_text()
+    with page.expect_download() as dl:
+        link.click()
+    assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
+    assert dl.value.suggested_filename == "promzona-plots-all-en.pdf"

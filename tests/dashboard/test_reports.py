@@ -30,18 +30,25 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
-def report(client, fx, fmt, lang, **params):
-    r = client.get(f"/dashboard/report/{fx.today.year}-{fx.today.month}.{fmt}",
-                   {"zone": "kpi-hand", "lang": lang, **params})
-    assert r.status_code == 200, r.content[:300]
-    assert r["Content-Disposition"].startswith("attachment; filename=\"promzona-kpi-hand-")
-    return r.content
+@pytest.fixture
+def report(built):
+    """The monthly report of the hand-computed zone, asked for and built through its job."""
+    def get(client, fx, fmt, lang, **params):
+        _job, r, body = built(client, f"/dashboard/report/{fx.today.year}-{fx.today.month}.{fmt}",
+                              {"zone": "kpi-hand", "lang": lang, **params})
+        assert r["Content-Disposition"].startswith("attachment; filename=\"promzona-kpi-hand-")
+        return body
+    return get
+
+
+def register(built, client, what: str, fmt: str, **data) -> bytes:
+    return built(client, f"/dashboard/register/{what}.{fmt}", data)[2]
 
 
 @pytest.mark.parametrize("lang, title", [("ru", "Ежемесячный отчёт"), ("kk", "Ай сайынғы есеп"),
                                          ("en", "Monthly report")])
 def test_the_pdf_prints_the_hand_computed_figures_in_each_language(manager_client, hand, lang,
-                                                                    title):
+                                                                    title, report):
     text = pdf_text(report(manager_client, hand, "pdf", lang))
     assert title in text
     name = {"ru": "Зона для расчёта", "kk": "Зона для расчёта", "en": "Hand-computed zone"}[lang]
@@ -73,7 +80,7 @@ def test_no_word_of_the_pdfs_tables_is_split(hand, lang):
     assert missing_whole(reports.monthly_pdf(r), words) == []
 
 
-def test_the_xlsx_has_numbers_in_numeric_cells_with_formats(manager_client, hand):
+def test_the_xlsx_has_numbers_in_numeric_cells_with_formats(manager_client, hand, report):
     wb = load_workbook(io.BytesIO(report(manager_client, hand, "xlsx", "en")))
     summary = wb.worksheets[0]
     rows = {r[0].value: r for r in summary.iter_rows() if r[0].value}
@@ -91,7 +98,7 @@ def test_the_xlsx_has_numbers_in_numeric_cells_with_formats(manager_client, hand
     assert "Trend" in wb.sheetnames
 
 
-def test_the_reports_give_investment_and_jobs_by_year(manager_client, hand):
+def test_the_reports_give_investment_and_jobs_by_year(manager_client, hand, report):
     wb = load_workbook(io.BytesIO(report(manager_client, hand, "xlsx", "en")))
     sheet = wb["Investment and jobs by year"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
@@ -104,7 +111,7 @@ def test_the_reports_give_investment_and_jobs_by_year(manager_client, hand):
     assert f"{y0['year']} 300 120 30 12 {y1['year']} 200 0 50 0" in section
 
 
-def test_the_xlsx_and_pdf_agree_with_the_api(manager_client, hand):
+def test_the_xlsx_and_pdf_agree_with_the_api(manager_client, hand, report):
     api = manager_client.get("/api/kpi", {"zone": "kpi-hand"}).json()
     wb = load_workbook(io.BytesIO(report(manager_client, hand, "xlsx", "en")))
     rows = {r[0].value: r[2].value for r in wb.worksheets[0].iter_rows() if r[0].value}
@@ -115,48 +122,94 @@ def test_the_xlsx_and_pdf_agree_with_the_api(manager_client, hand):
     assert flat(number(api["occupancy_share"], "share", "en")) in text
 
 
-def test_hostile_text_is_printed_literally(manager_client, hand):
+def test_hostile_text_is_printed_literally(manager_client, hand, report, built):
     Zone.objects.filter(pk=hand.zone.pk).update(name_en='<font color="red">Z</font> & =1+1')
     Application.objects.filter(pk=hand.apps["A1"].pk).update(project_name="=HYPERLINK(\"x\")")
     text = pdf_text(report(manager_client, hand, "pdf", "en"))
     assert '<font color="red">Z</font> & =1+1' in text
-    body = manager_client.get("/dashboard/register/applications.xlsx", {"zone": "kpi-hand"}).content
+    body = register(built, manager_client, "applications", "xlsx", zone="kpi-hand")
     values = [c.value for row in load_workbook(io.BytesIO(body)).active.iter_rows() for c in row]
     assert "'=HYPERLINK(\"x\")" in values and "=HYPERLINK(\"x\")" not in values
 
 
-def test_the_registers_list_the_plots_and_applications(manager_client, hand):
-    r = manager_client.get("/dashboard/register/plots.pdf", {"zone": "kpi-hand", "lang": "ru"})
-    text = pdf_text(r.content)
+def test_the_registers_list_the_plots_and_applications(manager_client, hand, built):
+    text = pdf_text(register(built, manager_client, "plots", "pdf", zone="kpi-hand", lang="ru"))
     assert "Реестр участков" in text and all(f"P{i}" in text for i in range(1, 7))
-    ws = load_workbook(io.BytesIO(manager_client.get(
-        "/dashboard/register/plots.xlsx", {"zone": "kpi-hand"}).content)).active
+    ws = load_workbook(io.BytesIO(register(built, manager_client, "plots", "xlsx",
+                                           zone="kpi-hand"))).active
     codes = [row[1].value for row in ws.iter_rows(min_row=5)]
     assert codes == ["P1", "P2", "P3", "P4", "P5", "P6"]
     assert ws["E5"].value == pytest.approx(2.0) and ws["E5"].number_format == "#,##0.00"
-    text = pdf_text(manager_client.get("/dashboard/register/applications.pdf",
-                                       {"zone": "kpi-hand", "lang": "en"}).content)
+    text = pdf_text(register(built, manager_client, "applications", "pdf", zone="kpi-hand",
+                             lang="en"))
     assert all(a in text for a in ("A1", "A2", "A3")) and "Register of applications" in text
 
 
-@pytest.mark.parametrize("url", [
-    "/dashboard/report/1999-12.pdf", "/dashboard/report/2026-13.pdf", "/dashboard/report/2026-0.pdf",
-    "/dashboard/report/2999-01.pdf", "/dashboard/report/2026-01.docx",
-    "/dashboard/report/2026-01.pdf?lang=de", "/dashboard/report/2026-01.pdf?zone=nope",
-    "/dashboard/register/users.pdf", "/dashboard/register/plots.csv",
-    "/dashboard/register/plots.pdf?lang=xx",
+@pytest.mark.parametrize("url, data, message", [
+    ("/dashboard/report/1999-12.pdf", {}, "No report for that month"),
+    ("/dashboard/report/2026-13.pdf", {}, "No report for that month"),
+    ("/dashboard/report/2026-0.pdf", {}, "No report for that month"),
+    ("/dashboard/report/2999-01.pdf", {}, "No report for that month"),
+    ("/dashboard/report/" + "9" * 400 + "-01.pdf", {}, "No report for that month"),
+    ("/dashboard/report/2026-01.docx", {}, "No such format"),
+    ("/dashboard/report/2026-01.pdf", {"lang": "de"}, "Language"),
+    ("/dashboard/report/2026-01.pdf", {"lang": "x" * 100_000}, "Language"),
+    ("/dashboard/report/2026-01.pdf", {"zone": "nope"}, "Zone"),
+    ("/dashboard/report/2026-01.pdf", {"zone": "ы" * 100_000}, "Zone"),
+    ("/dashboard/register/users.pdf", {}, "No such register"),
+    ("/dashboard/register/plots.csv", {}, "No such format"),
+    ("/dashboard/register/plots.pdf", {"lang": "xx"}, "Language"),
 ])
-def test_a_report_that_cannot_be_made_is_404(manager_client, demo, url):
-    assert manager_client.get(url).status_code == 404
+def test_a_report_that_cannot_be_made_is_refused_and_nothing_is_queued(manager_client, demo, url,
+                                                                       data, message):
+    from promzona.ops.models import Report
+
+    r = manager_client.post(url, data)
+    assert r.status_code == 400 and message in r.content.decode()
+    assert not Report.objects.exists()
 
 
-def test_only_staff_and_managers_get_reports(demo, today):
+def test_reports_are_asked_for_with_post_only(manager_client, today):
+    assert manager_client.get(f"/dashboard/report/{today.year}-{today.month}.pdf").status_code == 405
+    assert manager_client.get("/dashboard/register/plots.pdf").status_code == 405
+
+
+def test_only_staff_and_managers_ask_for_reports(demo, today):
+    from promzona.ops.models import Report
+
     from .test_pages import as_user
 
     url = f"/dashboard/report/{today.year}-{today.month}.pdf"
-    assert as_user("demo-investor").get(url).status_code == 403
-    assert as_user("demo-executor").get("/dashboard/register/plots.xlsx").status_code == 403
-    assert as_user(None).get(url).status_code == 302
+    assert as_user("demo-investor").post(url).status_code == 403
+    assert as_user("demo-executor").post("/dashboard/register/plots.xlsx").status_code == 403
+    assert as_user(None).post(url).status_code == 302
+    assert not Report.objects.exists()
+
+
+def test_a_report_asked_twice_is_queued_once(manager_client, hand):
+    from promzona.ops.models import Report
+
+    url = f"/dashboard/report/{hand.today.year}-{hand.today.month}.pdf"
+    first = manager_client.post(url, {"zone": "kpi-hand", "lang": "kk"})
+    again = manager_client.post(url, {"zone": "kpi-hand", "lang": "kk"})
+    assert first.status_code == 302 and again["Location"] == first["Location"]
+    assert Report.objects.count() == 1
+    assert manager_client.post(url, {"lang": "kk"})["Location"] != first["Location"]  # all zones
+
+
+def test_a_built_report_is_served_again_until_the_records_change(manager_client, hand, built):
+    from promzona.applications import services as apps
+    from promzona.ops.models import Report
+
+    url = "/dashboard/register/applications.xlsx"
+    job, _r, body = built(manager_client, url, {"zone": "kpi-hand"})
+    again = manager_client.post(url, {"zone": "kpi-hand"})  # nothing queued, nothing built
+    assert again["Location"].endswith(f"/reports/{job.pk}/") and Report.objects.count() == 1
+    investor = hand.apps["A1"].created_by
+    apps.application_create(actor=investor, project_name="Later", sector="C25",
+                            investment_kzt=1, jobs_planned=1, needs={})
+    newer, _r, _b = built(manager_client, url, {"zone": "kpi-hand"})
+    assert newer.pk != job.pk
 
 
 # --- the commands ---------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from promzona.zones.models import Plot
 from tests.core.test_matching_nearest import options, reference
 
 
-def test_demo_options_match_the_per_plot_reference(demo):
+@pytest.mark.parametrize("chunk", [selectors.CHUNK_ROWS, 7])
+def test_demo_options_match_the_per_plot_reference(demo, chunk, monkeypatch):
+    monkeypatch.setattr(selectors, "CHUNK_ROWS", chunk)
     data = selectors.index_data()
     cols = data["plots"]
     ix = MatchIndex(**data)
@@ -37,7 +39,9 @@ def varied(demo):
     return demo
 
 
-def test_rows_are_read_as_the_models_say(varied):
+@pytest.mark.parametrize("chunk", [selectors.CHUNK_ROWS, 5, 1])
+def test_rows_are_read_as_the_models_say(varied, chunk, monkeypatch):
+    monkeypatch.setattr(selectors, "CHUNK_ROWS", chunk)  # rows read a few at a time agree too
     ix = selectors.build_index()
     plots = Plot.objects.prefetch_related("permitted_sectors").order_by("pk")
     assert ix.plot_id.tolist() == [p.pk for p in plots]
@@ -70,3 +74,10 @@ def test_lines_are_read_as_the_models_say(demo):
         assert ln.fixed_cost_kzt == float(line.connection_fixed_cost_kzt)
         assert ln.cost_per_km_kzt == float(line.connection_cost_per_km_kzt)
         assert ln.completion == (None if line.status == "existing" else line.planned_completion)
+
+
+def test_a_build_gives_its_free_heap_back_to_the_system(demo, monkeypatch):
+    calls = []
+    monkeypatch.setattr(selectors, "_LIBC", type("Libc", (), {"malloc_trim": calls.append})())
+    selectors.build_index()
+    assert calls == [0]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from promzona.sectors.models import ReportJob
+from promzona.ops.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_investor_is_refused(investor_client):
     assert investor_client.get(reverse("sectors:figure", args=["density-pci"])).status_code == 403
     assert investor_client.get(reverse("sectors:export", args=["kazakhstan", "csv"])).status_code == 403
     r = investor_client.post(reverse("sectors:report-start"), {"table": "kazakhstan", "fmt": "pdf"})
-    assert r.status_code == 403 and not ReportJob.objects.exists()
+    assert r.status_code == 403 and not Report.objects.exists()
 
 
 def test_manager_sees_pictures_tables_and_the_illustrative_label(manager_client):
@@ -96,25 +96,19 @@ def test_csv_export_follows_the_readers_language_or_choice(manager_client):
     assert bad.status_code == 400 and not bad.has_header("X")
 
 
-def _report(client, capture, table, fmt, lang="en"):
+def _report(built, client, table, fmt, lang="en"):
     """Ask for a report in ``lang``: queued, built by the worker (here, at commit), then
     downloaded."""
-    with capture(execute=True), translation.override(lang):
-        r = client.post(reverse("sectors:report-start"), {"table": table, "fmt": fmt},
-                        HTTP_ACCEPT_LANGUAGE=lang)
-    assert r.status_code == 302
-    page = client.get(r["Location"])
-    assert page.status_code == 200 and page.context["job"].status == "done"
-    assert 'http-equiv="refresh"' not in page.content.decode()
-    r = client.get(reverse("sectors:report-file", args=[page.context["job"].pk]))
-    assert r.status_code == 200
-    return r, b"".join(r.streaming_content)
+    with translation.override(lang):
+        _job, r, content = built(client, reverse("sectors:report-start"),
+                                 {"table": table, "fmt": fmt}, HTTP_ACCEPT_LANGUAGE=lang)
+    return r, content
 
 
-def test_xlsx_export_opens_with_openpyxl(manager_client, django_capture_on_commit_callbacks):
+def test_xlsx_export_opens_with_openpyxl(manager_client, built):
     from openpyxl import load_workbook
 
-    r, content = _report(manager_client, django_capture_on_commit_callbacks, "kazakhstan", "xlsx")
+    r, content = _report(built, manager_client, "kazakhstan", "xlsx")
     ws = load_workbook(io.BytesIO(content)).active
     rows = list(ws.iter_rows())
     header_at = next(i for i, row in enumerate(rows) if row and row[0].value == "#")
@@ -127,8 +121,8 @@ def test_xlsx_export_opens_with_openpyxl(manager_client, django_capture_on_commi
     assert score.number_format == "#,##0.000"
 
 
-def test_pdf_export_is_a_pdf_with_text(manager_client, django_capture_on_commit_callbacks):
-    r, content = _report(manager_client, django_capture_on_commit_callbacks, "balkhash", "pdf",
+def test_pdf_export_is_a_pdf_with_text(manager_client, built):
+    r, content = _report(built, manager_client, "balkhash", "pdf",
                          lang="ru")
     assert r["Content-Type"] == "application/pdf" and content.startswith(b"%PDF")
     from pypdf import PdfReader
@@ -152,11 +146,10 @@ def test_hosting_follows_the_zone_plots(demo):
     assert (after["hosting"] == 0).all() and (after["fitting_plots"] == 0).all()
 
 
-def test_kazakhstan_pdf_carries_the_table_and_both_pictures(manager_client,
-                                                            django_capture_on_commit_callbacks):
+def test_kazakhstan_pdf_carries_the_table_and_both_pictures(manager_client, built):
     from pypdf import PdfReader
 
-    _r, content = _report(manager_client, django_capture_on_commit_callbacks, "kazakhstan", "pdf")
+    _r, content = _report(built, manager_client, "kazakhstan", "pdf")
     pdf = PdfReader(io.BytesIO(content))
     assert len(pdf.pages) == 3
     assert "Miscellaneous Metallurgy Equipment" in " ".join(pdf.pages[0].extract_text().split())
@@ -167,26 +160,26 @@ def test_a_waiting_report_reloads_and_only_its_owner_sees_it(manager_client, sta
     from django.test import Client
 
     from promzona.demo.accounts import DEMO_PASSWORD
-    from promzona.sectors.reports import report_build
+    from promzona.ops.reports import report_build
 
     r = manager_client.post(reverse("sectors:report-start"), {"table": "balkhash", "fmt": "pdf"})
-    job = ReportJob.objects.get()
+    job = Report.objects.get()
     page = manager_client.get(r["Location"]).content.decode()
-    assert 'http-equiv="refresh"' in page and "being prepared" in page
-    assert manager_client.get(reverse("sectors:report-file", args=[job.pk])).status_code == 404
+    assert 'http-equiv="refresh"' in page and "waiting for the worker" in page
+    assert manager_client.get(reverse("ops:report-file", args=[job.pk])).status_code == 404
     other = Client()
     assert other.login(username="demo-staff", password=DEMO_PASSWORD)
     assert other.get(r["Location"]).status_code == 404  # another analyst's report
     assert report_build(job.pk) == "done" and report_build(job.pk) == "taken"
-    assert other.get(reverse("sectors:report-file", args=[job.pk])).status_code == 404
-    assert manager_client.get(reverse("sectors:report-file", args=[job.pk])).status_code == 200
+    assert other.get(reverse("ops:report-file", args=[job.pk])).status_code == 404
+    assert manager_client.get(reverse("ops:report-file", args=[job.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("data", [{"table": "nope", "fmt": "pdf"}, {"table": "balkhash", "fmt": "csv"},
                                   {"table": "balkhash", "fmt": "exe"}, {}, {"table": "x" * 10_000}])
 def test_a_report_of_nothing_known_is_refused_and_queues_nothing(manager_client, data):
     r = manager_client.post(reverse("sectors:report-start"), data)
-    assert r.status_code == 400 and not ReportJob.objects.exists()
+    assert r.status_code == 400 and not Report.objects.exists()
 
 
 def test_reports_are_asked_for_with_post_only(manager_client):

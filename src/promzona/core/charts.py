@@ -1,9 +1,11 @@
 """Small charts drawn from plain data: laid out once as shapes, rendered as SVG for the pages
 and as a reportlab drawing for the PDF reports, so both show the same picture.
 
-The caller passes every word (this module never translates). In SVG, text is escaped and a
-shape with ``href`` becomes a link to the list behind it; the markup uses presentation
-attributes only (no ``style``, no script), as the site's Content-Security-Policy requires.
+The caller passes every word (this module never translates) and the language the numbers are
+written in (``lang``: grouping and decimal mark as :mod:`promzona.core.formats` writes them).
+In SVG, text is escaped and a shape with ``href`` becomes a link to the list behind it; the
+markup uses presentation attributes only (no ``style``, no script), as the site's
+Content-Security-Policy requires.
 
 >>> c = bars("Plots", [Bar("free", 3.0, "/x"), Bar("taken", 1.0)], unit="ha")
 >>> svg(c).count("<a ")  # the label and the bar of "free"
@@ -16,6 +18,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+from promzona.core import formats
 
 INK = "#1d2733"
 GRID = "#d9dee4"
@@ -96,15 +100,6 @@ class Meter:
     note: str = ""
 
 
-def number(value: float, digits: int = 0) -> str:
-    """``12 345.6`` — thin groups of thousands, as the reports print them.
-
-    >>> number(1234567.891, 1)
-    '1 234 567.9'
-    """
-    return f"{value:,.{digits}f}".replace(",", " ")
-
-
 def _clip(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars - 1] + "…"
 
@@ -115,7 +110,7 @@ def _digits(values: Sequence[float]) -> int:
 
 
 def bars(title: str, items: Sequence[Bar], *, unit: str = "", width: float = 560,
-         label_w: float = 170) -> Chart:
+         label_w: float = 170, lang: str = formats.DEFAULT) -> Chart:
     """Horizontal bars, one per item, the value printed at the end of each."""
     row, top = 22, 8
     height = top + row * max(len(items), 1) + 6
@@ -128,15 +123,16 @@ def bars(title: str, items: Sequence[Bar], *, unit: str = "", width: float = 560
         shapes.append(Text(label_w - 6, y + 14, _clip(b.label, 28), anchor="end", href=b.href))
         w = max(room * max(b.value, 0.0) / top_value, 0.0)
         colour = b.colour or PALETTE[0]
-        tip = f"{b.label}: {number(b.value, digits)} {unit}".strip()
+        value = formats.number(b.value, lang, digits=digits)
+        tip = f"{b.label}: {value} {unit}".strip()
         shapes.append(Rect(label_w, y + 3, max(w, 1.0), 14, colour, href=b.href, tip=tip))
-        text = f"{number(b.value, digits)} {unit}".strip() + (f" · {b.note}" if b.note else "")
+        text = f"{value} {unit}".strip() + (f" · {b.note}" if b.note else "")
         shapes.append(Text(label_w + w + 5, y + 14, text, fill=MUTED))
     return Chart(title, width, height, tuple(shapes))
 
 
 def meters(title: str, items: Sequence[Meter], *, width: float = 560,
-           label_w: float = 120) -> Chart:
+           label_w: float = 120, lang: str = formats.DEFAULT) -> Chart:
     """For each item a bar of its whole, filled to the part used; red where ``alert``."""
     row, top = 24, 8
     height = top + row * max(len(items), 1) + 6
@@ -148,7 +144,8 @@ def meters(title: str, items: Sequence[Meter], *, width: float = 560,
         colour = ALERT if m.alert else PALETTE[0]
         shapes.append(Text(label_w - 6, y + 15, _clip(m.label, 16), anchor="end", href=m.href,
                            fill=ALERT if m.alert else INK, bold=m.alert))
-        tip = f"{m.label}: {number(m.part, 1)} / {number(m.whole, 1)} {m.note}".strip()
+        part, whole = (formats.figure(v, "qty", lang) for v in (m.part, m.whole))
+        tip = f"{m.label}: {part} / {whole} {m.note}".strip()
         shapes.append(Rect(label_w, y + 4, room, 14, "#e8edf3", href=m.href, tip=tip,
                            stroke=colour))
         if share > 0:
@@ -159,13 +156,14 @@ def meters(title: str, items: Sequence[Meter], *, width: float = 560,
 
 
 def columns(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-            *, hrefs: Sequence[str] = (), width: float = 560, height: float = 220) -> Chart:
+            *, hrefs: Sequence[str] = (), width: float = 560, height: float = 220,
+            lang: str = formats.DEFAULT) -> Chart:
     """Grouped columns: one group per category, one column per series, with a legend."""
     left, bottom, top = 86, 36, 24
     plot_w, plot_h = width - left - 10, height - bottom - top
     peak = max((v for _n, vs in series for v in vs), default=0.0) or 1.0
     scale = _nice(peak)
-    shapes: list = _y_axis(left, top, plot_w, plot_h, scale)
+    shapes: list = _y_axis(left, top, plot_w, plot_h, scale, lang=lang)
     group = plot_w / max(len(categories), 1)
     col = group * 0.8 / max(len(series), 1)
     for c, name in enumerate(categories):
@@ -176,7 +174,7 @@ def columns(title: str, categories: Sequence[str], series: Sequence[tuple[str, S
             h = plot_h * max(v, 0.0) / scale
             shapes.append(Rect(x0 + s * col, top + plot_h - h, max(col - 2, 1), h,
                                PALETTE[s % len(PALETTE)], href=href,
-                               tip=f"{name} · {label}: {number(v)}"))
+                               tip=f"{name} · {label}: {formats.number(v, lang)}"))
         shapes.append(Text(x0 + group * 0.4, height - bottom + 14, _clip(name, 12),
                            anchor="middle", size=10))
     shapes += _legend([n for n, _v in series], left, height - 8)
@@ -184,13 +182,14 @@ def columns(title: str, categories: Sequence[str], series: Sequence[tuple[str, S
 
 
 def lines(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-          *, percent: bool = False, width: float = 560, height: float = 200) -> Chart:
+          *, percent: bool = False, width: float = 560, height: float = 200,
+          lang: str = formats.DEFAULT) -> Chart:
     """One line per series over the ``x_labels`` (months), with dots and a legend."""
     left, bottom, top = 86, 36, 16
     plot_w, plot_h = width - left - 16, height - bottom - top
     peak = max((v for _n, vs in series for v in vs), default=0.0)
     scale = 1.0 if percent and peak <= 1.0 else _nice(peak or 1.0)
-    shapes: list = _y_axis(left, top, plot_w, plot_h, scale, percent=percent)
+    shapes: list = _y_axis(left, top, plot_w, plot_h, scale, percent=percent, lang=lang)
     n = max(len(x_labels), 1)
     step = plot_w / max(n - 1, 1)
     every = max(1, math.ceil(n / 7))
@@ -205,7 +204,8 @@ def lines(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Seque
         if len(points) > 1:
             shapes.append(Line(points, stroke=colour, width=2))
         for (x, y), label, v in zip(points, x_labels, values, strict=False):
-            shown = f"{v * 100:.1f}%" if percent else number(v, _digits([v]))
+            shown = formats.figure(v, "share", lang) if percent else \
+                formats.number(v, lang, digits=_digits([v]))
             shapes.append(Dot(x, y, 3, colour, tip=f"{name}, {label}: {shown}"))
     shapes += _legend([n for n, _v in series], left, height - 6)
     return Chart(title, width, height, tuple(shapes))
@@ -217,24 +217,24 @@ def _nice(peak: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= peak)
 
 
-def _y_axis(left, top, plot_w, plot_h, scale, *, percent=False) -> list:
+def _y_axis(left, top, plot_w, plot_h, scale, *, percent=False, lang=formats.DEFAULT) -> list:
     out: list = []
     for k in range(5):
         value = scale * k / 4
         y = top + plot_h * (1 - k / 4)
         out.append(Line(((left, y), (left + plot_w, y))))
-        label = f"{value * 100:.0f}%" if percent else _short(value)
+        label = f"{value * 100:.0f}%" if percent else _short(value, lang)
         out.append(Text(left - 6, y + 4, label, anchor="end", size=9, fill=MUTED))
     return out
 
 
-def _short(value: float) -> str:
-    """An axis label in any language: whole numbers grouped, fractions as they are.
+def _short(value: float, lang: str) -> str:
+    """An axis label: whole numbers grouped, fractions with the decimals they have.
 
-    >>> _short(2_500_000_000.0), _short(0.25)
-    ('2 500 000 000', '0.25')
+    >>> _short(2_500_000_000.0, "en"), _short(0.25, "ru")
+    ('2,500,000,000', '0,25')
     """
-    return number(value) if float(value).is_integer() else f"{value:g}"
+    return formats.number(value, lang, digits=6, trim=True)
 
 
 def _legend(names: Sequence[str], x: float, y: float) -> list:

@@ -23,7 +23,7 @@ every option that can ever serve meets it, so the cheapest serves. Options that 
 0
 >>> int(choose(cost, ready, seg_start=start, seg_len=size, start_by=50)[0])   # none: earliest
 1
->>> connection_cost(LINE, 400.0)
+>>> connection_cost(1_000_000, 10_000_000, 400.0)
 5000000.0
 """
 
@@ -54,14 +54,10 @@ class LineLink:
     geometry: Any  # shapely geometry in metres
 
 
-LINE = LineLink(id=1, code="PW-1", kind="power", status="existing", completion=None,
-                fixed_cost_kzt=1_000_000, cost_per_km_kzt=10_000_000, lead_days=90, source_id=7,
-                geometry=None)
-
-
-def connection_cost(line: LineLink, distance_m: Any) -> Any:
-    """Fixed cost plus cost per km times the distance from the plot boundary (arrays too)."""
-    return float(line.fixed_cost_kzt) + float(line.cost_per_km_kzt) * distance_m / 1000.0
+def connection_cost(fixed_kzt: Any, per_km_kzt: Any, distance_m: Any) -> Any:
+    """A line's fixed cost plus its cost per km times the distance from the plot boundary: of
+    one line (numbers) or of many options at once (arrays, as the index prices them)."""
+    return fixed_kzt + per_km_kzt * distance_m / 1000.0
 
 
 def choose(cost: np.ndarray, ready: np.ndarray, *, seg_start: np.ndarray, seg_len: np.ndarray,

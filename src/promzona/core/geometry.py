@@ -173,10 +173,17 @@ def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
     return {"type": m["type"], "coordinates": listify(m["coordinates"])}
 
 
-def utm_epsg(lon: float, lat: float) -> int:
-    """EPSG code of the UTM zone containing (lon, lat). Karaganda (73.1 E, 49.8 N) is 32643."""
-    zone = min(60, max(1, int(math.floor((lon + 180) / 6)) + 1))
-    return (32600 if lat >= 0 else 32700) + zone
+def utm_epsg(lon: Any, lat: Any) -> Any:
+    """EPSG code of the UTM zone containing (lon, lat): an int for numbers, an array of them for
+    arrays. Karaganda (73.1 E, 49.8 N) is 32643.
+
+    >>> utm_epsg(73.1, 49.8), utm_epsg(np.array([73.1, -70.0]), np.array([49.8, -33.4])).tolist()
+    (32643, [32643, 32719])
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    zone = np.clip(np.floor((lon + 180) / 6) + 1, 1, 60).astype(np.int64)
+    epsg = np.where(lat >= 0, 32600, 32700) + zone
+    return int(epsg) if epsg.ndim == 0 else epsg
 
 
 @lru_cache(maxsize=64)
@@ -184,7 +191,8 @@ def _to_metric(epsg: int) -> Transformer:
     return Transformer.from_crs(4326, epsg, always_xy=True)
 
 
-def project(geom: BaseGeometry, epsg: int) -> BaseGeometry:
+def project(geom: Any, epsg: int) -> Any:
+    """A geometry (or each of an array) from WGS 84 into ``epsg``'s metres."""
     transformer = _to_metric(epsg)
 
     def fn(coords: np.ndarray) -> np.ndarray:
@@ -194,14 +202,24 @@ def project(geom: BaseGeometry, epsg: int) -> BaseGeometry:
     return shapely.transform(geom, fn)
 
 
-def metric_epsg_for(geom: BaseGeometry) -> int:
-    c = geom.centroid if not geom.is_empty else geom
-    return utm_epsg(c.x, c.y)
+def metric_epsg_for(geom: Any) -> Any:
+    """The UTM zone (EPSG) of a geometry's centroid (an int), or of each of an array."""
+    c = shapely.centroid(geom)
+    return utm_epsg(shapely.get_x(c), shapely.get_y(c))
 
 
-def area_ha(geom: BaseGeometry, *, epsg: int | None = None) -> float:
-    """Area in hectares, measured in the UTM zone of the geometry (or ``epsg``)."""
-    return project(geom, epsg or metric_epsg_for(geom)).area / 10_000.0
+def area_ha(geoms: Any, *, epsg: int | None = None) -> Any:
+    """Area in hectares of a geometry (a float) or of each of an array, measured in its UTM
+    zone (or ``epsg``); an array is projected a zone at a time."""
+    arr = np.asarray(geoms, dtype=object)
+    flat = arr.reshape(-1)
+    out = np.zeros(flat.size)
+    if flat.size:
+        zones = np.full(flat.size, epsg) if epsg else np.asarray(metric_epsg_for(flat))
+        for zone in np.unique(zones).tolist():
+            rows = zones == zone
+            out[rows] = shapely.area(project(flat[rows], zone)) / 10_000.0
+    return float(out[0]) if arr.ndim == 0 else out
 
 
 def area_mismatch(declared_ha: float | None, computed_ha: float, *, tolerance: float = 0.05) -> bool:
@@ -295,37 +313,11 @@ def geojson_many(geoms: np.ndarray) -> list[dict[str, Any]]:
     return out
 
 
-def areas_ha(geoms: np.ndarray) -> np.ndarray:
-    """Areas in hectares of many WGS 84 geometries, each in its UTM zone, vectorised per zone."""
-    out = np.zeros(len(geoms))
-    if not len(geoms):
-        return out
-    c = shapely.get_coordinates(shapely.centroid(geoms))
-    zones = (np.where(c[:, 1] >= 0, 32600, 32700)  # utm_epsg, vectorised
-             + np.clip(np.floor((c[:, 0] + 180) / 6).astype(int) + 1, 1, 60))
-    for epsg in np.unique(zones):
-        idx = np.nonzero(zones == epsg)[0]
-        transformer = _to_metric(int(epsg))
-
-        def fn(coords: np.ndarray, t=transformer) -> np.ndarray:
-            x, y = t.transform(coords[:, 0], coords[:, 1])
-            return np.column_stack([x, y])
-
-        out[idx] = shapely.area(shapely.transform(geoms[idx], fn)) / 10_000.0
-    return out
-
-
 def nearest_distances_m(origins: np.ndarray, targets: list[BaseGeometry], epsg: int) -> np.ndarray:
     """For each origin, the distance in metres to the nearest target (NaN when none)."""
     if not targets or not len(origins):
         return np.full(len(origins), np.nan)
-    transformer = _to_metric(epsg)
-
-    def fn(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    o = shapely.transform(origins, fn)
+    o = project(origins, epsg)
     best = np.full(len(origins), np.inf)
     for t in targets:
         best = np.minimum(best, shapely.distance(o, project(t, epsg)))
@@ -359,7 +351,7 @@ def plot_measures(shapes: np.ndarray, declared_ha: list[float | None],
     >>> round(m.computed_area_ha, 1), m.area_mismatch, m.distances_m
     (0.8, True, {'rail': None})
     """
-    computed = areas_ha(shapes) if computed_ha is None else computed_ha
+    computed = area_ha(shapes) if computed_ha is None else computed_ha
     dists = {kind: [None if math.isnan(d) else d
                     for d in nearest_distances_m(shapes, found, epsg).tolist()]
              for kind, found in targets.items()}  # as Python lists: no numpy scalar per plot

@@ -20,8 +20,8 @@ Plain data in, plain data out; the day is always passed in. Selectors gather the
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from promzona.core import instructions as rules
+from promzona.core.utilities import ledger_sum
 
 PLOT_STATUSES = ("published", "reserved", "allocated", "occupied", "draft", "withdrawn")
 #: Plots whose land is taken (the numerator of occupancy).
@@ -37,6 +38,7 @@ TAKEN = ("allocated", "occupied")
 NOT_OFFERED = ("draft", "withdrawn")
 #: A source with at most this share of its capacity free is near exhaustion.
 EXHAUSTION_SHARE = 0.10
+NEVER = dt.date.max  # the day of a funnel stage never reached
 
 
 # --- history: an audited object at a past moment -------------------------------------------
@@ -97,8 +99,7 @@ class Land:
 def land(rows: Iterable[tuple[str, int, float]]) -> Land:
     """Plots and hectares by status from ``(status, count, area_ha)`` rows — single plots or
     sums; a row with a negative count takes a plot's contribution out (see :func:`rollback`)."""
-    counts = dict.fromkeys(PLOT_STATUSES, 0)
-    areas = dict.fromkeys(PLOT_STATUSES, 0.0)
+    counts, areas = dict.fromkeys(PLOT_STATUSES, 0), dict.fromkeys(PLOT_STATUSES, 0.0)
     for status, count, area in rows:
         counts[status] = counts.get(status, 0) + count
         areas[status] = areas.get(status, 0.0) + area
@@ -140,7 +141,7 @@ class Source:
 
     @property
     def free(self) -> float:
-        return round(self.capacity - self.committed, 3) + 0.0
+        return ledger_sum(self.capacity, -self.committed)
 
     @property
     def near_exhaustion(self) -> bool:
@@ -153,7 +154,7 @@ def near_exhaustion(capacity: float, committed: float) -> bool:
     >>> near_exhaustion(100.0, 90.0), near_exhaustion(100.0, 89.0)
     (True, False)
     """
-    return capacity - committed <= EXHAUSTION_SHARE * capacity + 1e-9
+    return ledger_sum(capacity, -committed) <= EXHAUSTION_SHARE * capacity + 1e-9
 
 
 @dataclass(frozen=True)
@@ -195,21 +196,31 @@ class Journey:
     projects_in_construction: dt.date | None = None
     projects_in_operation: dt.date | None = None
 
-    @functools.cached_property
+    #: What :func:`funnel` asks on any day, worked out once: the day it reached each stage (in
+    #: stage order, never decreasing; :data:`NEVER` for none) and ``(later day, stage index,
+    #: days)`` of each pair of consecutive stages both recorded.
+    steps: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        dates = (self.applications_submitted, self.under_review, self.reserved, self.approved,
+                 self.projects_in_construction, self.projects_in_operation)
+        gaps = tuple((d1, i, (d1 - d0).days) for i, d0, d1 in zip(range(1, 6), dates, dates[1:],
+                     strict=False) if d0 is not None and d1 is not None)
+        reach, first = [], NEVER
+        for d in reversed(dates):
+            if d is not None and d < first:
+                first = d
+            reach.append(first)
+        object.__setattr__(self, "steps", (tuple(reversed(reach)), gaps))
+
+    @property
     def reach(self) -> dict[str, dt.date | None]:
         """Per stage, the first day the application was at it or at a later one."""
-        out, first = {}, None
-        for stage in reversed(FUNNEL[1:]):
-            d = getattr(self, stage)
-            if d is not None and (first is None or d < first):
-                first = d
-            out[stage] = first
-        return out
+        return {s: None if d == NEVER else d for s, d in zip(FUNNEL[1:], self.steps[0], strict=True)}
 
     def reached(self, stage: str, as_of: dt.date) -> bool:
         """Reached ``stage`` or a later one by the end of ``as_of``."""
-        d = self.reach[stage]
-        return d is not None and d <= as_of
+        return self.steps[0][FUNNEL.index(stage) - 1] <= as_of
 
 
 @dataclass(frozen=True)
@@ -225,23 +236,18 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
     median days from the stage before (over applications with both dates recorded).
     ``enquiries``: the days of the enquiries, or ``None`` where they are not counted.
 
-    One pass over the journeys (a region has tens of thousands): each journey's stages are
-    walked from the last, the earliest day seen so far being the day it reached that stage
-    (what :attr:`Journey.reach` says)."""
+    One pass over the journeys (a region has tens of thousands), each asked its ``steps``: the
+    stages it reached by the day are its first few, found by bisection, and its gaps by then."""
     stages = FUNNEL[1:]
-    reached = dict.fromkeys(stages, 0)
-    gaps: dict[str, list[int]] = {stage: [] for stage in stages[1:]}
+    depth = [0] * (len(stages) + 1)  # journeys by the number of stages reached
+    gaps: list[list[int]] = [[] for _ in stages]
     for j in journeys:
-        dates = [getattr(j, stage) for stage in stages]
-        first = None
-        for stage, d in zip(reversed(stages), reversed(dates), strict=True):
-            if d is not None and (first is None or d < first):
-                first = d
-            if first is not None and first <= as_of:
-                reached[stage] += 1
-        for stage, d0, d1 in zip(stages[1:], dates, dates[1:], strict=False):
-            if d0 is not None and d1 is not None and d1 <= as_of:
-                gaps[stage].append((d1 - d0).days)
+        reach, pairs = j.steps
+        depth[bisect.bisect_right(reach, as_of)] += 1
+        for d1, i, days in pairs:
+            if d1 <= as_of:
+                gaps[i].append(days)
+    reached = {stage: sum(depth[i + 1:]) for i, stage in enumerate(stages)}
     counts: dict[str, int | None] = {
         "enquiries": None if enquiries is None else sum(1 for d in enquiries if d <= as_of),
         **reached}
@@ -250,7 +256,7 @@ def funnel(journeys: Sequence[Journey], *, enquiries: Sequence[dt.date] | None,
         base = counts[before]
         conversion[stage] = counts[stage] / base if base else None
     median: dict[str, float | None] = {FUNNEL[0]: None, FUNNEL[1]: None}
-    for stage, days in gaps.items():
+    for stage, days in zip(stages[1:], gaps[1:], strict=True):
         median[stage] = float(statistics.median(days)) if days else None
     return Funnel(counts, conversion, median)
 
@@ -298,24 +304,21 @@ class Investment:
 def investment(projects: Iterable[ProjectMoney]) -> Investment:
     """Investment planned (every year of the plans) against confirmed actual, and jobs planned
     (this year's plans) against actual, in total and by priority direction; by year, each
-    year's plan (investment and jobs) against the report confirmed for that year. (Summed in
-    plain lists, a :class:`Plan` made once per total: a region has thousands of projects.)"""
+    year's plan against the report confirmed for it. (Summed in plain lists, in place.)"""
     total = [0.0, 0.0, 0, 0, 0]
     by_year: dict[int, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
     by_direction: dict[str, list] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
 
-    def add(sums: list, *values: float) -> None:
-        for i, v in enumerate(values):
-            sums[i] += v
-
     for p in projects:
         planned = sum(float(y.planned_investment) for y in p.years)
         actual = sum(float(y.actual_investment or 0) for y in p.years)
-        add(total, planned, actual, p.planned_jobs, p.actual_jobs, 1)
-        add(by_direction[p.direction], planned, actual, p.planned_jobs, p.actual_jobs, 1)
+        for sums in (total, by_direction[p.direction]):
+            for i, value in enumerate((planned, actual, p.planned_jobs, p.actual_jobs, 1)):
+                sums[i] += value
         for y in p.years:
-            add(by_year[y.year], float(y.planned_investment), float(y.actual_investment or 0),
-                y.planned_jobs, y.actual_jobs or 0, 0)
+            for i, value in enumerate((float(y.planned_investment), float(
+                    y.actual_investment or 0), y.planned_jobs, y.actual_jobs or 0)):
+                by_year[y.year][i] += value
     return Investment(Plan(*total), {k: Plan(*v) for k, v in sorted(by_year.items())},
                       {k: Plan(*v) for k, v in sorted(by_direction.items())})
 

@@ -9,6 +9,7 @@ the edge (:func:`promzona.l10n.unit`): "kW" reads «кВт» on a Russian page.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -35,3 +36,18 @@ UTILITY_KINDS: dict[str, UtilityKind] = {
     )
 }
 NEED_KEYS: dict[str, str] = {k.need_key: k.code for k in UTILITY_KINDS.values()}
+
+#: Decimals the capacity ledger keeps, exactly (whole thousandths).
+LEDGER_DECIMALS = 3
+
+
+def ledger_sum(*amounts: float) -> float:
+    """The sum of capacity amounts (each one the ledger keeps, as a float; subtract with a
+    negative) as the ledger's exact decimals give it: binary floating point does not (2.3 − 1.3
+    is 0.9999999999999998, and 0.1 + 0.2 is 0.30000000000000004), so the sum is rounded back to
+    the ledger's thousandths, which any float error below half a thousandth leaves exact.
+
+    >>> 2.3 - 1.3, ledger_sum(2.3, -1.3), ledger_sum(0.1, 0.2), ledger_sum(1.3, -1.3)
+    (0.9999999999999998, 1.0, 0.3, 0.0)
+    """
+    return round(math.fsum(amounts), LEDGER_DECIMALS) + 0.0  # + 0.0: never −0.0

@@ -33,11 +33,12 @@ def funnel_labels() -> dict[str, str]:
 
 
 def land(f: kpi.Figures, link: Link = no_link) -> c.Chart:
-    labels = dict(Plot.Status.choices)
+    labels, lang = dict(Plot.Status.choices), l10n.lang()
     return c.bars(_("Land by plot status, hectares"), [
         c.Bar(str(labels[s]), f.land.area_ha_by_status.get(s, 0.0), link("plots", status=s),
-              STATUS_COLOURS[s], note=_("%(n)s plots") % {"n": f.land.count_by_status.get(s, 0)})
-        for s in kpi.PLOT_STATUSES], unit=_("ha"))
+              STATUS_COLOURS[s], note=_("%(n)s plots") % {
+                  "n": formats.figure(f.land.count_by_status.get(s, 0), "count", lang)})
+        for s in kpi.PLOT_STATUSES], unit=_("ha"), lang=lang)
 
 
 def capacity(f: kpi.Figures, link: Link = no_link, *, alerts_only: bool = False,
@@ -53,7 +54,7 @@ def capacity(f: kpi.Figures, link: Link = no_link, *, alerts_only: bool = False,
                                                                            l10n.lang()),
                                                     "unit": l10n.unit(s.unit)})
         for s in f.sources if s.near_exhaustion or not alerts_only], label_w=170 if alerts_only
-        else 120)
+        else 120, lang=l10n.lang())
 
 
 def funnel(f: kpi.Figures, link: Link = no_link) -> c.Chart:
@@ -67,7 +68,7 @@ def funnel(f: kpi.Figures, link: Link = no_link) -> c.Chart:
         note = "" if share is None else _("%(p)s%% of the stage before") % {
             "p": f"{share * 100:.0f}"}
         bars.append(c.Bar(labels[stage], n, link("funnel", stage=stage), note=note))
-    return c.bars(_("Investor funnel"), bars, label_w=190)
+    return c.bars(_("Investor funnel"), bars, label_w=190, lang=l10n.lang())
 
 
 def investment(f: kpi.Figures, link: Link = no_link) -> c.Chart:
@@ -75,7 +76,7 @@ def investment(f: kpi.Figures, link: Link = no_link) -> c.Chart:
     return c.columns(_("Investment by year, KZT"), [str(y) for y in years], [
         (_("planned"), [f.investment.by_year[y].planned for y in years]),
         (_("actual (confirmed)"), [f.investment.by_year[y].actual for y in years]),
-    ], hrefs=[link("projects")] * len(years))
+    ], hrefs=[link("projects")] * len(years), lang=l10n.lang())
 
 
 def jobs(f: kpi.Figures, link: Link = no_link) -> c.Chart:
@@ -83,7 +84,7 @@ def jobs(f: kpi.Figures, link: Link = no_link) -> c.Chart:
     return c.columns(_("Jobs by year"), [str(y) for y in years], [
         (_("planned"), [f.investment.by_year[y].planned_jobs for y in years]),
         (_("actual (confirmed)"), [f.investment.by_year[y].actual_jobs for y in years]),
-    ], hrefs=[link("projects")] * len(years))
+    ], hrefs=[link("projects")] * len(years), lang=l10n.lang())
 
 
 def works(f: kpi.Figures, link: Link = no_link) -> c.Chart:
@@ -93,7 +94,7 @@ def works(f: kpi.Figures, link: Link = no_link) -> c.Chart:
         c.Bar(_("late"), w.late, link("works", late="on"), c.ALERT),
         c.Bar(_("cancelled"), w.by_status.get("cancelled", 0), link("works", status="cancelled"),
               "#7f8c8d"),
-    ])
+    ], lang=l10n.lang())
 
 
 def instructions(f: kpi.Figures, bodies: dict[int, str], link: Link = no_link,
@@ -107,7 +108,7 @@ def instructions(f: kpi.Figures, bodies: dict[int, str], link: Link = no_link,
     bars += [c.Bar(_("overdue: %(body)s") % {"body": bodies.get(pk, "?")}, n,
                    link("instructions", kind="overdue", executor=pk), c.ALERT)
              for pk, n in list(i.overdue_by_executor.items())[:top]]
-    return c.bars(_("Instructions; overdue by executor"), bars, label_w=230)
+    return c.bars(_("Instructions; overdue by executor"), bars, label_w=230, lang=l10n.lang())
 
 
 def trend_series(points: Sequence[tuple[dt.date, dict]]) -> dict[str, list[float]]:
@@ -128,13 +129,13 @@ def trends(points: Sequence[tuple[dt.date, dict]]) -> list[c.Chart]:
     if len(points) < 2:
         return []
     months = [d.strftime("%Y-%m") for d, _p in points]
-    s = trend_series(points)
+    s, lang = trend_series(points), l10n.lang()
     return [
         c.lines(_("Occupancy of the zone's land"), months, [(_("occupancy"), s["occupancy"])],
-                percent=True),
+                percent=True, lang=lang),
         c.lines(_("Investment, KZT"), months, [(_("planned"), s["planned"]),
-                                               (_("actual (confirmed)"), s["investment"])]),
+                                               (_("actual (confirmed)"), s["investment"])], lang=lang),
         c.lines(_("Applications, overdue instructions, late works"), months, [
             (_("applications submitted"), s["submitted"]), (_("overdue instructions"), s["overdue"]),
-            (_("late works"), s["late"])]),
+            (_("late works"), s["late"])], lang=lang),
     ]

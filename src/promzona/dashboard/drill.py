@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from promzona.applications.models import Application
-from promzona.audit.models import AuditEntry
 from promzona.audit.selectors import History
 from promzona.core import instructions as rules
 from promzona.core import kpi
@@ -91,9 +90,7 @@ def funnel(*, zone: Zone | None, day: dt.date, stage: str) -> Listing:
         if zone is not None:
             raise NotFound(_("Enquiries are counted for all zones together."))
         out = Listing(labels[stage], [_("When"), _("Investor"), _("What")])
-        entries = AuditEntry.objects.filter(
-            action__in=sel.ENQUIRY_ACTIONS, actor__role="investor",
-            at__lt=sel.end_utc(day)).order_by("-at")
+        entries = sel.enquiry_entries().filter(at__lt=sel.end_utc(day)).order_by("-at")
         names = {"match.requested": _("match request"), "saved_search.created": _("saved search")}
         for at, who, action in entries.values_list("at", "actor_label", "action"):
             out.rows.append(("", [sel.local_days()(at), who, names[action]]))

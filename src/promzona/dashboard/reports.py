@@ -75,14 +75,21 @@ class Monthly:
             "scope": self.scope, "month": format_date(self.month, "LLLL y", locale=self.lang)}
 
 
-def monthly(*, zone: Zone | None, year: int, month: int, lang: str, today: dt.date) -> Monthly:
-    """The figures of the report for ``year``-``month`` in ``lang``; :class:`InputError` for a
-    month that has not begun or lies before 2000."""
+def month_check(year: int, month: int, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month that has a report (begun, not before 2000);
+    :class:`InputError` for another."""
     if not (2000 <= year <= today.year and 1 <= month <= 12):
         raise InputError(_("No report for that month."), field="month")
     first, last = kpi.month_bounds(year, month)
     if first > today:
         raise InputError(_("No report for that month."), field="month")
+    return first, last
+
+
+def monthly(*, zone: Zone | None, year: int, month: int, lang: str, today: dt.date) -> Monthly:
+    """The figures of the report for ``year``-``month`` in ``lang``; :class:`InputError` for a
+    month that has not begun or lies before 2000."""
+    first, last = month_check(year, month, today=today)
     day = min(last, today)
     before = first - dt.timedelta(days=1)
     with translation.override(lang):

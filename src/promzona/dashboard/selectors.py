@@ -29,21 +29,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from promzona.accounts.models import User
 from promzona.applications.models import Application, PreferredPlot, Reservation
 from promzona.audit.models import AuditEntry
 from promzona.audit.selectors import History
-from promzona.columns import TextDays, as_float, utc_text
+from promzona.columns import TextDates, TextDays, as_float, paused_collector, utc_text
 from promzona.core import earned_value as evm
 from promzona.core import instructions as rules
 from promzona.core import kpi
 from promzona.core.errors import NotFound
-from promzona.core.utilities import UTILITY_KINDS
+from promzona.core.utilities import UTILITY_KINDS, ledger_sum
 from promzona.instructions.models import Body, Event, Instruction
 from promzona.instructions.selectors import zones_of_instructions
 from promzona.projects.models import Milestone, MilestoneKind, PlanYear, Project, Report
@@ -134,9 +135,9 @@ def gather(*, days: Sequence[dt.date], zone: Zone | None = None,
 
 def _plots(records: Records, *, since, zone_id, **_: Any) -> None:
     qs = Plot.objects.all() if zone_id is None else Plot.objects.filter(zone_id=zone_id)
-    now = [(r["zone_id"], r["status"], r["n"], _float(r["area"])) for r in
-           qs.values("zone_id", "status").order_by()
-           .annotate(n=Count("id"), area=Sum(Coalesce("computed_area_ha", "declared_area_ha")))]
+    now = [(r["zone_id"], r["status"], r["n"], _float(r["area"])) for r in  # COUNT(*), not of
+           qs.values("zone_id", "status").order_by()  # the key: the covering index answers it
+           .annotate(n=Count("*"), area=Sum(Coalesce("computed_area_ha", "declared_area_ha")))]
     history = History(Plot, since, ["zone", "status", "declared_area_ha", "computed_area_ha"])
 
     def area(state: dict) -> float:
@@ -183,7 +184,7 @@ def _sources(records: Records, *, since, zone_id, **_: Any) -> None:
             out.append((r["zone"], kpi.Source(
                 id=pk, code=r["code"], kind=r["kind"], unit=UTILITY_KINDS[r["kind"]].unit,
                 zone=slugs.get(r["zone"], ""), capacity=_float(r["capacity"]),
-                committed=round(committed, 3) + 0.0, upgrades=upgrades(pk, cutoff))))
+                committed=ledger_sum(committed), upgrades=upgrades(pk, cutoff))))
         records.sources[day] = out
 
 
@@ -224,12 +225,19 @@ def _upgrades(since: dt.datetime):
     return upgrades
 
 
+def zone_of_plot(plot: str) -> Subquery:
+    """The zone of the plot a row refers to (``plot``: the path to its key), looked up by the
+    key for each row: joined instead, PostgreSQL read all of a region's plots to find the few
+    thousand asked for."""
+    return Subquery(Plot.objects.filter(pk=OuterRef(plot)).order_by().values("zone_id"))
+
+
 def application_zones(reservations: list[tuple[int, Any, int]] | None = None) -> dict[int, int]:
     """Each application's zone: that of the plot it holds or last held, else of its first
     preferred plot. Applications without a plot belong to no zone (they count for all).
     ``reservations``: the rows of :func:`_reservations` when already read."""
     out = {app: zone for app, zone in PreferredPlot.objects.order_by("-position")
-           .values_list("application_id", "plot__zone_id")}
+           .values_list("application_id", zone_of_plot("plot_id"))}
     out |= {app: zone for app, _at, zone in reservations or _reservations()}
     return out
 
@@ -238,11 +246,11 @@ def _reservations() -> list[tuple[int, str, int]]:
     """``(application, created_at, zone)`` of every reservation, oldest first, the time as
     :func:`utc_text`."""
     return list(Reservation.objects.order_by("created_at", "id").values_list(
-        "application_id", utc_text("created_at"), "plot__zone_id"))
+        "application_id", utc_text("created_at"), zone_of_plot("plot_id")))
 
 
 def _funnel(records: Records, *, zone_id, **_: Any) -> None:
-    _day = TextDays()
+    _day, date = TextDays(), TextDates()
     reservations = _reservations()
     zones = application_zones(reservations)
     entries = AuditEntry.objects.filter(object_type=Application._meta.label_lower,
@@ -266,15 +274,22 @@ def _funnel(records: Records, *, zone_id, **_: Any) -> None:
     milestone = {MilestoneKind.CONSTRUCTION_START: "projects_in_construction",
                  MilestoneKind.OPERATION: "projects_in_operation"}
     for app, kind, done, created in milestones.values_list(
-            "project__application_id", "kind", "done_on", utc_text("project__created_at")):
-        stages[app][milestone[kind]] = max(done, _day(created))  # counts once recorded
+            "project__application_id", "kind", utc_text("done_on"),
+            utc_text("project__created_at")):
+        stages[app][milestone[kind]] = max(date(done), _day(created))  # counts once recorded
     for app, dates in stages.items():
         if zone_id is None or zones.get(app) == zone_id:
             records.journeys.append((zones.get(app), app, kpi.Journey(**dates)))
     if zone_id is None:
-        records.enquiries = [_day(at) for at in AuditEntry.objects.filter(
-            action__in=ENQUIRY_ACTIONS, actor__role="investor").values_list(
+        records.enquiries = [_day(at) for at in enquiry_entries().order_by().values_list(
             utc_text("at"), flat=True)]
+
+
+def enquiry_entries():
+    """The audit entries of investors' enquiries (the funnel's first stage). The investors are
+    asked for by their keys: joined, PostgreSQL read every actor's entries first."""
+    investors = list(User.objects.filter(role="investor").values_list("id", flat=True))
+    return AuditEntry.objects.filter(action__in=ENQUIRY_ACTIONS, actor_id__in=investors)
 
 
 def directions() -> dict[int, list[tuple[str, list[str]]]]:
@@ -287,8 +302,11 @@ def directions() -> dict[int, list[tuple[str, list[str]]]]:
 
 def _projects(records: Records, *, zone_id, **_: Any) -> None:
     mine = {} if zone_id is None else {"allocation__plot__zone_id": zone_id}
-    projects = list(Project.objects.filter(**mine).values_list(
-        "id", "created_at", "terminated_on", "application__sector_id", "allocation__plot__zone_id"))
+    day_of, date = TextDays(), TextDates()
+    projects = [(pk, day_of(created), date(terminated), sector, zone)
+                for pk, created, terminated, sector, zone in Project.objects.filter(**mine)
+                .values_list("id", utc_text("created_at"), utc_text("terminated_on"),
+                             "application__sector_id", zone_of_plot("allocation__plot_id"))]
     inside = {} if zone_id is None else {"project__allocation__plot__zone_id": zone_id}
     plans = defaultdict(list)
     for pk, year, investment, jobs in PlanYear.objects.filter(**inside).values_list(
@@ -299,18 +317,20 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
             status=Report.Status.CONFIRMED, **inside).values_list(
             "project_id", "year", as_float("investment_kzt"), "jobs", "reviewed_at", "id"):
         confirmed[pk].append(kpi.Confirmed(year, _float(investment), jobs, at, report))
-    by_zone = directions()
+    by_zone, direction = directions(), {}  # each zone's direction of a sector, found once
     for day in records.days:
         cutoff = end_utc(day)
         out = []
         for pk, created, terminated, sector, zone in projects:
-            if created >= cutoff or (terminated is not None and terminated <= day):
+            if created > day or (terminated is not None and terminated <= day):
                 continue  # not recorded yet, or no longer a project (as project_figures says)
             years, planned_jobs, actual_jobs = kpi.plan_vs_actual(
                 plans[pk], confirmed[pk], cutoff=cutoff, as_of=day)
+            if (zone, sector) not in direction:
+                direction[zone, sector] = kpi.direction_of(
+                    sector, by_zone.get(zone, [])) or OTHER_DIRECTION
             out.append((zone, pk, kpi.ProjectMoney(
-                direction=kpi.direction_of(sector, by_zone.get(zone, [])) or OTHER_DIRECTION,
-                years=tuple(years),
+                direction=direction[zone, sector], years=tuple(years),
                 planned_jobs=planned_jobs, actual_jobs=actual_jobs)))
         records.projects[day] = out
 
@@ -318,23 +338,24 @@ def _projects(records: Records, *, zone_id, **_: Any) -> None:
 def _works(records: Records, *, zone_id, **_: Any) -> None:
     mine = {} if zone_id is None else {"zone_id": zone_id}
     inside = {} if zone_id is None else {"work__zone_id": zone_id}
-    works = list(Work.objects.filter(**mine).values_list(
-        "id", "zone_id", "created_at", "started_on", "accepted_on", "cancelled_on"))
-    baselines = {pk: evm.Baseline(start, finish, None if value is None else _float(value))
+    day_of, date = TextDays(), TextDates()  # no conversion of each value by the ORM
+    works = [(pk, zone, day_of(created), date(started), date(accepted), date(cancelled))
+             for pk, zone, created, started, accepted, cancelled in Work.objects.filter(**mine)
+             .values_list("id", "zone_id", *map(utc_text, ("created_at", "started_on",
+                                                           "accepted_on", "cancelled_on")))]
+    baselines = {pk: evm.Baseline(date(start), date(finish), value)
                  for pk, start, finish, value in WorkPlan.objects.filter(version=1, **inside)
-                 .values_list("work_id", "planned_start", "planned_finish",
+                 .values_list("work_id", utc_text("planned_start"), utc_text("planned_finish"),
                               as_float("contract_value_kzt"))}
     reports = defaultdict(list)
     for pk, on, percent, spent in WorkProgress.objects.filter(**inside).order_by(
-            "reported_on", "id").values_list("work_id", "reported_on", as_float("percent"),
-                                             as_float("spent_kzt")):
-        reports[pk].append(evm.Progress(on, _float(percent), None if spent is None
-                                        else _float(spent)))
+            "reported_on", "id").values_list("work_id", utc_text("reported_on"),
+                                             as_float("percent"), as_float("spent_kzt")):
+        reports[pk].append(evm.Progress(date(on), _float(percent), spent))
     for day in records.days:
-        cutoff = end_utc(day)
         out = []
         for pk, zone, created, started, accepted, cancelled in works:
-            if created >= cutoff:
+            if created > day:
                 continue  # recorded later (as /api/works?as_of= says)
             status, late, earned = evm.standing(
                 baseline=baselines[pk], reports=reports[pk], started_on=started,
@@ -346,15 +367,15 @@ def _works(records: Records, *, zone_id, **_: Any) -> None:
 
 
 def _instructions(records: Records, *, since, zone_id, **_: Any) -> None:
-    _day, text_day = local_days(), TextDays()
+    _day, text_day, date = local_days(), TextDays(), TextDates()
     records.bodies = {b.pk: b.name for b in Body.objects.all()}
     zones = zones_of_instructions()
     rows = Instruction.objects.order_by().values_list(
-        "id", "status", "deadline", "on_control", utc_text("accepted_at"), "executor_id",
-        "issuer_id")
+        "id", "status", utc_text("deadline"), "on_control", utc_text("accepted_at"),
+        "executor_id", "issuer_id")
     if zone_id is not None:
         rows = rows.filter(pk__in=[pk for pk, z in zones.items() if zone_id in z])
-    rows = list(rows)
+    rows = [(pk, status, date(deadline), *more) for pk, status, deadline, *more in rows]
     changed: dict[int, list[tuple[dt.datetime, rules.State]]] = defaultdict(list)
     for pk, at, status, deadline, on_control in Event.objects.filter(
             instruction_id__in=Event.objects.filter(at__gte=since).values("instruction_id")) \
@@ -442,6 +463,7 @@ class Board:
 CACHE_SECONDS = 600
 
 
+@paused_collector()
 def board(*, zone: Zone | None, day: dt.date, per_zone: bool = False) -> Board:
     """The figures of ``zone`` (or all zones, with each zone's when ``per_zone``) on ``day``,
     kept in the cache under the newest audit entry (every service that changes what the figures

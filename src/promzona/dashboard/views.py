@@ -9,24 +9,25 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from promzona.accounts.decorators import role_required
+from promzona.columns import paused_collector
 from promzona.core import charts as c
 from promzona.core import kpi
 from promzona.core.errors import InputError, NotFound
 from promzona.core.numbers import whole_number
-from promzona.web.feedback import message_of
+from promzona.web.feedback import form_error_text, message_of
 from promzona.zones.models import Plot, Zone
 
-from . import charts, drill, reports, selectors
+from . import charts, drill, jobs, selectors
 from .contract import kpi_json
 
 overseers = role_required("staff", "manager")
@@ -100,9 +101,11 @@ def linker(zone: Zone | None, day: dt.date):
 
 @overseers
 @require_GET
+@paused_collector()
 def index(request):
     """Where the zone (or every zone) stands on a day: every figure with its chart and the
-    list behind it, each zone's figures, and the trends month by month."""
+    list behind it, each zone's figures, and the trends month by month (the thousands of
+    figures written without the collector's passes, as they are computed)."""
     form, zone, day = _scope(request, strict=False)
     board = selectors.board(zone=zone, day=day, per_zone=zone is None)
     f = board.figures
@@ -194,48 +197,41 @@ def listing(request, kind: str, key: str):
         "query": query.urlencode(), "back": reverse("dashboard:index") + "?" + _query(zone, day)})
 
 
-def _language(request) -> str:
-    lang = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
-    if lang not in dict(settings.LANGUAGES):
-        raise Http404(_("No such language."))
-    return lang
+class AskForm(forms.Form):
+    """The scope and language of a report asked for from the dashboard."""
+
+    zone = ZoneChoice(label=gettext_lazy("Zone"), required=False, to_field_name="slug",
+                      queryset=Zone.objects.all())
+    lang = forms.ChoiceField(label=gettext_lazy("Language"), required=False,
+                             choices=settings.LANGUAGES)
 
 
-def _download(body: bytes, fmt: str, name: str) -> HttpResponse:
-    types = {"pdf": "application/pdf",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    resp = HttpResponse(body, content_type=types[fmt])
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+def _asked(request) -> tuple[Zone | None, str]:
+    """The zone and language of a report asked for; :class:`InputError` (the error page, 400)
+    for a zone or language unknown."""
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        raise InputError(form_error_text(form))
+    return (form.cleaned_data["zone"],
+            form.cleaned_data["lang"] or translation.get_language() or settings.LANGUAGE_CODE)
 
 
 @overseers
-@require_GET
+@require_POST
 def monthly(request, year: int, month: int, fmt: str):
-    """The monthly report of the zone (``?zone=``; all zones without) for ``year``-``month``
-    in ``?lang=`` (ru, kk, en), as PDF or XLSX."""
-    form, zone, _day = _scope(request)
-    lang = _language(request)
-    try:
-        report = reports.monthly(zone=zone, year=year, month=month, lang=lang,
-                                 today=timezone.localdate())
-    except InputError as exc:
-        raise Http404(message_of(exc)) from exc
-    if fmt not in ("pdf", "xlsx"):
-        raise Http404(_("No such format."))
-    body = reports.monthly_pdf(report) if fmt == "pdf" else reports.monthly_xlsx(report)
-    return _download(body, fmt, f"promzona-{zone.slug if zone else 'all'}-{year}-{month:02d}-{lang}")
+    """Queue the monthly report of the zone (``zone``; all zones without) for ``year``-``month``
+    in ``lang`` (ru, kk, en) as PDF or XLSX; its page follows it."""
+    zone, lang = _asked(request)
+    job = jobs.monthly_ask(actor=request.user, zone=zone, year=year, month=month, fmt=fmt,
+                           lang=lang, today=timezone.localdate())
+    return redirect("ops:report", pk=job.pk)
 
 
 @overseers
-@require_GET
+@require_POST
 def register(request, what: str, fmt: str):
-    """The printable register of plots or of applications (``?zone=``), PDF or XLSX."""
-    form, zone, _day = _scope(request)
-    lang = _language(request)
-    if what not in reports.REGISTERS or fmt not in ("pdf", "xlsx"):
-        raise Http404(_("No such register."))
-    with translation.override(lang):
-        table = reports.REGISTERS[what](zone=zone, today=timezone.localdate())
-        body = reports.register_pdf(table) if fmt == "pdf" else reports.register_xlsx(table)
-    return _download(body, fmt, f"promzona-{what}-{zone.slug if zone else 'all'}-{lang}")
+    """Queue the printable register of plots or of applications (``zone``), PDF or XLSX."""
+    zone, lang = _asked(request)
+    job = jobs.register_ask(actor=request.user, what=what, zone=zone, fmt=fmt, lang=lang,
+                            today=timezone.localdate())
+    return redirect("ops:report", pk=job.pk)

@@ -6,22 +6,22 @@ for the plots and one for their sectors.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Max, Min, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from promzona.columns import as_float
 from promzona.core.numbers import whole_number
 from promzona.zones.models import Plot
+from promzona.zones.selectors import data_version
 
 from .selectors import layer_objects
-
-
-def _num(v: Decimal | None) -> float | None:
-    return None if v is None else float(v)
 
 
 def _iso(v) -> str | None:
@@ -71,89 +71,90 @@ FILTER_LOOKUPS = {"zone": "zone__slug"}
 BOOLEAN_FILTERS = {"rail_spur"}
 INTEGER_FILTERS = {"hazard_class_max"}
 
+#: The JSON text of one value, as compact as the documents the views send.
+encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+#: The plots' columns read for their features: the geometry as the JSON text the database
+#: keeps (validated when saved) and decimals as floats, so no value is converted twice.
+PLOT_COLUMNS = {
+    "geometry_text": Cast("geometry", TextField()),
+    "declared": as_float("declared_area_ha"), "computed": as_float("computed_area_ha"),
+    "lease_price": as_float("lease_price_kzt_ha_year"), "sale_price": as_float("sale_price_kzt"),
+}
 PLOT_VALUES = (
-    "id", "geometry", "code", "zone__slug", "status", "name_ru", "name_kk", "name_en",
-    "cadastral_number", "declared_area_ha", "computed_area_ha", "area_mismatch",
-    "land_category", "hazard_class_max", "ownership", "deal_lease", "lease_price_kzt_ha_year",
-    "deal_sale", "sale_price_kzt", "deal_free_use", "existing_buildings", "rail_spur",
-    "available_from", "dist_rail_m", "dist_road_m", "dist_airport_m", "dist_town_centre_m",
-    "source_document", "verified_by", "verified_at", "needs_reverification",
+    "id", "geometry_text", "code", "zone__slug", "status", "name_ru", "name_kk", "name_en",
+    "cadastral_number", "declared", "computed", "area_mismatch", "land_category",
+    "hazard_class_max", "ownership", "rail_spur", "deal_lease", "lease_price", "deal_sale",
+    "sale_price", "deal_free_use", "existing_buildings", "available_from", "dist_rail_m",
+    "dist_road_m", "dist_airport_m", "dist_town_centre_m", "source_document", "verified_by",
+    "verified_at", "needs_reverification",
 )
 
 
-def plot_features(qs: QuerySet) -> list[dict[str, Any]]:
-    rows = list(qs.values(*PLOT_VALUES))
+def _compact(geometry_text: str) -> str:
+    """Stored GeoJSON without the spaces after its separators: every save writes it as
+    ``geo.to_geojson`` makes it (``type`` and ``coordinates``), so no string holds ", "."""
+    return geometry_text.replace(", ", ",").replace(": ", ":")
+
+
+def plot_features(qs: QuerySet) -> list[tuple[int, str, dict[str, Any]]]:
+    rows = list(qs.annotate(**PLOT_COLUMNS).values_list(*PLOT_VALUES))
     sectors: dict[int, list[str]] = defaultdict(list)
     through = Plot.permitted_sectors.through
-    for pid, code in (through.objects.filter(plot_id__in=[r["id"] for r in rows])
+    for pid, code in (through.objects.filter(plot_id__in=[r[0] for r in rows])
                       .order_by("sector_id").values_list("plot_id", "sector_id")):
         sectors[pid].append(code)
     out = []
-    for r in rows:
-        area = r["computed_area_ha"] if r["computed_area_ha"] is not None else r["declared_area_ha"]
-        out.append({
-            "type": "Feature", "id": r["id"], "geometry": r["geometry"],
-            "properties": {
-                "code": r["code"], "zone": r["zone__slug"], "status": r["status"],
-                "name_ru": r["name_ru"], "name_kk": r["name_kk"], "name_en": r["name_en"],
-                "cadastral_number": r["cadastral_number"],
-                "area_ha": _num(area), "declared_area_ha": _num(r["declared_area_ha"]),
-                "computed_area_ha": _num(r["computed_area_ha"]),
-                "area_mismatch": r["area_mismatch"], "land_category": r["land_category"],
-                "hazard_class_max": r["hazard_class_max"], "ownership": r["ownership"],
-                "permitted_sectors": sectors.get(r["id"], []), "rail_spur": r["rail_spur"],
-                "deal_lease": r["deal_lease"],
-                "lease_price_kzt_ha_year": _num(r["lease_price_kzt_ha_year"]),
-                "deal_sale": r["deal_sale"], "sale_price_kzt": _num(r["sale_price_kzt"]),
-                "deal_free_use": r["deal_free_use"], "existing_buildings": r["existing_buildings"],
-                "available_from": _iso(r["available_from"]),
-                "dist_rail_m": r["dist_rail_m"], "dist_road_m": r["dist_road_m"],
-                "dist_airport_m": r["dist_airport_m"],
-                "dist_town_centre_m": r["dist_town_centre_m"],
-                "source_document": r["source_document"], "verified_by": r["verified_by"],
-                "verified_at": _iso(r["verified_at"]),
-                "needs_reverification": r["needs_reverification"],
-            },
-        })
+    for (pk, geometry, code, zone, status, name_ru, name_kk, name_en, cadastral, declared,
+         computed, mismatch, category, hazard, ownership, rail, lease, lease_price, sale,
+         sale_price, free_use, buildings, available, rail_m, road_m, airport_m, town_m, document,
+         verified_by, verified_at, reverify) in rows:
+        out.append((pk, _compact(geometry), {
+            "code": code, "zone": zone, "status": status,
+            "name_ru": name_ru, "name_kk": name_kk, "name_en": name_en,
+            "cadastral_number": cadastral, "area_ha": declared if computed is None else computed,
+            "declared_area_ha": declared,
+            "computed_area_ha": computed, "area_mismatch": mismatch, "land_category": category,
+            "hazard_class_max": hazard, "ownership": ownership,
+            "permitted_sectors": sectors.get(pk, []), "rail_spur": rail, "deal_lease": lease,
+            "lease_price_kzt_ha_year": lease_price, "deal_sale": sale,
+            "sale_price_kzt": sale_price, "deal_free_use": free_use,
+            "existing_buildings": buildings, "available_from": _iso(available),
+            "dist_rail_m": rail_m, "dist_road_m": road_m, "dist_airport_m": airport_m,
+            "dist_town_centre_m": town_m, "source_document": document,
+            "verified_by": verified_by, "verified_at": _iso(verified_at),
+            "needs_reverification": reverify,
+        }))
     return out
 
 
-def zone_features(qs: QuerySet) -> list[dict[str, Any]]:
-    return [{
-        "type": "Feature", "id": z.pk, "geometry": z.geometry,
-        "properties": {
-            "slug": z.slug, "name_ru": z.name_ru, "name_kk": z.name_kk, "name_en": z.name_en,
-            "kind": z.kind, "status": z.status, "municipality": z.municipality,
-            "management_company": z.management_company, "is_illustrative": z.is_illustrative,
-            "website": z.website, "contact_email": z.contact_email,
-        },
-    } for z in qs]
+def zone_features(qs: QuerySet) -> list[tuple[int, str, dict[str, Any]]]:
+    return [(z.pk, encode(z.geometry), {
+        "slug": z.slug, "name_ru": z.name_ru, "name_kk": z.name_kk, "name_en": z.name_en,
+        "kind": z.kind, "status": z.status, "municipality": z.municipality,
+        "management_company": z.management_company, "is_illustrative": z.is_illustrative,
+        "website": z.website, "contact_email": z.contact_email,
+    }) for z in qs]
 
 
-def source_features(qs: QuerySet) -> list[dict[str, Any]]:
-    return [{
-        "type": "Feature", "id": s.pk, "geometry": s.geometry,
-        "properties": {
-            "code": s.code, "zone": s.zone.slug, "kind": s.kind, "unit": s.unit,
-            "name_ru": s.name_ru, "name_kk": s.name_kk, "name_en": s.name_en,
-            "capacity": float(s.capacity), "committed": float(s.committed),
-            "free": float(s.free), "tariff_kzt": float(s.tariff_kzt), "operator": s.operator,
-        },
-    } for s in qs.select_related("zone")]
+def source_features(qs: QuerySet) -> list[tuple[int, str, dict[str, Any]]]:
+    return [(s.pk, encode(s.geometry), {
+        "code": s.code, "zone": s.zone.slug, "kind": s.kind, "unit": s.unit,
+        "name_ru": s.name_ru, "name_kk": s.name_kk, "name_en": s.name_en,
+        "capacity": float(s.capacity), "committed": float(s.committed),
+        "free": float(s.free), "tariff_kzt": float(s.tariff_kzt), "operator": s.operator,
+    }) for s in qs.select_related("zone")]
 
 
-def line_features(qs: QuerySet) -> list[dict[str, Any]]:
-    return [{
-        "type": "Feature", "id": ln.pk, "geometry": ln.geometry,
-        "properties": {
-            "code": ln.code, "zone": ln.zone.slug, "name": ln.name, "kind": ln.kind,
-            "status": ln.status, "source": ln.source.code if ln.source_id else None,
-            "planned_completion": _iso(ln.planned_completion),
-            "connection_fixed_cost_kzt": float(ln.connection_fixed_cost_kzt),
-            "connection_cost_per_km_kzt": float(ln.connection_cost_per_km_kzt),
-            "connection_lead_days": ln.connection_lead_days,
-        },
-    } for ln in qs.select_related("zone", "source")]
+def line_features(qs: QuerySet) -> list[tuple[int, str, dict[str, Any]]]:
+    return [(ln.pk, encode(ln.geometry), {
+        "code": ln.code, "zone": ln.zone.slug, "name": ln.name, "kind": ln.kind,
+        "status": ln.status, "source": ln.source.code if ln.source_id else None,
+        "planned_completion": _iso(ln.planned_completion),
+        "connection_fixed_cost_kzt": float(ln.connection_fixed_cost_kzt),
+        "connection_cost_per_km_kzt": float(ln.connection_cost_per_km_kzt),
+        "connection_lead_days": ln.connection_lead_days,
+    }) for ln in qs.select_related("zone", "source")]
 
 
 SERIALISERS = {
@@ -162,8 +163,46 @@ SERIALISERS = {
 }
 
 
+def feature_texts(layer: str, qs: QuerySet) -> list[str]:
+    """The GeoJSON text of each feature: the one encoder of both APIs' features. The stored
+    geometry is spliced in as it is kept, never parsed and written again."""
+    return [f'{{"type":"Feature","id":{pk},"geometry":{geometry},"properties":{encode(props)}}}'
+            for pk, geometry, props in SERIALISERS[layer](qs)]
+
+
 def features(layer: str, qs: QuerySet) -> list[dict[str, Any]]:
-    return SERIALISERS[layer](qs)
+    """The features as dicts (HTML pages, single items): :func:`feature_texts` parsed."""
+    return [json.loads(text) for text in feature_texts(layer, qs)]
+
+
+def collection_text(doc: dict[str, Any], texts: list[str]) -> str:
+    """``doc``, a FeatureCollection document, as JSON text with ``texts`` as its features."""
+    rest = encode({k: v for k, v in doc.items() if k not in ("type", "features")})
+    tail = "}" if rest == "{}" else "," + rest[1:]
+    return f'{{"type":"FeatureCollection","features":[{",".join(texts)}]{tail}'
+
+
+#: Counts of the items' queries by (zones' data version, SQL, parameters): a client paging
+#: through a layer asks the same count on every page, and counting 100,000 plots was most of a
+#: page's time. The version changes with every write of the zones' models (in the writer's
+#: transaction), so a count is never stale; the key holds the caller's visibility (its SQL).
+_COUNTS: dict[tuple[str, str, tuple], int] = {}
+_COUNTS_KEPT = 1000
+
+
+def count(qs: QuerySet) -> int:
+    """``qs.count()``, counted once per version of the zones' data."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # ``qs.none()``: a filter's value that matches nothing
+        return 0
+    key = (data_version(), sql, tuple(params))
+    found = _COUNTS.get(key)
+    if found is None:
+        if len(_COUNTS) >= _COUNTS_KEPT:
+            _COUNTS.clear()
+        found = _COUNTS[key] = qs.count()
+    return found
 
 
 def apply_filters(layer: Layer, qs: QuerySet, params: dict[str, str]) -> QuerySet:

@@ -7,6 +7,7 @@ selectors and call these builders.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -127,10 +128,11 @@ def collections(base: str, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def items(
-    base: str, name: str, features: list[dict[str, Any]], *, matched: int, limit: int,
+    base: str, name: str, features: Sequence[Any], *, matched: int, limit: int,
     offset: int, params: dict[str, str], now: dt.datetime,
 ) -> dict[str, Any]:
-    """A page of features with ``self``, ``alternate``, ``prev`` and ``next`` links."""
+    """A page of features (dicts, or their GeoJSON texts for ``features.collection_text``)
+    with ``self``, ``alternate``, ``prev`` and ``next`` links."""
     url = f"{base}/collections/{name}/items"
     keep = {k: v for k, v in params.items() if k not in ("f", "offset", "limit")}
 

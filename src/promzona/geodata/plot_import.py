@@ -3,9 +3,7 @@ vectorised passes, written in bulk and audited in bulk."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -26,7 +24,8 @@ from promzona.audit.services import (
     snapshot,
     snapshot_texts,
 )
-from promzona.bulk import JSONText, insert_columns, object_columns
+from promzona.bulk import JSONText, analyse, insert_columns, object_columns
+from promzona.columns import paused_collector
 from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
@@ -53,23 +52,9 @@ def plots_import(
     now: dt.datetime | None = None,
 ) -> ImportReport:
     """Check every row of ``table`` as a plot of ``zone``; write them all or none."""
-    with _no_cyclic_gc():
+    with paused_collector():
         return _plots_import(actor=actor, zone=zone, table=table, mapping=mapping,
                              dry_run=dry_run, repair=repair, progress=progress, now=now)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import makes millions of small objects and no
-    garbage cycles, and the collector's passes over them took a third of its time. Reference
-    counting still frees everything; the collector runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _plots_import(
@@ -159,7 +144,7 @@ class _PlotRows:
         if self.zone.geometry and good:
             self.covered[good] = shapely.covers(geo.zone_cover(self.zone.shape()), shapes)
         self.areas = np.full(n, np.nan)
-        self.areas[good] = geo.areas_ha(shapes)
+        self.areas[good] = geo.area_ha(shapes)
         self.bounds = np.full((n, 4), np.nan)
         self.bounds[good] = shapely.bounds(shapes) if good else np.empty((0, 4))
         self.geojson: list[Any] = [None] * n
@@ -330,6 +315,7 @@ def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     # Each geometry encoded once: the same text goes into the plot and its audit entry.
     columns["geometry"] = [JSONText(json.dumps(g)) for g in columns["geometry"]]
     insert_columns(Plot, columns, batch_size=BATCH)
+    analyse(Plot)
     ids = dict(Plot.objects.filter(zone=zone).values_list("code", "pk"))
     for p in created:
         p.pk = ids[p.code]

@@ -154,17 +154,26 @@ def items(request, name: str, *, user):
         bbox = ogc.parse_bbox(params.get("bbox"))
     except ogc.BadRequest as exc:
         return _error(request, 400, str(exc))
+    if params.get("f") not in (None, "", "json", "html"):
+        return _error(request, 400, _("f must be json or html."))
     qs = feat.apply_filters(layer, layer.queryset(user), params)
     if bbox:
         qs = feat.apply_bbox(qs, bbox)
-    matched = qs.count()
-    page = feat.features(name, qs[offset:offset + limit])
-    doc = ogc.items(_base(request), name, page, matched=matched, limit=limit, offset=offset,
+    texts = feat.feature_texts(name, qs[offset:offset + limit])
+    if 0 < len(texts) < limit or not (texts or offset):
+        matched = offset + len(texts)  # the last page: no need to count
+    else:
+        matched = feat.count(qs)
+    doc = ogc.items(_base(request), name, texts, matched=matched, limit=limit, offset=offset,
                     params=params, now=timezone.now())
+    if not _wants_html(request):
+        return HttpResponse(feat.collection_text(doc, texts),
+                            content_type=f"{ogc.GEOJSON}; charset=utf-8")
+    page = [json.loads(text) for text in texts]
     model = layer.queryset(user).model
     rows = [(f["id"], [v for _label, v in _shown(model, f["properties"])]) for f in page]
     columns = [label for label, _v in _shown(model, page[0]["properties"])] if page else []
-    return _respond(request, doc, str(layer.title), kind="items", content_type=ogc.GEOJSON,
+    return _respond(request, {**doc, "features": page}, str(layer.title), kind="items",
                     extra={"columns": columns, "rows": rows, "layer": name})
 
 

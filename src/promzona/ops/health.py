@@ -20,9 +20,10 @@ HEARTBEAT_STALE = dt.timedelta(seconds=90)
 
 
 @functools.cache
-def _latest_migrations() -> frozenset[tuple[str, str]]:
-    """The last migration of each app, as shipped (read from disk once per process)."""
-    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
+def _shipped_migrations() -> frozenset[tuple[str, str]]:
+    """Every migration of every app, as shipped (read from disk once per process): a database
+    that missed one in the middle is as unready as one that missed the last."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
 def _uses_worker() -> bool:
@@ -40,7 +41,7 @@ def readiness(*, now: dt.datetime | None = None) -> dict[str, str]:
         applied = set(MigrationRecorder(connection).applied_migrations())
     except DatabaseError as exc:
         return {"database": f"unreachable: {type(exc).__name__}"}
-    missing = sorted(f"{app}.{name}" for app, name in _latest_migrations() - applied)
+    missing = sorted(f"{app}.{name}" for app, name in _shipped_migrations() - applied)
     if missing:
         checks["migrations"] = "not applied: " + ", ".join(missing[:5])
     if _uses_worker():

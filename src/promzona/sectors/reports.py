@@ -4,34 +4,21 @@ downloaded from their page when ready."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from promzona import l10n
+from promzona.accounts.models import Role
 from promzona.accounts.types import Actor
 from promzona.core.errors import InputError
+from promzona.ops import reports as jobs
+from promzona.ops.models import Report
+from promzona.zones.selectors import data_version
 
 from . import charts, exports, selectors
-from .models import ReportJob
-
-log = logging.getLogger(__name__)
-S = ReportJob.Status
-FORMATS = ("csv", "xlsx", "pdf")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-#: Built reports are kept this long.
-KEEP = dt.timedelta(days=1)
-
-
-def reports_dir() -> Path:
-    return Path(settings.PROMZONA_VAR_DIR) / "reports"
 
 
 def illustrative_note() -> str:
@@ -64,47 +51,23 @@ def render(table: str, fmt: str, *, sep: str | None = None) -> bytes:
                             images=images, digits=digits, headers=headers)
 
 
-def report_start(*, actor: Actor, table: str, fmt: str, now: dt.datetime | None = None
-                 ) -> ReportJob:
-    """Queue the ``fmt`` export of ``table`` for ``actor``, in the active language."""
-    from .tasks import report_build_task
+def _build(params: dict, fmt: str) -> bytes:
+    return render(params["table"], fmt)
 
+
+#: The sector tables as reports built on the worker (:mod:`promzona.ops.reports`); hosting
+#: reads the zones' plots, so a report is rebuilt when they change.
+KIND = jobs.Kind(build=_build, title=lambda p: _("Report %(table)s") % {"table": p["table"]},
+                 filename=lambda p: f"promzona-{p['table']}",
+                 version=lambda: data_version("zones"), roles=(Role.MANAGER, Role.STAFF),
+                 back="sectors:index")
+
+
+def report_start(*, actor: Actor, table: str, fmt: str, now: dt.datetime | None = None
+                 ) -> Report:
+    """Queue the ``fmt`` export of ``table`` for ``actor``, in the active language (or give
+    the same one waiting or built from the same data)."""
     if table not in selectors.TABLES or fmt not in ("xlsx", "pdf"):
         raise InputError(_("Unknown report."))
-    now = now or timezone.now()
-    with transaction.atomic():
-        job = ReportJob.objects.create(
-            user=actor, table=table, fmt=fmt, created_at=now,
-            language=translation.get_language() or settings.LANGUAGE_CODE)
-        transaction.on_commit(lambda: report_build_task.enqueue(job.pk))
-    return job
-
-
-def report_build(job_id: int, *, now: dt.datetime | None = None) -> str:
-    """Build a queued report once; its status. Reports older than :data:`KEEP` are removed."""
-    now = now or timezone.now()
-    job = ReportJob.objects.filter(pk=job_id, status=S.QUEUED).first()
-    if job is None:
-        return "taken"
-    status, name, error = S.DONE, f"{job.pk}-{secrets.token_hex(8)}.{job.fmt}", ""
-    try:
-        with translation.override(job.language):
-            body = render(job.table, job.fmt)
-        folder = reports_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial = folder / f"{name}.part"
-        partial.write_bytes(body)
-        partial.replace(folder / name)
-    except Exception:  # reported on the page; the details go to the log
-        log.exception("report %s failed", job_id)
-        status, name, error = S.FAILED, "", _("The report could not be prepared.")
-    if not ReportJob.objects.filter(pk=job_id, status=S.QUEUED).update(
-            status=status, file=name, error=error, finished_at=now):
-        if name:  # built meanwhile by another run
-            (reports_dir() / name).unlink(missing_ok=True)
-        return "taken"
-    for old in ReportJob.objects.filter(created_at__lt=now - KEEP):
-        if old.file:
-            (reports_dir() / old.file).unlink(missing_ok=True)
-        old.delete()
-    return status
+    return jobs.report_ask(actor=actor, kind="sectors", params={"table": table}, fmt=fmt,
+                           now=now)

@@ -6,6 +6,7 @@ The analyses read only the data shipped in the package, so they are computed onc
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
@@ -143,10 +144,11 @@ def zone_hosting(zone) -> pd.DataFrame:
         }
         for p in Plot.objects.filter(zone=zone).prefetch_related("permitted_sectors")
     ]
-    free: dict[str, float] = {}
-    for src in sources_of_zone(zone):
-        free[src.kind] = free.get(src.kind, 0.0) + float(src.free)
-    return hosting_scores(plots, sector_needs(balkhash_sectors()), free)
+    free: dict[str, Decimal] = {}
+    for src in sources_of_zone(zone):  # summed in the ledger's decimals, then a float
+        free[src.kind] = free.get(src.kind, Decimal(0)) + src.free
+    return hosting_scores(plots, sector_needs(balkhash_sectors()),
+                          {kind: float(v) for kind, v in free.items()})
 
 
 def balkhash_live() -> tuple[BalkhashAnalysis, pd.DataFrame | None]:

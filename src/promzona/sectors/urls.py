@@ -8,6 +8,4 @@ urlpatterns = [
     path("figure/<slug:name>.png", views.figure, name="figure"),
     path("export/<slug:table>.<str:fmt>", views.export, name="export"),
     path("reports/", views.report_start, name="report-start"),
-    path("reports/<int:pk>/", views.report, name="report"),
-    path("reports/<int:pk>/file", views.report_file, name="report-file"),
 ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,7 +12,6 @@ from promzona.accounts.decorators import role_required
 from promzona.accounts.models import Role
 from promzona.core.errors import InputError
 from promzona.sectors import charts, reports, selectors
-from promzona.sectors.models import ReportJob
 from promzona.web.feedback import message_of
 
 #: Logged-in managers and zone office staff (and superusers); others get 403.
@@ -59,7 +58,7 @@ def export(request, table: str, fmt: str):
         body = reports.render(table, fmt, sep=request.GET.get("sep"))
     except InputError as exc:
         return HttpResponseBadRequest(message_of(exc), content_type="text/plain; charset=utf-8")
-    resp = HttpResponse(body, content_type=reports.CONTENT_TYPES[fmt])
+    resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="promzona-{table}.{fmt}"'
     return resp
 
@@ -67,33 +66,11 @@ def export(request, table: str, fmt: str):
 @analysts_only
 @require_POST
 def report_start(request):
-    """Queue an XLSX or PDF report; its page follows it."""
+    """Queue an XLSX or PDF report; its page (:mod:`promzona.ops.views`) follows it."""
     try:
         job = reports.report_start(actor=request.user, table=request.POST.get("table", ""),
                                    fmt=request.POST.get("fmt", ""))
     except InputError as exc:
         return HttpResponseBadRequest(message_of(exc), content_type="text/plain; charset=utf-8")
-    return redirect("sectors:report", pk=job.pk)
+    return redirect("ops:report", pk=job.pk)
 
-
-def _own(request, pk: int) -> ReportJob:
-    return get_object_or_404(ReportJob, pk=pk, user=request.user)
-
-
-@analysts_only
-@require_GET
-def report(request, pk: int):
-    """The report being prepared (the page reloads itself), then its download link."""
-    return render(request, "sectors/report.html", {"job": _own(request, pk)})
-
-
-@analysts_only
-@require_GET
-def report_file(request, pk: int):
-    job = _own(request, pk)
-    path = reports.reports_dir() / job.file
-    if job.status != ReportJob.Status.DONE or not job.file or not path.is_file():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True,
-                        filename=f"promzona-{job.table}.{job.fmt}",
-                        content_type=reports.CONTENT_TYPES[job.fmt])

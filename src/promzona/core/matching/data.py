@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from promzona.core.utilities import ledger_sum
+
 
 @dataclass(frozen=True)
 class ZoneIn:
@@ -52,7 +54,8 @@ class SourceIn:
 
     @property
     def free(self) -> float:
-        return self.capacity - self.committed
+        """Free capacity now, as the ledger's decimals give it."""
+        return ledger_sum(self.capacity, -self.committed)
 
 
 @dataclass(frozen=True)

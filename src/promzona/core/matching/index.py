@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from promzona.core.connections import NEVER, LineLink
+from promzona.core.connections import NEVER, LineLink, connection_cost
+from promzona.core.utilities import ledger_sum
 
 from .data import PlotColumns, PlotIn, SourceIn, UpgradeIn, ZoneIn
 from .nearest import nearest_lines
@@ -184,7 +185,7 @@ class MatchIndex:
         small = np.int32
         return {
             "plot": plot_i.astype(small), "group": grp.astype(small), "line": line.astype(small),
-            "dist": dist, "cost": self.line_fixed[line] + self.line_perkm[line] * dist / 1000.0,
+            "dist": dist, "cost": connection_cost(self.line_fixed[line], self.line_perkm[line], dist),
             "lead": self.line_lead[line].astype(small), "done": self.line_done[line].astype(small),
             "seg_plot": seg_plot, "seg_start": seg_start,
             "seg_len": np.diff(np.append(seg_start, plot_i.size)),
@@ -198,11 +199,11 @@ class MatchIndex:
     def source_ready(self, source_pos: int, need: float, today_ord: int) -> int:
         """Day ordinal from which the source can supply ``need`` more, or NEVER."""
         s = self.sources[source_pos]
-        free = s.capacity - s.committed
+        free = s.free
         if free >= need:
             return today_ord
         for u in self.upgrades.get(s.id, []):
-            free += u.capacity_added
+            free = ledger_sum(free, u.capacity_added)
             if free >= need:
                 return max(today_ord, u.completion.toordinal())
         return NEVER

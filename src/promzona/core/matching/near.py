@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from promzona.core.utilities import UTILITY_KINDS
+from promzona.core.utilities import UTILITY_KINDS, ledger_sum
 
 from .engine import match
 from .outcome import DISTANCES, R_STATUS, REASON_CODES, MatchOutcome
@@ -172,7 +172,7 @@ class _Builder:
         best, best_source = -math.inf, None
         for k in range(lo, lo + int(pairs["seg_len"][seg])):
             src = ix.sources[int(ix.group_source[pairs["group"][k]])]
-            most = src.free + sum(u.capacity_added for u in ix.upgrades.get(src.id, []))
+            most = ledger_sum(src.free, *(u.capacity_added for u in ix.upgrades.get(src.id, [])))
             if most > best:
                 best, best_source = most, src
         unit = T[f"unit_{kind}"]

@@ -46,12 +46,12 @@ def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 def _candidates(centre: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.ndarray,
-                seg_group: np.ndarray, group_start: np.ndarray, max_distance: float
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(plot, segment) pairs whose lower bound may reach the group's nearest line, in plot
-    then segment order. Segments are sorted by group; ``group_start``: where each group's run
-    begins. Coordinates are local (near 0), so float32 is precise to a few centimetres per 100
-    km: the slack covers it."""
+                group_start: np.ndarray, max_distance: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(plot, segment, lower bound) of the pairs whose lower bound may reach the group's
+    nearest line, in plot then segment order (the bound less the slack: safe). Segments are
+    sorted by group; ``group_start``: where each group's run begins. Coordinates are local
+    (near 0), so float32 is precise to a few centimetres per 100 km: the slack covers it."""
     f = np.float32
     slack = SLACK_M + 1e-6 * float(np.abs(np.concatenate([centre, a, b])).max(initial=0.0))
     u = (b - a).astype(f)
@@ -60,7 +60,8 @@ def _candidates(centre: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.nda
     ax, ay, ux, uy = a[:, 0].astype(f), a[:, 1].astype(f), u[:, 0].copy(), u[:, 1].copy()
     cx, cy, rad = centre[:, 0].astype(f), centre[:, 1].astype(f), radius.astype(f)
     step = max(1, BLOCK // max(a.shape[0], 1))
-    out_p, out_s = [], []
+    per_group = np.diff(np.r_[group_start, a.shape[0]])
+    out_p, out_s, out_d = [], [], []
     for lo in range(0, centre.shape[0], step):
         dx = cx[lo:lo + step, None] - ax
         dy = cy[lo:lo + step, None] - ay
@@ -72,17 +73,19 @@ def _candidates(centre: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.nda
         dy -= t * uy
         dx *= dx
         dy *= dy
-        dx += dy
-        d = np.sqrt(dx, out=dx)
+        d2 = np.add(dx, dy, out=dx)  # squared: a root only for each group's least and the pairs
         r = rad[lo:lo + step, None]
-        reach = np.minimum.reduceat(d, group_start, axis=1)
-        reach += r + slack
-        np.minimum(reach, max_distance + slack, out=reach)
-        d -= r
-        p, s = np.nonzero(d <= reach[:, seg_group])
+        # d − r ≤ min(least + r, max_distance) + slack, squared (both sides are not negative)
+        reach = np.sqrt(np.minimum.reduceat(d2, group_start, axis=1))
+        reach += 2 * r + slack
+        np.minimum(reach, max_distance + r + slack, out=reach)
+        reach *= reach
+        p, s = np.nonzero(d2 <= np.repeat(reach, per_group, axis=1))
         out_p.append(p + lo)
         out_s.append(s)
-    return np.concatenate(out_p), np.concatenate(out_s)
+        out_d.append(np.sqrt(d2[p, s]) - rad[p + lo])
+    return (np.concatenate(out_p), np.concatenate(out_s),
+            np.concatenate(out_d).astype(float) - slack)
 
 
 def nearest_lines(plots: np.ndarray, plot_zone: np.ndarray, lines: np.ndarray,
@@ -97,39 +100,70 @@ def nearest_lines(plots: np.ndarray, plot_zone: np.ndarray, lines: np.ndarray,
     centre = (bounds[:, :2] + bounds[:, 2:]) / 2.0
     radius = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) / 2.0
     placed = np.isfinite(radius)  # empty geometries have no bounds and no nearest line
-    cand_p, cand_l = [], []
+    found = []
     for zone in np.unique(group_zone[group_zone >= 0]):
         members = np.flatnonzero((plot_zone == zone) & placed)
         zone_lines = np.isin(line_group, np.flatnonzero(group_zone == zone))
         if members.size == 0 or not zone_lines.any():
             continue
-        p, ln = _zone_candidates(members, centre, radius, a, b, seg_line,
-                                 line_group, zone_lines & ~wild, max_distance)
+        p, ln, low = _zone_candidates(members, centre, radius, a, b, seg_line,
+                                      line_group, zone_lines & ~wild, max_distance)
         if (zone_lines & wild).any():  # every plot with every wild line, then back in order
             w = np.flatnonzero(zone_lines & wild)
             p = np.concatenate([p, np.repeat(members, w.size)])
             ln = np.concatenate([ln, np.tile(w, members.size)])
+            low = np.concatenate([low, np.full(members.size * w.size, -np.inf)])  # no bound
             order = np.lexsort((ln, line_group[ln], p))
-            p, ln = p[order], ln[order]
-        cand_p.append(p)
-        cand_l.append(ln)
-    # In plot, group, line order (zone by zone); a line is a candidate once, not per segment.
-    plot_i = np.concatenate([np.zeros(0, dtype=np.int64), *cand_p])
-    line = np.concatenate([np.zeros(0, dtype=np.int64), *cand_l])
-    once = _starts(plot_i, line)
+            p, ln, low = p[order], ln[order], low[order]
+        found.append(_nearest(plots, lines, line_group, p, ln, low, max_distance))
+        del p, ln, low  # a zone's candidates at a time: the build's peak memory stays low
+    plot_i, group, line, dist = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c])
+                                 for c in zip(*found, strict=True)) if found else (
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+        np.zeros(0))
+    order = np.argsort(plot_i * lines.size + line, kind="stable")
+    return plot_i[order], group[order], line[order], dist[order]
+
+
+def _nearest(plots: np.ndarray, lines: np.ndarray, line_group: np.ndarray, plot_i: np.ndarray,
+             line: np.ndarray, low: np.ndarray, max_distance: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of the (plot, line) candidates with a lower bound of their distance each, in plot,
+    group, line order (a line once per segment), the nearest line per plot and group within
+    ``max_distance``: (plot, group, line, distance). GEOS measures first the candidate of
+    least bound per plot and group, then only those whose bound does not exceed that distance:
+    the others are farther than a line already found."""
+    once = np.flatnonzero(_starts(plot_i, line))
+    low = np.minimum.reduceat(low, once) if once.size else low  # a line's nearest segment
     plot_i, line = plot_i[once], line[once]
-    dist = shapely.distance(plots[plot_i], lines[line])
-    near = dist <= max_distance  # NaN (an empty line) never is
+    run = _runs(plot_i, line_group[line])
+    first = _least(low, run)
+    dist = np.full(plot_i.size, np.inf)
+    dist[first] = shapely.distance(plots[plot_i[first]], lines[line[first]])
+    found = np.fmin(dist[first], max_distance)  # NaN (an empty line): no distance found
+    rest = low <= found[run]
+    rest[first] = False
+    dist[rest] = shapely.distance(plots[plot_i[rest]], lines[line[rest]])
+    near = dist <= max_distance  # NaN (an empty line) and never measured (inf) never are
     plot_i, line, dist = plot_i[near], line[near], dist[near]
     group = line_group[line]
-    # Per plot and group the least distance; equidistant lines: the first (lowest index).
-    start = np.flatnonzero(_starts(plot_i, group))
-    run = np.repeat(np.arange(start.size), np.diff(np.r_[start, plot_i.size]).astype(np.int64))
-    least = np.minimum.reduceat(dist, start) if start.size else dist
-    hit = np.flatnonzero(dist == least[run])
-    pick = hit[_starts(run[hit])]
-    order = pick[np.argsort(plot_i[pick] * lines.size + line[pick], kind="stable")]
-    return plot_i[order], group[order], line[order], dist[order]
+    pick = _least(dist, _runs(plot_i, group))  # equidistant lines: the lowest
+    return plot_i[pick], group[pick], line[pick], dist[pick]
+
+
+def _least(values: np.ndarray, run: np.ndarray) -> np.ndarray:
+    """Per run (``run``: each row's run number, from 0, ascending), the row of the least
+    value; of equal values the first."""
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    least = np.minimum.reduceat(values, np.flatnonzero(_starts(run)))
+    hit = np.flatnonzero(values == least[run])
+    return hit[_starts(run[hit])]
+
+
+def _runs(*keys: np.ndarray) -> np.ndarray:
+    """The number of each row's run of equal ``keys`` (consecutive rows), from 0."""
+    return np.cumsum(_starts(*keys)) - 1
 
 
 def _starts(*keys: np.ndarray) -> np.ndarray:
@@ -143,18 +177,17 @@ def _starts(*keys: np.ndarray) -> np.ndarray:
 
 def _zone_candidates(members: np.ndarray, centre: np.ndarray, radius: np.ndarray, a: np.ndarray,
                      b: np.ndarray, seg_line: np.ndarray, line_group: np.ndarray,
-                     usable: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray]:
-    """(plot, line) candidates of one zone's plots (``members``) among the ``usable`` lines'
-    segments, in plot, group, line order."""
+                     usable: np.ndarray, max_distance: float
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(plot, line, lower bound) candidates of one zone's plots (``members``) among the
+    ``usable`` lines' segments, in plot, group, line order (a line once per segment)."""
     segs = np.flatnonzero(usable[seg_line])
     if segs.size == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     segs = segs[np.argsort(line_group[seg_line[segs]], kind="stable")]  # then by line
     seg_group = line_group[seg_line[segs]]
     starts = np.flatnonzero(np.r_[True, seg_group[1:] != seg_group[:-1]])
     origin = centre[members].min(axis=0)  # local coordinates: small numbers, small errors
-    p, s = _candidates(centre[members] - origin, radius[members], a[segs] - origin,
-                       b[segs] - origin, np.repeat(np.arange(starts.size),
-                                                   np.diff(np.r_[starts, segs.size])),
-                       starts, max_distance)
-    return members[p], seg_line[segs[s]]
+    p, s, low = _candidates(centre[members] - origin, radius[members], a[segs] - origin,
+                            b[segs] - origin, starts, max_distance)
+    return members[p], seg_line[segs[s]], low

@@ -1,4 +1,4 @@
-"""The sectors app's task: build a report on the worker."""
+"""The ops app's task: build a report on the worker."""
 
 from __future__ import annotations
 
@@ -9,5 +9,5 @@ from . import reports
 
 @task()
 def report_build_task(job_id: int) -> str:
-    """Build the report's file; its status."""
+    """Build the report's file; its final status."""
     return reports.report_build(job_id)

@@ -1,0 +1,16 @@
+"""``promzona reports clean``: remove reports built more than a day ago (systemd timer)."""
+
+from django.core.management.base import BaseCommand
+
+from promzona.ops.reports import reports_clean
+
+
+class Command(BaseCommand):
+    help = ("Report maintenance. 'clean' removes the reports asked for more than a day ago, "
+            "their files included (each build also does).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["clean"])
+
+    def handle(self, *args, action, **options):
+        self.stdout.write(f"{reports_clean()} old report(s) removed.")
