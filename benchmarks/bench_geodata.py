@@ -15,7 +15,7 @@
    made from Debian's Python, whose sqlite3 may load SpatiaLite (``apt-get install
    libsqlite3-mod-spatialite``); without it the bench says so and prints no ratio.
 
-Run: ``.venv/bin/python benchmarks/bench_geodata.py [--plots N] [--runs N]``.
+Run: ``.venv/bin/python benchmarks/bench_geodata.py [--plots N] [--runs N] [--import-only]``.
 """
 
 from __future__ import annotations
@@ -279,6 +279,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="imports to take the median of")
     ap.add_argument("--port", type=int, default=0,
                     help="ours on PORT, pygeoapi on PORT+1 (default: free ports)")
+    ap.add_argument("--import-only", action="store_true",
+                    help="measure the import and its baselines only, not the OGC API")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -317,6 +319,8 @@ def main() -> None:
         print(f"the import's sandboxed read of the same file (child process, limits, JSON "
               f"answer), median of 3: {box:.2f} s (sandboxed / pyogrio read = {box / read:.1f}x)")
 
+        if args.import_only:
+            return
         port = args.port or _free_port()
         procs.append(serve_ours(var_dir, port))
         _wait(port, "/ogc/conformance", procs[-1])

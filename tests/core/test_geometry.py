@@ -195,3 +195,11 @@ def test_area_ha_of_many_equals_area_ha_of_each_across_utm_zones():
 def test_utm_epsg_of_a_point_and_of_an_array_agree(lon, lat, epsg):
     assert geo.utm_epsg(lon, lat) == epsg and isinstance(geo.utm_epsg(lon, lat), int)
     assert geo.utm_epsg(np.array([lon, lon]), np.array([lat, lat])).tolist() == [epsg, epsg]
+
+
+def test_area_mismatches_of_many_plots_agree_with_the_rule_for_one():
+    declared = [10.0, 10.0, 10.0, None, 0.0, -1.0, 0.6]
+    computed = [10.49, 10.51, 9.4, 3.0, 3.0, 3.0, 0.69]
+    many = geo.area_mismatches(declared, computed).tolist()
+    assert many == [False, True, True, False, False, False, True]
+    assert many == [geo.area_mismatch(d, c) for d, c in zip(declared, computed, strict=True)]

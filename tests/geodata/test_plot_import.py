@@ -3,6 +3,7 @@ changed plot gets its own entry, plus one ``plot.imported`` on the zone)."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 from promzona.audit.models import AuditEntry
@@ -60,3 +61,19 @@ def test_bulk_import_of_new_plots_only_gives_the_data_a_new_version(demo, tmp_pa
     report = layer_import(actor=None, path=path, layer="plots", zone=demo)
     assert report.counts["create"] == 2
     assert DataVersion.objects.get(pk=DataVersion.ROWS["zones"]).token != before
+
+
+def test_an_import_keeps_no_plot_alive_for_the_cyclic_collector_to_find(demo, tmp_path):
+    """The import pauses the cyclic collector; a reference cycle through its frames (a caught
+    ValidationError holds itself and its traceback) kept every plot alive until the
+    collector's next pass. Reference counting alone must free them."""
+    path = _write(tmp_path / "gc.gpkg", _boxes(demo, 2), {"code": ["GC-1", "GC-2"]},
+                  driver="GPKG")
+    gc.collect()
+    gc.disable()
+    try:
+        report = layer_import(actor=None, path=path, layer="plots", zone=demo, dry_run=True)
+        alive = [o for o in gc.get_objects() if isinstance(o, Plot) and o.code.startswith("GC-")]
+    finally:
+        gc.enable()
+    assert report.counts["create"] == 2 and alive == []

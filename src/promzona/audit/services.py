@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from promzona.accounts.types import Actor
-from promzona.bulk import PLAIN, insert_rows
+from promzona.bulk import PLAIN, JSONText, insert_rows
 
 from .models import AuditEntry
 
@@ -46,6 +50,55 @@ def _snapshot_fields(model: type[models.Model]) -> list[tuple[str, str, bool]]:
     return [(f.name, f.attname, isinstance(f, models.JSONField) and f.encoder is None)
             for f in model._meta.concrete_fields
             if f.name != "password" and not getattr(f, "auto_now", False)]
+
+
+def snapshot_texts(model: type[models.Model], columns: Mapping[str, Sequence[Any]]
+                   ) -> list[JSONText]:
+    """The :func:`snapshot` of each of many objects of ``model`` as the JSON text its audit
+    entry stores (``json.dumps`` of it), made column by column from their values (attribute
+    name -> the values of every object, as inserted, with the primary keys): common types are
+    encoded a column at a time, a :class:`JSONText` (a geometry encoded for the insert) as it
+    is."""
+    fields = _snapshot_fields(model)
+    template = "{" + ", ".join(f"{encode_basestring_ascii(name)}: %s" for name, _a, _j in fields)
+    encoded = [_json_column(columns[attname], is_json) for _n, attname, is_json in fields]
+    return [JSONText(template % row + "}") for row in zip(*encoded, strict=True)]
+
+
+def _json_text(v: Any) -> str:
+    return encode_basestring_ascii(_jsonable(v))
+
+
+def _json_float(v: float) -> str:
+    return float.__repr__(v) if math.isfinite(v) else json.dumps(v)
+
+
+_ENCODERS: dict[type, Callable[[Any], str]] = {  # json.dumps(_jsonable(v)) for a type of v
+    int: int.__repr__, float: _json_float, bool: {True: "true", False: "false"}.__getitem__,
+    decimal.Decimal: _json_text, dt.date: _json_text, dt.datetime: _json_text, JSONText: str,
+}
+
+
+def _json_column(values: Sequence[Any], is_json: bool) -> Iterable[str]:
+    """``json.dumps`` of each value as :func:`snapshot` gives it: a column of one type (and
+    ``None``) through that type's encoder, others value by value."""
+    kinds = set(map(type, values))
+    nullable = type(None) in kinds
+    kinds.discard(type(None))
+    if not kinds:
+        return ["null"] * len(values)
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        encode = _ENCODERS.get(kind) or (
+            encode_basestring_ascii if issubclass(kind, str)  # text choices too
+            else int.__repr__ if issubclass(kind, int) else None)
+        if kind is float and not nullable and all(map(math.isfinite, values)):
+            return map(float.__repr__, values)
+        if encode is not None:
+            return ["null" if v is None else encode(v) for v in values] if nullable \
+                else map(encode, values)
+    return [v if type(v) is JSONText else json.dumps(v if is_json else _jsonable(v))
+            for v in values]
 
 
 def related_snapshot(obj: models.Model) -> dict[str, list[Any]]:

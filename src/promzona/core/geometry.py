@@ -6,6 +6,8 @@ geometry (EPSG:326xx / 327xx), so areas and distances are in metres wherever the
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -222,9 +224,17 @@ def area_ha(geoms: Any, *, epsg: int | None = None) -> Any:
 
 def area_mismatch(declared_ha: float | None, computed_ha: float, *, tolerance: float = 0.05) -> bool:
     """True when the declared area differs from the computed one by more than ``tolerance``."""
-    if declared_ha is None or declared_ha <= 0:
-        return False
-    return abs(declared_ha - computed_ha) / declared_ha > tolerance
+    return bool(area_mismatches([declared_ha], [computed_ha], tolerance=tolerance)[0])
+
+
+def area_mismatches(declared_ha: Sequence[float | None], computed_ha: Sequence[float], *,
+                    tolerance: float = 0.05) -> np.ndarray:
+    """:func:`area_mismatch` of many plots at once (no declared area, or none above zero, is no
+    mismatch)."""
+    declared = np.array([np.nan if d is None else d for d in declared_ha], dtype=float)
+    computed = np.asarray(computed_ha, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (declared > 0) & (np.abs(declared - computed) / declared > tolerance)
 
 
 def distance_m(a: BaseGeometry, b: BaseGeometry, *, epsg: int | None = None) -> float:
@@ -342,9 +352,11 @@ def plot_measures(shapes: np.ndarray, declared_ha: list[float | None],
     (0.8, True, {'rail': None})
     """
     computed = area_ha(shapes) if computed_ha is None else computed_ha
-    dists = {kind: nearest_distances_m(shapes, found, epsg) for kind, found in targets.items()}
+    dists = {kind: [None if math.isnan(d) else d
+                    for d in nearest_distances_m(shapes, found, epsg).tolist()]
+             for kind, found in targets.items()}  # as Python lists: no numpy scalar per plot
+    mismatch = area_mismatches(declared_ha, computed).tolist()
     return [
-        PlotMeasures(float(computed[i]), area_mismatch(declared_ha[i], float(computed[i])),
-                     {k: None if np.isnan(d[i]) else float(d[i]) for k, d in dists.items()})
-        for i in range(len(shapes))
+        PlotMeasures(area, mismatch[i], {k: d[i] for k, d in dists.items()})
+        for i, area in enumerate(np.asarray(computed, dtype=float).tolist())
     ]

@@ -3,9 +3,11 @@ refused) over the zone, and the warning that a declared area differs from the co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from django.utils import formats, numberformat
 from django.utils.translation import get_language, gettext
@@ -24,17 +26,21 @@ def drawable(g: Any) -> Any:
     return g if ok and not g.is_empty else None
 
 
-def area_warner() -> Callable[[Any, float], list[str]]:
-    """The warning (not refusal) that a plot's declared area differs from the computed one by
-    more than 5% (the rule of :func:`promzona.core.geometry.area_mismatch`), as a function of
-    the plot and the computed area; the text and the number format of the current language are
-    looked up once, since an import warns on many rows."""
+def area_warnings(declared_ha: Sequence[Any], computed_ha: np.ndarray) -> list[list[str]]:
+    """For each plot, the warning (not refusal) that its declared area (a Decimal or ``None``)
+    differs from the computed one by more than 5% (the rule of
+    :func:`promzona.core.geometry.area_mismatch`), in the current language. An import warns on
+    many rows: the differences are found all at once and each number is formatted once."""
+    declared = [None if d is None else float(d) for d in declared_ha]
+    computed = np.asarray(computed_ha, dtype=float)
+    flagged = geo.area_mismatches(declared, computed).tolist()
     template = gettext("the declared area %(declared)s ha differs from the computed %(computed)s "
                        "ha by %(percent)s%%")
     lang = get_language()
     seps = [formats.get_format(name, lang)
             for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")]
 
+    @functools.cache
     def number(value: float, digits: int | None = None) -> str:  # formats.number_format
         return numberformat.format(value, seps[0], digits, seps[1], seps[2], use_l10n=True)
 
@@ -42,15 +48,9 @@ def area_warner() -> Callable[[Any, float], list[str]]:
         digits = 2 if value >= 1 else 4
         return number(round(value, digits), digits)
 
-    def warn(plot: Any, computed: float) -> list[str]:
-        declared = float(plot.declared_area_ha) if plot.declared_area_ha is not None else None
-        computed = float(computed)
-        if not geo.area_mismatch(declared, computed):
-            return []
-        return [template % {"declared": hectares(declared), "computed": hectares(computed),
-                            "percent": number(round(abs(declared - computed) / declared * 100))}]
-
-    return warn
+    return [[template % {"declared": hectares(d), "computed": hectares(c),
+                         "percent": number(round(abs(d - c) / d * 100))}] if flag else []
+            for d, c, flag in zip(declared, computed.tolist(), flagged, strict=True)]
 
 
 def preview_features(report: Any) -> dict[str, Any]:
