@@ -447,7 +447,7 @@ def worker(runs: int, scale: float) -> dict:
     from django.utils import timezone
 
     from promzona.accounts.models import User
-    from promzona.core.kpi import month_ends
+    from promzona.core.deadlines import month_ends
     from promzona.dashboard.services import snapshots_take
 
     call_command("migrate", verbosity=0)

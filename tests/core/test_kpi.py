@@ -6,6 +6,7 @@ import pytest
 
 from promzona.core import earned_value as evm
 from promzona.core import kpi
+from promzona.core.deadlines import month_bounds, month_ends
 
 pytestmark = pytest.mark.nodb
 D = dt.date(2026, 3, 10)
@@ -176,9 +177,9 @@ def test_instructions_open_overdue_and_closed_on_time_or_late():
 
 
 def test_month_ends_lead_to_today():
-    assert kpi.month_ends(dt.date(2026, 1, 31), 2) == [
+    assert month_ends(dt.date(2026, 1, 31), 2) == [
         dt.date(2025, 11, 30), dt.date(2025, 12, 31), dt.date(2026, 1, 31)]
-    assert kpi.month_bounds(2026, 12) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    assert month_bounds(2026, 12) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
 
 
 def test_a_work_standing_follows_its_dates():

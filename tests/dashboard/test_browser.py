@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def browser(transactional_db):
     from django.utils import timezone
 
-    from promzona.core.kpi import month_ends
+    from promzona.core.deadlines import month_ends
     from promzona.dashboard.services import snapshots_take
     from promzona.demo import balkhash, execution
 

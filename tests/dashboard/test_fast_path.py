@@ -21,6 +21,7 @@ from promzona.applications.models import Application, Reservation
 from promzona.audit.models import AuditEntry
 from promzona.core import earned_value as evm
 from promzona.core import kpi
+from promzona.core.deadlines import month_ends
 from promzona.dashboard import selectors
 from promzona.dashboard.contract import kpi_json
 from promzona.dashboard.models import Snapshot
@@ -113,7 +114,7 @@ def region(today):
 
 
 def test_the_fast_reads_agree_with_the_plain_reference_on_every_kind_of_day(region, today):
-    ends = kpi.month_ends(today, 12)
+    ends = month_ends(today, 12)
     snapshot_day = ends[-2]
     snapshots_take(actor=None, days=[snapshot_day])
     days = {"long past": today - dt.timedelta(days=400), "snapshot day": snapshot_day,

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.core.serializers.json import DjangoJSONEncoder
 
 from promzona.audit.models import AuditEntry
-from promzona.core.kpi import month_ends
+from promzona.core.deadlines import month_ends
 from promzona.dashboard.models import Snapshot
 from promzona.zones.models import Zone
 

@@ -473,29 +473,3 @@ class Figures:
     investment: Investment
     works: Works
     instructions: Instructions
-
-
-def month_ends(today: dt.date, months: int) -> list[dt.date]:
-    """The last days of the ``months`` months before ``today``'s, oldest first, and ``today``.
-
-    >>> month_ends(dt.date(2026, 3, 15), 2)
-    [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 3, 15)]
-    """
-    out = [today]
-    first = today.replace(day=1)
-    for _ in range(months):
-        last = first - dt.timedelta(days=1)
-        out.append(last)
-        first = last.replace(day=1)
-    return sorted(out)
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    """The first and last day of a month.
-
-    >>> month_bounds(2028, 2)
-    (datetime.date(2028, 2, 1), datetime.date(2028, 2, 29))
-    """
-    first = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)

@@ -24,6 +24,7 @@ from promzona.applications.models import Application
 from promzona.core import charts as c
 from promzona.core import formats, kpi, pdf_layout
 from promzona.core import instructions as rules
+from promzona.core.deadlines import month_bounds, month_ends
 from promzona.core.errors import InputError
 from promzona.core.pdf_fonts import FONT, FONT_BOLD, register_fonts
 from promzona.core.sinks import Sheet, paragraph, xlsx_book
@@ -80,7 +81,7 @@ def month_check(year: int, month: int, *, today: dt.date) -> tuple[dt.date, dt.d
     :class:`InputError` for another."""
     if not (2000 <= year <= today.year and 1 <= month <= 12):
         raise InputError(_("No report for that month."), field="month")
-    first, last = kpi.month_bounds(year, month)
+    first, last = month_bounds(year, month)
     if first > today:
         raise InputError(_("No report for that month."), field="month")
     return first, last
@@ -93,7 +94,7 @@ def monthly(*, zone: Zone | None, year: int, month: int, lang: str, today: dt.da
     day = min(last, today)
     before = first - dt.timedelta(days=1)
     with translation.override(lang):
-        days = kpi.month_ends(day, 12)
+        days = month_ends(day, 12)
         records = selectors.gather(days=days + [before], zone=zone)
         zone_id = zone.pk if zone else None
         report = Monthly(

@@ -43,6 +43,7 @@ from promzona.columns import TextDates, TextDays, as_float, paused_collector, ut
 from promzona.core import earned_value as evm
 from promzona.core import instructions as rules
 from promzona.core import kpi
+from promzona.core.deadlines import month_ends
 from promzona.core.errors import NotFound
 from promzona.core.utilities import UTILITY_KINDS, ledger_sum
 from promzona.instructions.models import Body, Event, Instruction
@@ -407,8 +408,7 @@ def figures(records: Records, day: dt.date, zone_id: int | None = None) -> kpi.F
         return zone_id is None or z == zone_id
 
     return kpi.Figures(
-        as_of=day,
-        land=kpi.land((s, n, a) for z, s, n, a in records.plots.get(day, ()) if mine(z)),
+        as_of=day, land=kpi.land((s, n, a) for z, s, n, a in records.plots.get(day, ()) if mine(z)),
         sources=tuple(s for z, s in records.sources.get(day, ()) if mine(z)),
         funnel=kpi.funnel([j for z, _pk, j in records.journeys if mine(z)],
                           enquiries=records.enquiries if zone_id is None else None, as_of=day),
@@ -495,6 +495,6 @@ def trend_points(*, zone: Zone | None, day: dt.date, current: dict) -> list[tupl
     """The trend: the stored snapshots of the month ends before ``day`` (``promzona snapshot``
     stores them nightly), then ``current`` (the figures of ``day`` as ``/api/kpi`` gives them).
     Month ends without a snapshot are left out."""
-    ends = kpi.month_ends(day, TREND_MONTHS)[:-1]
+    ends = month_ends(day, TREND_MONTHS)[:-1]
     stored = dict(Snapshot.objects.filter(day__in=ends, zone=zone).values_list("day", "figures"))
     return [(d, stored[d]) for d in ends if d in stored] + [(day, current)]

@@ -9,10 +9,11 @@ from django.db import migrations
 
 def copy(apps, schema_editor):
     old, new = apps.get_model("sectors", "ReportJob"), apps.get_model("ops", "Report")
-    for job in old.objects.all():
+    db = schema_editor.connection.alias
+    for job in old.objects.using(db).all():
         params = {"table": job.table}
         key = json.dumps(["sectors", params, job.fmt, job.language], sort_keys=True)
-        new.objects.create(user_id=job.user_id, kind="sectors", params=params, fmt=job.fmt,
+        new.objects.using(db).create(user_id=job.user_id, kind="sectors", params=params, fmt=job.fmt,
                            language=job.language, key=hashlib.sha256(key.encode()).hexdigest(),
                            status=job.status, file=job.file, error=job.error,
                            created_at=job.created_at, finished_at=job.finished_at)
@@ -20,8 +21,9 @@ def copy(apps, schema_editor):
 
 def back(apps, schema_editor):
     old, new = apps.get_model("sectors", "ReportJob"), apps.get_model("ops", "Report")
-    for job in new.objects.filter(kind="sectors"):
-        old.objects.create(user_id=job.user_id, table=job.params["table"], fmt=job.fmt,
+    db = schema_editor.connection.alias
+    for job in new.objects.using(db).filter(kind="sectors"):
+        old.objects.using(db).create(user_id=job.user_id, table=job.params["table"], fmt=job.fmt,
                            language=job.language,
                            status="queued" if job.status == "running" else job.status,
                            file=job.file, error=job.error, created_at=job.created_at,

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from promzona.core import kpi
+from promzona.core.deadlines import month_ends
 from promzona.dashboard.services import snapshots_take
 
 MAX_MONTHS = 120
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         if not dt.date(2000, 1, 1) <= today <= timezone.localdate():
             raise CommandError("--today must lie between 2000-01-01 and today.")
-        days = kpi.month_ends(today, months)[:-1]
+        days = month_ends(today, months)[:-1]
         count = snapshots_take(actor=None, days=days)
         self.stdout.write(f"{count} snapshot(s) stored for {len(days)} month end(s), "
                           f"{days[0].isoformat()} to {days[-1].isoformat()}.")

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from promzona.core.kpi import month_ends
+from promzona.core.deadlines import month_ends
 from promzona.dashboard.services import snapshots_take
 from promzona.demo import balkhash, competition, execution
 
