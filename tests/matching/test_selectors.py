@@ -81,3 +81,24 @@ def test_a_build_gives_its_free_heap_back_to_the_system(demo, monkeypatch):
     monkeypatch.setattr(selectors, "_LIBC", type("Libc", (), {"malloc_trim": calls.append})())
     selectors.build_index()
     assert calls == [0]
+
+
+def test_a_rebuild_parses_only_the_plots_whose_geometry_changed(demo):
+    """A rebuild reuses the shapes of unchanged plots, and an edited plot's new geometry gives
+    the same options as a build from nothing; a deleted plot's shape is let go."""
+    import shapely
+
+    selectors._SHAPES.clear()
+    selectors.build_index()
+    before = dict(selectors._SHAPES)
+    moved, gone = Plot.objects.filter(zone=demo).order_by("pk")[:2]
+    shape = shapely.geometry.shape(moved.geometry)
+    Plot.objects.filter(pk=moved.pk).update(
+        geometry=shapely.geometry.mapping(shapely.affinity.translate(shape, 0.002, 0.001)))
+    Plot.objects.filter(pk=gone.pk).delete()
+    reused = options(selectors.build_index())
+    assert selectors._SHAPES.keys() == before.keys() - {gone.pk}
+    same = [pk for pk in selectors._SHAPES if selectors._SHAPES[pk][2] is before[pk][2]]
+    assert moved.pk not in same and len(same) == len(before) - 2
+    selectors._SHAPES.clear()
+    assert reused == options(selectors.build_index())

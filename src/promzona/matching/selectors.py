@@ -89,12 +89,42 @@ def _metric(zone_ids: list[int], texts: list[str], epsg_of: dict[int, int]) -> n
     return out
 
 
+#: Each plot's projected shape as a build last made it, by plot: (hash of its stored text, EPSG,
+#: shape). A rebuild parses and projects only the plots whose geometry or zone's projection
+#: changed (shapes are immutable; the index itself keeps none).
+_SHAPES: dict[int, tuple[int, int, Any]] = {}
+
+
+def _plot_shapes(pks: tuple, zone_ids: tuple, texts: tuple, epsg_of: dict[int, int]
+                 ) -> np.ndarray:
+    """:func:`_metric` of some plots' rows, reusing the shapes a build made before where a
+    plot's stored text and projection are the same."""
+    out = np.empty(len(texts), dtype=object)
+    todo, keys = [], []
+    for i, (pk, zone_id, text) in enumerate(zip(pks, zone_ids, texts, strict=True)):
+        key = (hash(text), epsg_of[zone_id])
+        kept = _SHAPES.get(pk)
+        if kept is not None and kept[:2] == key:
+            out[i] = kept[2]
+        else:
+            todo.append(i)
+            keys.append(key)
+    if todo:
+        out[todo] = _metric([zone_ids[i] for i in todo], [texts[i] for i in todo], epsg_of)
+        _SHAPES.update((pks[i], (*key, out[i])) for i, key in zip(todo, keys, strict=True))
+    return out
+
+
 @paused_collector()
 def build_index() -> MatchIndex:
     """The index of every zone's data (see :func:`index_data`), the collector paused while the
     columns are read and built (:func:`~promzona.columns.paused_collector`), and the heap the
     build's temporaries left free given back afterwards."""
-    index = MatchIndex(**index_data())
+    data = index_data()
+    for pk in _SHAPES.keys() - set(data["plots"].id.tolist()):  # deleted plots
+        del _SHAPES[pk]
+    index = MatchIndex(**data)
+    del data
     _release_free_memory()
     return index
 
@@ -174,7 +204,7 @@ def _plot_chunk(rows: list[tuple], epsg_of: dict[int, int]) -> dict[str, Any]:
     return {
         "id": np.array(pk, dtype=np.int64), "code": list(code),
         "zone_id": np.array(zone_id, dtype=np.int64), "status": list(status),
-        "area_ha": number(area), "geometry": _metric(list(zone_id), list(text), epsg_of),
+        "area_ha": number(area), "geometry": _plot_shapes(pk, zone_id, text, epsg_of),
         "hazard_class_max": np.array(hazard, dtype=np.int64),
         "lease_price_kzt_ha_year": number(lease_price, lease),
         "sale_price_kzt": number(sale_price, sale), "free_use": np.array(free_use, dtype=bool),
