@@ -122,7 +122,7 @@ def build_index() -> MatchIndex:
     build's temporaries left free given back afterwards."""
     data = index_data()
     for pk in _SHAPES.keys() - set(data["plots"].id.tolist()):  # deleted plots
-        del _SHAPES[pk]
+        _SHAPES.pop(pk, None)
     index = MatchIndex(**data)
     del data
     _release_free_memory()
