@@ -42,7 +42,9 @@ def _zone(slug: str | None) -> Zone | None:
     return zone
 
 
-def _scope(zone: Zone | None) -> str:
+def _scope(slug: str | None) -> str:
+    """The name of the zone ``slug`` (all zones: None) for a report's title."""
+    zone = Zone.objects.filter(slug=slug).first() if slug else None
     return zone.name if zone else _("All zones")
 
 
@@ -50,9 +52,7 @@ def _ask(actor: Actor, kind: str, params: dict[str, Any], fmt: str, lang: str,
          now: dt.datetime | None) -> Report:
     if lang not in dict(settings.LANGUAGES):
         raise InputError(_("No such language."), field="lang")
-    if fmt not in ("pdf", "xlsx"):
-        raise InputError(_("No such format."), field="fmt")
-    with translation.override(lang):
+    with translation.override(lang):  # the format is checked by report_ask
         return jobs.report_ask(actor=actor, kind=kind, params=params, fmt=fmt, now=now)
 
 
@@ -92,15 +92,13 @@ def _register(p: dict[str, Any], fmt: str) -> bytes:
 
 def _monthly_title(p: dict[str, Any]) -> str:
     return _("Monthly report: %(scope)s, %(month)s") % {
-        "scope": _scope(Zone.objects.filter(slug=p["zone"]).first() if p["zone"] else None),
-        "month": f"{p['year']}-{p['month']:02d}"}
+        "scope": _scope(p["zone"]), "month": f"{p['year']}-{p['month']:02d}"}
 
 
 def _register_title(p: dict[str, Any]) -> str:
-    zone = Zone.objects.filter(slug=p["zone"]).first() if p["zone"] else None
     if p["what"] == "plots":
-        return _("Register of plots: %(scope)s") % {"scope": _scope(zone)}
-    return _("Register of applications: %(scope)s") % {"scope": _scope(zone)}
+        return _("Register of plots: %(scope)s") % {"scope": _scope(p["zone"])}
+    return _("Register of applications: %(scope)s") % {"scope": _scope(p["zone"])}
 
 
 MONTHLY = jobs.Kind(
