@@ -1,8 +1,13 @@
+import copy
+import functools
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from promzona.zones.admin import ServiceAdmin
@@ -51,14 +56,35 @@ class JoinRequestAdmin(admin.ModelAdmin):
         return False
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    """The user admin's password form, saved by the audited service as the staff member."""
+
+    def __init__(self, user, *args, actor, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.actor = actor
+
+    def save(self, commit=True):
+        usable = self.cleaned_data["set_usable_password"]
+        return services.user_password_set(
+            actor=self.actor, user=self.user, address=None, now=timezone.now(),
+            password=self.cleaned_data["password1"] if usable else None)
+
+
 @admin.register(User)
 class UserAdmin(ServiceAdmin, BaseUserAdmin):
-    """Audited like every other change (``user.created`` / ``user.updated``), groups and
-    permissions included."""
+    """Audited like every other change (``user.created`` / ``user.updated``), groups,
+    permissions and the password page (``user.password_set``) included."""
 
     list_display = ("username", "email", "role", "organisation", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role"), {"fields": ("role", "organisation")}),)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page with :class:`PasswordForm` bound to this request's user (on
+        a copy: the admin object is shared between requests)."""
+        view = copy.copy(self)
+        view.change_password_form = functools.partial(PasswordForm, actor=request.user)
+        return BaseUserAdmin.user_change_password(view, request, id, form_url)
 
 
 admin.site.unregister(Group)

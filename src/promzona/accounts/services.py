@@ -181,15 +181,20 @@ def user_create(
 
 
 @transaction.atomic
-def user_password_set(*, user: User, password: str, address: str | None,
-                      now: dt.datetime | None = None) -> User:
-    """A new password, set by its user (from an emailed reset link, or knowing the old one):
-    saved, audited, and every login throttle on the account lifted — whoever sets it has
-    proved the mailbox or the old password (see :func:`throttle.login_unlock`)."""
-    user.set_password(password)
+def user_password_set(*, user: User, password: str | None, address: str | None,
+                      actor: Actor = None, now: dt.datetime | None = None) -> User:
+    """A new password, set by its user (from an emailed reset link, or knowing the old one) or,
+    as ``actor``, by the zone office in the administration (``None``: password login switched
+    off): saved, audited, and every login throttle on the account lifted — whoever sets it has
+    proved the mailbox, the old password or their staff rights (see
+    :func:`throttle.login_unlock`)."""
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="user.password_set", obj=user, now=now,
-                 after={"address": address})
+    audit_record(actor=actor or user, action="user.password_set", obj=user, now=now,
+                 after={"address": address, "usable": password is not None})
     throttle.login_unlock(username=user.get_username(), address=address, now=now)
     return user
 
