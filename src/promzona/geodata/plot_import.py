@@ -296,7 +296,6 @@ UPDATE_FIELDS = [
 ]
 
 
-@transaction.atomic
 def _sectors_change(held: list[str], codes: list[str] | None) -> tuple[dict, dict] | None:
     """The permitted sectors before and after, as an entry records them, when the row's
     ``codes`` (``None``: the file has no such column) change them."""
@@ -305,6 +304,7 @@ def _sectors_change(held: list[str], codes: list[str] | None) -> tuple[dict, dic
     return {"permitted_sectors": sorted(held)}, {"permitted_sectors": sorted(set(codes))}
 
 
+@transaction.atomic
 def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     now = now or timezone.now()
     befores = {
