@@ -10,7 +10,8 @@ an attachment), ``{res_a}``, ``{att_a}``, ``{join_request}`` (a registrant's pen
 plot), ``{draft}`` / ``{draft_code}`` (a draft plot, hidden from the public), ``{zone}``,
 ``{work}`` (a line work reported 100% done, with a photo ``{photo}``), ``{inspection}`` (an
 open finding on another work), ``{project}`` (investor A's project, an obligation overdue, with
-milestone ``{milestone}`` and a submitted report ``{report}``), ``{scenario}`` (a saved
+milestone ``{milestone}`` and a submitted report ``{report}``), ``{app_ok}`` (investor A's
+approved application without a project yet), ``{scenario}`` (a saved
 build-plan scenario, ``{scenario_work}`` a work it schedules), ``{report_job}`` (a report
 built for the staff user). Each cell runs in a
 savepoint that is rolled back, so cells do not influence each other.
@@ -211,8 +212,8 @@ WEB = [
     ("GET", "works/photos/<int:pk>/", "/works/photos/{photo}/", 302, 403, 403, 200, 200, 403),
     ("GET", "projects/", "/projects/", 302, 200, 200, 200, 200, 200),
     ("GET", "projects/new/<int:application_id>/", "/projects/new/{app_a}/", 302, 403, 403, 200, 200, 403),
-    ("POST", "projects/new/<int:application_id>/", "/projects/new/{app_a}/",
-     302, 403, 403, 200, 200, 403),
+    ("POST", "projects/new/<int:application_id>/", "/projects/new/{app_ok}/",
+     302, 403, 403, 302, 302, 403),
     ("GET", "projects/<int:pk>/", "/projects/{project}/", 302, 200, 404, 200, 200, 404),
     ("POST", "projects/<int:pk>/report/", "/projects/{project}/report/", 302, 302, 404, 403, 403, 404),
     ("POST", "projects/<int:pk>/status/", "/projects/{project}/status/", 302, 403, 404, 302, 302, 404),
@@ -443,6 +444,8 @@ BODIES = {
     ("POST", "/staff/import/"): lambda ids: {  # step 1: the upload and its dry run
         "layer": "plots", "zone": ids["zone"], "file": SimpleUploadedFile(
             "matrix.geojson", json.dumps(ids["new_plot"]).encode(), "application/geo+json")},
+    ("POST", "/projects/new/{app_ok}/"): lambda ids: _filled({
+        "agreement_on": "{today}", "year_0": "{year}", "investment_0": "1", "jobs_0": "1"}, ids),
     ("POST", "/accounts/organisations/{org_new}/confirm/"): lambda ids: {
         "note": "Checked the registry extract"},
     ("POST", "/accounts/password_change/"): lambda ids: {
@@ -493,7 +496,6 @@ NO_BODY = {
 #: Writing lines still without a valid body (open: their refusals are 403s, but the line
 #: does not show the permitted role succeeding).
 BODY_MISSING = {
-    ("POST", "/projects/new/{app_a}/"): "needs an approved application without a project",
     ("POST", "/optimise/{zone}/allocation/confirm/"): "needs the pairs of a computed proposal",
 }
 #: An answer that is the input's, not the caller's: no line may expect one.
@@ -687,7 +689,16 @@ def _execution(users, demo, *, exclude) -> dict:
                                               plan=[(agreement.year, 1, 1)])
     report = project_services.project_report(actor=users["a"], project=project, year=today.year,
                                              investment_kzt=1, jobs=1)
-    return {"work": work.pk, "inspection": inspection.pk, "photo": progress.photos.get().pk,
+    plot = Plot.objects.filter(zone=demo, status="published").exclude(pk__in=[exclude.pk, plot.pk]) \
+        .order_by("code").first()
+    ready = services.application_create(actor=users["a"], project_name="Matrix approved",
+                                        sector="C25", investment_kzt=1, jobs_planned=1,
+                                        needs={"power_kw": 10})
+    services.application_submit(actor=users["a"], application=ready)
+    services.plot_reserve(actor=users["staff"], plot=plot, application=ready)
+    services.application_approve(actor=users["staff"], application=ready)
+    return {"work": work.pk, "inspection": inspection.pk, "app_ok": ready.pk,
+            "photo": progress.photos.get().pk,
             "project": project.pk, "milestone": project.milestones.get(kind="design").pk,
             "report": report.pk, "today": today.isoformat(),
             "year": today.year, "month": today.month}
