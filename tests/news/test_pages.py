@@ -18,8 +18,9 @@ from promzona.news import comments, services
 from promzona.news.events import rubric_for
 from promzona.news.models import Article, Comment
 from promzona.zones.models import Plot
+from tests.payloads import XSS
 
-from .conftest import XSS, jpeg, make_article
+from .conftest import jpeg, make_article
 
 SEPT_8 = dt.datetime(2025, 9, 8, 11, 0, tzinfo=ZoneInfo("Asia/Almaty"))
 
