@@ -228,6 +228,12 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.name}: {self.text[:40]}"
 
+    @property
+    def shown_when_created(self) -> bool:
+        """Whether this new comment is on a page at once: one awaiting moderation is not, so
+        posting it keeps the news' data version, and every cached page (see zones.signals)."""
+        return self.status == self.Status.APPROVED
+
 
 class BannedAddress(models.Model):
     """An address whose comments are refused."""
