@@ -352,3 +352,21 @@ def test_the_desk_names_the_event_a_draft_came_from_not_its_code(editor_client):
     """Drafts written by the zone's events say which event in the reader's language."""
     html = editor_client.get(url("news:desk", lang="ru"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "участок предложен инвесторам" in html and "plot.published" not in html
+
+
+def test_works_and_instructions_an_article_is_about_link_for_those_who_may_open_them(
+        staff_client, staff_user, editor, demo, now):
+    from promzona.instructions.models import Instruction
+    from tests.works.conftest import make_work
+
+    work = make_work(staff_user, demo, name="Airport apron", today=now.date())
+    instruction = Instruction.objects.first()
+    a = make_article(editor, title_en="Done", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=now, article=a, fields={}, about=[work, instruction])
+    cards = [url("works:detail", work.pk), url("instructions:detail", instruction.pk)]
+    public = Client().get(url("news:article", a.slug)).content.decode()
+    about = public.split('id="about-h"', 1)[1].split("</section>", 1)[0]
+    assert work.name in about and all(f'href="{c}"' not in public for c in cards)
+    office = staff_client.get(url("news:article", a.slug)).content.decode()
+    assert all(f'href="{c}"' in office for c in cards)
+    assert staff_client.get(cards[0]).status_code == 200
