@@ -66,6 +66,11 @@ def assert_inert(html: str) -> None:
     assert parser.found == []
 
 
+def main_of(html: str) -> str:
+    """The page's own content, without the news feed column beside it."""
+    return html.split('class="news-main"', 1)[1].split('id="feed-heading"', 1)[0]
+
+
 def url(name, *args, lang="en"):
     with translation.override(lang):
         return reverse(name, args=args)
@@ -370,3 +375,72 @@ def test_works_and_instructions_an_article_is_about_link_for_those_who_may_open_
     office = staff_client.get(url("news:article", a.slug)).content.decode()
     assert all(f'href="{c}"' in office for c in cards)
     assert staff_client.get(cards[0]).status_code == 200
+
+
+def test_the_front_page_has_the_lead_story_rubrics_and_latest_paged(editor, now):
+    reader = Client()
+    stories = [make_article(editor, title_en=f"Story {i:02}", lead_en="l", body_en="<p>b</p>",
+                            publish_at=now - dt.timedelta(minutes=60 - i)) for i in range(14)]
+    lead = make_article(editor, photo=jpeg(), title_en="The lead", lead_en="l", body_en="<p>b</p>",
+                        publish_at=now - dt.timedelta(minutes=70))
+    first = reader.get(url("news:index")).content.decode()
+    story = first.split('class="lead-story"', 1)[1].split("</section>", 1)[0]
+    assert "The lead" in story  # the latest with a photo, though older than the others
+    by_rubric = first.split('class="by-rubric"', 1)[1].split("</section>", 1)[0]
+    assert lead.rubric.name_en in by_rubric and "Story 13" in by_rubric
+    latest = main_of(first).split(">Latest</h2>", 1)[1]
+    assert "Story 13" in latest and "Story 02" in latest and "Story 01" not in latest
+    second = main_of(reader.get(url("news:index") + "?page=2").content.decode()).split(
+        ">Latest</h2>", 1)[1]
+    assert "Story 01" in second and "Story 00" in second and "Story 13" not in second
+    assert len(stories) == 14
+
+
+@pytest.mark.parametrize("number", ["-1", "0", "abc", "1e9", "99999999999999999999", "9" * 5000,
+                                    "2&page=3", "%D9%A3", "1%27%20OR%201=1--", "%00"])
+def test_hostile_page_numbers_give_a_page_not_an_error(editor, number):
+    a = make_article(editor, title_en="Paged", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=a.created_at, article=a, fields={}, tags=["медь"])
+    reader = Client()
+    for path in (url("news:index"), url("news:rubric", a.rubric.slug), url("news:tag", "med"),
+                 url("news:search") + "?q=paged&x=1"):
+        r = reader.get(path + ("&" if "?" in path else "?") + "page=" + number)
+        assert r.status_code in (200, 400), path  # 400: the NUL byte, refused before the view
+        assert r.status_code == 400 or "Paged" in main_of(r.content.decode()), path
+
+
+@pytest.mark.parametrize("lang, query, title", [("ru", "медь", "Медь Балхаша"),
+                                                ("kk", "мыс", "Балқаш мысы"),
+                                                ("en", "COPPER", "Balkhash copper")])
+def test_search_finds_titles_and_leads_on_each_language_page(editor, lang, query, title):
+    make_article(editor, title_ru="Медь Балхаша", lead_ru="Лид", title_kk="Балқаш мысы",
+                 lead_kk="Мыс туралы", body_kk="<p>м</p>", title_en="Balkhash copper",
+                 lead_en="About copper", body_en="<p>c</p>")
+    page = Client().get(url("news:search", lang=lang) + "?q=" + query,
+                        HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert title in main_of(page)
+
+
+def test_a_commenters_email_is_never_shown(editor, now):
+    a = make_article(editor, title_en="Mail", lead_en="l", body_en="<p>b</p>")
+    c = comments.comment_post(article=a, name="Ann", text="Hello", email="ann.secret@example.org",
+                              address="198.51.100.7", now=now,
+                              token=comments.form_token(article=a, now=now - dt.timedelta(seconds=9)))
+    comments.comment_moderate(actor=editor, comment=c, decision="approve", now=now)
+    reader = Client()
+    for lang in ("ru", "kk", "en"):
+        for path in (url("news:article", a.slug, lang=lang), url("news:index", lang=lang),
+                     url("news:rss", lang=lang), url("news:atom", lang=lang),
+                     url("news:search", lang=lang) + "?q=mail", "/sitemap.xml"):
+            body = reader.get(path, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+            assert "Hello" in body or "article" not in path
+            assert "ann.secret" not in body, path
+
+
+def test_the_breadcrumb_is_home_news_rubric_title(editor):
+    a = make_article(editor, title_en="Airport", lead_en="Lead", body_en="<p>B</p>")
+    page = Client().get(url("news:article", a.slug)).content.decode()
+    crumb = page.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    hrefs = [part.split('"', 1)[0] for part in crumb.split('href="')[1:]]
+    assert hrefs == [url("web:home"), url("news:index"), url("news:rubric", a.rubric.slug)]
+    assert crumb.index("Home") < crumb.index(a.rubric.name_en) < crumb.index("Airport")
