@@ -444,3 +444,51 @@ def test_the_breadcrumb_is_home_news_rubric_title(editor):
     hrefs = [part.split('"', 1)[0] for part in crumb.split('href="')[1:]]
     assert hrefs == [url("web:home"), url("news:index"), url("news:rubric", a.rubric.slug)]
     assert crumb.index("Home") < crumb.index(a.rubric.name_en) < crumb.index("Airport")
+
+
+def test_a_photo_uploaded_in_the_editor_is_stored_without_its_gps_position(editor_client, editor):
+    import io
+
+    from PIL import Image
+
+    from tests.core.test_images import GPS_IFD, _jpeg_with_gps
+
+    a = make_article(editor, publish=False)
+    r = editor_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": a.title_ru, "photo_credit": "Редакция",
+        "photo": _upload(_jpeg_with_gps())})
+    assert r.status_code == 302
+    a.refresh_from_db()
+    for stored in (a.photo, a.photo_thumb):
+        with stored.open("rb") as f, Image.open(io.BytesIO(f.read())) as img:
+            assert img.format == "JPEG" and not img.getexif().get_ifd(GPS_IFD)
+            assert not img.getexif() and "exif" not in img.info
+
+
+def _bomb() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 megapixels in a few kilobytes
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (lambda: b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024), "big.jpg", "10 MB"),
+    (lambda: jpeg((40, 30), fmt="GIF"), "anim.gif", "JPEG, PNG or WebP"),
+    (_bomb, "bomb.png", "40 megapixels"),
+    (lambda: b"GIF89a<script>alert(1)</script>", "x.jpg", "not a readable image"),
+])
+def test_a_refused_photo_upload_in_the_editor_writes_nothing(editor_client, editor, settings,
+                                                             make, name, message):
+    a = make_article(editor, publish=False, title_ru="Как было")
+    r = editor_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": "Изменено", "photo_credit": "c",
+        "photo": _upload(make(), name)})
+    assert r.status_code == 400 and message in r.content.decode()
+    a.refresh_from_db()
+    assert a.title_ru == "Как было" and not a.photo
+    media = settings.MEDIA_ROOT / "news"
+    assert not media.exists() or not any(media.iterdir())
