@@ -259,14 +259,19 @@ def test_navigation_has_news_and_the_home_page_the_latest_three(client, editor, 
     assert all(f"Story {i}" in latest for i in (1, 2, 3)) and "Story 0" not in latest
 
 
-def test_the_passport_links_back_to_its_news(client, editor, demo, now):
+def test_the_passport_and_the_zone_page_link_back_to_their_news(client, editor, demo, now):
     plot = Plot.objects.filter(zone=demo, status="published").order_by("code").last()
     a = make_article(editor, title_en="About the plot", lead_en="l", body_en="<p>b</p>")
-    services.article_save(actor=editor, now=now, article=a, fields={}, about=[plot])
+    other = make_article(editor, title_en="About another plot", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=now, article=a, fields={}, about=[plot, demo])
     page = client.get(f"/plots/{demo.slug}/{plot.code}/").content.decode()
-    assert url("news:article", a.slug) in page
+    assert url("news:article", a.slug) in page and url("news:article", other.slug) not in page
+    zone_page = client.get(url("web:zone", demo.slug)).content.decode()
+    news = zone_page.split('id="news-about-h"', 1)[1].split("</section>", 1)[0]
+    assert url("news:article", a.slug) in news and url("news:article", other.slug) not in news
     article_page = client.get(url("news:article", a.slug)).content.decode()
     assert f"/plots/{demo.slug}/{plot.code}/" in article_page
+    assert f'href="{url("web:zone", demo.slug)}"' in article_page
 
 
 def test_a_link_to_a_plot_taken_off_the_portal_is_hidden_from_readers(client, editor, demo, now):
