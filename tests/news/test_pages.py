@@ -497,3 +497,24 @@ def test_a_refused_photo_upload_in_the_editor_writes_nothing(editor_client, edit
     assert a.title_ru == "Как было" and not a.photo
     media = settings.MEDIA_ROOT / "news"
     assert not media.exists() or not any(media.iterdir())
+
+
+def test_editing_a_draft_in_the_newsroom_keeps_the_work_or_instruction_it_came_from(
+        editor_client, demo, now):
+    from promzona.instructions.models import Instruction
+    from promzona.news.events import article_draft_from_event
+    from promzona.news.models import ArticleLink
+
+    instruction = Instruction.objects.filter(status="issued").first()
+    draft = article_draft_from_event(event="instruction.accepted", obj=instruction, now=now)
+    before = set(ArticleLink.objects.filter(article=draft).values_list(
+        "content_type__model", "object_id"))
+    assert ("instruction", str(instruction.pk)) in before
+    r = editor_client.post(url("news:desk-edit", draft.pk), {
+        "rubric": draft.rubric_id, "title_ru": "Поручение исполнено", "plots": ""})
+    assert r.status_code == 302
+    after = set(ArticleLink.objects.filter(article=draft).values_list(
+        "content_type__model", "object_id"))
+    assert ("instruction", str(instruction.pk)) in after
+    draft.refresh_from_db()
+    assert draft.title_ru == "Поручение исполнено"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -113,10 +114,19 @@ class ArticleForm(forms.Form):
             "fields": fields,
             "tags": [t for t in d["tags"].split(",") if t.strip()],
             "related": list(d["related"]),
-            "about": list(d["plots"]) + ([d["zone"]] if d["zone"] else []),
+            "about": list(d["plots"]) + ([d["zone"]] if d["zone"] else []) + self._kept_links(),
             "photo": photo.read() if photo else None,
             "remove_photo": d["remove_photo"],
         }
+
+    def _kept_links(self) -> list[models.Model]:
+        """What the article is about that this form does not edit (the work or instruction
+        whose event drafted it): kept, unless it has since been deleted."""
+        if self.article is None:
+            return []
+        links = self.article.links.select_related("content_type").exclude(
+            content_type__in=ContentType.objects.get_for_models(Plot, Zone).values())
+        return [obj for obj in (link.target() for link in links) if obj is not None]
 
     @classmethod
     def initial_from(cls, article: Article) -> dict:

@@ -141,10 +141,10 @@ def links_of(article: Article, user: Any) -> list[tuple[str, str | None]]:
     instructions are linked only for those who may open their cards."""
     out = []
     for link in article.links.select_related("content_type"):
-        model = link.content_type.model_class()
-        obj = model._default_manager.filter(pk=link.object_id).first() if model else None
+        obj = link.target()
         if obj is None:
             continue
+        model = type(obj)
         kind = model._meta.label_lower
         if kind == "zones.plot" and obj.status not in PUBLIC_PLOT_STATUSES \
                 and not can_see_unpublished(user):
