@@ -518,3 +518,15 @@ def test_editing_a_draft_in_the_newsroom_keeps_the_work_or_instruction_it_came_f
     assert ("instruction", str(instruction.pk)) in after
     draft.refresh_from_db()
     assert draft.title_ru == "Поручение исполнено"
+
+
+def test_an_article_closed_to_comments_shows_no_form_and_refuses_a_post(editor, now):
+    a = make_article(editor, title_en="Closed", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=now, article=a, fields={"comments_open": False})
+    reader = Client()
+    page = reader.get(url("news:article", a.slug)).content.decode()
+    assert 'class="stack comment-form"' not in page and "Comments on this article are closed" in page
+    r = reader.post(url("news:comment", a.slug), {
+        "name": "Ann", "text": "Late", "website": "",
+        "token": comments.form_token(article=a, now=now - dt.timedelta(seconds=30))})
+    assert r.status_code == 409 and not Comment.objects.filter(article=a).exists()
