@@ -530,3 +530,16 @@ def test_an_article_closed_to_comments_shows_no_form_and_refuses_a_post(editor, 
         "name": "Ann", "text": "Late", "website": "",
         "token": comments.form_token(article=a, now=now - dt.timedelta(seconds=30))})
     assert r.status_code == 409 and not Comment.objects.filter(article=a).exists()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_each_demo_article_says_it_is_illustrative_and_links_its_source(demo, lang):
+    reader = Client()
+    shown = Article.objects.filter(is_illustrative=True, status="published")
+    assert shown.count() >= 4
+    for a in shown:
+        page = main_of(reader.get(url("news:article", a.slug, lang=lang),
+                                  HTTP_ACCEPT_LANGUAGE=lang).content.decode())
+        assert 'class="illustrative-note"' in page, a.slug
+        assert not a.source_url or f'<a href="{a.source_url}"' in page, a.slug
+        assert "promzona" in page.split('class="credit"', 1)[1].split("</figcaption>", 1)[0]
