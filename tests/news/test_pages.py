@@ -543,3 +543,41 @@ def test_each_demo_article_says_it_is_illustrative_and_links_its_source(demo, la
         assert 'class="illustrative-note"' in page, a.slug
         assert not a.source_url or f'<a href="{a.source_url}"' in page, a.slug
         assert "promzona" in page.split('class="credit"', 1)[1].split("</figcaption>", 1)[0]
+
+
+def test_staff_link_an_article_to_works_and_instructions_they_may_open(
+        staff_client, staff_user, editor, demo):
+    from promzona.instructions.models import Instruction
+    from promzona.news.models import ArticleLink
+    from tests.works.conftest import make_work
+
+    work = make_work(staff_user, demo, name="Airport apron", today=dt.date.today())
+    instruction = Instruction.objects.first()
+    a = make_article(editor, publish=False)
+    r = staff_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": a.title_ru, "works": [work.pk],
+        "instructions": [instruction.pk]})
+    assert r.status_code == 302
+    linked = set(ArticleLink.objects.filter(article=a).values_list("content_type__model",
+                                                                   "object_id"))
+    assert linked == {("work", str(work.pk)), ("instruction", str(instruction.pk))}
+    form = staff_client.get(url("news:desk-edit", a.pk)).content.decode()
+    assert f'value="{work.pk}" selected' in form and "Airport apron" in form
+
+
+@pytest.mark.parametrize("data", [{"works": ["abc"]}, {"works": ["999999"]},
+                                  {"instructions": ["-1"]}, {"works": "__WORK__"}])
+def test_a_work_or_instruction_the_writer_may_not_open_is_refused(editor_client, editor,
+                                                                  staff_user, demo, data):
+    from promzona.news.models import ArticleLink
+    from tests.works.conftest import make_work
+
+    work = make_work(staff_user, demo, name="Internal", today=dt.date.today())
+    if data.get("works") == "__WORK__":
+        data = {"works": [work.pk]}  # the editor role may not open works
+    a = make_article(editor, publish=False, title_ru="Как было")
+    r = editor_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": "Изменено", **data})
+    assert r.status_code == 400 and "Internal" not in r.content.decode()
+    a.refresh_from_db()
+    assert a.title_ru == "Как было" and not ArticleLink.objects.filter(article=a).exists()
