@@ -414,8 +414,8 @@ def test_hostile_page_numbers_give_a_page_not_an_error(editor, number):
         assert r.status_code == 400 or "Paged" in main_of(r.content.decode()), path
 
 
-@pytest.mark.parametrize("lang, query, title", [("ru", "медь", "Медь Балхаша"),
-                                                ("kk", "мыс", "Балқаш мысы"),
+@pytest.mark.parametrize("lang, query, title", [("ru", "МЕДЬ", "Медь Балхаша"),
+                                                ("kk", "МЫС", "Балқаш мысы"),
                                                 ("en", "COPPER", "Balkhash copper")])
 def test_search_finds_titles_and_leads_on_each_language_page(editor, lang, query, title):
     make_article(editor, title_ru="Медь Балхаша", lead_ru="Лид", title_kk="Балқаш мысы",
