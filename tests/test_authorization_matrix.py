@@ -59,12 +59,14 @@ from promzona.news import comments as news_comments
 from promzona.news import services as news_services
 from promzona.news.events import rubric_for
 from promzona.ops.reports import report_ask, report_build
+from promzona.optimise import answers as optimise_answers
+from promzona.optimise import selectors as optimise_selectors
 from promzona.optimise import services as optimise_services
 from promzona.projects import services as project_services
 from promzona.projects.models import ObligationRule
 from promzona.web.models import Branding
 from promzona.works import services as work_services
-from promzona.zones.models import Plot, UtilityLine
+from promzona.zones.models import Plot, UtilityLine, Zone
 from tests.geodata.test_import_export import _boxes
 from tests.news.conftest import jpeg, make_article
 
@@ -444,6 +446,7 @@ BODIES = {
     ("POST", "/staff/import/"): lambda ids: {  # step 1: the upload and its dry run
         "layer": "plots", "zone": ids["zone"], "file": SimpleUploadedFile(
             "matrix.geojson", json.dumps(ids["new_plot"]).encode(), "application/geo+json")},
+    ("POST", "/optimise/{zone}/allocation/confirm/"): lambda ids: _proposal(ids["zone"]),
     ("POST", "/projects/new/{app_ok}/"): lambda ids: _filled({
         "agreement_on": "{today}", "year_0": "{year}", "investment_0": "1", "jobs_0": "1"}, ids),
     ("POST", "/accounts/organisations/{org_new}/confirm/"): lambda ids: {
@@ -496,7 +499,6 @@ NO_BODY = {
 #: Writing lines still without a valid body (open: their refusals are 403s, but the line
 #: does not show the permitted role succeeding).
 BODY_MISSING = {
-    ("POST", "/optimise/{zone}/allocation/confirm/"): "needs the pairs of a computed proposal",
 }
 #: An answer that is the input's, not the caller's: no line may expect one.
 VALIDATION = (400, 422)
@@ -515,6 +517,19 @@ def test_every_writing_line_sends_a_valid_body():
                  and (line[0], line[2]) not in {("POST", "/accounts/join/forged/"),
                                                 *BODY_MISSING}]
     assert not expecting, f"lines expecting a validation answer: {expecting}"
+
+
+def _proposal(zone_slug: str) -> dict:
+    """The allocation page's current proposal, with the default weights, as its confirm
+    button posts it."""
+    ctx = optimise_selectors.allocation_instance(
+        Zone.objects.get(slug=zone_slug), today=timezone.localdate(),
+        weights=optimise_selectors.DEFAULT_WEIGHTS, values={})
+    _instance, _result, answer = optimise_answers.solve_allocation_context(ctx, pinned=[],
+                                                                           forbidden=[])
+    pairs = optimise_answers.readable(answer)["assignments"]
+    return {**{k: str(v) for k, v in optimise_selectors.DEFAULT_WEIGHTS.items()},
+            "pair": [f"{a['application']}:{a['plot']}" for a in pairs]}
 
 
 def _patterns(resolver=None, prefix=""):
@@ -756,9 +771,9 @@ def _body(method, sample, ids):
 
 
 def _cell(client, method, url, headers=None, body=None):
-    """The status of one request, rolled back; a page's redirect that carries an error message
-    (the body was refused, not the caller) is ``"302 refused: <message>"``, so it cannot pass
-    for a 302 that did the work."""
+    """The status of one request, rolled back; a page's answer that carries an error or a
+    warning (the body was refused, not the caller), or shows its form again with errors, is
+    ``"<status> refused: <message>"``, so it cannot pass for an answer that did the work."""
     with transaction.atomic():
         if method == "GET":
             r = client.get(url, **(headers or {}))
@@ -769,8 +784,8 @@ def _cell(client, method, url, headers=None, body=None):
                                **(headers or {}))
         transaction.set_rollback(True)
     errors = [str(m) for m in getattr(r.wsgi_request, "_messages", ())
-              if m.level == messages.ERROR] if hasattr(r, "wsgi_request") else []
-    if body is not None and not errors:  # a form shown again with its errors: refused too
+              if m.level >= messages.WARNING] if hasattr(r, "wsgi_request") else []
+    if body is not None and not errors:
         form = r.context.get("form") if r.context else None
         errors = [f"{k}: {v[0]}" for k, v in getattr(form, "errors", {}).items()]
     return f"{r.status_code} refused: {errors[0]}" if errors and body is not None else r.status_code
