@@ -496,10 +496,6 @@ NO_BODY = {
     ("POST", "/api/applications/{app_a}/approve"): "takes no body",
     ("POST", "/api/reservations/{res_a}/release"): "takes no body",
 }
-#: Writing lines still without a valid body (open: their refusals are 403s, but the line
-#: does not show the permitted role succeeding).
-BODY_MISSING = {
-}
 #: An answer that is the input's, not the caller's: no line may expect one.
 VALIDATION = (400, 422)
 
@@ -509,13 +505,12 @@ def test_every_writing_line_sends_a_valid_body():
     line expects a validation answer, which would show nothing about who may call it."""
     writing = [line for line in WEB + NEWS + API if line[0] != "GET"]
     without = sorted((m, s) for m, _p, s, *_ in writing
-                     if (m, s) not in BODIES | NO_BODY | BODY_MISSING)
+                     if (m, s) not in BODIES | NO_BODY)
     assert not without, f"writing lines with neither a body nor a reason: {without}"
     assert not set(NO_BODY) & set(BODIES)
     assert set(NO_BODY) | set(BODIES) <= {(m, s) for m, _p, s, *_ in writing}
     expecting = [line[:3] for line in writing if set(line[3:]) & set(VALIDATION)
-                 and (line[0], line[2]) not in {("POST", "/accounts/join/forged/"),
-                                                *BODY_MISSING}]
+                 and (line[0], line[2]) != ("POST", "/accounts/join/forged/")]
     assert not expecting, f"lines expecting a validation answer: {expecting}"
 
 
