@@ -19,6 +19,7 @@ from promzona.core.filenames import safe_filename
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
 from promzona.news.events import article_draft_from_event
+from promzona.validation import validated
 from promzona.zones import services as zone_services
 from promzona.zones.models import Plot, Sector
 from promzona.zones.selectors import plots_visible_to
@@ -141,7 +142,7 @@ def application_create(  # noqa: PLR0913 - the application's fields, keyword-onl
         jobs_planned=jobs_planned, needs=_clean_needs(needs), start_by=start_by,
         horizon_years=horizon_years,
     )
-    zone_services.validated(app, exclude=["organisation", "created_by"])
+    validated(app, exclude=["organisation", "created_by"])
     plots = _preferred_plots(actor, preferred_plots)
     app.save()
     _set_preferred(app, plots)
@@ -171,7 +172,7 @@ def application_update(*, actor: Actor, application: Application, now: dt.dateti
         fields["needs"] = _clean_needs(fields["needs"])
     for name, value in fields.items():
         setattr(app, name, value)
-    zone_services.validated(app, exclude=["organisation", "created_by"])
+    validated(app, exclude=["organisation", "created_by"])
     app.save()
     if plots is not None:
         _set_preferred(app, plots)
@@ -221,7 +222,7 @@ def _comment(comment: Any) -> str:
 def application_submit(*, actor: Actor, application, comment="", now=None) -> Application:
     app = locked(application)
     require_member(actor, app)
-    zone_services.validated(app, exclude=["organisation", "created_by"])
+    validated(app, exclude=["organisation", "created_by"])
     return _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["submit"],
                        to=S.SUBMITTED,
                        comment=_comment(comment), now=now)

@@ -15,7 +15,6 @@ import os
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from promzona.core import instructions as rules
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.news.events import article_draft_from_event
 from promzona.news.models import LANGS
+from promzona.validation import validated
 
 from . import links as link_types
 from .inputs import read_body, read_co_executors, read_date, read_parent, read_person, read_text
@@ -413,10 +413,7 @@ def body_save(*, actor: Actor, body: Body, members: Any = None, now: dt.datetime
     members = list(members) if members is not None else None
     if members and any(not may_use(u) for u in members):
         raise InputError(_("Members must be active staff, managers or executors."), field="members")
-    try:
-        body.full_clean(exclude=["members"])
-    except ValidationError as exc:
-        raise InputError("; ".join(exc.messages), details=exc.message_dict) from exc
+    validated(body, exclude=["members"])
     body.save()
     after = snapshot(body)
     if members is not None:

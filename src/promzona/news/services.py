@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import images, richtext
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.validation import validated
 
 from .models import LANGS, Article, ArticleLink, Rubric, Tag
 
@@ -43,16 +43,6 @@ def _snapshot(article: Article) -> dict[str, Any]:
 def require_newsroom(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.writes_news):
         raise Forbidden(_("Only the newsroom (editors and zone office staff) may do this."))
-
-
-def _validated(obj: models.Model) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = Article._meta.get_field(field).verbose_name if field != "__all__" else ""
-        raise InputError(f"{label}: {messages[0]}" if label else messages[0], field=field,
-                         details=exc.message_dict) from exc
 
 
 def _clean_text(article: Article, fields: dict[str, Any]) -> None:
@@ -120,7 +110,7 @@ def tags_from_names(names: list[str]) -> list[Tag]:
         tag = Tag.objects.filter(slug=slug).first()
         if tag is None:
             tag = Tag(slug=slug, name_ru=name)
-            tag.full_clean()
+            validated(tag)
             tag.save()
         out[slug] = tag
     if len(out) > MAX_TAGS:
@@ -164,7 +154,7 @@ def article_save(
         if article.photo and not article.photo_credit:
             raise InputError(_("A photo needs its credit (who took or made it)."),
                              field="photo_credit")
-        _validated(article)
+        validated(article)
         article.search_text = richtext.search_key(
             *(getattr(article, f"{f}_{lang}") for f in ("title", "lead") for lang in LANGS))
         try:

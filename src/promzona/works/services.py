@@ -25,8 +25,9 @@ from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.news.events import article_draft_from_event
+from promzona.validation import validated
 from promzona.zones.models import InfrastructureProject, UtilityLine, UtilitySource, Zone
-from promzona.zones.services import feature_save, validated
+from promzona.zones.services import feature_save
 
 from .inputs import day, decimal, money, person, text
 from .models import Inspection, Work, WorkPhoto, WorkPlan, WorkProgress
