@@ -33,13 +33,11 @@ from .models import (
     PreferredPlot,
     Reservation,
 )
-from .reservations import (  # noqa: F401 - the app's services, one import away
-    allocation_release,
-    plot_reserve,
-    reservation_end,
-    reservation_release,
-    reservations_expire,
-)
+from .reservations import allocation_release as allocation_release
+from .reservations import plot_reserve as plot_reserve
+from .reservations import reservation_end as reservation_end
+from .reservations import reservation_release as reservation_release
+from .reservations import reservations_expire as reservations_expire
 from .selectors import is_reviewer
 from .workflow import locked, notify, require_member, require_reviewer, site_language
 
