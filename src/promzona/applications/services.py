@@ -325,12 +325,10 @@ def attachment_add(*, actor: Actor, application, upload, now=None) -> Attachment
     att = Attachment(application=application, original_name=name, content_type=content_type,
                      size=upload.size, uploaded_by=actor, uploaded_at=now or timezone.now())
     # The stored name is ours: the extension follows the content, never the client.
-    att.file.save(f"{application.pk}.{ext}", upload, save=False)
-    try:
+    with files.stored_with_rows() as stored:
+        att.file.save(f"{application.pk}.{ext}", upload, save=False)
+        stored.append(att.file.name)
         att.save()
         audit_record(actor=actor, action="attachment.added", obj=application, now=att.uploaded_at,
                      after={"attachment": att.pk, "name": name, "type": kind, "size": upload.size})
-    except BaseException:
-        att.file.delete(save=False)  # the row is rolled back: no orphan file either
-        raise
     return att

@@ -245,22 +245,19 @@ def instruction_report(*, actor: Actor, instruction: Instruction, text: Any, upl
     kinds = [files.upload_kind(u) for u in uploads]
     _move(instr, actor=actor, transition="report", now=now, event="reported")
     report = Report.objects.create(instruction=instr, author=actor, at=now, text=body)
-    stored = []
-    try:
+    added = []
+    with files.stored_with_rows() as stored:
         for upload, kind in zip(uploads, kinds, strict=True):
             content_type, ext = files.KINDS[kind]
             att = ReportAttachment(report=report, content_type=content_type, size=upload.size,
                                    original_name=os.path.basename(str(upload.name or "file"))[:200],
                                    uploaded_at=now)
             att.file.save(f"{instr.pk}-{report.pk}.{ext}", upload, save=False)  # our name
-            stored.append(att)
+            stored.append(att.file.name)
             att.save()
+            added.append(att.pk)
         audit_record(actor=actor, action="instruction.report_added", obj=instr, now=now,
-                     after={"report": report.pk, "attachments": [a.pk for a in stored]})
-    except BaseException:
-        for att in stored:  # the rows roll back: no orphan files either
-            att.file.delete(save=False)
-        raise
+                     after={"report": report.pk, "attachments": added})
     return report
 
 
