@@ -19,7 +19,7 @@ from promzona.accounts.types import Actor
 from promzona.core import geometry as geo
 from promzona.core.errors import InputError
 from promzona.core.geodata import files
-from promzona.core.geodata.layers import layer_name
+from promzona.core.geodata.layers import GEOMETRY, layer_name
 from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
 from promzona.geodata.preview import drawable
 from promzona.geodata.uploads import read_upload
@@ -54,8 +54,6 @@ def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the comm
 
 
 MODELS = {"utility-sources": UtilitySource, "utility-lines": UtilityLine, "zones": Zone}
-GEOMETRY_OK = {"utility-sources": geo.POINT, "utility-lines": geo.LINEAR,
-               "zones": geo.POLYGONAL}
 
 
 class _Rollback(Exception):
@@ -120,8 +118,8 @@ class _FeatureRows:
                 raise ValueError(f"{key} {ident} repeats row {self.seen[ident]}")
             self.seen[ident] = i + 1
             g = self.table.geometries[i]
-            if g is None or g.is_empty or g.geom_type not in GEOMETRY_OK[layer]:
-                raise ValueError(f"expected a {' or '.join(GEOMETRY_OK[layer])} geometry")
+            if g is None or g.is_empty or g.geom_type not in GEOMETRY[layer]:
+                raise ValueError(f"expected a {' or '.join(GEOMETRY[layer])} geometry")
             model = MODELS[layer]
             scope = model.objects.all() if layer == "zones" else model.objects.filter(zone=zone)
             obj = scope.filter(**{key: ident}).first()
