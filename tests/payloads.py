@@ -20,12 +20,20 @@ FORMULAS = [
     "\t=1+1",
 ]
 
-#: HTML/JavaScript: each would run script if inserted as HTML.
+#: HTML/JavaScript: each would run script (or restyle or hide the page) if inserted as HTML.
 XSS = [
     "<img src=x onerror=alert(7)>",
     "<svg onload=alert(8)>",
     '"><script>alert(9)</script>',
     "<iframe srcdoc='<script>alert(10)</script>'>",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    '"><svg onload=alert(3)>',
+    "<a href=\"javascript:alert(4)\">click</a>",
+    "'><iframe src=javascript:alert(5)></iframe>",
+    "<body onload=alert(6)>",
+    "<style>*{display:none}</style>",
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
 ]
 
 #: Email header injection.

@@ -13,18 +13,6 @@ from promzona.accounts.models import User
 from promzona.news import services
 from promzona.news.events import rubric_for
 
-#: Payloads that must stay inert wherever they are shown (page, feed, admin).
-XSS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(2)>",
-    '"><svg onload=alert(3)>',
-    "<a href=\"javascript:alert(4)\">click</a>",
-    "'><iframe src=javascript:alert(5)></iframe>",
-    "<body onload=alert(6)>",
-    "<style>*{display:none}</style>",
-    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
-]
-
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path, fresh_caches):

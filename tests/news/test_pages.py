@@ -18,8 +18,9 @@ from promzona.news import comments, services
 from promzona.news.events import rubric_for
 from promzona.news.models import Article, Comment
 from promzona.zones.models import Plot
+from tests.payloads import XSS
 
-from .conftest import XSS, jpeg, make_article
+from .conftest import jpeg, make_article
 
 SEPT_8 = dt.datetime(2025, 9, 8, 11, 0, tzinfo=ZoneInfo("Asia/Almaty"))
 
@@ -63,6 +64,11 @@ def assert_inert(html: str) -> None:
     parser = _Sinks()
     parser.feed(html)
     assert parser.found == []
+
+
+def main_of(html: str) -> str:
+    """The page's own content, without the news feed column beside it."""
+    return html.split('class="news-main"', 1)[1].split('id="feed-heading"', 1)[0]
 
 
 def url(name, *args, lang="en"):
@@ -253,14 +259,19 @@ def test_navigation_has_news_and_the_home_page_the_latest_three(client, editor, 
     assert all(f"Story {i}" in latest for i in (1, 2, 3)) and "Story 0" not in latest
 
 
-def test_the_passport_links_back_to_its_news(client, editor, demo, now):
+def test_the_passport_and_the_zone_page_link_back_to_their_news(client, editor, demo, now):
     plot = Plot.objects.filter(zone=demo, status="published").order_by("code").last()
     a = make_article(editor, title_en="About the plot", lead_en="l", body_en="<p>b</p>")
-    services.article_save(actor=editor, now=now, article=a, fields={}, about=[plot])
+    other = make_article(editor, title_en="About another plot", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=now, article=a, fields={}, about=[plot, demo])
     page = client.get(f"/plots/{demo.slug}/{plot.code}/").content.decode()
-    assert url("news:article", a.slug) in page
+    assert url("news:article", a.slug) in page and url("news:article", other.slug) not in page
+    zone_page = client.get(url("web:zone", demo.slug)).content.decode()
+    news = zone_page.split('id="news-about-h"', 1)[1].split("</section>", 1)[0]
+    assert url("news:article", a.slug) in news and url("news:article", other.slug) not in news
     article_page = client.get(url("news:article", a.slug)).content.decode()
     assert f"/plots/{demo.slug}/{plot.code}/" in article_page
+    assert f'href="{url("web:zone", demo.slug)}"' in article_page
 
 
 def test_a_link_to_a_plot_taken_off_the_portal_is_hidden_from_readers(client, editor, demo, now):
@@ -351,3 +362,222 @@ def test_the_desk_names_the_event_a_draft_came_from_not_its_code(editor_client):
     """Drafts written by the zone's events say which event in the reader's language."""
     html = editor_client.get(url("news:desk", lang="ru"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "участок предложен инвесторам" in html and "plot.published" not in html
+
+
+def test_works_and_instructions_an_article_is_about_link_for_those_who_may_open_them(
+        staff_client, staff_user, editor, demo, now):
+    from promzona.instructions.models import Instruction
+    from tests.works.conftest import make_work
+
+    work = make_work(staff_user, demo, name="Airport apron", today=now.date())
+    instruction = Instruction.objects.first()
+    a = make_article(editor, title_en="Done", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=now, article=a, fields={}, about=[work, instruction])
+    cards = [url("works:detail", work.pk), url("instructions:detail", instruction.pk)]
+    public = Client().get(url("news:article", a.slug)).content.decode()
+    about = public.split('id="about-h"', 1)[1].split("</section>", 1)[0]
+    assert work.name in about and all(f'href="{c}"' not in public for c in cards)
+    office = staff_client.get(url("news:article", a.slug)).content.decode()
+    assert all(f'href="{c}"' in office for c in cards)
+    assert staff_client.get(cards[0]).status_code == 200
+
+
+def test_the_front_page_has_the_lead_story_rubrics_and_latest_paged(editor, now):
+    reader = Client()
+    stories = [make_article(editor, title_en=f"Story {i:02}", lead_en="l", body_en="<p>b</p>",
+                            publish_at=now - dt.timedelta(minutes=60 - i)) for i in range(14)]
+    lead = make_article(editor, photo=jpeg(), title_en="The lead", lead_en="l", body_en="<p>b</p>",
+                        publish_at=now - dt.timedelta(minutes=70))
+    first = reader.get(url("news:index")).content.decode()
+    story = first.split('class="lead-story"', 1)[1].split("</section>", 1)[0]
+    assert "The lead" in story  # the latest with a photo, though older than the others
+    by_rubric = first.split('class="by-rubric"', 1)[1].split("</section>", 1)[0]
+    assert lead.rubric.name_en in by_rubric and "Story 13" in by_rubric
+    latest = main_of(first).split(">Latest</h2>", 1)[1]
+    assert "Story 13" in latest and "Story 02" in latest and "Story 01" not in latest
+    second = main_of(reader.get(url("news:index") + "?page=2").content.decode()).split(
+        ">Latest</h2>", 1)[1]
+    assert "Story 01" in second and "Story 00" in second and "Story 13" not in second
+    assert len(stories) == 14
+
+
+@pytest.mark.parametrize("number", ["-1", "0", "abc", "1e9", "99999999999999999999", "9" * 5000,
+                                    "2&page=3", "%D9%A3", "1%27%20OR%201=1--", "%00"])
+def test_hostile_page_numbers_give_a_page_not_an_error(editor, number):
+    a = make_article(editor, title_en="Paged", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=a.created_at, article=a, fields={}, tags=["медь"])
+    reader = Client()
+    for path in (url("news:index"), url("news:rubric", a.rubric.slug), url("news:tag", "med"),
+                 url("news:search") + "?q=paged&x=1"):
+        r = reader.get(path + ("&" if "?" in path else "?") + "page=" + number)
+        assert r.status_code in (200, 400), path  # 400: the NUL byte, refused before the view
+        assert r.status_code == 400 or "Paged" in main_of(r.content.decode()), path
+
+
+@pytest.mark.parametrize("lang, query, title", [("ru", "МЕДЬ", "Медь Балхаша"),
+                                                ("kk", "МЫС", "Балқаш мысы"),
+                                                ("en", "COPPER", "Balkhash copper")])
+def test_search_finds_titles_and_leads_on_each_language_page(editor, lang, query, title):
+    make_article(editor, title_ru="Медь Балхаша", lead_ru="Лид", title_kk="Балқаш мысы",
+                 lead_kk="Мыс туралы", body_kk="<p>м</p>", title_en="Balkhash copper",
+                 lead_en="About copper", body_en="<p>c</p>")
+    page = Client().get(url("news:search", lang=lang) + "?q=" + query,
+                        HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert title in main_of(page)
+
+
+def test_a_commenters_email_is_never_shown(editor, now):
+    a = make_article(editor, title_en="Mail", lead_en="l", body_en="<p>b</p>")
+    c = comments.comment_post(article=a, name="Ann", text="Hello", email="ann.secret@example.org",
+                              address="198.51.100.7", now=now,
+                              token=comments.form_token(article=a, now=now - dt.timedelta(seconds=9)))
+    comments.comment_moderate(actor=editor, comment=c, decision="approve", now=now)
+    reader = Client()
+    for lang in ("ru", "kk", "en"):
+        for path in (url("news:article", a.slug, lang=lang), url("news:index", lang=lang),
+                     url("news:rss", lang=lang), url("news:atom", lang=lang),
+                     url("news:search", lang=lang) + "?q=mail", "/sitemap.xml"):
+            body = reader.get(path, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+            assert "Hello" in body or "article" not in path
+            assert "ann.secret" not in body, path
+
+
+def test_the_breadcrumb_is_home_news_rubric_title(editor):
+    a = make_article(editor, title_en="Airport", lead_en="Lead", body_en="<p>B</p>")
+    page = Client().get(url("news:article", a.slug)).content.decode()
+    crumb = page.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    hrefs = [part.split('"', 1)[0] for part in crumb.split('href="')[1:]]
+    assert hrefs == [url("web:home"), url("news:index"), url("news:rubric", a.rubric.slug)]
+    assert crumb.index("Home") < crumb.index(a.rubric.name_en) < crumb.index("Airport")
+
+
+def test_a_photo_uploaded_in_the_editor_is_stored_without_its_gps_position(editor_client, editor):
+    import io
+
+    from PIL import Image
+
+    from tests.core.test_images import GPS_IFD, _jpeg_with_gps
+
+    a = make_article(editor, publish=False)
+    r = editor_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": a.title_ru, "photo_credit": "Редакция",
+        "photo": _upload(_jpeg_with_gps())})
+    assert r.status_code == 302
+    a.refresh_from_db()
+    for stored in (a.photo, a.photo_thumb):
+        with stored.open("rb") as f, Image.open(io.BytesIO(f.read())) as img:
+            assert img.format == "JPEG" and not img.getexif().get_ifd(GPS_IFD)
+            assert not img.getexif() and "exif" not in img.info
+
+
+def _bomb() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 megapixels in a few kilobytes
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (lambda: b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024), "big.jpg", "10 MB"),
+    (lambda: jpeg((40, 30), fmt="GIF"), "anim.gif", "JPEG, PNG or WebP"),
+    (_bomb, "bomb.png", "40 megapixels"),
+    (lambda: b"GIF89a<script>alert(1)</script>", "x.jpg", "not a readable image"),
+])
+def test_a_refused_photo_upload_in_the_editor_writes_nothing(editor_client, editor, settings,
+                                                             make, name, message):
+    a = make_article(editor, publish=False, title_ru="Как было")
+    r = editor_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": "Изменено", "photo_credit": "c",
+        "photo": _upload(make(), name)})
+    assert r.status_code == 400 and message in r.content.decode()
+    a.refresh_from_db()
+    assert a.title_ru == "Как было" and not a.photo
+    media = settings.MEDIA_ROOT / "news"
+    assert not media.exists() or not any(media.iterdir())
+
+
+def test_editing_a_draft_in_the_newsroom_keeps_the_work_or_instruction_it_came_from(
+        editor_client, demo, now):
+    from promzona.instructions.models import Instruction
+    from promzona.news.events import article_draft_from_event
+    from promzona.news.models import ArticleLink
+
+    instruction = Instruction.objects.filter(status="issued").first()
+    draft = article_draft_from_event(event="instruction.accepted", obj=instruction, now=now)
+    before = set(ArticleLink.objects.filter(article=draft).values_list(
+        "content_type__model", "object_id"))
+    assert ("instruction", str(instruction.pk)) in before
+    r = editor_client.post(url("news:desk-edit", draft.pk), {
+        "rubric": draft.rubric_id, "title_ru": "Поручение исполнено", "plots": ""})
+    assert r.status_code == 302
+    after = set(ArticleLink.objects.filter(article=draft).values_list(
+        "content_type__model", "object_id"))
+    assert ("instruction", str(instruction.pk)) in after
+    draft.refresh_from_db()
+    assert draft.title_ru == "Поручение исполнено"
+
+
+def test_an_article_closed_to_comments_shows_no_form_and_refuses_a_post(editor, now):
+    a = make_article(editor, title_en="Closed", lead_en="l", body_en="<p>b</p>")
+    services.article_save(actor=editor, now=now, article=a, fields={"comments_open": False})
+    reader = Client()
+    page = reader.get(url("news:article", a.slug)).content.decode()
+    assert 'class="stack comment-form"' not in page and "Comments on this article are closed" in page
+    r = reader.post(url("news:comment", a.slug), {
+        "name": "Ann", "text": "Late", "website": "",
+        "token": comments.form_token(article=a, now=now - dt.timedelta(seconds=30))})
+    assert r.status_code == 409 and not Comment.objects.filter(article=a).exists()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_each_demo_article_says_it_is_illustrative_and_links_its_source(demo, lang):
+    reader = Client()
+    shown = Article.objects.filter(is_illustrative=True, status="published")
+    assert shown.count() >= 4
+    for a in shown:
+        page = main_of(reader.get(url("news:article", a.slug, lang=lang),
+                                  HTTP_ACCEPT_LANGUAGE=lang).content.decode())
+        assert 'class="illustrative-note"' in page, a.slug
+        assert not a.source_url or f'<a href="{a.source_url}"' in page, a.slug
+        assert "promzona" in page.split('class="credit"', 1)[1].split("</figcaption>", 1)[0]
+
+
+def test_staff_link_an_article_to_works_and_instructions_they_may_open(
+        staff_client, staff_user, editor, demo):
+    from promzona.instructions.models import Instruction
+    from promzona.news.models import ArticleLink
+    from tests.works.conftest import make_work
+
+    work = make_work(staff_user, demo, name="Airport apron", today=dt.date.today())
+    instruction = Instruction.objects.first()
+    a = make_article(editor, publish=False)
+    r = staff_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": a.title_ru, "works": [work.pk],
+        "instructions": [instruction.pk]})
+    assert r.status_code == 302
+    linked = set(ArticleLink.objects.filter(article=a).values_list("content_type__model",
+                                                                   "object_id"))
+    assert linked == {("work", str(work.pk)), ("instruction", str(instruction.pk))}
+    form = staff_client.get(url("news:desk-edit", a.pk)).content.decode()
+    assert f'value="{work.pk}" selected' in form and "Airport apron" in form
+
+
+@pytest.mark.parametrize("data", [{"works": ["abc"]}, {"works": ["999999"]},
+                                  {"instructions": ["-1"]}, {"works": "__WORK__"}])
+def test_a_work_or_instruction_the_writer_may_not_open_is_refused(editor_client, editor,
+                                                                  staff_user, demo, data):
+    from promzona.news.models import ArticleLink
+    from tests.works.conftest import make_work
+
+    work = make_work(staff_user, demo, name="Internal", today=dt.date.today())
+    if data.get("works") == "__WORK__":
+        data = {"works": [work.pk]}  # the editor role may not open works
+    a = make_article(editor, publish=False, title_ru="Как было")
+    r = editor_client.post(url("news:desk-edit", a.pk), {
+        "rubric": a.rubric_id, "title_ru": "Изменено", **data})
+    assert r.status_code == 400 and "Internal" not in r.content.decode()
+    a.refresh_from_db()
+    assert a.title_ru == "Как было" and not ArticleLink.objects.filter(article=a).exists()

@@ -154,15 +154,20 @@ def test_only_a_draft_can_be_discarded(editor, now):
 
 def test_related_are_chosen_then_shared_tags_then_rubric(editor, now):
     base = make_article(editor, title_ru="База")
-    services.article_save(actor=editor, now=now, article=base, fields={}, tags=["медь", "аэропорт"])
+    services.article_save(actor=editor, now=now, article=base, fields={}, tags=["кварц", "гранит"])
     chosen = make_article(editor, title_ru="Выбрано", rubric=rubric_for("governance"))
-    two_tags = make_article(editor, title_ru="Два тега")
+    two_tags = make_article(editor, title_ru="Два тега", publish_at=now - dt.timedelta(days=30))
     services.article_save(actor=editor, now=now, article=two_tags, fields={},
-                          tags=["медь", "аэропорт"])
+                          tags=["кварц", "гранит"])
+    one_tag = make_article(editor, title_ru="Один тег", rubric=rubric_for("governance"))
+    services.article_save(actor=editor, now=now, article=one_tag, fields={}, tags=["кварц"])
     services.article_save(actor=editor, now=now, article=base, fields={}, related=[chosen])
-    related = selectors.related(base, now=now, n=3)
-    assert related[0] == chosen and related[1] == two_tags
-    assert related[2].rubric_id == base.rubric_id
+    related = selectors.related(base, now=now, n=4)
+    # the editor's choice; then by shared tags, most first (two before a newer one), whatever
+    # the rubric; then the newest of the same rubric
+    assert related[:3] == [chosen, two_tags, one_tag]
+    assert related[3].rubric_id == base.rubric_id
+    assert not related[3].tags.filter(pk__in=base.tags.values("pk")).exists()
 
 
 @pytest.mark.parametrize("query, found", [("балхаш", True), ("БАЛХАШ АЭРОПОРТ", True),

@@ -19,6 +19,7 @@ from promzona.news import comments, services
 from promzona.news.models import Article, Comment
 from promzona.zones import services as zones
 from promzona.zones.models import Plot
+from promzona.zones.selectors import data_version
 from tests.news.conftest import make_article
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -194,3 +195,27 @@ def test_an_article_edit_by_queryset_update_changes_the_page(client, article):
     assert "Copper for the zone" in page(client, "/news/copper-story/")
     Article.objects.filter(pk=article.pk).update(title_en="Copper, in bulk")
     assert "Copper, in bulk" in page(client, "/news/copper-story/")
+
+
+def test_a_burst_of_comments_empties_no_cached_page_until_one_is_approved(client, editor, article):
+    """Comments waiting for moderation are shown nowhere, so posting them keeps every cached
+    page (the news, the map, passports) and the zones' version (the matching index)."""
+    plot = Plot.objects.filter(status="published").select_related("zone").first()
+    paths = ["/news/", "/news/copper-story/", "/", f"/plots/{plot.zone.slug}/{plot.code}/"]
+    for path in paths:
+        page(client, path)
+    versions = data_version("zones", "news")
+    now = timezone.now()
+    posted = [comments.comment_post(article=article, name=f"Reader {i}", text=f"Burst {i}",
+                                    address=f"203.0.113.{i}", now=now,
+                                    token=comments.form_token(article=article,
+                                                              now=now - dt.timedelta(seconds=30)))
+              for i in range(1, 21)]
+    assert data_version("zones", "news") == versions
+    for path in paths:
+        with CaptureQueriesContext(connection) as read:
+            page(client, path)
+        assert len(read) <= 3, path  # from the cache: nothing was rendered again
+    comments.comment_moderate(actor=editor, comment=posted[0], decision="approve", now=now)
+    assert data_version("zones", "news").split(":")[0] == versions.split(":")[0]
+    assert "Burst 1" in page(client, "/news/copper-story/")

@@ -52,7 +52,7 @@ def desk(request):
 def edit(request, pk: int | None = None):
     item = _article(pk) if pk is not None else None
     if request.method == "POST":
-        form = ArticleForm(request.POST, request.FILES, article=item)
+        form = ArticleForm(request.POST, request.FILES, article=item, user=request.user)
         if form.is_valid():
             try:
                 item = services.article_save(actor=request.user, article=item,
@@ -65,7 +65,7 @@ def edit(request, pk: int | None = None):
         status = 400
     else:
         form = ArticleForm(initial=ArticleForm.initial_from(item) if item else {"comments_open": True},
-                           article=item)
+                           article=item, user=request.user)
         status = 200
     return render(request, "news/desk/edit.html", {
         "form": form, "article": item, "langs": [(lang, LANG_LABELS[lang]) for lang in LANGS],

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from promzona.core.images import MAX_UPLOAD_BYTES
 from promzona.core.richtext import ALLOWED_TAGS
+from promzona.instructions.models import Instruction
+from promzona.instructions.selectors import instructions_visible_to
+from promzona.works.models import Work
+from promzona.works.selectors import works_visible_to
 from promzona.zones.forms import TranslatedChoiceField, WrittenSelectMultiple, ZoneChoiceField
 from promzona.zones.models import Plot, Zone
 
@@ -60,10 +67,21 @@ class ArticleForm(forms.Form):
     zone = ZoneChoiceField(label=_("About the zone"), queryset=Zone.objects.all(), required=False)
     plots = forms.CharField(label=_("About the plots"), max_length=500, required=False,
                             help_text=_("Plot codes, separated by commas."))
+    works = forms.ModelMultipleChoiceField(
+        label=_("About the works"), required=False, queryset=Work.objects.none(),
+        widget=WrittenSelectMultiple, help_text=_("Those you may open."))
+    instructions = forms.ModelMultipleChoiceField(
+        label=_("About the instructions"), required=False, queryset=Instruction.objects.none(),
+        widget=WrittenSelectMultiple, help_text=_("Those you may open."))
 
-    def __init__(self, *args, article: Article | None = None, **kwargs):
+    def __init__(self, *args, article: Article | None = None, user: Any = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        # Only what the writer may open; links to the others are kept as they are.
+        self.fields["works"].queryset = Work.objects.filter(
+            pk__in=works_visible_to(user).values("pk")).order_by("-id")
+        self.fields["instructions"].queryset = Instruction.objects.filter(
+            pk__in=instructions_visible_to(user).values("pk")).order_by("-id")
         self.fields["related"].queryset = Article.objects.exclude(
             pk=getattr(article, "pk", None)).filter(status=Article.Status.PUBLISHED)
         for name in VERSION_FIELDS:
@@ -113,10 +131,27 @@ class ArticleForm(forms.Form):
             "fields": fields,
             "tags": [t for t in d["tags"].split(",") if t.strip()],
             "related": list(d["related"]),
-            "about": list(d["plots"]) + ([d["zone"]] if d["zone"] else []),
+            "about": [*d["plots"], *([d["zone"]] if d["zone"] else []), *d["works"],
+                      *d["instructions"], *self._kept_links()],
             "photo": photo.read() if photo else None,
             "remove_photo": d["remove_photo"],
         }
+
+    def _kept_links(self) -> list[models.Model]:
+        """What the article is about that this form does not offer (a work or instruction the
+        writer may not open, anything else an event linked): kept, unless since deleted."""
+        if self.article is None:
+            return []
+        offered = {Work: self.fields["works"].queryset,
+                   Instruction: self.fields["instructions"].queryset}
+        links = self.article.links.select_related("content_type").exclude(
+            content_type__in=ContentType.objects.get_for_models(Plot, Zone).values())
+        kept = []
+        for obj in (link.target() for link in links):
+            if obj is not None and not (type(obj) in offered
+                                        and offered[type(obj)].filter(pk=obj.pk).exists()):
+                kept.append(obj)
+        return kept
 
     @classmethod
     def initial_from(cls, article: Article) -> dict:
@@ -130,6 +165,8 @@ class ArticleForm(forms.Form):
         plots = Plot.objects.filter(pk__in=_linked_ids(article, Plot))
         initial["plots"] = ", ".join(p.code for p in plots)
         initial["zone"] = next(iter(_linked_ids(article, Zone)), None)
+        initial["works"] = _linked_ids(article, Work)
+        initial["instructions"] = _linked_ids(article, Instruction)
         return initial
 
 

@@ -195,6 +195,11 @@ class ArticleLink(models.Model):
     def __str__(self) -> str:
         return f"{self.content_type.app_label}.{self.content_type.model} {self.object_id}"
 
+    def target(self) -> models.Model | None:
+        """The object the article is about; None if it has since been deleted."""
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first() if model else None
+
 
 class Comment(models.Model):
     """A reader's comment: invisible until the newsroom approves it."""
@@ -227,6 +232,12 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.text[:40]}"
+
+    @property
+    def shown_when_created(self) -> bool:
+        """Whether this new comment is on a page at once: one awaiting moderation is not, so
+        posting it keeps the news' data version, and every cached page (see zones.signals)."""
+        return self.status == self.Status.APPROVED
 
 
 class BannedAddress(models.Model):

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from promzona.core import richtext
@@ -122,29 +123,38 @@ def articles_about(obj: models.Model, *, now: dt.datetime, n: int = 5) -> list[A
     return list(articles_public(now).filter(pk__in=ids)[:n])
 
 
-#: How to link to an object an article is about: label -> URL name and its arguments.
-_LINK_URLS = {
-    "zones.plot": lambda o: reverse("web:passport", args=[o.zone.slug, o.code]),
-    "zones.zone": lambda o: reverse("web:zone", args=[o.slug]),
+#: How to link to an object an article is about: its page, and (where only some may open it)
+#: the selector of what a user may see. Other objects are named without a link.
+_LINKS = {
+    "zones.plot": (lambda o: reverse("web:passport", args=[o.zone.slug, o.code]), None),
+    "zones.zone": (lambda o: reverse("web:zone", args=[o.slug]), None),
+    "works.work": (lambda o: reverse("works:detail", args=[o.pk]),
+                   "promzona.works.selectors.works_visible_to"),
+    "instructions.instruction": (lambda o: reverse("instructions:detail", args=[o.pk]),
+                                 "promzona.instructions.selectors.instructions_visible_to"),
 }
 
 
 def links_of(article: Article, user: Any) -> list[tuple[str, str | None]]:
     """(label, URL or None) of what the article is about, as far as ``user`` may see it:
-    objects since deleted, and plots taken off the portal, are left out."""
+    objects since deleted, and plots taken off the portal, are left out; works and
+    instructions are linked only for those who may open their cards."""
     out = []
     for link in article.links.select_related("content_type"):
-        model = link.content_type.model_class()
-        obj = model._default_manager.filter(pk=link.object_id).first() if model else None
+        obj = link.target()
         if obj is None:
             continue
-        if model._meta.label_lower == "zones.plot" and obj.status not in PUBLIC_PLOT_STATUSES \
+        model = type(obj)
+        kind = model._meta.label_lower
+        if kind == "zones.plot" and obj.status not in PUBLIC_PLOT_STATUSES \
                 and not can_see_unpublished(user):
             continue
         label = f"{model._meta.verbose_name.capitalize()}: {getattr(obj, 'name', None) or obj}"
-        make = _LINK_URLS.get(model._meta.label_lower) or getattr(obj, "get_absolute_url", None)
+        make, visible_to = _LINKS.get(kind, (None, None))
+        if visible_to and not import_string(visible_to)(user).filter(pk=obj.pk).exists():
+            make = None
         try:
-            url = make(obj) if model._meta.label_lower in _LINK_URLS else (make() if make else None)
+            url = make(obj) if make else None
         except NoReverseMatch:
             url = None
         out.append((label, url))

@@ -1,5 +1,7 @@
 """Replace an app's data version (:mod:`promzona.zones.models.version`) on every save, delete
-and many-to-many change of that app's models, in the writer's transaction."""
+and many-to-many change of that app's models, in the writer's transaction; but not on creating
+a row that says it is shown nowhere yet (``shown_when_created`` false: a comment awaiting
+moderation), so that a burst of such rows empties no cache."""
 
 from __future__ import annotations
 
@@ -11,9 +13,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from .models.version import DataVersion, data_changed
 
 
-def _changed(sender, action: str = "post_save", *, app: str, **kwargs) -> None:
-    if action.startswith("post_"):  # m2m_changed also sends pre_add, pre_remove, pre_clear
-        data_changed(app)
+def _changed(sender, action: str = "post_save", *, app: str, instance=None, created=False,
+             **kwargs) -> None:
+    if not action.startswith("post_"):  # m2m_changed also sends pre_add, pre_remove, pre_clear
+        return
+    if created and not getattr(instance, "shown_when_created", True):
+        return  # a new row no page shows (a comment awaiting moderation)
+    data_changed(app)
 
 
 def connect(app: str = "zones") -> None:
