@@ -317,3 +317,18 @@ def test_admin_deletion_of_a_zone_audits_the_rows_it_cascades_to(root_client, de
         assert (entry.action, entry.actor_id) == (f"{row._meta.model_name}.deleted",
                                                   root_client.user.pk)
         assert entry.before["id"] == row.pk
+
+
+@pytest.mark.parametrize("model,model_admin", REGISTRY, ids=[m._meta.label for m, _ in REGISTRY])
+def test_admin_that_may_delete_deletes_through_a_service(rf, django_user_model, model,
+                                                         model_admin):
+    """A delete the admin does itself writes no entry: an admin that lets a superuser delete
+    (a row, a selection or an inline row) hands each delete to an audited service."""
+    request = rf.post("/")
+    request.user = django_user_model(is_active=True, is_staff=True, is_superuser=True)
+    if model_admin.has_delete_permission(request):
+        assert type(model_admin).delete_model is not admin.ModelAdmin.delete_model
+        assert type(model_admin).delete_queryset is not admin.ModelAdmin.delete_queryset
+    for inline in model_admin.get_inline_instances(request):
+        if inline.can_delete and inline.has_delete_permission(request):
+            assert type(model_admin).save_formset is not admin.ModelAdmin.save_formset

@@ -11,6 +11,8 @@ pytestmark = pytest.mark.nodb
 REPO = Path(__file__).resolve().parents[1]
 DOCS = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+#: The repository's own folders (not the ones a checkout or a run makes: .venv, var, caches).
+TOP_FOLDERS = {".ci", "benchmarks", "deploy", "docs", "scripts", "src", "tests"}
 
 
 def _slug(heading: str) -> str:
@@ -24,11 +26,25 @@ def _anchors(path: Path) -> set[str]:
     return {_slug(m) for m in re.findall(r"^#+ (.+)$", text, flags=re.M)}
 
 
-def test_contributing_layout_names_every_installed_app():
+def _layout() -> str:
     layout = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split("## Layout", 1)[1]
-    layout = layout.split("```", 2)[1]
+    return layout.split("```", 2)[1]
+
+
+def test_contributing_layout_names_every_installed_app():
     apps = [a.split(".", 1)[1] for a in settings.INSTALLED_APPS if a.startswith("promzona.")]
-    missing = [a for a in apps if not re.search(rf"^  {a}/ ", layout, flags=re.M)]
+    missing = [a for a in apps if not re.search(rf"^  {a}/ ", _layout(), flags=re.M)]
+    assert not missing
+
+
+def test_contributing_layout_names_every_folder_and_module_of_the_package_and_repo():
+    package = REPO / "src" / "promzona"
+    inner = [f"{p.name}/" for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+    inner += [p.name for p in package.glob("*.py") if p.name != "__init__.py"]
+    top = [f"{p.name}/" for p in REPO.iterdir() if p.is_dir() and p.name in TOP_FOLDERS]
+    layout = _layout()
+    missing = [n for n in inner if not re.search(rf"^  (\S+ )*{re.escape(n)}( |$)", layout, re.M)]
+    missing += [n for n in top if not re.search(rf"^{re.escape(n)}", layout, re.M)]
     assert not missing
 
 
@@ -63,9 +79,19 @@ def test_every_rule_home_in_the_architecture_exists():
     assert not missing
 
 
-def test_no_document_cites_a_design_file_outside_the_repository():
-    files = [*DOCS, *(REPO / "src").rglob("*.py"), *(REPO / "src").rglob("*.html"),
-             *(REPO / "tests").rglob("*.py")]
+def test_no_file_cites_a_design_file_outside_the_repository():
+    files = [f for folder in TOP_FOLDERS for f in (REPO / folder).rglob("*")
+             if f.is_file() and f.suffix not in {".mo", ".gz", ".png", ".jpg", ".ttf", ".woff2"}]
+    files += [f for f in REPO.iterdir() if f.is_file()]
     citing = [str(f.relative_to(REPO)) for f in files
-              if re.search(r"DESIGN(\.md\b| §)", f.read_text(encoding="utf-8"))]
+              if re.search(r"DESIGN(\.md\b| §)", f.read_text(encoding="utf-8", errors="ignore"))]
     assert not citing
+
+
+def test_readme_capability_modules_exist():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = [row for row in text.splitlines() if row.startswith("| **")]
+    named = [m for row in table for m in re.findall(r"`([\w/.]+)`", row.split(" | ")[2])]
+    assert len(table) >= 8 and len(named) >= len(table)
+    package = REPO / "src" / "promzona"
+    assert [m for m in named if not (package / m).exists()] == []

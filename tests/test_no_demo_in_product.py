@@ -21,7 +21,7 @@ DEMO = re.compile(r"balkhash|балхаш|балқаш|\b46\.[89]\d*", re.IGNORE
 # (sectors_data/ATTRIBUTION.md); it is demo content still living in the product, named here
 # so that nothing else joins it.
 SECTOR_ANALYSIS = {
-    "core/sector_data.py", "optimise/selectors.py", "sectors/selectors.py", "sectors/views.py",
+    "core/sector_data.py", "sectors/selectors.py", "sectors/views.py",
     "sectors/reports.py", "sectors/management/commands/sectors.py",
     "sectors/templates/sectors/index.html", "sectors_data/ATTRIBUTION.md",
     "sectors_data/balkhash_employment.csv", "sectors_data/balkhash_smelter_purchases.csv",

@@ -1,6 +1,7 @@
 """Every service says who acts with one type and takes the clock: ``actor: Actor`` (or a
 ``User`` where only a signed-in user may act), never ``Any`` or nothing; and every write
-(``transaction.atomic``) that is not private takes ``now=``."""
+(``transaction.atomic``) that is not private takes its clock: ``now=``, or ``today=`` for the
+demo loaders, which date what they load from the day."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import promzona
 
 SRC = Path(promzona.__file__).parent
 ACTOR_TYPES = {"Actor", "User", "User | None"}
+CLOCKS = {"now", "today"}
 
 
 def _functions():
@@ -33,6 +35,12 @@ def test_every_actor_parameter_is_typed_as_actor():
 def test_every_public_write_takes_now():
     missing = [f"{path}:{fn.lineno} {fn.name}" for path, fn in _functions()
                if any("atomic" in ast.unparse(d) for d in fn.decorator_list)
-               and "now" not in [a.arg for a in fn.args.args + fn.args.kwonlyargs]
-               and "demo" not in path.parts]
+               and not CLOCKS & {a.arg for a in fn.args.args + fn.args.kwonlyargs}]
     assert not missing, missing
+
+
+def test_every_public_write_takes_keywords_only():
+    positional = [f"{path}:{fn.lineno} {fn.name}" for path, fn in _functions()
+                  if any("atomic" in ast.unparse(d) for d in fn.decorator_list)
+                  and (fn.args.args or fn.args.posonlyargs or fn.args.vararg)]
+    assert not positional, positional

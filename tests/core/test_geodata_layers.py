@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from promzona.core.errors import InputError
-from promzona.core.geodata.layers import LAYERS, OLD_NAMES, layer_name
+from promzona.core.geodata.layers import GEOMETRY, LAYERS, OLD_NAMES, layer_name
 from promzona.core.geodata.mapping import LAYER_FIELDS
 
 
@@ -26,3 +26,10 @@ def test_unknown_layer_refused_naming_the_choices(name):
 
 def test_the_import_fields_are_kept_under_the_same_names():
     assert set(LAYER_FIELDS) == set(LAYERS)
+
+
+def test_every_layer_names_its_geometry_and_exports_the_collection_of_it():
+    assert set(GEOMETRY) == set(LAYERS)
+    assert {layer: types[-1] for layer, types in GEOMETRY.items()} == {
+        "plots": "MultiPolygon", "zones": "MultiPolygon", "utility-sources": "Point",
+        "utility-lines": "MultiLineString"}

@@ -22,6 +22,7 @@ from promzona.audit.models import AuditEntry
 from promzona.core import earned_value as evm
 from promzona.core import kpi
 from promzona.core.deadlines import month_ends
+from promzona.dashboard import records as dated
 from promzona.dashboard import selectors
 from promzona.dashboard.contract import kpi_json
 from promzona.dashboard.models import Snapshot
@@ -39,12 +40,12 @@ pytestmark = pytest.mark.django_db
 def _journeys(zone_id: int | None) -> tuple[list[kpi.Journey], list[dt.date]]:
     """Each application's stages read plainly: aware datetimes, oldest entry first."""
     day = timezone.localdate
-    zones = selectors.application_zones()
+    zones = dated.application_zones()
     stages: dict[int, dict[str, dt.date]] = defaultdict(dict)
     for object_id, action, at in AuditEntry.objects.filter(
-            object_type="applications.application", action__in=list(selectors.STAGE_ACTIONS)
+            object_type="applications.application", action__in=list(dated.STAGE_ACTIONS)
     ).order_by("at", "id").values_list("object_id", "action", "at"):
-        stages[int(object_id)].setdefault(selectors.STAGE_ACTIONS[action], day(at))
+        stages[int(object_id)].setdefault(dated.STAGE_ACTIONS[action], day(at))
     for app, at in Reservation.objects.order_by("created_at", "id").values_list(
             "application_id", "created_at"):
         stages[app].setdefault("reserved", day(at))
@@ -56,7 +57,7 @@ def _journeys(zone_id: int | None) -> tuple[list[kpi.Journey], list[dt.date]]:
     journeys = [kpi.Journey(**d) for app, d in stages.items()
                 if zone_id is None or zones.get(app) == zone_id]
     enquiries = [day(at) for at in AuditEntry.objects.filter(
-        action__in=selectors.ENQUIRY_ACTIONS, actor__role="investor").values_list("at", flat=True)]
+        action__in=dated.ENQUIRY_ACTIONS, actor__role="investor").values_list("at", flat=True)]
     return journeys, enquiries
 
 
@@ -76,7 +77,7 @@ def _works(zone_id: int | None, on: dt.date) -> tuple:
     """SPI and CPI from the works' Decimals, each work by ``earned_value.standing``."""
     ev = pv = ac = 0.0
     for w in Work.objects.filter(**({"zone_id": zone_id} if zone_id else {}),
-                                 created_at__lt=selectors.end_utc(on)):
+                                 created_at__lt=dated.end_utc(on)):
         plan = WorkPlan.objects.get(work=w, version=1)
         reports = [evm.Progress(p.reported_on, float(p.percent),
                                 None if p.spent_kzt is None else float(p.spent_kzt))
@@ -92,7 +93,7 @@ def _works(zone_id: int | None, on: dt.date) -> tuple:
 
 def _investment(zone_id: int | None, on: dt.date) -> tuple[float, float]:
     """Planned (every year) and confirmed actual (per year the latest) from the Decimals."""
-    cutoff = selectors.end_utc(on)
+    cutoff = dated.end_utc(on)
     planned = actual = 0.0
     mine = {"allocation__plot__zone_id": zone_id} if zone_id else {}
     for p in Project.objects.filter(created_at__lt=cutoff, **mine):

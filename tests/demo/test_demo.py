@@ -138,3 +138,19 @@ def test_every_reserved_demo_plot_can_be_released(demo):
     assert released
     after = {s.code: s.committed for s in UtilitySource.objects.filter(zone=demo)}
     assert after == {code: before[code] - released.get(code, 0) for code in before}
+
+
+def test_demo_load_failing_midway_leaves_nothing(demo, today, monkeypatch):
+    from promzona.demo import balkhash
+    from promzona.zones.models import Zone
+
+    Zone.objects.filter(pk=demo.pk).update(slug="moved-aside")
+    zones = Zone.objects.count()
+
+    def fail(**_):
+        raise RuntimeError("stopped halfway")
+
+    monkeypatch.setattr(balkhash.demo_contacts, "load", fail)
+    with pytest.raises(RuntimeError):
+        balkhash.load(today=today)
+    assert Zone.objects.count() == zones

@@ -155,3 +155,17 @@ def test_admin_shows_state_read_only_and_saves_through_the_service(people, bodie
     assert AuditEntry.objects.filter(action="instruction.edited", object_id=str(instr.pk)).exists()
     assert client.post(f"/admin/instructions/instruction/{instr.pk}/delete/", {"post": "yes"}
                        ).status_code == 403
+
+
+def test_report_body_over_the_files_the_service_takes_is_refused_before_reading(
+        as_user, people, bodies, monkeypatch):
+    from promzona.applications.files import MAX_ATTACHMENT_BYTES
+    from promzona.instructions import services
+
+    monkeypatch.setattr(services, "MAX_REPORT_FILES", 1)
+    instr = issue(people, bodies)
+    before = rows()
+    r = as_user("executor").post(f"/instructions/{instr.pk}/report/", {"text": "Done"},
+                                 CONTENT_LENGTH=str(2 * MAX_ATTACHMENT_BYTES), follow=True)
+    assert "at most 20 MB" in r.content.decode()
+    assert rows() == before

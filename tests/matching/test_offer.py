@@ -84,3 +84,14 @@ def demo_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_offer_states_plot_facts_as_the_passport_does(demo, client):
+    from promzona.web.passport import key_facts
+    from promzona.zones.models import Plot
+
+    text = " ".join(text_of(client.get("/match/offer.pdf", {**QUERY, "lang": "en"}).content).split())
+    plot = Plot.objects.get(zone=demo, code="BLK-11")
+    for fact in key_facts(plot):
+        assert f"{fact.label} {fact.text}" in text
+    assert f"{plot.hazard_class_max} (classes {plot.hazard_class_max}–5)" in text

@@ -8,7 +8,14 @@ from django.utils import translation
 
 from promzona.core import kz_bin
 from promzona.core.errors import Conflict, Forbidden, InputError
-from promzona.web.feedback import BusinessErrorsMiddleware, body_over, message_of, refused
+from promzona.web.feedback import (
+    FORM_SLACK,
+    BusinessErrorsMiddleware,
+    body_over,
+    message_of,
+    refused,
+    uploads_over,
+)
 
 
 def _core_error() -> InputError:
@@ -64,3 +71,10 @@ def test_a_body_over_the_limit_or_of_an_unreadable_length_is_over(length, over):
     if length is None:
         request.META.pop("CONTENT_LENGTH", None)
     assert body_over(request, 1000) is over
+
+
+@pytest.mark.parametrize("length, over", [(3 * 100 + FORM_SLACK, False),
+                                          (3 * 100 + FORM_SLACK + 1, True), ("1e9", True)])
+def test_uploads_over_counts_each_file_and_the_form(rf, length, over):
+    request = rf.post("/", CONTENT_LENGTH=str(length))
+    assert uploads_over(request, files=3, each=100) is over

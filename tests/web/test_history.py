@@ -123,3 +123,11 @@ def test_a_plan_not_of_the_expected_shape_is_still_written_without_failing(plan)
     [c] = readable(_entry(action="project.created", object_type="projects.project",
                           after={"plan": plan})).changes
     assert c.after and "{" not in c.after and len(c.after) < 400
+
+
+@pytest.mark.nodb
+def test_need_labels_of_the_history_are_the_forms_labels():
+    from promzona.web.history import KEYS
+    from promzona.zones.models import NEED_LABELS
+
+    assert all(KEYS[key] is label for key, label in NEED_LABELS.items())

@@ -11,8 +11,7 @@ import pypdf
 import pytest
 from django.utils import timezone, translation
 
-from promzona.web import pdf as passport
-from promzona.web.passport import passport_facts
+from promzona.web.passport import contact_rows, passport_facts
 from promzona.web.selectors import plot_utilities
 from promzona.zones.models import Plot, Zone
 from tests.payloads import PDF_MARKUP
@@ -26,7 +25,7 @@ def _expected(plot: Plot, lang: str) -> list[str]:
     with translation.override(lang):
         today = timezone.localdate()
         values = [v for f in passport_facts(plot) for v in (f.label, f.text)]
-        values += [v for row in passport._contacts(plot.zone) for v in row]
+        values += [v for row in contact_rows(plot.zone) for v in row]
         for u in plot_utilities(plot, today=today):
             values += [u.kind_label, u.line_code, u.status_label,
                        u.source.name if u.source else "—"]

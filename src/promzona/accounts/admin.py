@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from promzona.audit.admin import ReadOnlyAdmin
 from promzona.zones.admin import ServiceAdmin
 
 from . import services
@@ -38,22 +39,13 @@ class OrganisationAdmin(ServiceAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(ReadOnlyAdmin):
     """Read-only: requests are decided on the registrations page (a note is required)."""
 
     list_display = ("user", "organisation_name", "country", "number", "status", "created_at",
                     "decided_by", "decided_at")
     list_filter = ("status", "country")
     search_fields = ("organisation_name", "number", "user__username", "user__email")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PasswordForm(AdminPasswordChangeForm):

@@ -28,6 +28,7 @@ from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.core.organisations import HOME_COUNTRY
 from promzona.outbox.services import absolute_link, mail_enqueue
+from promzona.validation import validated
 
 from . import throttle
 from .models import JoinRequest, Organisation, Role, User, organisation_identifier
@@ -104,7 +105,7 @@ def organisation_create(*, actor: User | None, name: str, country: str = HOME_CO
     country, number = _identifier(country, number)
     ids = {"bin": number} if country == HOME_COUNTRY else {"registration_number": number}
     org = Organisation(name=name, country=country, **ids, **fields)
-    org.full_clean()
+    validated(org)
     org.save()
     audit_record(actor=actor, action="organisation.created", obj=org, after=snapshot(org),
                  now=now)
@@ -166,7 +167,7 @@ def user_create(
         date_joined=now,
     )
     user.set_password(password)
-    user.full_clean()
+    validated(user)
     user.save()
     if role == Role.STAFF:
         user.groups.add(staff_group())
@@ -220,7 +221,7 @@ def _join_request_open(*, actor: Actor, user: User, organisation_name: str, coun
     request = JoinRequest(user=user, organisation_name=organisation_name.strip(),
                           country=country, number=number, created_at=now,
                           language=translation.get_language() or settings.LANGUAGE_CODE)
-    request.full_clean(exclude=["user"])
+    validated(request, exclude=["user"])
     request.save()
     audit_record(actor=actor, action="join_request.created", obj=request, now=now,
                  after=snapshot(request, fields=["user", "organisation_name", "country",

@@ -3,21 +3,13 @@ services (the review pages and the API), which keep the capacity ledger and the 
 
 from django.contrib import admin
 
-from promzona.audit.admin import ReadOnlyAdmin
+from promzona.audit.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Application, Attachment, Comment, PreferredPlot, Reservation
 
 
-class PreferredInline(admin.TabularInline):
+class PreferredInline(ReadOnlyInline):
     model = PreferredPlot
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from promzona.core.errors import InputError
@@ -75,3 +78,22 @@ def download_name(name: str | None, content_type: str, fallback: str) -> str:
     stem = safe_filename(name)
     stem = stem.rsplit(".", 1)[0].rstrip(" ._") if "." in stem else stem
     return f"{stem or fallback}.{ext}"
+
+
+def delete_stored(names: Iterable[str]) -> None:
+    """Delete the stored files ``names`` (empty names skipped)."""
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+@contextmanager
+def stored_with_rows() -> Iterator[list[str]]:
+    """A block that stores files while it writes their rows: the names it appends to the list
+    are deleted again when the block fails, as its rows roll back (no orphan files)."""
+    names: list[str] = []
+    try:
+        yield names
+    except BaseException:
+        delete_stored(names)
+        raise

@@ -19,6 +19,7 @@ from promzona.core.filenames import safe_filename
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
 from promzona.news.events import article_draft_from_event
+from promzona.validation import validated
 from promzona.zones import services as zone_services
 from promzona.zones.models import Plot, Sector
 from promzona.zones.selectors import plots_visible_to
@@ -32,13 +33,11 @@ from .models import (
     PreferredPlot,
     Reservation,
 )
-from .reservations import (  # noqa: F401 - the app's services, one import away
-    allocation_release,
-    plot_reserve,
-    reservation_end,
-    reservation_release,
-    reservations_expire,
-)
+from .reservations import allocation_release as allocation_release
+from .reservations import plot_reserve as plot_reserve
+from .reservations import reservation_end as reservation_end
+from .reservations import reservation_release as reservation_release
+from .reservations import reservations_expire as reservations_expire
 from .selectors import is_reviewer
 from .workflow import locked, notify, require_member, require_reviewer, site_language
 
@@ -141,7 +140,7 @@ def application_create(  # noqa: PLR0913 - the application's fields, keyword-onl
         jobs_planned=jobs_planned, needs=_clean_needs(needs), start_by=start_by,
         horizon_years=horizon_years,
     )
-    zone_services.validated(app, exclude=["organisation", "created_by"])
+    validated(app, exclude=["organisation", "created_by"])
     plots = _preferred_plots(actor, preferred_plots)
     app.save()
     _set_preferred(app, plots)
@@ -171,7 +170,7 @@ def application_update(*, actor: Actor, application: Application, now: dt.dateti
         fields["needs"] = _clean_needs(fields["needs"])
     for name, value in fields.items():
         setattr(app, name, value)
-    zone_services.validated(app, exclude=["organisation", "created_by"])
+    validated(app, exclude=["organisation", "created_by"])
     app.save()
     if plots is not None:
         _set_preferred(app, plots)
@@ -221,7 +220,7 @@ def _comment(comment: Any) -> str:
 def application_submit(*, actor: Actor, application, comment="", now=None) -> Application:
     app = locked(application)
     require_member(actor, app)
-    zone_services.validated(app, exclude=["organisation", "created_by"])
+    validated(app, exclude=["organisation", "created_by"])
     return _transition(actor=actor, application=app, allowed_from=ALLOWED_FROM["submit"],
                        to=S.SUBMITTED,
                        comment=_comment(comment), now=now)
@@ -326,12 +325,10 @@ def attachment_add(*, actor: Actor, application, upload, now=None) -> Attachment
     att = Attachment(application=application, original_name=name, content_type=content_type,
                      size=upload.size, uploaded_by=actor, uploaded_at=now or timezone.now())
     # The stored name is ours: the extension follows the content, never the client.
-    att.file.save(f"{application.pk}.{ext}", upload, save=False)
-    try:
+    with files.stored_with_rows() as stored:
+        att.file.save(f"{application.pk}.{ext}", upload, save=False)
+        stored.append(att.file.name)
         att.save()
         audit_record(actor=actor, action="attachment.added", obj=application, now=att.uploaded_at,
                      after={"attachment": att.pk, "name": name, "type": kind, "size": upload.size})
-    except BaseException:
-        att.file.delete(save=False)  # the row is rolled back: no orphan file either
-        raise
     return att

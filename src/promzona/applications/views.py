@@ -26,7 +26,7 @@ from promzona.core.errors import NotFound, PromzonaError
 from promzona.core.matching.request import MAX_HORIZON
 from promzona.core.numbers import whole_number
 from promzona.core.utilities import NEED_KEYS
-from promzona.web.feedback import body_over, form_errors, form_refused, refused
+from promzona.web.feedback import form_errors, form_refused, refused, uploads_over
 from promzona.zones.selectors import plots_visible_to
 
 from . import selectors, services
@@ -242,7 +242,7 @@ def attachment_upload(request, pk):
     app = _get(request, pk)
     if not (selectors.is_reviewer(request.user) or acts_for(request.user, app.organisation_id)):
         raise PermissionDenied
-    if body_over(request, MAX_ATTACHMENT_BYTES + 1024 * 1024):  # before Django spools it to disk
+    if uploads_over(request, files=1, each=MAX_ATTACHMENT_BYTES):  # before Django spools it
         messages.error(request, _("An attachment may be at most 20 MB."))
         return redirect("applications:detail", pk=app.pk)
     form = UploadForm(request.POST, request.FILES)

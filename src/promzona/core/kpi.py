@@ -1,7 +1,7 @@
 """The zone's figures (the dashboard, ``/api/kpi``, the monthly report), each defined once.
 
-Plain data in, plain data out; the day is always passed in. Selectors gather the dated records
-(``promzona.dashboard.selectors``); these functions decide what each figure is:
+Plain data in, plain data out; the day is always passed in. The dashboard gathers the dated records
+(``promzona.dashboard.records``); these functions decide what each figure is:
 
 * **land**: plots and hectares by status; **occupancy** = area of allocated and occupied plots /
   area of all plots except draft and withdrawn (0 while no plot counts);

@@ -13,15 +13,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from shapely.geometry import box, shape
 
-matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from shapely.geometry import box, shape  # noqa: E402
-
-from . import formats  # noqa: E402
+from . import formats
 
 KIND_COLOURS = {"power": "#d4a000", "water": "#1f78b4", "sewage": "#8c564b", "heat": "#e31a1c",
                 "gas": "#6a3d9a"}

@@ -121,8 +121,9 @@ def balkhash_employment() -> pd.DataFrame:
     return _read_csv("balkhash_employment.csv", dtype={"area": str, "sector": str})
 
 
-def sector_needs(sectors: pd.DataFrame) -> dict[str, dict]:
-    """Typical needs per sector (area, hazard class, power, water) for :func:`hosting_scores`."""
+def typical_needs() -> dict[str, dict]:
+    """The shipped typical needs of one new enterprise per sector (illustrative, from
+    ``balkhash_sectors.csv``): what hosting scores and the allocation's required kinds read."""
     return {
         r.sector: {
             "area_ha": float(r.typical_area_ha),
@@ -130,7 +131,7 @@ def sector_needs(sectors: pd.DataFrame) -> dict[str, dict]:
             "power": float(r.power_kw),
             "water": float(r.water_m3_day),
         }
-        for r in sectors.itertuples()
+        for r in balkhash_sectors().itertuples()
     }
 
 

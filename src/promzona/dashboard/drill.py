@@ -1,5 +1,5 @@
 """The list behind each figure of the dashboard: exactly the items the figure counts on its day,
-chosen by the same rules (``core.kpi``) from the same records (``dashboard.selectors``), each
+chosen by the same rules (``core.kpi``) from the same records (``dashboard.records``), each
 with a link to its own page."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from promzona.projects.models import Project
 from promzona.web.links import passport_url
 from promzona.zones.models import CapacityCommitment, Plot, UtilitySource, Zone
 
-from . import selectors as sel
+from . import records as dated
 from .charts import funnel_labels
 
 #: What the instruction lists may show.
@@ -44,7 +44,7 @@ def plots(*, zone: Zone | None, day: dt.date, status: str) -> Listing:
         statuses, title = (status,), _("Plots: %(status)s") % {"status": labels[status]}
     else:
         raise NotFound(_("No such list."))
-    cutoff = sel.end_utc(day)
+    cutoff = dated.end_utc(day)
     fields = ["zone", "code", "status", "declared_area_ha", "computed_area_ha"]
     changed = History(Plot, cutoff, fields).then(cutoff)
     qs = Plot.objects.filter(status__in=statuses)
@@ -70,14 +70,14 @@ def source(*, source_id: int, day: dt.date) -> Listing:
     src = UtilitySource.objects.select_related("zone").filter(pk=source_id).first()
     if src is None:
         raise NotFound(_("No such source."))
-    cutoff = sel.end_utc(day)
+    cutoff = dated.end_utc(day)
     out = Listing(_("Capacity committed on %(source)s (%(unit)s)") % {
         "source": src.code, "unit": src.unit}, [_("Held for"), _("Since"), _("Amount")])
     rows = CapacityCommitment.objects.filter(source=src, created_at__lt=cutoff).order_by(
         "created_at", "id").values_list("holder", "amount", "created_at", "released_at")
     for holder, amount, created, released in rows:
         if kpi.committed_at([kpi.Commitment(float(amount), created, released)], cutoff):
-            out.rows.append(("", [holder, sel.local_days()(created), float(amount)]))
+            out.rows.append(("", [holder, dated.local_days()(created), float(amount)]))
     return out
 
 
@@ -90,12 +90,12 @@ def funnel(*, zone: Zone | None, day: dt.date, stage: str) -> Listing:
         if zone is not None:
             raise NotFound(_("Enquiries are counted for all zones together."))
         out = Listing(labels[stage], [_("When"), _("Investor"), _("What")])
-        entries = sel.enquiry_entries().filter(at__lt=sel.end_utc(day)).order_by("-at")
+        entries = dated.enquiry_entries().filter(at__lt=dated.end_utc(day)).order_by("-at")
         names = {"match.requested": _("match request"), "saved_search.created": _("saved search")}
         for at, who, action in entries.values_list("at", "actor_label", "action"):
-            out.rows.append(("", [sel.local_days()(at), who, names[action]]))
+            out.rows.append(("", [dated.local_days()(at), who, names[action]]))
         return out
-    records = sel.gather(days=[day], zone=zone, sections=["funnel"])
+    records = dated.gather(days=[day], zone=zone, sections=["funnel"])
     journeys = {pk: j for _z, pk, j in records.journeys if j.reached(stage, day)}
     projects = stage.startswith("projects_")
     out = Listing(labels[stage], [_("Application"), _("Organisation"), _("Status"),
@@ -113,7 +113,7 @@ def funnel(*, zone: Zone | None, day: dt.date, stage: str) -> Listing:
 
 def projects(*, zone: Zone | None, day: dt.date) -> Listing:
     """The investor projects whose figures the investment and jobs count on ``day``."""
-    records = sel.gather(days=[day], zone=zone, sections=["projects"])
+    records = dated.gather(days=[day], zone=zone, sections=["projects"])
     money = {pk: m for _z, pk, m in records.projects.get(day, ())}
     out = Listing(_("Investor projects counted"), [
         _("Project"), _("Direction"), _("Investment planned, KZT"), _("Investment actual, KZT"),
@@ -136,7 +136,7 @@ def instructions(*, zone: Zone | None, day: dt.date, kind: str, executor: int | 
               "late": _("Instructions closed late")}
     if kind not in titles:
         raise NotFound(_("No such list."))
-    records = sel.gather(days=[day], zone=zone, sections=["instructions"])
+    records = dated.gather(days=[day], zone=zone, sections=["instructions"])
     chosen = {}
     for zones, pk, i in records.instructions.get(day, ()):
         if zone is not None and zone.pk not in zones:

@@ -1,6 +1,6 @@
 """Stored figures for the trend charts: what ``promzona snapshot`` computed for a month's end.
 
-Figures of any day are computed from the dated records (``dashboard.selectors``); a snapshot is
+Figures of any day are computed from the dated records (``dashboard.records``); a snapshot is
 only a copy kept so that a year of month ends need not be recomputed for every page view.
 The job recomputes them nightly, so a record entered late (a progress report dated last month)
 reaches the trend within a day.

@@ -33,6 +33,7 @@ from promzona.works.models import Work, WorkPlan
 from promzona.zones.models import Plot, Zone
 
 from . import charts, selectors
+from . import records as dated
 from .charts import funnel_labels
 from .contract import kpi_json
 
@@ -95,7 +96,7 @@ def monthly(*, zone: Zone | None, year: int, month: int, lang: str, today: dt.da
     before = first - dt.timedelta(days=1)
     with translation.override(lang):
         days = month_ends(day, 12)
-        records = selectors.gather(days=days + [before], zone=zone)
+        records = dated.gather(days=days + [before], zone=zone)
         zone_id = zone.pk if zone else None
         report = Monthly(
             zone=zone, lang=lang, month=first, day=day, before=before,
@@ -104,7 +105,7 @@ def monthly(*, zone: Zone | None, year: int, month: int, lang: str, today: dt.da
             points=[(d, kpi_json(selectors.figures(records, d, zone_id), zone=None,
                                  bodies=records.bodies)) for d in days])
         if zone is None:
-            parts = selectors.split(records, day)
+            parts = dated.split(records, day)
             report.zones = [(records.zones[pk], selectors.figures(p, day, pk))
                             for pk, p in sorted(parts.items(),
                                                 key=lambda i: records.zones[i[0]].slug)]
@@ -113,7 +114,7 @@ def monthly(*, zone: Zone | None, year: int, month: int, lang: str, today: dt.da
     return report
 
 
-def _late_works(records: selectors.Records, day: dt.date) -> list[list[Any]]:
+def _late_works(records: dated.Records, day: dt.date) -> list[list[Any]]:
     late = [pk for _z, pk, w in records.works.get(day, ()) if w.late]
     finish = dict(WorkPlan.objects.filter(work__in=late, version=1)
                   .values_list("work_id", "planned_finish"))
@@ -121,7 +122,7 @@ def _late_works(records: selectors.Records, day: dt.date) -> list[list[Any]]:
             for w in Work.objects.filter(pk__in=late).select_related("zone").order_by("pk")]
 
 
-def _overdue(records: selectors.Records, day: dt.date) -> list[list[Any]]:
+def _overdue(records: dated.Records, day: dt.date) -> list[list[Any]]:
     states = {pk: i for _z, pk, i in records.instructions.get(day, ())
               if rules.is_overdue(deadline=i.deadline, status=i.status, on_control=i.on_control,
                                   today=day)}
@@ -380,7 +381,7 @@ def plots_register(*, zone: Zone | None, today: dt.date) -> Register:
 
 def applications_register(*, zone: Zone | None, today: dt.date) -> Register:
     """Every application (of the zone: by the plot it holds or prefers) as it stands today."""
-    zones = selectors.application_zones()
+    zones = dated.application_zones()
     names = {z.pk: z.name for z in Zone.objects.all()}
     qs = Application.objects.select_related("organisation").order_by("pk")
     if zone is not None:

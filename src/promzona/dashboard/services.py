@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record
 
+from . import records as dated
 from . import selectors
 from .contract import kpi_json
 from .models import Snapshot
@@ -27,12 +28,12 @@ def snapshots_take(*, actor: Actor, days: Sequence[dt.date], now: dt.datetime | 
         return 0
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        records = selectors.gather(days=days)
+        records = dated.gather(days=days)
         rows = []
         for day in days:
             rows.append(Snapshot(zone=None, day=day, taken_at=now, figures=kpi_json(
                 selectors.figures(records, day), zone=None, bodies=records.bodies)))
-            for pk, part in selectors.split(records, day).items():
+            for pk, part in dated.split(records, day).items():
                 zone = records.zones[pk]
                 rows.append(Snapshot(zone=zone, day=day, taken_at=now, figures=kpi_json(
                     selectors.figures(part, day, pk), zone=zone.slug, bodies=records.bodies)))

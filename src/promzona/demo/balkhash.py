@@ -118,7 +118,6 @@ def _zone_extent() -> tuple[float, float, float, float]:
     return X0, Y0, x1, y1
 
 
-@transaction.atomic
 def recorded_at(today: dt.date) -> dt.datetime:
     """When the demo's zone, utilities and plots were "recorded": early in the year four years
     ago, before the oldest application of the execution demo, so their history reads as it
@@ -136,8 +135,10 @@ def sectors_complete(*, now: dt.datetime) -> list[str]:
     return [s[0] for s in added]
 
 
+@transaction.atomic
 def load(*, today: dt.date) -> bool:
-    """Load the demo; return False (and change nothing) when it is already there."""
+    """Load the demo in one transaction; return False (and change nothing) when it is already
+    there."""
     if Zone.objects.filter(slug=DEMO_ZONE_SLUG).exists():
         return False
     recorded = recorded_at(today)

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,6 +20,7 @@ from promzona.core import richtext
 from promzona.core.errors import Forbidden, InputError, RateLimited
 from promzona.core.organisations import country_is_valid
 from promzona.outbox.services import mail_enqueue
+from promzona.validation import validated
 from promzona.web import antispam
 
 from .models import Enquiry
@@ -64,11 +64,7 @@ def _clean(enquiry: Enquiry) -> None:
             not isinstance(enquiry.match_request, dict)
             or len(repr(enquiry.match_request)) > MAX_SEARCH_CHARS):
         raise InputError(_("The search is not valid."), field="match_request")
-    try:
-        enquiry.full_clean(exclude=["zone", "contact", "plot", "user", "handled_by"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise InputError(messages[0], field=field, details=exc.message_dict) from exc
+    validated(enquiry, exclude=["zone", "contact", "plot", "user", "handled_by"])
 
 
 def _rate_check(enquiry: Enquiry, now: dt.datetime) -> None:

@@ -12,6 +12,7 @@ import shapely
 
 from promzona.core.errors import InputError
 from promzona.core.geodata import files
+from promzona.core.geodata.layers import GEOMETRY
 
 EXPORT_FORMATS = {
     "gpkg": ("GPKG", ".gpkg"),
@@ -82,9 +83,7 @@ def layer_export(*, objects, layer: str, fmt: str, path: Path) -> Path:
         out_name = SHP_NAMES.get(n, n) if fmt == "shp" else n
         columns[out_name] = np.array(vals, dtype=object)
     geoms = np.array([o.shape() for o in objs], dtype=object)
-    kinds = {"plots": "MultiPolygon", "zones": "MultiPolygon", "utility-sources": "Point",
-             "utility-lines": "MultiLineString"}
-    gtype = kinds[layer]
+    gtype = GEOMETRY[layer][-1]
     if gtype == "MultiPolygon" and len(geoms):
         geoms = np.array([g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g])
                           for g in geoms], dtype=object)

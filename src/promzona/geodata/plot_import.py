@@ -30,6 +30,7 @@ from promzona.core import geometry as geo
 from promzona.core.errors import Conflict, GeometryError, InputError
 from promzona.core.geodata import files
 from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
+from promzona.validation import field_errors
 from promzona.zones import services as zone_services
 from promzona.zones.models import Plot, Sector, Zone
 from promzona.zones.models.version import data_changed
@@ -78,7 +79,7 @@ def _plots_import(
             values = mapped_values(table, i, mapping, spec)
             plot, codes, action = check.row(n, values, i)
         except (ValueError, GeometryError, ValidationError) as exc:
-            reason = ("; ".join(zone_services.field_errors(exc, Plot))
+            reason = ("; ".join(field_errors(exc, Plot))
                       if isinstance(exc, ValidationError) else str(exc))
             report.rows.append(RowResult(n, str(values.get("code") or ""), "refuse", reason,
                                          shape=drawable(table.geometries[i])))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from promzona.accounts.types import Actor
 from promzona.core import geometry as geo
 from promzona.core.errors import InputError
 from promzona.core.geodata import files
-from promzona.core.geodata.layers import layer_name
+from promzona.core.geodata.layers import GEOMETRY, layer_name
 from promzona.core.geodata.mapping import LAYER_FIELDS, guess_mapping
 from promzona.geodata.preview import drawable
 from promzona.geodata.uploads import read_upload
@@ -53,8 +54,6 @@ def layer_import(  # noqa: PLR0913 - keyword-only options of an import (the comm
 
 
 MODELS = {"utility-sources": UtilitySource, "utility-lines": UtilityLine, "zones": Zone}
-GEOMETRY_OK = {"utility-sources": geo.POINT, "utility-lines": geo.LINEAR,
-               "zones": geo.POLYGONAL}
 
 
 class _Rollback(Exception):
@@ -69,20 +68,18 @@ def features_import(
     """Sources, lines or zones (small layers): each row through ``feature_save`` in one
     transaction, rolled back for a dry run or when any row is refused."""
     now = now or timezone.now()
-    spec = LAYER_FIELDS[layer]
-    model = MODELS[layer]
     key = "slug" if layer == "zones" else "code"
     mapping = guess_mapping(table.fields, layer, mapping, table.filled_fields())
     if key not in mapping:
         raise InputError(f"No column for '{key}' was found; give a mapping for it.",
                          field="mapping", details={"fields": table.fields})
     report = ImportReport(layer=layer, crs=table.crs, mapping=mapping, dry_run=dry_run)
-    seen: dict[str, int] = {}
+    rows = _FeatureRows(actor=actor, zone=zone, table=table, layer=layer, mapping=mapping,
+                        key=key, now=now)
     try:
         with transaction.atomic():
             for i in range(len(table)):
-                report.rows.append(_feature_row(actor, zone, table, i, mapping, spec, model, key,
-                                                layer, seen, now))
+                report.rows.append(rows.row(i))
                 if progress:
                     progress(1)
             if dry_run or report.counts["refuse"]:
@@ -95,38 +92,53 @@ def features_import(
     return report
 
 
-def _feature_row(  # noqa: PLR0913 - a row of features_import and its context
-        actor, zone, table, i, mapping, spec, model, key, layer, seen, now) -> RowResult:
-    n = i + 1
-    values: dict[str, Any] = {}
-    try:
-        values = mapped_values(table, i, mapping, spec)
-        ident = values.get(key) or ""
-        if not ident:
-            raise ValueError(f"{key}: empty")
-        if ident in seen:
-            raise ValueError(f"{key} {ident} repeats row {seen[ident]}")
-        seen[ident] = n
-        g = table.geometries[i]
-        if g is None or g.is_empty or g.geom_type not in GEOMETRY_OK[layer]:
-            raise ValueError(f"expected a {' or '.join(GEOMETRY_OK[layer])} geometry")
-        scope = model.objects.all() if layer == "zones" else model.objects.filter(zone=zone)
-        obj = scope.filter(**{key: ident}).first()
-        action = "update" if obj is not None else "create"
-        if obj is None:
-            obj = model(**({} if layer == "zones" else {"zone": zone}))
-        if layer == "utility-lines" and "source" in values:
-            code = values.pop("source")
-            obj.source = (UtilitySource.objects.filter(zone=zone, code=code).first()
-                          if code else None)
-            if code and obj.source is None:
-                raise ValueError(f"source: no utility source {code} in the zone")
-        for k, v in values.items():
-            assign(obj, k, v)
-        obj.geometry = geo.to_geojson(shapely.force_2d(g))
-        with transaction.atomic():
-            zone_services.feature_save(actor=actor, obj=obj, now=now)
-    except (ValueError, InputError) as exc:
-        return RowResult(n, str(values.get(key) or ""), "refuse", getattr(exc, "message", str(exc)),
-                         shape=drawable(table.geometries[i]))
-    return RowResult(n, ident, action, shape=g)
+@dataclass
+class _FeatureRows:
+    """One features import: what each of its rows is read and saved with."""
+
+    actor: Actor
+    zone: Zone | None
+    table: files.Table
+    layer: str
+    mapping: dict[str, str]
+    key: str
+    now: dt.datetime
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def row(self, i: int) -> RowResult:
+        """Row ``i`` saved through ``feature_save``, or the reason it is refused."""
+        layer, key, zone = self.layer, self.key, self.zone
+        values: dict[str, Any] = {}
+        try:
+            values = mapped_values(self.table, i, self.mapping, LAYER_FIELDS[layer])
+            ident = values.get(key) or ""
+            if not ident:
+                raise ValueError(f"{key}: empty")
+            if ident in self.seen:
+                raise ValueError(f"{key} {ident} repeats row {self.seen[ident]}")
+            self.seen[ident] = i + 1
+            g = self.table.geometries[i]
+            if g is None or g.is_empty or g.geom_type not in GEOMETRY[layer]:
+                raise ValueError(f"expected a {' or '.join(GEOMETRY[layer])} geometry")
+            model = MODELS[layer]
+            scope = model.objects.all() if layer == "zones" else model.objects.filter(zone=zone)
+            obj = scope.filter(**{key: ident}).first()
+            action = "update" if obj is not None else "create"
+            if obj is None:
+                obj = model(**({} if layer == "zones" else {"zone": zone}))
+            if layer == "utility-lines" and "source" in values:
+                code = values.pop("source")
+                obj.source = (UtilitySource.objects.filter(zone=zone, code=code).first()
+                              if code else None)
+                if code and obj.source is None:
+                    raise ValueError(f"source: no utility source {code} in the zone")
+            for k, v in values.items():
+                assign(obj, k, v)
+            obj.geometry = geo.to_geojson(shapely.force_2d(g))
+            with transaction.atomic():
+                zone_services.feature_save(actor=self.actor, obj=obj, now=self.now)
+        except (ValueError, InputError) as exc:
+            return RowResult(i + 1, str(values.get(key) or ""), "refuse",
+                             getattr(exc, "message", str(exc)),
+                             shape=drawable(self.table.geometries[i]))
+        return RowResult(i + 1, ident, action, shape=g)

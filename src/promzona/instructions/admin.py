@@ -3,25 +3,16 @@ basis too, through the audited service. Its status, deadline, control flag, repo
 extensions and events are read-only: they change only through the actions on its page or the
 API, which keep them dated. Nothing is deleted."""
 
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 
-from promzona.core.errors import PromzonaError
-from promzona.web.feedback import message_of
+from promzona.audit.admin import ReadOnlyInline, ServiceErrors
 
 from . import services
 from .models import Body, Event, Extension, Instruction, Report
 
 
-class ServiceErrors:
-    """A save refused by the service comes back to the form with the reason."""
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except PromzonaError as exc:
-            self.message_user(request, message_of(exc), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+class ServiceOnly(ServiceErrors):
+    """Saved through the services; nothing is deleted."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -33,7 +24,7 @@ class ServiceErrors:
 
 
 @admin.register(Body)
-class BodyAdmin(ServiceErrors, admin.ModelAdmin):
+class BodyAdmin(ServiceOnly, admin.ModelAdmin):
     list_display = ("name_ru", "kind", "head")
     list_filter = ("kind",)
     search_fields = ("name_ru", "name_en", "head")
@@ -41,17 +32,6 @@ class BodyAdmin(ServiceErrors, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.body_save(actor=request.user, body=obj, members=form.cleaned_data.get("members"))
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):
@@ -70,7 +50,7 @@ class ExtensionInline(ReadOnlyInline):
 
 
 @admin.register(Instruction)
-class InstructionAdmin(ServiceErrors, admin.ModelAdmin):
+class InstructionAdmin(ServiceOnly, admin.ModelAdmin):
     list_display = ("number", "title", "issuer", "executor", "controller", "deadline", "status",
                     "on_control")
     list_filter = ("status", "on_control", "issuer", "executor")

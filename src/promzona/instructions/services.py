@@ -15,7 +15,6 @@ import os
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from promzona.core import instructions as rules
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.news.events import article_draft_from_event
 from promzona.news.models import LANGS
+from promzona.validation import validated
 
 from . import links as link_types
 from .inputs import read_body, read_co_executors, read_date, read_parent, read_person, read_text
@@ -245,22 +245,19 @@ def instruction_report(*, actor: Actor, instruction: Instruction, text: Any, upl
     kinds = [files.upload_kind(u) for u in uploads]
     _move(instr, actor=actor, transition="report", now=now, event="reported")
     report = Report.objects.create(instruction=instr, author=actor, at=now, text=body)
-    stored = []
-    try:
+    added = []
+    with files.stored_with_rows() as stored:
         for upload, kind in zip(uploads, kinds, strict=True):
             content_type, ext = files.KINDS[kind]
             att = ReportAttachment(report=report, content_type=content_type, size=upload.size,
                                    original_name=os.path.basename(str(upload.name or "file"))[:200],
                                    uploaded_at=now)
             att.file.save(f"{instr.pk}-{report.pk}.{ext}", upload, save=False)  # our name
-            stored.append(att)
+            stored.append(att.file.name)
             att.save()
+            added.append(att.pk)
         audit_record(actor=actor, action="instruction.report_added", obj=instr, now=now,
-                     after={"report": report.pk, "attachments": [a.pk for a in stored]})
-    except BaseException:
-        for att in stored:  # the rows roll back: no orphan files either
-            att.file.delete(save=False)
-        raise
+                     after={"report": report.pk, "attachments": added})
     return report
 
 
@@ -413,10 +410,7 @@ def body_save(*, actor: Actor, body: Body, members: Any = None, now: dt.datetime
     members = list(members) if members is not None else None
     if members and any(not may_use(u) for u in members):
         raise InputError(_("Members must be active staff, managers or executors."), field="members")
-    try:
-        body.full_clean(exclude=["members"])
-    except ValidationError as exc:
-        raise InputError("; ".join(exc.messages), details=exc.message_dict) from exc
+    validated(body, exclude=["members"])
     body.save()
     after = snapshot(body)
     if members is not None:

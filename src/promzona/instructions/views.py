@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.applications.files import MAX_ATTACHMENT_BYTES
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import PromzonaError
-from promzona.web.feedback import body_over, form_errors, form_refused, refused
+from promzona.web.feedback import form_errors, form_refused, refused, uploads_over
 from promzona.web.templatetags.portal import as_written
 
 from . import calendar, links, selectors, services
@@ -178,7 +178,7 @@ def instruction_report(request, pk):
     instr = _get(request, pk)
     if not selectors.is_executor(request.user, instr):
         raise PermissionDenied
-    if body_over(request, 5 * MAX_ATTACHMENT_BYTES + 1024 * 1024):  # before Django spools it to disk
+    if uploads_over(request, files=services.MAX_REPORT_FILES, each=MAX_ATTACHMENT_BYTES):
         messages.error(request, _("An attachment may be at most 20 MB."))
         return redirect("instructions:detail", pk=instr.pk)
     form = ReportForm(request.POST, request.FILES)

@@ -2,29 +2,23 @@
 
 from django.contrib import admin
 
+from promzona.audit.admin import ReadOnlyAdmin
+
 from .models import Alerted, Notice, SavedSearch
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SavedSearch)
-class SavedSearchAdmin(ReadOnly):
+class SavedSearchAdmin(ReadOnlyAdmin):
     list_display = ("name", "user", "created_at")
     search_fields = ("name", "user__username")
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnly):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ("text", "user", "read", "created_at")
     list_filter = ("read",)
 
 
 @admin.register(Alerted)
-class AlertedAdmin(ReadOnly):
+class AlertedAdmin(ReadOnlyAdmin):
     list_display = ("saved_search", "plot", "created_at")

@@ -21,6 +21,7 @@ from promzona import l10n
 from promzona.core import pdf_layout
 from promzona.core.matching import MatchOutcome
 from promzona.core.sinks import paragraph
+from promzona.web.passport import contact_rows, key_facts
 from promzona.web.plotmap import plot_map_png
 from promzona.zones.models import Plot, UtilityKindChoices, Zone
 
@@ -69,10 +70,8 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
         deal = _("lease") if b["land_deal"] == "lease" else _("purchase")
         story += pdf_layout.heading(_("Conditions"), st)
         story.append(pdf_layout.table([
-            [_("Area"), f"{l10n.num(p.declared_area_ha, 2)} {_('ha')}"],
+            *([f.label, f.text] for f in key_facts(p)),
             [_("Deal"), deal],
-            [_("Most hazardous class allowed"), str(p.hazard_class_max)],
-            [_("Rail spur"), _("yes") if p.rail_spur else _("no")],
             [_("Score"), f"{l10n.num(r['score'], 1)} / 100"],
         ], WIDTH, header=False))
         story += pdf_layout.heading(_("Cost of location over %(years)s years, KZT") % {
@@ -102,11 +101,7 @@ def _build(outcome: MatchOutcome, *, today: dt.date, top: int) -> bytes:
             story.append(paragraph(f"• {line}", st.body))
     for z in zones.values():
         story += pdf_layout.heading(_("Contacts: %(zone)s") % {"zone": z.name}, st)
-        contacts = [[label, value] for label, value in (
-            (_("Management company"), l10n.noted(z, "management_company")),
-            (_("Contact person"), l10n.noted(z, "contact_name")), (_("Phone"), z.contact_phone),
-            (_("Email"), z.contact_email), (_("Address"), l10n.noted(z, "contact_address")),
-            (_("Website"), z.website)) if value]
+        contacts = contact_rows(z)
         if contacts:
             story.append(pdf_layout.table(contacts, WIDTH, header=False))
         if z.incentives:

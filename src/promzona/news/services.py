@@ -8,15 +8,16 @@ import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from promzona.accounts.types import Actor
+from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core import images, richtext
 from promzona.core.errors import Conflict, Forbidden, InputError
+from promzona.validation import validated
 
 from .models import LANGS, Article, ArticleLink, Rubric, Tag
 
@@ -51,16 +52,6 @@ def _snapshot(article: Article) -> dict[str, Any]:
 def require_newsroom(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.writes_news):
         raise Forbidden(_("Only the newsroom (editors and zone office staff) may do this."))
-
-
-def _validated(obj: models.Model) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = Article._meta.get_field(field).verbose_name if field != "__all__" else ""
-        raise InputError(f"{label}: {messages[0]}" if label else messages[0], field=field,
-                         details=exc.message_dict) from exc
 
 
 def _clean_text(article: Article, fields: dict[str, Any]) -> None:
@@ -109,14 +100,6 @@ def _store_photo(article: Article, data: bytes) -> list[str]:
     return [article.photo.name, article.photo_thumb.name]
 
 
-def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
 def tags_from_names(names: list[str]) -> list[Tag]:
     """The tags named (created when new); a name is plain text of at most 60 characters."""
     out: dict[str, Tag] = {}
@@ -128,7 +111,7 @@ def tags_from_names(names: list[str]) -> list[Tag]:
         tag = Tag.objects.filter(slug=slug).first()
         if tag is None:
             tag = Tag(slug=slug, name_ru=name)
-            tag.full_clean()
+            validated(tag)
             tag.save()
         out[slug] = tag
     if len(out) > MAX_TAGS:
@@ -162,17 +145,16 @@ def article_save(
     article.slug = unique_slug(article)
     article.updated_at = now
     old_files = [article.photo.name, article.photo_thumb.name] if article.photo else []
-    written: list[str] = []
-    try:
+    with files.stored_with_rows() as written:
         if photo is not None:
-            written = _store_photo(article, photo)
+            written += _store_photo(article, photo)
         elif remove_photo and article.photo:
             article.photo = article.photo_thumb = ""
             article.photo_width = article.photo_height = article.photo_bytes = None
         if article.photo and not article.photo_credit:
             raise InputError(_("A photo needs its credit (who took or made it)."),
                              field="photo_credit")
-        _validated(article)
+        validated(article)
         article.search_text = richtext.search_key(
             *(getattr(article, f"{f}_{lang}") for f in ("title", "lead") for lang in LANGS))
         try:
@@ -194,11 +176,8 @@ def article_save(
             if a:
                 audit_record(actor=actor, action="article.updated", obj=article, before=b,
                              after=a, now=now)
-    except BaseException:
-        _delete_files(written)  # the row is rolled back: no orphan files either
-        raise
     if written and old_files:
-        transaction.on_commit(lambda: _delete_files(old_files))
+        transaction.on_commit(lambda: files.delete_stored(old_files))
     return article
 
 
@@ -245,8 +224,8 @@ def article_discard(*, actor: Actor, article: Article, now: dt.datetime) -> None
     require_newsroom(actor)
     if not Article.objects.filter(pk=article.pk, status=S.DRAFT).exists():
         raise Conflict(_("Only a draft can be discarded; unpublish a published article."))
-    files = [article.photo.name, article.photo_thumb.name]
+    names = [article.photo.name, article.photo_thumb.name]
     audit_record(actor=actor, action="article.discarded", obj=article, now=now,
                  before=snapshot(article, ["slug", "title_ru", "event_code"]))
     article.delete()
-    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(lambda: files.delete_stored(names))

@@ -37,7 +37,7 @@ from promzona.applications.selectors import serving_for
 from promzona.audit.models import AuditEntry
 from promzona.core import geometry as geo
 from promzona.core.matching import sector_within
-from promzona.core.sector_data import balkhash_sectors, sector_needs
+from promzona.core.sector_data import typical_needs
 from promzona.core.utilities import NEED_KEYS, UTILITY_KINDS
 from promzona.matching.selectors import lines_serving_plot
 from promzona.works.models import Work
@@ -204,8 +204,9 @@ def _periods_until(today: dt.date, start: dt.date | None, end: dt.date) -> int:
 
 def required_kinds(permitted: list[str]) -> list[str]:
     """The utility kinds the typical enterprise of the permitted sectors needs (power and
-    water for a sector the table does not list, or for a plot open to any sector)."""
-    needs = sector_needs(balkhash_sectors())
+    water for a sector the table does not list, or for a plot open to any sector). The table
+    is the shipped illustrative one (:func:`~promzona.core.sector_data.typical_needs`)."""
+    needs = typical_needs()
     kinds: set[str] = set()
     for code in permitted or [None]:
         typical = next((n for s, n in needs.items() if code and sector_within(code, s)), None)

@@ -3,8 +3,7 @@ the zone's obligation rules are edited here, saved and audited by ``feature_save
 
 from django.contrib import admin
 
-from promzona.audit.admin import ReadOnlyAdmin
-from promzona.works.admin import ReadOnlyInline
+from promzona.audit.admin import ReadOnlyAdmin, ReadOnlyInline
 from promzona.zones.admin import ServiceAdmin
 
 from .models import Milestone, ObligationRule, PlanYear, Project, Report, StatusUpdate

@@ -131,7 +131,7 @@ def export_table(key: str) -> tuple[pd.DataFrame, str, bool]:
 def zone_hosting(zone) -> pd.DataFrame:
     """Hosting scores of the demo sectors from ``zone``'s published plots and free capacity."""
     from promzona.core.growth_points import hosting_scores
-    from promzona.core.sector_data import balkhash_sectors, sector_needs
+    from promzona.core.sector_data import typical_needs
     from promzona.zones.models import Plot
     from promzona.zones.selectors import sources_of_zone
 
@@ -147,7 +147,7 @@ def zone_hosting(zone) -> pd.DataFrame:
     free: dict[str, Decimal] = {}
     for src in sources_of_zone(zone):  # summed in the ledger's decimals, then a float
         free[src.kind] = free.get(src.kind, Decimal(0)) + src.free
-    return hosting_scores(plots, sector_needs(balkhash_sectors()),
+    return hosting_scores(plots, typical_needs(),
                           {kind: float(v) for kind, v in free.items()})
 
 

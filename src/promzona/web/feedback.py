@@ -55,6 +55,16 @@ def body_over(request, limit: int) -> bool:
     return length is None or length > limit
 
 
+#: What the form around uploads may add to them (its fields, the multipart boundaries).
+FORM_SLACK = 1024 * 1024
+
+
+def uploads_over(request, *, files: int, each: int) -> bool:
+    """Whether the declared body is over what ``files`` uploads of at most ``each`` bytes and
+    their form may take (see :func:`body_over`)."""
+    return body_over(request, files * each + FORM_SLACK)
+
+
 def form_errors(request, form) -> None:
     """Each error of an invalid form as a message, prefixed by its field's label."""
     for field, errors in form.errors.items():

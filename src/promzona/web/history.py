@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from promzona import l10n
 from promzona.audit.models import AuditEntry
+from promzona.zones.models import NEED_LABELS
 
 #: What each action did, in words (full phrases: each language agrees them its own way).
 ACTIONS = {
@@ -77,9 +78,7 @@ KEYS = {
     "size": gettext_lazy("size (bytes)"), "preferred_plots": gettext_lazy("preferred plots"),
     "note": gettext_lazy("note"), "extension": gettext_lazy("extension"),
     "report": gettext_lazy("report"), "counts": gettext_lazy("rows"),
-    "power_kw": gettext_lazy("Power, kW"), "water_m3_day": gettext_lazy("Water, m³/day"),
-    "sewage_m3_day": gettext_lazy("Sewage, m³/day"), "heat_gcal_h": gettext_lazy("Heat, Gcal/h"),
-    "gas_m3_h": gettext_lazy("Gas, m³/h"),
+    **NEED_LABELS,
     "attachments": gettext_lazy("attachments"), "links": gettext_lazy("concerns"),
     "progress": gettext_lazy("progress report"), "inspection": gettext_lazy("inspection"),
     "photos": gettext_lazy("photos"), "plan": gettext_lazy("plan by year"),

@@ -17,7 +17,7 @@ from promzona.core import pdf_layout
 from promzona.core.sinks import paragraph, single_line
 from promzona.zones.models import Plot
 
-from .passport import passport_facts, provenance_facts
+from .passport import contact_rows, passport_facts, provenance_facts
 from .plotmap import plot_map_png
 
 WIDTH = 180 * mm  # A4 less 15 mm margins
@@ -80,7 +80,7 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
                         % {"days": zone.admin_procedure_days}, st.body)]
     story += [*pdf_layout.heading(_("Provenance"), st), pdf_layout.table(
         [[f.label, f.text] for f in provenance_facts(plot, today=today)], WIDTH, header=False)]
-    contacts = _contacts(zone)
+    contacts = contact_rows(zone)
     if contacts:
         story += [*pdf_layout.heading(_("Contacts: %(zone)s") % {"zone": zone.name}, st),
                   pdf_layout.table(contacts, WIDTH, header=False)]
@@ -93,10 +93,3 @@ def passport_pdf(plot: Plot, utilities, *, today: dt.date, url: str) -> bytes:
                       author="promzona").build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
-
-def _contacts(zone) -> list[list[str]]:
-    rows = [[_("Management company"), l10n.noted(zone, "management_company")],
-            [_("Contact person"), l10n.noted(zone, "contact_name")],
-            [_("Phone"), zone.contact_phone], [_("Email"), zone.contact_email],
-            [_("Address"), l10n.noted(zone, "contact_address")], [_("Website"), zone.website]]
-    return [[label, value] for label, value in rows if value]

@@ -10,7 +10,7 @@ from django.db import transaction
 from promzona.accounts.types import Actor
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.images import logo_png
-from promzona.zones.services import validated
+from promzona.validation import validated
 
 from .models import Branding
 

@@ -4,20 +4,9 @@ upgrade and the audit trail in step."""
 
 from django.contrib import admin
 
-from promzona.audit.admin import ReadOnlyAdmin
+from promzona.audit.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Inspection, Work, WorkPlan, WorkProgress
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PlanInline(ReadOnlyInline):

@@ -25,8 +25,9 @@ from promzona.applications import files
 from promzona.audit.services import audit_record, changed, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.news.events import article_draft_from_event
+from promzona.validation import validated
 from promzona.zones.models import InfrastructureProject, UtilityLine, UtilitySource, Zone
-from promzona.zones.services import feature_save, validated
+from promzona.zones.services import feature_save
 
 from .inputs import day, decimal, money, person, text
 from .models import Inspection, Work, WorkPhoto, WorkPlan, WorkProgress
@@ -264,14 +265,13 @@ def work_report_progress(
     report = WorkProgress.objects.create(work=work, reported_on=reported_on, percent=pct,
                                          spent_kzt=spent, remarks=remarks, created_at=now,
                                          created_by=person(actor))
-    stored: list[WorkPhoto] = []
-    try:
+    with files.stored_with_rows() as stored:
         for upload, kind in checked:
             content_type, ext = files.KINDS[kind]
             photo = WorkPhoto(progress=report, content_type=content_type, size=upload.size,
                               original_name=os.path.basename(str(upload.name or "photo"))[:200])
             photo.file.save(f"{work.pk}.{ext}", upload, save=False)  # our name, not theirs
-            stored.append(photo)
+            stored.append(photo.file.name)
             photo.save()
         if work.status == S.PLANNED and pct > 0:
             work.status, work.started_on = S.IN_PROGRESS, reported_on
@@ -283,10 +283,6 @@ def work_report_progress(
         audit_record(actor=actor, action="work.progress_reported", obj=work, now=now,
                      after={"progress": report.pk, "reported_on": reported_on, "percent": pct,
                             "spent_kzt": spent, "photos": len(stored)})
-    except BaseException:
-        for photo in stored:  # the rows roll back: no orphan files either
-            photo.file.delete(save=False)
-        raise
     return report
 
 

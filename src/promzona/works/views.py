@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from promzona.accounts.decorators import role_required
 from promzona.audit.selectors import audit_history
 from promzona.core.errors import PromzonaError
-from promzona.web.feedback import body_over, form_errors, form_refused, refused
+from promzona.web.feedback import form_errors, form_refused, refused, uploads_over
 
 from . import selectors, services
 from .forms import (
@@ -121,7 +121,7 @@ def _post(request, pk, form_class, call, done: str, *, files=False):
 @overseers
 @require_POST
 def work_progress(request, pk):
-    if body_over(request, services.MAX_PHOTOS * services.MAX_PHOTO_BYTES + 1024 * 1024):
+    if uploads_over(request, files=services.MAX_PHOTOS, each=services.MAX_PHOTO_BYTES):
         messages.error(request, _("The upload is too large."))
         return redirect("works:detail", pk=_get(request, pk).pk)
     return _post(request, pk, ProgressForm, lambda w, d: services.work_report_progress(

@@ -3,10 +3,10 @@ derived fields filled, audited)."""
 
 from django.contrib import admin, messages
 from django.db import models
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from promzona.audit.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceErrors
 from promzona.core.errors import PromzonaError
 from promzona.web.feedback import message_of
 
@@ -26,19 +26,10 @@ from .models import (
 from .widgets import GeoJSONPreviewWidget
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ServiceErrors, admin.ModelAdmin):
     """Saves and deletes through :mod:`promzona.zones.services`."""
 
     formfield_overrides = {models.JSONField: {"widget": GeoJSONPreviewWidget}}
-
-    def changeform_view(self, request, *args, **kwargs):
-        """A save refused by the service (e.g. the row changed since the form was checked)
-        rolls back and comes back to the form with the reason, not as a server error."""
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except PromzonaError as exc:
-            self.message_user(request, message_of(exc), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         services.feature_save(actor=request.user, obj=obj)
@@ -105,15 +96,9 @@ class PlotAdmin(ServiceAdmin):
     list_per_page = 50
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(ReadOnlyInline):
     model = CapacityCommitment
-    extra = 0
-    can_delete = False
     fields = ("amount", "status", "holder", "created_at", "released_at")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(UtilitySource)
@@ -152,17 +137,8 @@ class InfrastructureProjectAdmin(ServiceAdmin):
 
 
 @admin.register(CapacityCommitment)
-class CapacityCommitmentAdmin(admin.ModelAdmin):
+class CapacityCommitmentAdmin(ReadOnlyAdmin):
     """The ledger is read-only here: commitments are made and released by reservations."""
 
     list_display = ("source", "amount", "status", "holder", "created_at", "released_at")
     list_filter = ("status", "source")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

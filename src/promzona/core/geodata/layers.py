@@ -8,8 +8,13 @@ read as the layer they meant.
 from __future__ import annotations
 
 from promzona.core.errors import InputError, gettext_noop
+from promzona.core.geometry import LINEAR, POINT, POLYGONAL
 
 LAYERS = ("plots", "utility-sources", "utility-lines", "zones")
+#: The geometry types each layer holds: what an import accepts; the last (the collection of
+#: the others) is the one type an export writes.
+GEOMETRY = {"plots": POLYGONAL, "utility-sources": POINT, "utility-lines": LINEAR,
+            "zones": POLYGONAL}
 #: Earlier names (``promzona import --layer sources``, ``/staff/export/lines.gpkg``, stored
 #: import jobs) and the layer each means now.
 OLD_NAMES = {"sources": "utility-sources", "lines": "utility-lines"}

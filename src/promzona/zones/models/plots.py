@@ -132,7 +132,7 @@ class Plot(Translated, GeoFeature):
         ]
         indexes = [
             # Covers the land figures (count and hectares by zone and status) without reading
-            # the plots' rows (``dashboard.selectors``).
+            # the plots' rows (``dashboard.records``).
             models.Index(fields=["zone", "status", "computed_area_ha", "declared_area_ha"],
                          name="plot_zone_status_area"),
         ]

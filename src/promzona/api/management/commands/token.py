@@ -1,12 +1,12 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from promzona.api.models import ApiToken
 from promzona.api.services import token_create, token_revoke
-from promzona.core.errors import PromzonaError
+from promzona.commands import PromzonaCommand
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Issue, list or revoke API tokens."
 
     def add_arguments(self, parser):
@@ -20,19 +20,16 @@ class Command(BaseCommand):
         revoke.add_argument("token_id", type=int)
 
     def handle(self, *args, action, **opts):
-        try:
-            if action == "create":
-                user = self._user(opts["username"])
-                self.stdout.write(token_create(actor=None, user=user, name=opts["name"]))
-            elif action == "list":
-                for t in ApiToken.objects.filter(user=self._user(opts["username"])):
-                    state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
-                    self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{state}")
-            else:
-                token_revoke(actor=None, token_id=opts["token_id"])
-                self.stdout.write(f"Token {opts['token_id']} revoked.")
-        except PromzonaError as exc:
-            raise CommandError(exc.message) from exc
+        if action == "create":
+            user = self._user(opts["username"])
+            self.stdout.write(token_create(actor=None, user=user, name=opts["name"]))
+        elif action == "list":
+            for t in ApiToken.objects.filter(user=self._user(opts["username"])):
+                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{state}")
+        else:
+            token_revoke(actor=None, token_id=opts["token_id"])
+            self.stdout.write(f"Token {opts['token_id']} revoked.")
 
     def _user(self, username):
         user = get_user_model().objects.filter(username=username).first()

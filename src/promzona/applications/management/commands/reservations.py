@@ -2,13 +2,14 @@
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from promzona.applications.services import reservations_expire
+from promzona.commands import PromzonaCommand
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Reservation maintenance. 'expire' releases every reservation past its expiry."
 
     def add_arguments(self, parser):

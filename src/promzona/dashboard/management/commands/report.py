@@ -5,10 +5,10 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
-from promzona.core.errors import InputError
+from promzona.commands import PromzonaCommand
 from promzona.dashboard import reports
 from promzona.zones.models import Zone
 
@@ -24,7 +24,7 @@ def _month(text: str) -> tuple[int, int]:
     return year, month
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Write the monthly report of a zone (or all zones) for the akimat's meeting, or the "
             "register of plots or of applications, as PDF or XLSX (by the output's extension).")
 
@@ -52,11 +52,7 @@ class Command(BaseCommand):
         if kind == "monthly":
             last = today.replace(day=1) - dt.timedelta(days=1)
             year, number = _month(month) if month else (last.year, last.month)
-            try:
-                report = reports.monthly(zone=scope, year=year, month=number, lang=lang,
-                                         today=today)
-            except InputError as exc:
-                raise CommandError(exc.message) from exc
+            report = reports.monthly(zone=scope, year=year, month=number, lang=lang, today=today)
             body = reports.monthly_pdf(report) if fmt == "pdf" else reports.monthly_xlsx(report)
         else:
             if month:

@@ -1,15 +1,16 @@
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from promzona.commands import PromzonaCommand
 from promzona.core.deadlines import month_ends
 from promzona.dashboard.services import snapshots_take
 
 MAX_MONTHS = 120
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Store the figures of every zone at the end of each of the last months (the trend "
             "charts read them); run nightly, so records entered late reach the trends.")
 

@@ -1,14 +1,14 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from promzona.commands import PromzonaCommand
 from promzona.core.deadlines import month_ends
 from promzona.dashboard.services import snapshots_take
 from promzona.demo import balkhash, competition, execution
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Migrate the database and load the illustrative Balkhash demo (idempotent)."
 
     def handle(self, *args, **options):

@@ -1,15 +1,15 @@
 """``promzona export --layer plots --format gpkg|geojson|shp|kml|csv -o FILE``; the layers are
 :data:`promzona.core.geodata.layers.LAYERS` (earlier names still read)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from promzona.core.errors import PromzonaError
+from promzona.commands import PromzonaCommand
 from promzona.core.geodata.layers import LAYERS, OLD_NAMES, layer_name
 from promzona.geodata.export import EXPORT_FORMATS, layer_export
 from promzona.geodata.selectors import layer_objects
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Export a layer (all objects, including drafts) to a GIS file."
 
     def add_arguments(self, parser):
@@ -24,8 +24,6 @@ class Command(BaseCommand):
             objs = layer_objects(layer, user=None, staff=True, zone_slug=opts["zone"])
             path = layer_export(objects=objs, layer=layer, fmt=opts["format"],
                                 path=opts["output"])
-        except PromzonaError as exc:
-            raise CommandError(exc.message) from exc
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Wrote {len(objs)} {layer} to {path}.")

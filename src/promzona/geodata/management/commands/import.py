@@ -4,11 +4,12 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
+from promzona.commands import PromzonaCommand
 from promzona.core.errors import PromzonaError
 from promzona.core.geodata.layers import LAYERS, OLD_NAMES
 from promzona.core.geodata.mapping import is_field_mapping
@@ -20,7 +21,7 @@ from promzona.zones.models import Zone
 MAX_MAPPING_BYTES = 100_000
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Import plots, utility sources, lines or zones from a GIS file (dry run first)."
 
     def add_arguments(self, parser):

@@ -1,11 +1,10 @@
 """``promzona imports clean``: remove import files a crash left behind (cron or systemd timer)."""
 
-from django.core.management.base import BaseCommand
-
+from promzona.commands import PromzonaCommand
 from promzona.geodata.uploads import imports_clean
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Import maintenance. 'clean' removes previews never confirmed (older than an hour) "
             "and unpacking folders left by a crashed reading.")
 

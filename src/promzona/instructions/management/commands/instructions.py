@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from promzona.commands import PromzonaCommand
 from promzona.instructions.reminders import reminders_send
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Instructions. 'remind' mails each executor and controller what is overdue and due "
             "within 3 days, at most once a day.")
 

@@ -1,11 +1,11 @@
 """``promzona alerts``: re-run saved searches and announce new matches (for cron)."""
 
-from django.core.management.base import BaseCommand
+from promzona.commands import PromzonaCommand
 
 from ...services import alerts_run
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Re-run every saved search; email and notify each new matching plot once."
 
     def handle(self, *args, **opts):

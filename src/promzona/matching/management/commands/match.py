@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from promzona import l10n
+from promzona.commands import PromzonaCommand
 from promzona.core.errors import PromzonaError
 from promzona.core.matching import MatchRequest
 from promzona.zones.models import UtilityKindChoices
@@ -22,7 +23,7 @@ MAX_BYTES = 1_000_000
 YEARS = range(1900, 2201)  # --today: the engine adds years of lead time; year 9999 would overflow
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Match an investor's request (JSON, as for POST /api/match) against the published plots."
 
     def add_arguments(self, parser):

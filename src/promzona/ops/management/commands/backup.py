@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from promzona.commands import PromzonaCommand
 from promzona.core.errors import PromzonaError
 from promzona.ops.backup import backup_create
 
@@ -16,7 +17,7 @@ def _positive(value: str) -> int:
     return number
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Back up the database (pg_dump, or SQLite's online backup) and the uploaded files "
             "into DIR/promzona-<time>.tar, keeping the newest N.")
 

@@ -1,11 +1,10 @@
 """``promzona reports clean``: remove reports built more than a day ago (systemd timer)."""
 
-from django.core.management.base import BaseCommand
-
+from promzona.commands import PromzonaCommand
 from promzona.ops.reports import reports_clean
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Report maintenance. 'clean' removes the reports asked for more than a day ago, "
             "their files included (each build also does).")
 

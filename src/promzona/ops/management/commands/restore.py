@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from promzona.commands import PromzonaCommand
 from promzona.core.errors import PromzonaError
 from promzona.ops.backup import backup_restore
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Restore a backup made by 'promzona backup' into the configured database (a fresh "
             "one, unless --replace) and the media folder.")
 

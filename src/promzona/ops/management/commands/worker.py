@@ -8,11 +8,12 @@ import threading
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
+from promzona.commands import PromzonaCommand
 from promzona.ops.health import HEARTBEAT_EVERY, heartbeat
 from promzona.ops.models import Heartbeat
 
 
-class Command(DbWorker):
+class Command(PromzonaCommand, DbWorker):
     help = "Run background tasks (email, alerts, imports, reports) until stopped."
 
     def handle(self, *args, worker_id: str, **options):

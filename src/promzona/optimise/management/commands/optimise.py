@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from promzona.commands import PromzonaCommand
 from promzona.core.errors import PromzonaError
 from promzona.core.optimise.allocation import parse_allocation
 from promzona.core.optimise.assign import solve_allocation
@@ -101,7 +102,7 @@ def _kinds(text: str | None) -> list[str] | None:
     return kinds
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Optimisers: allocate competing applications to plots; plan which utility works to "
             "build when.")
 

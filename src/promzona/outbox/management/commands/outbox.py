@@ -1,11 +1,10 @@
 """``promzona outbox send``: send the emails that are due, retrying failed ones (cron job)."""
 
-from django.core.management.base import BaseCommand
-
+from promzona.commands import PromzonaCommand
 from promzona.outbox.services import outbox_send
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Email outbox. 'send' sends what is due: new mail a failed attempt left, and retries."
 
     def add_arguments(self, parser):

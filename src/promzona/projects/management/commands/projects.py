@@ -1,12 +1,11 @@
 """``promzona projects warn``: tell staff and managers about newly overdue investor obligations
 (cron or a systemd timer, daily)."""
 
-from django.core.management.base import BaseCommand
-
+from promzona.commands import PromzonaCommand
 from promzona.projects.services import obligations_warn
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = ("Investor projects. 'warn' notifies staff and managers (portal notice and email) of "
             "each obligation newly overdue, once.")
 

@@ -6,10 +6,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from promzona.commands import PromzonaCommand
 from promzona.core.complexity import compute_indicators
-from promzona.core.errors import PromzonaError
 from promzona.core.growth_points import growth_points
 from promzona.core.sector_data import balkhash_analysis
 from promzona.core.sinks import frame_csv
@@ -57,7 +57,7 @@ def _per_sector(path: str, column: str) -> pd.DataFrame:
     return _read_csv(path, f"--{column}", dtype={"sector": str})
 
 
-class Command(BaseCommand):
+class Command(PromzonaCommand):
     help = "Sector analytics: complexity indicators from a trade table; growth points of a zone."
 
     def add_arguments(self, parser):
@@ -92,13 +92,10 @@ class Command(BaseCommand):
         gp.add_argument("--output", help="write .csv or .xlsx (default: print to stdout)")
 
     def handle(self, *args, action, **opts):
-        try:
-            if action == "indicators":
-                self._indicators(**opts)
-            else:
-                self._growth_points(**opts)
-        except PromzonaError as exc:
-            raise CommandError(exc.message) from exc
+        if action == "indicators":
+            self._indicators(**opts)
+        else:
+            self._growth_points(**opts)
 
     def _indicators(self, *, input, output, threshold, proximity_diagonal, ddof, pci_normalisation,
                     cog_variant, drop_empty, sum_duplicates, min_location_total, **_):
