@@ -84,4 +84,16 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(ServiceAdmin, BaseGroupAdmin):
-    """A group's name and permissions, audited (the zone office's group grants the admin)."""
+    """A group's name and permissions, audited. The zone office's group is shown read-only:
+    its permissions are the code's (:func:`~promzona.accounts.services.staff_group` sets them
+    again after every migration), so an edit here would not last."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _zone_office(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _zone_office(obj)
+
+
+def _zone_office(group: Group | None) -> bool:
+    return group is not None and group.name == services.ZONE_OFFICE_GROUP
