@@ -46,3 +46,46 @@ def test_a_user_edited_in_the_admin_is_audited(client, demo):
     assert not User.objects.get(pk=user.pk).is_active
     entry = AuditEntry.objects.get(action="user.updated", object_id=str(user.pk))
     assert entry.actor_id == admin.pk and entry.after["is_active"] is False
+
+
+def _root(client):
+    root = User.objects.create_superuser("group-root", "group-root@example.org",
+                                         "a-long-admin-password-2026")
+    client.force_login(root)
+    return client
+
+
+def test_the_zone_office_group_is_read_only_in_the_admin_and_other_groups_are_not(client, demo):
+    from django.contrib.auth.models import Group
+
+    client = _root(client)
+    office = services.staff_group()
+    held = set(office.permissions.values_list("pk", flat=True))
+    url = reverse("admin:auth_group_change", args=[office.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert client.post(url, {"name": "renamed", "permissions": []}).status_code == 403
+    assert client.post(reverse("admin:auth_group_delete", args=[office.pk]),
+                       {"post": "yes"}).status_code == 403
+    office.refresh_from_db()
+    assert office.name == services.ZONE_OFFICE_GROUP
+    assert set(office.permissions.values_list("pk", flat=True)) == held
+    other = Group.objects.create(name="Auditors")
+    assert b'name="_save"' in client.get(
+        reverse("admin:auth_group_change", args=[other.pk])).content
+
+
+def test_setting_the_zone_office_permissions_again_is_audited_only_when_it_changes_them(demo):
+    office = services.staff_group()
+    lost = office.permissions.order_by("pk").first()
+    office.permissions.remove(lost)
+    n = AuditEntry.objects.filter(action="group.updated").count()
+    services.staff_group()
+    entries = AuditEntry.objects.filter(action="group.updated")
+    assert entries.count() == n + 1
+    entry = entries.latest("pk")
+    assert entry.actor is None and lost.pk in entry.after["permissions"]
+    assert lost.pk not in entry.before["permissions"]
+    assert office.permissions.filter(pk=lost.pk).exists()
+    services.staff_group()
+    assert AuditEntry.objects.filter(action="group.updated").count() == n + 1

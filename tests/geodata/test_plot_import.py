@@ -9,7 +9,7 @@ import json
 from promzona.audit.models import AuditEntry
 from promzona.audit.services import snapshot
 from promzona.geodata.services import layer_import
-from promzona.zones.models import DataVersion, Plot
+from promzona.zones.models import DataVersion, Plot, Sector
 
 from .test_import_export import _boxes, _write
 
@@ -77,3 +77,25 @@ def test_an_import_keeps_no_plot_alive_for_the_cyclic_collector_to_find(demo, tm
     finally:
         gc.enable()
     assert report.counts["create"] == 2 and alive == []
+
+
+def test_bulk_import_audits_a_change_of_permitted_sectors_alone(demo, tmp_path):
+    """A row that changes only a plot's sectors is a change, audited like the admin's; a new
+    plot's sectors follow its creation entry."""
+    plot = Plot.objects.filter(zone=demo, status="published", permitted_sectors__isnull=False) \
+        .order_by("code").first()
+    held = sorted(plot.permitted_sectors.values_list("code", flat=True))
+    other = sorted(set(Sector.objects.exclude(code__in=held).values_list("code", flat=True)[:2]))
+    fields = {"code": [plot.code, "SEC-1"], "name_ru": [plot.name_ru, "Новый"],
+              "status": [plot.status, "draft"], "sectors": [";".join(other), ";".join(other)]}
+    path = _write(tmp_path / "sectors.gpkg", [plot.shape(), *_boxes(demo, 1)], fields,
+                  driver="GPKG")
+    since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    report = layer_import(actor=None, path=path, layer="plots", zone=demo)
+    assert report.counts == {"create": 1, "update": 1, "refuse": 0}
+    assert sorted(plot.permitted_sectors.values_list("code", flat=True)) == other
+    new = Plot.objects.get(code="SEC-1")
+    updates = {int(e.object_id): (e.before, e.after) for e in AuditEntry.objects.filter(
+        id__gt=since, action="plot.updated")}
+    assert updates == {plot.pk: ({"permitted_sectors": held}, {"permitted_sectors": other}),
+                       new.pk: ({"permitted_sectors": []}, {"permitted_sectors": other})}

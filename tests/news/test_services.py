@@ -204,3 +204,20 @@ def test_changed_tags_are_in_the_audit_trail(editor, now):
     services.article_save(actor=editor, now=now, article=a, fields={}, tags=["Медь", "медь "])
     entry = AuditEntry.objects.filter(action="article.updated", object_id=str(a.pk)).first()
     assert entry.before["tags"] == [] and entry.after["tags"] == ["med"]
+
+
+def test_changed_related_articles_and_subjects_are_in_the_audit_trail(editor, now, demo):
+    """The related articles and what the article is about are many-to-many too: a change of
+    either alone is an entry saying what changed; saving them unchanged writes none."""
+    other = make_article(editor)
+    a = make_article(editor, publish=False)
+    services.article_save(actor=editor, now=now, article=a, fields={}, related=[other],
+                          about=[demo])
+    entry = AuditEntry.objects.filter(action="article.updated", object_id=str(a.pk)).latest("pk")
+    keys = ("related", "about")
+    assert [{k: e[k] for k in keys} for e in (entry.before, entry.after)] == [
+        {"related": [], "about": []}, {"related": [other.pk], "about": [f"zones.zone:{demo.pk}"]}]
+    n = AuditEntry.objects.filter(object_id=str(a.pk), object_type="news.article").count()
+    services.article_save(actor=editor, now=now, article=a, fields={}, related=[other],
+                          about=[demo])
+    assert AuditEntry.objects.filter(object_id=str(a.pk), object_type="news.article").count() == n

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 
 from promzona.accounts.types import Actor
 from promzona.audit.models import AuditEntry
-from promzona.audit.services import audit_record, snapshot
+from promzona.audit.services import audit_record, changed, related_snapshot, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.core.organisations import HOME_COUNTRY
 from promzona.outbox.services import absolute_link, mail_enqueue
@@ -53,19 +53,27 @@ TOKEN_MAX_AGE = 3 * 24 * 3600
 
 
 def staff_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=ZONE_OFFICE_GROUP)
-    perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
-        codename__in=["add_user", "delete_user", "change_user"]
-    ).exclude(content_type__model__in=SERVICE_ONLY_MODELS)
-    for app_label, model in STAFF_MODELS:
-        perms = perms | Permission.objects.filter(content_type__app_label=app_label,
-                                                  content_type__model=model)
-    view_only = Permission.objects.filter(content_type__app_label__in=VIEW_APPS,
-                                          codename__startswith="view")
-    service_only = Permission.objects.filter(content_type__app_label="accounts",
-                                             content_type__model="joinrequest",
-                                             codename__startswith="view")
-    group.permissions.set(set(perms) | set(view_only) | set(service_only))
+    """The zone office's group, its permissions set to the code's list (the admin shows it
+    read-only); a change of that list is audited as ``group.updated`` by the system."""
+    with transaction.atomic():
+        group, _ = Group.objects.get_or_create(name=ZONE_OFFICE_GROUP)
+        perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
+            codename__in=["add_user", "delete_user", "change_user"]
+        ).exclude(content_type__model__in=SERVICE_ONLY_MODELS)
+        for app_label, model in STAFF_MODELS:
+            perms = perms | Permission.objects.filter(content_type__app_label=app_label,
+                                                      content_type__model=model)
+        view_only = Permission.objects.filter(content_type__app_label__in=VIEW_APPS,
+                                              codename__startswith="view")
+        service_only = Permission.objects.filter(content_type__app_label="accounts",
+                                                 content_type__model="joinrequest",
+                                                 codename__startswith="view")
+        wanted = set(perms) | set(view_only) | set(service_only)
+        if set(group.permissions.all()) != wanted:
+            before = related_snapshot(group)
+            group.permissions.set(wanted)
+            b, a = changed(before, related_snapshot(group))
+            audit_record(actor=None, action="group.updated", obj=group, before=b, after=a)
     return group
 
 
@@ -182,15 +190,20 @@ def user_create(
 
 
 @transaction.atomic
-def user_password_set(*, user: User, password: str, address: str | None,
-                      now: dt.datetime | None = None) -> User:
-    """A new password, set by its user (from an emailed reset link, or knowing the old one):
-    saved, audited, and every login throttle on the account lifted — whoever sets it has
-    proved the mailbox or the old password (see :func:`throttle.login_unlock`)."""
-    user.set_password(password)
+def user_password_set(*, user: User, password: str | None, address: str | None,
+                      actor: Actor = None, now: dt.datetime | None = None) -> User:
+    """A new password, set by its user (from an emailed reset link, or knowing the old one) or,
+    as ``actor``, by the zone office in the administration (``None``: password login switched
+    off): saved, audited, and every login throttle on the account lifted — whoever sets it has
+    proved the mailbox, the old password or their staff rights (see
+    :func:`throttle.login_unlock`)."""
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="user.password_set", obj=user, now=now,
-                 after={"address": address})
+    audit_record(actor=actor or user, action="user.password_set", obj=user, now=now,
+                 after={"address": address, "usable": password is not None})
     throttle.login_unlock(username=user.get_username(), address=address, now=now)
     return user
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from promzona.accounts.types import Actor
@@ -27,6 +28,8 @@ def _jsonable(value: Any) -> Any:
         return value.pk
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat()  # one instant, one text: compared as text
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
@@ -105,6 +108,35 @@ def related_snapshot(obj: models.Model) -> dict[str, list[Any]]:
     """The many-to-many fields of ``obj`` as sorted primary keys."""
     return {f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True))
             for f in obj._meta.many_to_many}
+
+
+def deletion_entries(obj: models.Model) -> list[tuple[str, models.Model, dict | None, dict | None]]:
+    """The entries deleting ``obj`` owes, as :func:`audit_bulk_record` takes them:
+    ``<model>.deleted`` for ``obj`` and for every row the deletion cascades to, and
+    ``<model>.updated`` (the field's keys before and after) for every object that stays but
+    loses many-to-many links with them. Raises ``ProtectedError``/``RestrictedError`` as the
+    deletion would. Call it before deleting, in the same transaction."""
+    collector = Collector(using=router.db_for_write(type(obj), instance=obj))
+    collector.collect([obj])
+    removed = [o for objs in collector.data.values() for o in objs]
+    removed += [o for qs in collector.fast_deletes for o in qs]
+    entries = [(f"{o._meta.model_name}.deleted", o, snapshot(o), None)
+                for o in removed if not o._meta.auto_created]
+    gone = {(type(o), o.pk) for o in removed}
+    lost: dict[tuple[models.ManyToManyField, Any], set[Any]] = {}
+    for link in (o for o in removed if o._meta.auto_created):
+        field = next(f for f in link._meta.auto_created._meta.many_to_many
+                     if f.remote_field.through is type(link))
+        owner = getattr(link, link._meta.get_field(field.m2m_field_name()).attname)
+        if (field.model, owner) not in gone:
+            target = getattr(link, link._meta.get_field(field.m2m_reverse_field_name()).attname)
+            lost.setdefault((field, owner), set()).add(target)
+    for (field, pk), targets in lost.items():
+        owner = field.model.objects.get(pk=pk)
+        before = sorted(getattr(owner, field.name).values_list("pk", flat=True))
+        entries.append((f"{field.model._meta.model_name}.updated", owner, {field.name: before},
+                        {field.name: [k for k in before if k not in targets]}))
+    return entries
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -297,6 +297,14 @@ UPDATE_FIELDS = [
 ]
 
 
+def _sectors_change(held: list[str], codes: list[str] | None) -> tuple[dict, dict] | None:
+    """The permitted sectors before and after, as an entry records them, when the row's
+    ``codes`` (``None``: the file has no such column) change them."""
+    if codes is None or sorted(held) == sorted(set(codes)):
+        return None
+    return {"permitted_sectors": sorted(held)}, {"permitted_sectors": sorted(set(codes))}
+
+
 @transaction.atomic
 def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
     now = now or timezone.now()
@@ -327,20 +335,29 @@ def _write_plots(*, actor: Actor, zone, report, items, now) -> None:
         data_changed(Plot._meta.app_label)  # insert_columns sends no signal; bulk_update did
     through = Plot.permitted_sectors.through
     with_sectors = [(p, s) for p, s, _a in items if s is not None]
-    through.objects.filter(plot_id__in=[p.pk for p, _s in with_sectors]).delete()
+    links = through.objects.filter(plot_id__in=[p.pk for p, _s in with_sectors])
+    held: dict[int, list[str]] = {}
+    for plot_id, code in links.values_list("plot_id", "sector_id"):
+        held.setdefault(plot_id, []).append(code)
+    links.delete()
     through.objects.bulk_create(
         [through(plot_id=p.pk, sector_id=c) for p, s in with_sectors for c in s], batch_size=BATCH
     )
     afters = _created_snapshots(columns, len(created))
     for start in range(0, len(items), BATCH):  # in batches: snapshots of 100k plots are big
         entries = []
-        for p, _s, action in items[start:start + BATCH]:
+        for p, codes, action in items[start:start + BATCH]:
+            sectors = _sectors_change(held.get(p.pk, []), codes)
             if action == "create":
                 entries.append(("plot.created", p, None, next(afters)))
+                if sectors:  # as the admin records a new row's links: a change after it
+                    entries.append(("plot.updated", p, *sectors))
                 continue
             before, after = changed(befores.pop(p.pk), snapshot(p))
             after.pop("updated_at", None)
             before.pop("updated_at", None)
+            if sectors:
+                before, after = before | sectors[0], after | sectors[1]
             if after:
                 entries.append(("plot.updated", p, before, after))
         audit_bulk_record(actor=actor, entries=entries, now=now, batch_size=BATCH)

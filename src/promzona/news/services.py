@@ -37,8 +37,16 @@ AUDITED = [f.name for f in Article._meta.concrete_fields
 
 
 def _snapshot(article: Article) -> dict[str, Any]:
-    tags = sorted(article.tags.values_list("slug", flat=True)) if article.pk else []
-    return {**snapshot(article, AUDITED), "photo": article.photo.name or "", "tags": tags}
+    """The audited fields, with the tags, the related articles and what the article is about."""
+    if article.pk is None:
+        tags, related, about = [], [], []
+    else:
+        tags = sorted(article.tags.values_list("slug", flat=True))
+        related = sorted(article.related.values_list("pk", flat=True))
+        about = sorted(f"{app}.{model}:{pk}" for app, model, pk in article.links.values_list(
+            "content_type__app_label", "content_type__model", "object_id"))
+    return {**snapshot(article, AUDITED), "photo": article.photo.name or "", "tags": tags,
+            "related": related, "about": about}
 
 
 def require_newsroom(actor: Actor) -> None:
@@ -165,7 +173,7 @@ def article_save(
             audit_record(actor=actor, action="article.created", obj=article, after=after, now=now)
         else:
             b, a = changed(before, after)
-            if a or about is not None:
+            if a:
                 audit_record(actor=actor, action="article.updated", obj=article, before=b,
                              after=a, now=now)
     if written and old_files:

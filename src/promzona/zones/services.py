@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from promzona import l10n
 from promzona.accounts.types import Actor
-from promzona.audit.services import audit_record, changed, related_snapshot, snapshot
+from promzona.audit.services import (
+    audit_bulk_record,
+    audit_record,
+    changed,
+    deletion_entries,
+    related_snapshot,
+    snapshot,
+)
 from promzona.core import geometry as geo
 from promzona.core.errors import CapacityExceeded, Conflict, InputError
 from promzona.news.events import article_draft_from_event
@@ -115,13 +122,15 @@ def _plot_published(*, actor: Actor, plot: Plot, now: dt.datetime | None) -> Non
 
 @transaction.atomic
 def feature_delete(*, actor: Actor, obj: models.Model, now: dt.datetime | None = None) -> None:
-    before = snapshot(obj)
-    audit_record(actor=actor, action=f"{type(obj)._meta.model_name}.deleted", obj=obj,
-                 before=before, now=now or timezone.now())
+    """Delete ``obj`` and what the deletion cascades to, auditing every row removed and every
+    many-to-many link lost (:func:`~promzona.audit.services.deletion_entries`); a
+    :class:`Conflict`, nothing deleted, while a row still refers to it."""
     try:
         with transaction.atomic():
+            audit_bulk_record(actor=actor, entries=deletion_entries(obj),
+                              now=now or timezone.now())
             obj.delete()
-    except models.ProtectedError as exc:
+    except (models.ProtectedError, models.RestrictedError) as exc:
         raise Conflict(f"{obj} is still referenced and cannot be deleted.") from exc
 
 
