@@ -93,3 +93,16 @@ def test_works_and_instructions_have_templates_filled_by_the_callers_facts(demo,
 def test_an_unknown_event_is_a_programming_error(demo, now):
     with pytest.raises(KeyError):
         article_draft_from_event(event="plot.painted", obj=demo, now=now)
+
+
+@pytest.mark.django_db
+def test_a_rubric_an_event_creates_is_audited_once(now):
+    from promzona.audit.models import AuditEntry
+    from promzona.news.events import RUBRICS, rubric_for
+
+    slug = next(iter(RUBRICS))
+    first = rubric_for(slug, actor=None, now=now)
+    assert rubric_for(slug, actor=None, now=now) == first
+    entries = AuditEntry.objects.filter(object_type="news.rubric", object_id=str(first.pk))
+    assert list(entries.values_list("action", flat=True)) == ["rubric.created"]
+    assert entries.get().after["slug"] == slug

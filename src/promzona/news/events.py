@@ -22,7 +22,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 
 from promzona.accounts.types import Actor
-from promzona.audit.services import audit_record
+from promzona.audit.services import audit_record, snapshot
 from promzona.core import formats, richtext
 
 from .models import LANGS, Article, Rubric
@@ -144,11 +144,16 @@ def _about(event: str, obj: models.Model) -> list[models.Model]:
     return [obj]
 
 
-def rubric_for(slug: str) -> Rubric:
+@transaction.atomic
+def rubric_for(slug: str, *, actor: Actor, now: dt.datetime) -> Rubric:
+    """The rubric ``slug`` of :data:`RUBRICS`, created (and audited) the first time it is used."""
     ru, kk, en = RUBRICS[slug]
-    rubric, _created = Rubric.objects.get_or_create(
+    rubric, created = Rubric.objects.get_or_create(
         slug=slug, defaults={"name_ru": ru, "name_kk": kk, "name_en": en,
                              "position": list(RUBRICS).index(slug) + 10})
+    if created:
+        audit_record(actor=actor, action="rubric.created", obj=rubric, after=snapshot(rubric),
+                     now=now)
     return rubric
 
 
@@ -171,7 +176,8 @@ def article_draft_from_event(*, event: str, obj: models.Model, now: dt.datetime,
     existing = Article.objects.filter(**key).first()
     if existing is not None:
         return existing
-    article = Article(status=Article.Status.DRAFT, rubric=rubric_for(template["rubric"]),
+    article = Article(status=Article.Status.DRAFT,
+                      rubric=rubric_for(template["rubric"], actor=actor, now=now),
                       created_at=now, updated_at=now, **key)
     for lang in LANGS:
         given = {k: (v.get(lang, v.get("ru", "—")) if isinstance(v, dict) else v)
