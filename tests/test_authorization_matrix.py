@@ -841,7 +841,7 @@ def newsroom(world, demo, settings, tmp_path):
     editor = User.objects.get(username="demo-editor")
     article = make_article(editor, title_ru="Матрица", photo=jpeg((64, 48)))
     news_services.article_save(actor=editor, now=article.updated_at, article=article,
-                               fields={"rubric": rubric_for("investors")}, tags=["matrix"])
+                               fields={"rubric": rubric_for(slug="investors")}, tags=["matrix"])
     draft = make_article(editor, publish=False, title_ru="Черновик матрицы", photo=jpeg((64, 48)))
     now = timezone.now()
     comment = news_comments.comment_post(
@@ -853,7 +853,7 @@ def newsroom(world, demo, settings, tmp_path):
                 "article_pk": article.pk,
                 "news_photo": article.photo.name.rsplit("/", 1)[-1], "art_draft": draft.slug,
                 "art_draft_pk": draft.pk, "draft_photo": draft.photo.name.rsplit("/", 1)[-1],
-                "comment": comment.pk, "rubric": rubric_for("investors").pk}
+                "comment": comment.pk, "rubric": rubric_for(slug="investors").pk}
     clients["editor"] = Client()
     clients["editor"].force_login(editor)
     return news_ids, clients

@@ -46,7 +46,7 @@ def jpeg(size=(2400, 1600), *, exif=None, fmt="JPEG") -> bytes:
 
 def make_article(editor, *, now=None, publish=True, publish_at=None, photo=None, **fields):
     now = now or timezone.now()
-    data = {"rubric": rubric_for("investors"), "title_ru": "Новости зоны", "lead_ru": "Лид",
+    data = {"rubric": rubric_for(slug="investors"), "title_ru": "Новости зоны", "lead_ru": "Лид",
             "body_ru": "<p>Текст</p>", **fields}
     if photo is not None:
         data.setdefault("photo_credit", "Фото: редакция")

@@ -101,8 +101,8 @@ def test_a_rubric_an_event_creates_is_audited_once(now):
     from promzona.news.events import RUBRICS, rubric_for
 
     slug = next(iter(RUBRICS))
-    first = rubric_for(slug, actor=None, now=now)
-    assert rubric_for(slug, actor=None, now=now) == first
+    first = rubric_for(slug=slug, actor=None, now=now)
+    assert rubric_for(slug=slug, actor=None, now=now) == first
     entries = AuditEntry.objects.filter(object_type="news.rubric", object_id=str(first.pk))
     assert list(entries.values_list("action", flat=True)) == ["rubric.created"]
     assert entries.get().after["slug"] == slug

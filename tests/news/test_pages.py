@@ -287,7 +287,7 @@ def test_a_link_to_a_plot_taken_off_the_portal_is_hidden_from_readers(client, ed
 
 def test_the_editor_writes_side_by_side_and_publishes(editor_client, now):
     r = editor_client.post(url("news:desk-new"), {
-        "rubric": rubric_for("investors").pk, "title_ru": "Новое", "lead_ru": "Лид",
+        "rubric": rubric_for(slug="investors").pk, "title_ru": "Новое", "lead_ru": "Лид",
         "body_ru": "<p>Текст<script>x()</script></p>", "title_en": "New", "comments_open": "on",
         "tags": "медь, аэропорт", "photo": _upload(jpeg()), "photo_credit": "Редакция"})
     assert r.status_code == 302

@@ -24,7 +24,7 @@ from .conftest import jpeg, make_article
 def test_outside_the_newsroom_writing_is_forbidden(demo, username, now):
     user = User.objects.get(username=username)
     with pytest.raises(Forbidden):
-        services.article_save(actor=user, now=now, fields={"rubric": rubric_for("investors"),
+        services.article_save(actor=user, now=now, fields={"rubric": rubric_for(slug="investors"),
                                                            "title_ru": "x"})
     assert not Article.objects.filter(title_ru="x").exists()
 
@@ -44,7 +44,7 @@ def test_body_is_sanitised_on_save_and_plain_fields_flattened(editor, now):
 
 def test_russian_title_is_required(editor, now):
     with pytest.raises(InputError) as exc:
-        services.article_save(actor=editor, now=now, fields={"rubric": rubric_for("investors"),
+        services.article_save(actor=editor, now=now, fields={"rubric": rubric_for(slug="investors"),
                                                              "title_en": "Only English"})
     assert exc.value.field == "title_ru"
 
@@ -60,7 +60,7 @@ def test_bad_fields_are_refused_and_nothing_is_saved(editor, now, fields, field)
     count = Article.objects.count()
     with pytest.raises(InputError) as exc:
         services.article_save(actor=editor, now=now, fields={
-            "rubric": rubric_for("investors"), "title_ru": "t", **fields})
+            "rubric": rubric_for(slug="investors"), "title_ru": "t", **fields})
     assert exc.value.field == field
     assert Article.objects.count() == count
 
@@ -113,7 +113,7 @@ def test_a_missing_translation_falls_back_to_russian_whole(editor):
 def test_a_photo_is_stored_resized_without_metadata_and_needs_a_credit(editor, now):
     with pytest.raises(InputError) as exc:
         services.article_save(actor=editor, now=now, photo=jpeg(), fields={
-            "rubric": rubric_for("investors"), "title_ru": "С фото"})
+            "rubric": rubric_for(slug="investors"), "title_ru": "С фото"})
     assert exc.value.field == "photo_credit"
     assert not Article.objects.filter(title_ru="С фото").exists()
     a = make_article(editor, photo=jpeg(exif=b""), publish=False)
@@ -125,7 +125,7 @@ def test_a_photo_is_stored_resized_without_metadata_and_needs_a_credit(editor, n
 def test_a_broken_photo_is_refused_and_nothing_is_written(editor, now, settings):
     with pytest.raises(InputError) as exc:
         services.article_save(actor=editor, now=now, photo=b"not an image", fields={
-            "rubric": rubric_for("investors"), "title_ru": "Битое", "photo_credit": "x"})
+            "rubric": rubric_for(slug="investors"), "title_ru": "Битое", "photo_credit": "x"})
     assert exc.value.field == "photo"
     media = settings.MEDIA_ROOT / "news"
     assert not media.exists() or not any(media.iterdir())
@@ -155,11 +155,11 @@ def test_only_a_draft_can_be_discarded(editor, now):
 def test_related_are_chosen_then_shared_tags_then_rubric(editor, now):
     base = make_article(editor, title_ru="База")
     services.article_save(actor=editor, now=now, article=base, fields={}, tags=["кварц", "гранит"])
-    chosen = make_article(editor, title_ru="Выбрано", rubric=rubric_for("governance"))
+    chosen = make_article(editor, title_ru="Выбрано", rubric=rubric_for(slug="governance"))
     two_tags = make_article(editor, title_ru="Два тега", publish_at=now - dt.timedelta(days=30))
     services.article_save(actor=editor, now=now, article=two_tags, fields={},
                           tags=["кварц", "гранит"])
-    one_tag = make_article(editor, title_ru="Один тег", rubric=rubric_for("governance"))
+    one_tag = make_article(editor, title_ru="Один тег", rubric=rubric_for(slug="governance"))
     services.article_save(actor=editor, now=now, article=one_tag, fields={}, tags=["кварц"])
     services.article_save(actor=editor, now=now, article=base, fields={}, related=[chosen])
     related = selectors.related(base, now=now, n=4)

@@ -248,7 +248,8 @@ def load(*, zone: Zone, now: dt.datetime) -> None:
     rail_plots = list(Plot.objects.filter(zone=zone, code__in=["BLK-01", "BLK-02"]))
     made = []
     for slug, rubric, day, picture, tags, ru, kk, en in ARTICLES:
-        fields = {"slug": slug, "rubric": rubric_for(rubric, actor=editor, now=now), "is_illustrative": True,
+        fields = {"slug": slug, "rubric": rubric_for(slug=rubric, actor=editor, now=now),
+                  "is_illustrative": True,
                   "byline": "Пресс-служба промзоны (демо)",
                   "photo_credit": pictures[picture][1]}
         fields["source_url"], fields["source_label"] = SOURCES.get(slug, ("", ""))

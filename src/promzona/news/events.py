@@ -145,7 +145,7 @@ def _about(event: str, obj: models.Model) -> list[models.Model]:
 
 
 @transaction.atomic
-def rubric_for(slug: str, *, actor: Actor, now: dt.datetime) -> Rubric:
+def rubric_for(*, slug: str, actor: Actor = None, now: dt.datetime | None = None) -> Rubric:
     """The rubric ``slug`` of :data:`RUBRICS`, created (and audited) the first time it is used."""
     ru, kk, en = RUBRICS[slug]
     rubric, created = Rubric.objects.get_or_create(
@@ -177,7 +177,7 @@ def article_draft_from_event(*, event: str, obj: models.Model, now: dt.datetime,
     if existing is not None:
         return existing
     article = Article(status=Article.Status.DRAFT,
-                      rubric=rubric_for(template["rubric"], actor=actor, now=now),
+                      rubric=rubric_for(slug=template["rubric"], actor=actor, now=now),
                       created_at=now, updated_at=now, **key)
     for lang in LANGS:
         given = {k: (v.get(lang, v.get("ru", "—")) if isinstance(v, dict) else v)
