@@ -350,3 +350,29 @@ def test_admin_that_may_delete_deletes_through_a_service(rf, django_user_model, 
     for inline in model_admin.get_inline_instances(request):
         if inline.can_delete and inline.has_delete_permission(request):
             assert type(model_admin).save_formset is not admin.ModelAdmin.save_formset
+
+
+def test_admin_deletion_audits_the_references_it_clears(root_client, demo):
+    """Deleting a user clears the references other rows hold to them (``SET_NULL``): each row
+    that keeps existing gets an ``<model>.updated`` entry with the value before and after; the
+    audit trail's own rows are not audited again."""
+    from django.db import transaction
+
+    from promzona.accounts.models import Organisation
+    from promzona.audit.services import audit_record
+
+    leaver = User.objects.create_user("leaving-staff", "leaving@example.org", "a-long-pw-2026")
+    org = Organisation.objects.filter(bin__isnull=False).order_by("pk").first()
+    Organisation.objects.filter(pk=org.pk).update(confirmed_by=leaver)
+    with transaction.atomic():
+        own = audit_record(actor=leaver, action="organisation.viewed", obj=org)
+    url = reverse("admin:accounts_user_delete", args=[leaver.pk])
+    assert root_client.post(url, {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=leaver.pk).exists()
+    assert Organisation.objects.get(pk=org.pk).confirmed_by_id is None
+    entry = AuditEntry.objects.get(object_type="accounts.organisation", object_id=str(org.pk),
+                                   action="organisation.updated")
+    assert (entry.before, entry.after, entry.actor_id) == (
+        {"confirmed_by": leaver.pk}, {"confirmed_by": None}, root_client.user.pk)
+    assert AuditEntry.objects.get(pk=own.pk).actor_id is None
+    assert not AuditEntry.objects.filter(object_type="audit.auditentry").exists()

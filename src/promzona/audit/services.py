@@ -113,9 +113,11 @@ def related_snapshot(obj: models.Model) -> dict[str, list[Any]]:
 def deletion_entries(obj: models.Model) -> list[tuple[str, models.Model, dict | None, dict | None]]:
     """The entries deleting ``obj`` owes, as :func:`audit_bulk_record` takes them:
     ``<model>.deleted`` for ``obj`` and for every row the deletion cascades to, and
-    ``<model>.updated`` (the field's keys before and after) for every object that stays but
-    loses many-to-many links with them. Raises ``ProtectedError``/``RestrictedError`` as the
-    deletion would. Call it before deleting, in the same transaction."""
+    ``<model>.updated`` for every object that stays but loses many-to-many links with them
+    (the field's keys before and after) or has a reference to them cleared (``SET_NULL``, the
+    field's value before and after; the audit trail's own rows excepted). Raises
+    ``ProtectedError``/``RestrictedError`` as the deletion would. Call it before deleting, in
+    the same transaction."""
     collector = Collector(using=router.db_for_write(type(obj), instance=obj))
     collector.collect([obj])
     removed = [o for objs in collector.data.values() for o in objs]
@@ -131,6 +133,11 @@ def deletion_entries(obj: models.Model) -> list[tuple[str, models.Model, dict | 
         if (field.model, owner) not in gone:
             target = getattr(link, link._meta.get_field(field.m2m_reverse_field_name()).attname)
             lost.setdefault((field, owner), set()).add(target)
+    for (field, value), batches in collector.field_updates.items():
+        entries += [(f"{o._meta.model_name}.updated", o, {field.name: getattr(o, field.attname)},
+                     {field.name: _jsonable(value)})
+                    for batch in batches for o in batch
+                    if (type(o), o.pk) not in gone and not isinstance(o, AuditEntry)]
     for (field, pk), targets in lost.items():
         owner = field.model.objects.get(pk=pk)
         before = sorted(getattr(owner, field.name).values_list("pk", flat=True))
