@@ -22,20 +22,20 @@ def utc_text(name: str) -> Cast:
     return Cast(name, CharField())
 
 
-class TextDays:
+class TextDays(dict):
     """``day(text)``: the site's calendar day of an instant read with :func:`utc_text`,
     converted once per distinct minute (time zones differ from UTC by whole minutes)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.zone = timezone.get_current_timezone()
-        self.seen: dict[str, dt.date] = {}
 
     def __call__(self, text: str) -> dt.date:
-        minute = text[:16]
-        day = self.seen.get(minute)
-        if day is None:
-            day = self.seen[minute] = dt.datetime.fromisoformat(minute).replace(
-                tzinfo=dt.UTC).astimezone(self.zone).date()
+        return self[text[:16]]
+
+    def __missing__(self, minute: str) -> dt.date:
+        day = self[minute] = dt.datetime.fromisoformat(minute).replace(
+            tzinfo=dt.UTC).astimezone(self.zone).date()
         return day
 
 
@@ -44,12 +44,11 @@ class TextDates(dict):
     as a date, each distinct one converted once."""
 
     def __call__(self, text: str | None) -> dt.date | None:
-        if text is None:
-            return None
-        found = self.get(text)
-        if found is None:
-            found = self[text] = dt.date.fromisoformat(text[:10])
-        return found
+        return None if text is None else self[text]
+
+    def __missing__(self, text: str) -> dt.date:
+        day = self[text] = dt.date.fromisoformat(text[:10])
+        return day
 
 
 def as_float(name: str) -> Cast:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 
 from promzona.accounts.types import Actor
 from promzona.audit.models import AuditEntry
-from promzona.audit.services import audit_record, changed, related_snapshot, snapshot
+from promzona.audit.services import audit_record, snapshot
 from promzona.core.errors import Conflict, Forbidden, InputError
 from promzona.core.organisations import HOME_COUNTRY
 from promzona.outbox.services import absolute_link, mail_enqueue
@@ -69,11 +69,12 @@ def staff_group() -> Group:
                                                  content_type__model="joinrequest",
                                                  codename__startswith="view")
         wanted = set(perms) | set(view_only) | set(service_only)
-        if set(group.permissions.all()) != wanted:
-            before = related_snapshot(group)
+        held = set(group.permissions.all())
+        if held != wanted:
             group.permissions.set(wanted)
-            b, a = changed(before, related_snapshot(group))
-            audit_record(actor=None, action="group.updated", obj=group, before=b, after=a)
+            audit_record(actor=None, action="group.updated", obj=group,
+                         before={"permissions": sorted(p.pk for p in held)},
+                         after={"permissions": sorted(p.pk for p in wanted)})
     return group
 
 

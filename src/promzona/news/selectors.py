@@ -10,11 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from promzona.core import richtext
 from promzona.core.errors import InputError, NotFound
+from promzona.instructions.selectors import instructions_visible_to
+from promzona.works.selectors import works_visible_to
 from promzona.zones.selectors import PUBLIC_PLOT_STATUSES, can_see_unpublished
 
 from .models import Article, ArticleLink, Comment, Rubric, Tag
@@ -128,10 +129,9 @@ def articles_about(obj: models.Model, *, now: dt.datetime, n: int = 5) -> list[A
 _LINKS = {
     "zones.plot": (lambda o: reverse("web:passport", args=[o.zone.slug, o.code]), None),
     "zones.zone": (lambda o: reverse("web:zone", args=[o.slug]), None),
-    "works.work": (lambda o: reverse("works:detail", args=[o.pk]),
-                   "promzona.works.selectors.works_visible_to"),
+    "works.work": (lambda o: reverse("works:detail", args=[o.pk]), works_visible_to),
     "instructions.instruction": (lambda o: reverse("instructions:detail", args=[o.pk]),
-                                 "promzona.instructions.selectors.instructions_visible_to"),
+                                 instructions_visible_to),
 }
 
 
@@ -151,7 +151,7 @@ def links_of(article: Article, user: Any) -> list[tuple[str, str | None]]:
             continue
         label = f"{model._meta.verbose_name.capitalize()}: {getattr(obj, 'name', None) or obj}"
         make, visible_to = _LINKS.get(kind, (None, None))
-        if visible_to and not import_string(visible_to)(user).filter(pk=obj.pk).exists():
+        if visible_to and not visible_to(user).filter(pk=obj.pk).exists():
             make = None
         try:
             url = make(obj) if make else None
