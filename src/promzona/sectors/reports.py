@@ -66,8 +66,9 @@ KIND = jobs.Kind(build=_build, title=lambda p: _("Report %(table)s") % {"table":
 def report_start(*, actor: Actor, table: str, fmt: str, now: dt.datetime | None = None
                  ) -> Report:
     """Queue the ``fmt`` export of ``table`` for ``actor``, in the active language (or give
-    the same one waiting or built from the same data)."""
-    if table not in selectors.TABLES or fmt not in ("xlsx", "pdf"):
+    the same one waiting or built from the same data); the format is checked by
+    ``report_ask``."""
+    if table not in selectors.TABLES:
         raise InputError(_("Unknown report."))
     return jobs.report_ask(actor=actor, kind="sectors", params={"table": table}, fmt=fmt,
                            now=now)
